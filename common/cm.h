@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * cm.h: the one public header of common/, the code both daemons and the tools share:
+ * freeDiameter embedding (configuration from YAML, loopback listening, signals), the YAML
+ * loader with schema checking, AVP helpers, and the TBCD / PLMN / hex codecs.
+ *
+ * It is also the only place that includes freeDiameter's headers, in the order Debian's
+ * libfdproto.h needs (freeDiameter-host.h first).
+ *
+ * Conventions: functions return 0 or an errno value; `ret_*` outputs are untouched on
+ * failure; functions taking `char *err, size_t errlen` write one human-readable line there
+ * on failure, of the form "FILE:LINE: key 'KEY': problem" when it comes from a YAML file.
+ */
+#ifndef CM_H
+#define CM_H
+
+#include <freeDiameter/freeDiameter-host.h>
+#include <freeDiameter/libfdcore.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------------------------------
+ * YAML documents with line numbers (common/yaml.c)
+ * ------------------------------------------------------------------------------------- */
+
+enum cm_ytype { CM_Y_SCALAR, CM_Y_MAP, CM_Y_SEQ };
+
+/* One node of a loaded YAML document. Map members and sequence items are the `child` list
+ * linked through `next`; a map member carries its key. Scalars are NUL-terminated copies
+ * (`len` excludes the NUL). Aliases are resolved; anchors and merge keys are not supported. */
+struct cm_ynode {
+	enum cm_ytype type;
+	const char *file;          /* owned by the document */
+	int line, col;             /* 1-based position of the value */
+	char *key;                 /* key when this node is a map member, else NULL */
+	int key_line;              /* line of the key */
+	char *str;                 /* scalar text, else NULL */
+	size_t len;
+	bool quoted;               /* scalar was quoted: never a number/bool/null */
+	struct cm_ynode *child;    /* first member/item */
+	struct cm_ynode *next;     /* next sibling */
+	size_t n_child;
+};
+
+struct cm_ydoc {
+	char *file;
+	struct cm_ynode *root;     /* NULL for an empty document */
+};
+
+/* Load a file / a buffer. A syntax error gives "FILE:LINE:COL: problem" in err. */
+int cm_yaml_load_file(const char *path, struct cm_ydoc **ret_doc, char *err, size_t errlen);
+int cm_yaml_load_buf(const char *name, const char *buf, size_t len, struct cm_ydoc **ret_doc,
+                     char *err, size_t errlen);
+void cm_yaml_free(struct cm_ydoc *doc);
+
+/* Member `key` of map node `map`, or NULL (also when `map` is NULL or not a map). */
+const struct cm_ynode *cm_ymap_get(const struct cm_ynode *map, const char *key);
+
+/* Scalar conversions; EINVAL (with err naming file, line and key) on a wrong type/range. */
+int cm_yscalar_u64(const struct cm_ynode *n, uint64_t min, uint64_t max, uint64_t *ret, char *err,
+                   size_t errlen);
+int cm_yscalar_i64(const struct cm_ynode *n, int64_t min, int64_t max, int64_t *ret, char *err,
+                   size_t errlen);
+int cm_yscalar_bool(const struct cm_ynode *n, bool *ret, char *err, size_t errlen);
+
+/* Schema checking. A schema is an array of fields ended by an entry with key == NULL.
+ * For CM_S_MAP the members are `sub`; for CM_S_SEQ `sub` is a one-entry array (key
+ * ignored) describing each item; CM_S_ANY accepts any node (checked by the caller).
+ * cm_schema_check reports the first error: unknown key, wrong type, value out of
+ * [min, max] (for numbers) or length out of [min, max] (for strings, when max > 0),
+ * a missing CM_S_REQUIRED key, or a value not in `choices` (NULL-terminated list). */
+enum cm_stype { CM_S_STR, CM_S_INT, CM_S_UINT, CM_S_BOOL, CM_S_MAP, CM_S_SEQ, CM_S_ANY };
+#define CM_S_REQUIRED 0x1u
+
+struct cm_schema {
+	const char *key;
+	enum cm_stype type;
+	unsigned flags;
+	int64_t min, max;
+	const struct cm_schema *sub;
+	const char *const *choices;
+	const char *help;          /* one line, used in error messages and docs */
+};
+
+int cm_schema_check(const struct cm_ynode *node, const struct cm_schema *schema, char *err,
+                    size_t errlen);
+
+/* Convenience getters on a checked map: value of member `key`, or `def` if absent. */
+const char *cm_yget_str(const struct cm_ynode *map, const char *key, const char *def);
+uint64_t cm_yget_u64(const struct cm_ynode *map, const char *key, uint64_t def);
+bool cm_yget_bool(const struct cm_ynode *map, const char *key, bool def);
+
+/* ---------------------------------------------------------------------------------------
+ * Diameter node from YAML (common/diam_cfg.c, common/diam_node.c)
+ * ------------------------------------------------------------------------------------- */
+
+struct cm_peer_cfg {
+	char *host;                /* Diameter identity of the peer */
+	char *realm;               /* optional */
+	char *addr;                /* IP address to connect to; NULL: do not connect, only accept */
+	uint16_t port;             /* 0: 3868 (5658 with TLS) */
+	bool tls;
+	bool sctp;                 /* false: TCP */
+};
+
+struct cm_diam_cfg {
+	char *identity;            /* required: this node's Diameter identity */
+	char *realm;               /* required */
+	char **listen;             /* addresses to listen on; loopback works; empty: all */
+	size_t n_listen;
+	uint16_t port;             /* default 3868; 0 disables the clear-text listener */
+	uint16_t tls_port;         /* default 0: no TLS listener */
+	bool sctp;                 /* default false: SCTP disabled (TCP only) */
+	char *tls_cert, *tls_key, *tls_ca;  /* NULL: an ephemeral self-signed pair is generated */
+	unsigned tw_timer;         /* default 30, >= 6 */
+	unsigned tc_timer;         /* default 30 */
+	unsigned threads;          /* routing/dispatch threads; default 4 */
+	struct cm_peer_cfg *peers;
+	size_t n_peers;
+	char **accept_peers;       /* fnmatch patterns of unknown peer identities allowed to connect */
+	size_t n_accept_peers;
+	char *fd_conf;             /* optional freeDiameter .conf fragment appended (advanced) */
+	char *log_level;           /* "error", "notice" (default), "info", "debug" */
+	char *source;              /* file name the cfg came from (for messages) */
+};
+
+/* The schema of the `diameter:` section, for embedding in a daemon's schema. Keys:
+ * identity, realm, listen (seq of str), port, tls_port, sctp, tls_cert, tls_key, tls_ca,
+ * tw_timer, tc_timer, threads, peers (seq of {host, realm, addr, port, tls, transport:
+ * tcp|sctp}), accept_peers (seq of str), fd_conf, log_level. */
+extern const struct cm_schema cm_diam_schema[];
+
+/* Fill cfg from the (schema-checked) `diameter:` map node. Frees nothing on failure: call
+ * cm_diam_cfg_free, which accepts a zeroed or partly filled cfg. */
+int cm_diam_cfg_parse(const struct cm_ynode *diameter, struct cm_diam_cfg *cfg, char *err,
+                      size_t errlen);
+void cm_diam_cfg_free(struct cm_diam_cfg *cfg);
+
+/* Initialise libfdcore from cfg: fd_core_initialize, a generated freeDiameter
+ * configuration, loopback-safe listen endpoints, the peers, the unknown-peer validator.
+ * After it the dictionary exists (load ours with dict_*_load) and applications can be
+ * registered; nothing listens yet. Call once per process. */
+int cm_diam_init(const struct cm_diam_cfg *cfg);
+
+/* Start the core (listeners, peer connections). */
+int cm_diam_start(void);
+
+/* Block until SIGINT or SIGTERM (returns 0) handling SIGHUP by calling on_hup(data) from
+ * this thread. Signals are blocked in every thread created after cm_diam_init. */
+int cm_diam_run(void (*on_hup)(void *data), void *data);
+
+/* Ask cm_diam_run to return (from any thread, e.g. a test or a --once tool). */
+void cm_diam_request_stop(void);
+
+/* fd_core_shutdown + wait; safe to call once after cm_diam_start or after a failed start. */
+void cm_diam_shutdown(void);
+
+/* Wait until the peer with this identity is in state OPEN, up to timeout_ms. 0 or ETIMEDOUT. */
+int cm_diam_wait_peer(const char *identity, int timeout_ms);
+
+/* ---------------------------------------------------------------------------------------
+ * AVP helpers (common/avp.c). Names are looked up in the dictionary once and cached.
+ * `parent` is a struct msg * or a grouped struct avp * (msg_or_avp).
+ * ------------------------------------------------------------------------------------- */
+
+struct dict_object *cm_dict_avp(const char *name);       /* any vendor; NULL if unknown */
+struct dict_object *cm_dict_cmd(const char *name);
+struct dict_object *cm_dict_app(uint32_t app_id);
+
+int cm_avp_add_u32(msg_or_avp *parent, const char *name, uint32_t v);
+int cm_avp_add_u64(msg_or_avp *parent, const char *name, uint64_t v);
+int cm_avp_add_i32(msg_or_avp *parent, const char *name, int32_t v);
+int cm_avp_add_os(msg_or_avp *parent, const char *name, const void *v, size_t len);
+int cm_avp_add_str(msg_or_avp *parent, const char *name, const char *s);
+/* Add an empty grouped AVP and return it for filling. */
+int cm_avp_add_group(msg_or_avp *parent, const char *name, struct avp **ret_avp);
+/* Vendor-Specific-Application-Id { Vendor-Id, Auth-Application-Id }. */
+int cm_avp_add_vsai(msg_or_avp *parent, uint32_t vendor, uint32_t auth_app_id);
+/* Experimental-Result { Vendor-Id, Experimental-Result-Code }. */
+int cm_avp_add_exp_result(msg_or_avp *parent, uint32_t vendor, uint32_t code);
+
+/* First child AVP named `name` directly under parent (parsing parent if needed), or NULL. */
+struct avp *cm_avp_find(msg_or_avp *parent, const char *name);
+/* Its header value (NULL if absent or not parsed). */
+union avp_value *cm_avp_value(struct avp *avp);
+
+/* ---------------------------------------------------------------------------------------
+ * Codecs (common/tbcd.c, common/hex.c)
+ * ------------------------------------------------------------------------------------- */
+
+/* TBCD (TS 29.002 TBCD-STRING): digits 0-9, '*', '#', 'a', 'b', 'c' two per octet, low
+ * nibble first, odd length filled with 0xF. Returns EINVAL on a bad character, ENOSPC if
+ * out is too small. */
+int cm_tbcd_encode(const char *digits, size_t ndigits, uint8_t *out, size_t outsz,
+                   size_t *ret_len);
+/* Decode to a NUL-terminated string; stops at the 0xF filler. EINVAL on a filler nibble
+ * before the end or a bad nibble value, ENOSPC if out is too small. */
+int cm_tbcd_decode(const uint8_t *in, size_t len, char *out, size_t outsz);
+
+/* PLMN-Id (TS 24.008 10.5.1.3): "MCCMNC" with 2- or 3-digit MNC <-> 3 octets. */
+int cm_plmn_encode(const char *mccmnc, uint8_t out[3]);
+int cm_plmn_decode(const uint8_t in[3], char out[7]);
+
+/* Hex <-> bytes. cm_hex_decode requires exactly outlen*2 hex digits (EINVAL otherwise). */
+int cm_hex_decode(const char *hex, uint8_t *out, size_t outlen);
+void cm_hex_encode(const uint8_t *in, size_t len, char *out /* 2*len+1 */);
+
+#endif /* CM_H */
