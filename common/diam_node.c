@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* diam_node.c: embeds libfdcore in our daemons and tools. It turns struct cm_diam_cfg into a
+ * private freeDiameter configuration file, works around the 1.2.1 traps (loopback listen
+ * addresses are dropped, TLS credentials needed whenever TLS is on, unknown peers refused,
+ * per-message log formatting) and owns signal handling for the process. */
+#include "cm.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
+#include <gnutls/x509.h>
+#include <limits.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct dn_allowed {
+	char *host;                /* exact identity (configured peer without addr) or NULL */
+	char *realm;               /* required realm for `host`, or NULL */
+	char *pattern;             /* fnmatch pattern from accept_peers, or NULL */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	bool inited, started, shut;
+	char tmpdir[PATH_MAX];
+	struct dn_allowed *allowed;
+	size_t n_allowed;
+	struct fd_hook_hdl *hook;
+	/* cm_diam_run / cm_diam_request_stop */
+	bool running, stop;
+	pthread_t run_thread;
+} dn = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* ---- temporary files -------------------------------------------------------------------- */
+
+static int dn_path(char *buf, size_t sz, const char *name)
+{
+	int n = snprintf(buf, sz, "%s/%s", dn.tmpdir, name);
+	return n < 0 || (size_t)n >= sz ? ENAMETOOLONG : 0;
+}
+
+static int dn_write_file(const char *name, const void *data, size_t len)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int rc;
+
+	if ((rc = dn_path(path, sizeof(path), name)))
+		return rc;
+	if (!(f = fopen(path, "w")))
+		return errno;
+	if (fwrite(data, 1, len, f) != len) {
+		rc = EIO;
+		fclose(f);
+		return rc;
+	}
+	return fclose(f) ? errno : 0;
+}
+
+static void dn_rm_tmpdir(void)
+{
+	static const char *const names[] = { "fd.conf", "cert.pem", "key.pem", "dh.pem", NULL };
+	char path[PATH_MAX];
+	int i;
+
+	if (!dn.tmpdir[0])
+		return;
+	for (i = 0; names[i]; i++)
+		if (!dn_path(path, sizeof(path), names[i]))
+			unlink(path);
+	rmdir(dn.tmpdir);
+	dn.tmpdir[0] = '\0';
+}
+
+/* ---- ephemeral TLS credentials ------------------------------------------------------------ */
+
+#define DN_GNUTLS(call) do { \
+	int gr_ = (call); \
+	if (gr_ < 0) { \
+		LOG_E("cm: %s: %s", #call, gnutls_strerror(gr_)); \
+		rc = EINVAL; \
+		goto out; \
+	} \
+} while (0)
+
+/* A self-signed certificate for our identity, usable as its own CA (freeDiameter checks the
+ * local certificate against TLS_CA and the identity at start), plus fixed DH parameters from
+ * RFC 7919 so freeDiameter does not spend seconds generating its own. */
+static int dn_gen_tls(const char *identity)
+{
+	gnutls_x509_privkey_t key = NULL;
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_dh_params_t dh = NULL;
+	gnutls_datum_t out = { NULL, 0 };
+	unsigned char serial[16];
+	time_t now = time(NULL);
+	int rc = 0;
+
+	DN_GNUTLS(gnutls_x509_privkey_init(&key));
+	DN_GNUTLS(gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA,
+	                                       GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0));
+	DN_GNUTLS(gnutls_x509_crt_init(&crt));
+	DN_GNUTLS(gnutls_x509_crt_set_version(crt, 3));
+	DN_GNUTLS(gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof(serial)));
+	serial[0] &= 0x7f;
+	DN_GNUTLS(gnutls_x509_crt_set_serial(crt, serial, sizeof(serial)));
+	DN_GNUTLS(gnutls_x509_crt_set_activation_time(crt, now - 3600));
+	DN_GNUTLS(gnutls_x509_crt_set_expiration_time(crt, now + 10L * 365 * 24 * 3600));
+	DN_GNUTLS(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, identity,
+	                                        (unsigned)strlen(identity)));
+	DN_GNUTLS(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, identity,
+	                                               (unsigned)strlen(identity),
+	                                               GNUTLS_FSAN_SET));
+	DN_GNUTLS(gnutls_x509_crt_set_basic_constraints(crt, 1, -1));
+	DN_GNUTLS(gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE |
+	                                              GNUTLS_KEY_KEY_CERT_SIGN));
+	DN_GNUTLS(gnutls_x509_crt_set_key(crt, key));
+	DN_GNUTLS(gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0));
+
+	DN_GNUTLS(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &out));
+	if ((rc = dn_write_file("cert.pem", out.data, out.size)))
+		goto out;
+	gnutls_free(out.data);
+	out.data = NULL;
+	DN_GNUTLS(gnutls_x509_privkey_export2(key, GNUTLS_X509_FMT_PEM, &out));
+	if ((rc = dn_write_file("key.pem", out.data, out.size)))
+		goto out;
+	gnutls_free(out.data);
+	out.data = NULL;
+
+	DN_GNUTLS(gnutls_dh_params_init(&dh));
+	DN_GNUTLS(gnutls_dh_params_import_raw(dh, &gnutls_ffdhe_2048_group_prime,
+	                                      &gnutls_ffdhe_2048_group_generator));
+	DN_GNUTLS(gnutls_dh_params_export2_pkcs3(dh, GNUTLS_X509_FMT_PEM, &out));
+	rc = dn_write_file("dh.pem", out.data, out.size);
+out:
+	gnutls_free(out.data);
+	if (dh)
+		gnutls_dh_params_deinit(dh);
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
+	if (key)
+		gnutls_x509_privkey_deinit(key);
+	return rc;
+}
+
+/* ---- generated freeDiameter configuration ------------------------------------------------ */
+
+static bool dn_tls_needed(const struct cm_diam_cfg *cfg)
+{
+	size_t i;
+
+	if (cfg->tls_port || cfg->tls_cert)
+		return true;
+	for (i = 0; i < cfg->n_peers; i++)
+		if (cfg->peers[i].tls)
+			return true;
+	return false;
+}
+
+static int dn_write_conf(const struct cm_diam_cfg *cfg, const char *path)
+{
+	char cert[PATH_MAX], key[PATH_MAX], dh[PATH_MAX];
+	FILE *f;
+	size_t i;
+	int rc = 0;
+
+	if (!(f = fopen(path, "w")))
+		return errno;
+	fprintf(f, "# Generated by dcore common/diam_node.c from %s\n",
+	        cfg->source ? cfg->source : "(built-in configuration)");
+	fprintf(f, "Identity = \"%s\";\nRealm = \"%s\";\n", cfg->identity, cfg->realm);
+	fprintf(f, "Port = %u;\nSecPort = %u;\n", cfg->port, cfg->tls_port);
+	fprintf(f, "TcTimer = %u;\nTwTimer = %u;\n", cfg->tc_timer ? cfg->tc_timer : 30,
+	        cfg->tw_timer >= 6 ? cfg->tw_timer : 30);
+	fprintf(f, "AppServThreads = %u;\n", cfg->threads ? (cfg->threads > 255 ? 255 : cfg->threads) : 4);
+	if (!cfg->sctp)
+		fprintf(f, "No_SCTP;\n");
+	/* Without TLS anywhere, 1.2.1 accepts a configuration without TLS_Cred (SecPort = 0). */
+	if (dn_tls_needed(cfg)) {
+		if (cfg->tls_cert) {
+			fprintf(f, "TLS_Cred = \"%s\", \"%s\";\n", cfg->tls_cert, cfg->tls_key);
+			if (cfg->tls_ca)
+				fprintf(f, "TLS_CA = \"%s\";\n", cfg->tls_ca);
+		} else {
+			if ((rc = dn_gen_tls(cfg->identity)) ||
+			    (rc = dn_path(cert, sizeof(cert), "cert.pem")) ||
+			    (rc = dn_path(key, sizeof(key), "key.pem")))
+				goto out;
+			fprintf(f, "TLS_Cred = \"%s\", \"%s\";\nTLS_CA = \"%s\";\n", cert, key,
+			        cfg->tls_ca ? cfg->tls_ca : cert);
+		}
+		if (!dn_path(dh, sizeof(dh), "dh.pem") && access(dh, R_OK) == 0)
+			fprintf(f, "TLS_DH_File = \"%s\";\n", dh);
+	}
+	for (i = 0; i < cfg->n_peers; i++) {
+		const struct cm_peer_cfg *p = &cfg->peers[i];
+		if (!p->addr)
+			continue;   /* known but accept-only: admitted by dn_validate */
+		fprintf(f, "ConnectPeer = \"%s\" { ConnectTo = \"%s\"; Port = %u;", p->host, p->addr,
+		        p->port ? p->port : (p->tls ? 5658 : 3868));
+		if (!p->tls)
+			fprintf(f, " No_TLS;");
+		if (cfg->sctp)
+			fprintf(f, p->sctp ? " No_TCP;" : " No_SCTP;");
+		if (p->realm)
+			fprintf(f, " Realm = \"%s\";", p->realm);
+		fprintf(f, " };\n");
+	}
+	if (cfg->fd_conf)
+		fprintf(f, "# fd_conf from the YAML configuration\n%s\n", cfg->fd_conf);
+out:
+	if (fclose(f) && !rc)
+		rc = errno;
+	return rc;
+}
+
+/* ---- peers admission ------------------------------------------------------------------- */
+
+static int dn_validate(struct peer_info *info, int *auth, int (**cb2)(struct peer_info *))
+{
+	const char *id = info->pi_diamid;
+	const char *realm = info->runtime.pir_realm;
+	size_t i;
+
+	*auth = 0;
+	*cb2 = NULL;
+	if (!id)
+		return 0;
+	for (i = 0; i < dn.n_allowed; i++) {
+		const struct dn_allowed *a = &dn.allowed[i];
+		if (a->host) {
+			if (strcasecmp(a->host, id))
+				continue;
+			if (a->realm && (!realm || strcasecmp(a->realm, realm))) {
+				LOG_N("cm: refusing peer '%s': realm '%s' is not the configured '%s'", id,
+				      realm ? realm : "", a->realm);
+				*auth = -1;
+				return 0;
+			}
+		} else if (fnmatch(a->pattern, id, FNM_CASEFOLD)) {
+			continue;
+		}
+		/* Admitted on the clear-text port; on the TLS port the link is already protected. */
+		info->config.pic_flags.sec = PI_SEC_NONE;
+		*auth = 1;
+		return 0;
+	}
+	LOG_N("cm: refusing unknown peer '%s' (not in peers or accept_peers)", id);
+	*auth = -1;
+	return 0;
+}
+
+static void dn_allowed_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < dn.n_allowed; i++) {
+		free(dn.allowed[i].host);
+		free(dn.allowed[i].realm);
+		free(dn.allowed[i].pattern);
+	}
+	free(dn.allowed);
+	dn.allowed = NULL;
+	dn.n_allowed = 0;
+}
+
+static int dn_allowed_build(const struct cm_diam_cfg *cfg)
+{
+	size_t i, n = 0;
+
+	dn.allowed = calloc(cfg->n_peers + cfg->n_accept_peers + 1, sizeof(*dn.allowed));
+	if (!dn.allowed)
+		return ENOMEM;
+	for (i = 0; i < cfg->n_peers; i++) {
+		struct dn_allowed *a = &dn.allowed[n++];
+		dn.n_allowed = n;
+		if (!(a->host = strdup(cfg->peers[i].host)))
+			return ENOMEM;
+		if (cfg->peers[i].realm && !(a->realm = strdup(cfg->peers[i].realm)))
+			return ENOMEM;
+	}
+	for (i = 0; i < cfg->n_accept_peers; i++) {
+		struct dn_allowed *a = &dn.allowed[n++];
+		dn.n_allowed = n;
+		if (!(a->pattern = strdup(cfg->accept_peers[i])))
+			return ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- listen addresses -------------------------------------------------------------------- */
+
+static int dn_add_listen(const char *addr)
+{
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICHOST }, *ai = NULL;
+	int rc;
+
+	if ((rc = getaddrinfo(addr, NULL, &hints, &ai))) {
+		LOG_E("cm: listen address '%s': %s", addr, gai_strerror(rc));
+		return EINVAL;
+	}
+	/* EP_ACCEPTALL: without it 1.2.1 silently drops loopback addresses. */
+	rc = fd_ep_add_merge(&fd_g_config->cnf_endpoints, ai->ai_addr, ai->ai_addrlen,
+	                     EP_FL_CONF | EP_ACCEPTALL);
+	freeaddrinfo(ai);
+	return rc;
+}
+
+/* ---- logging ----------------------------------------------------------------------------- */
+
+static int dn_log_level(const char *s)
+{
+	if (!s || !strcmp(s, "notice"))
+		return FD_LOG_NOTICE;
+	if (!strcmp(s, "error"))
+		return FD_LOG_ERROR;
+	if (!strcmp(s, "info"))
+		return FD_LOG_NOTICE - 1;
+	if (!strcmp(s, "debug"))
+		return FD_LOG_DEBUG;
+	return FD_LOG_NOTICE;
+}
+
+/* Registered so freeDiameter does not format a summary of every message only to discard it. */
+static void dn_hook_noop(enum fd_hook_type type, struct msg *msg, struct peer_hdr *peer,
+                         void *other, struct fd_hook_permsgdata *pmd, void *regdata)
+{
+}
+
+/* ---- public API ------------------------------------------------------------------------ */
+
+static void dn_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);
+}
+
+int cm_diam_init(const struct cm_diam_cfg *cfg)
+{
+	char conf[PATH_MAX];
+	const char *tmp;
+	sigset_t set;
+	size_t i;
+	int rc, lvl;
+
+	if (!cfg || !cfg->identity || !cfg->realm)
+		return EINVAL;
+	if (dn.inited)
+		return EALREADY;
+
+	/* Threads inherit the mask: block before libfdcore creates any, cm_diam_run sigwaits. */
+	dn_sigset(&set);
+	if ((rc = pthread_sigmask(SIG_BLOCK, &set, NULL)))
+		return rc;
+	signal(SIGPIPE, SIG_IGN);
+
+	lvl = dn_log_level(cfg->log_level);
+	fd_g_debug_lvl = lvl;
+	if ((rc = fd_core_initialize()))
+		return rc;
+	dn.inited = true;
+	fd_g_debug_lvl = lvl;
+
+	if ((rc = dn_allowed_build(cfg)))
+		goto out;
+	if ((rc = fd_peer_validate_register(dn_validate)))
+		goto out;
+	if (lvl > FD_LOG_DEBUG &&
+	    (rc = fd_hook_register(HOOK_MASK(HOOK_MESSAGE_RECEIVED, HOOK_MESSAGE_LOCAL,
+	                                     HOOK_MESSAGE_SENT, HOOK_MESSAGE_FAILOVER,
+	                                     HOOK_MESSAGE_ROUTING_FORWARD,
+	                                     HOOK_MESSAGE_ROUTING_LOCAL),
+	                           dn_hook_noop, NULL, NULL, &dn.hook)))
+		goto out;
+
+	tmp = getenv("TMPDIR");
+	if (!tmp || !tmp[0])
+		tmp = "/tmp";
+	if (snprintf(dn.tmpdir, sizeof(dn.tmpdir), "%s/cm-diam-XXXXXX", tmp) >= (int)sizeof(dn.tmpdir)) {
+		dn.tmpdir[0] = '\0';
+		rc = ENAMETOOLONG;
+		goto out;
+	}
+	if (!mkdtemp(dn.tmpdir)) {
+		rc = errno;
+		LOG_E("cm: mkdtemp %s: %s", dn.tmpdir, strerror(rc));
+		dn.tmpdir[0] = '\0';
+		goto out;
+	}
+	if ((rc = dn_path(conf, sizeof(conf), "fd.conf")) || (rc = dn_write_conf(cfg, conf))) {
+		LOG_E("cm: cannot write the freeDiameter configuration: %s", strerror(rc));
+		goto out;
+	}
+	rc = fd_core_parseconf(conf);
+	if (rc) {
+		LOG_E("cm: freeDiameter rejected the configuration generated from %s: %s",
+		      cfg->source ? cfg->source : "the YAML configuration", strerror(rc));
+		goto out;
+	}
+	for (i = 0; i < cfg->n_listen; i++)
+		if ((rc = dn_add_listen(cfg->listen[i])))
+			goto out;
+out:
+	/* freeDiameter has read every file it needs by now. */
+	dn_rm_tmpdir();
+	return rc;
+}
+
+int cm_diam_start(void)
+{
+	int rc;
+
+	if (!dn.inited || dn.started || dn.shut)
+		return EINVAL;
+	if ((rc = fd_core_start()))
+		return rc;
+	dn.started = true;
+	return 0;
+}
+
+int cm_diam_run(void (*on_hup)(void *data), void *data)
+{
+	sigset_t set;
+	int sig, rc = 0;
+
+	dn_sigset(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	pthread_mutex_lock(&dn.lock);
+	dn.run_thread = pthread_self();
+	dn.running = true;
+	pthread_mutex_unlock(&dn.lock);
+	for (;;) {
+		pthread_mutex_lock(&dn.lock);
+		if (dn.stop) {
+			pthread_mutex_unlock(&dn.lock);
+			break;
+		}
+		pthread_mutex_unlock(&dn.lock);
+		if ((rc = sigwait(&set, &sig)))
+			break;
+		if (sig == SIGHUP) {
+			if (on_hup)
+				on_hup(data);
+		} else if (sig == SIGUSR1) {
+			/* What freeDiameterd does: extensions registered with fd_event_trig_regcb. */
+			if (dn.started)
+				fd_event_send(fd_g_config->cnf_main_ev, FDEV_TRIGGER, sizeof(sig), &sig);
+		} else {
+			break;
+		}
+	}
+	pthread_mutex_lock(&dn.lock);
+	dn.running = false;
+	dn.stop = false;
+	pthread_mutex_unlock(&dn.lock);
+	return rc;
+}
+
+void cm_diam_request_stop(void)
+{
+	pthread_mutex_lock(&dn.lock);
+	dn.stop = true;
+	/* Directed at the waiting thread, where it is blocked, so sigwait returns. */
+	if (dn.running)
+		pthread_kill(dn.run_thread, SIGTERM);
+	pthread_mutex_unlock(&dn.lock);
+}
+
+void cm_diam_shutdown(void)
+{
+	if (!dn.inited || dn.shut)
+		return;
+	dn.shut = true;
+	fd_core_shutdown();
+	fd_core_wait_shutdown_complete();
+	dn_rm_tmpdir();
+	dn_allowed_free();
+}
+
+int cm_diam_wait_peer(const char *identity, int timeout_ms)
+{
+	struct timespec start, now, nap = { 0, 20 * 1000 * 1000 };
+	struct peer_hdr *hdr = NULL;
+
+	if (!identity || !dn.inited)
+		return EINVAL;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		hdr = NULL;
+		if (!fd_peer_getbyid((DiamId_t)identity, strlen(identity), 1, &hdr) && hdr &&
+		    fd_peer_get_state(hdr) == STATE_OPEN)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >=
+		    timeout_ms)
+			return ETIMEDOUT;
+		nanosleep(&nap, NULL);
+	}
+}
