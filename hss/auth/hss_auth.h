@@ -170,7 +170,9 @@ uint64_t hss_sqn_next(uint64_t sqn, unsigned ind_bits);
 /* The SQN the HSS uses for the next vector after a successful resynchronisation that
  * reported SQN_MS (TS 33.102 6.3.5 and C.3.4: SQN_HE is reset to SQN_MS, then the usual
  * increment applies). This is hss_sqn_next(sqn_ms, ind_bits): SEQ_MS + 1, IND_MS + 1, which
- * the USIM accepts whatever IND it had, since its SEQ is now strictly larger. */
+ * the USIM accepts whatever IND it had, since its SEQ is now strictly larger.
+ * 6.3.5 also lets the HSS keep its own SQN_HE when that is already ahead of SQN_MS; a caller
+ * wanting that takes the value with the larger hss_sqn_seq() of this and its own next SQN. */
 uint64_t hss_sqn_after_resync(uint64_t sqn_ms, unsigned ind_bits);
 
 /* 48-bit value <-> 6 octets, big-endian. */
