@@ -2,6 +2,7 @@
 /* cm_node_test.c: a Diameter node built only from a YAML file through common/, used by
  * node_test.sh to check the glue with real peers over loopback (one libfdcore per process).
  *
+ *   cm_node_test serve - FILE       run until SIGTERM and exit 0
  *   cm_node_test open PEER FILE     wait until PEER is OPEN, print "OPEN PEER", then run
  *                                   until SIGTERM and exit 0
  *   cm_node_test refused PEER FILE  wait until a connection attempt to PEER fails, print
@@ -51,8 +52,9 @@ int main(int argc, char **argv)
 	int rc, status = 1;
 	bool started = false;
 
-	if (argc != 4 || (strcmp(argv[1], "open") && strcmp(argv[1], "refused"))) {
-		fprintf(stderr, "usage: %s open|refused PEER FILE\n", argv[0]);
+	if (argc != 4 || (strcmp(argv[1], "open") && strcmp(argv[1], "refused") &&
+	                  strcmp(argv[1], "serve"))) {
+		fprintf(stderr, "usage: %s serve|open|refused PEER FILE\n", argv[0]);
 		return 2;
 	}
 	watch_peer = argv[2];
@@ -76,8 +78,15 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	started = true;
+	/* Listening sockets exist once fd_core_start returned. */
+	printf("READY\n");
+	fflush(stdout);
 
-	if (!strcmp(argv[1], "open")) {
+	if (!strcmp(argv[1], "serve")) {
+		if ((rc = cm_diam_run(NULL, NULL)))
+			goto out;
+		status = 0;
+	} else if (!strcmp(argv[1], "open")) {
 		if ((rc = cm_diam_wait_peer(watch_peer, 20000))) {
 			fprintf(stderr, "peer %s not open: %s\n", watch_peer, strerror(rc));
 			goto out;
