@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * relay.c: the DRA's freeDiameter callbacks.
+ *
+ *  - RT_FWD_REQ / RT_FWD_ANS: apply the current rule set to relayed requests and answers
+ *    and count answers per peer and result class. Forward callbacks run before routing,
+ *    so a rewritten Destination-Realm routes to the new realm.
+ *  - An out callback (priority below the core's own, so it sees their scores) that picks a
+ *    route and ranks the candidates with route_select.c; when no route or no peer of the
+ *    group is usable it answers 3002 DIAMETER_UNABLE_TO_DELIVER itself, with
+ *    Error-Reporting-Host (the core's own no-candidate answer has none).
+ *  - advertise_apps: fd_disp_app_support makes the node a local endpoint of these
+ *    applications, and freeDiameter 1.2.1 (routing_dispatch.c, msg_rt_in) then hands a
+ *    request for its own realm without Destination-Host to the local dispatcher instead
+ *    of the forward path. A dispatch handler registered for each such application applies
+ *    the request rules (the forward callbacks are skipped on that path) and returns
+ *    DISP_ACT_CONT, which the dispatcher turns into relaying (msg_dispatch re-queues to the
+ *    outgoing queue when the node is not no_fwd), so the route table still decides.
+ */
+#include "dra.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define DRA_AC_USER_NAME 1
+#define DRA_AC_RESULT_CODE 268
+#define DRA_AC_EXP_RESULT 297
+#define DRA_AC_EXP_RESULT_CODE 298
+
+/* Candidates scored at or below this by the core were ruled out (no common application
+ * -70, redirect -60). */
+#define DRA_SCORE_UNUSABLE (-50)
+
+#define DRA_MAX_CANDS 64
+
+static struct fd_rt_fwd_hdl *dra_fwd_req_hdl, *dra_fwd_ans_hdl;
+static struct fd_rt_out_hdl *dra_out_hdl;
+static struct disp_hdl **dra_disp_hdls;
+static size_t dra_n_disp;
+
+int dra_keys_get(struct msg *msg, struct dra_keys *k)
+{
+	struct msg_hdr *hdr;
+	struct avp *avp;
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	if ((rc = fd_msg_hdr(msg, &hdr)))
+		return rc;
+	k->app = hdr->msg_appl;
+	if ((rc = fd_msg_browse(msg, MSG_BRW_FIRST_CHILD, &avp, NULL)))
+		return rc;
+	while (avp) {
+		struct avp_hdr *ah;
+		const uint8_t **dst = NULL;
+		size_t *dlen = NULL;
+
+		if ((rc = fd_msg_avp_hdr(avp, &ah)))
+			return rc;
+		if (!(ah->avp_flags & AVP_FLAG_VENDOR)) {
+			switch (ah->avp_code) {
+			case AC_DESTINATION_HOST: dst = &k->host; dlen = &k->host_len; break;
+			case AC_DESTINATION_REALM: dst = &k->realm; dlen = &k->realm_len; break;
+			case DRA_AC_USER_NAME: dst = &k->user; dlen = &k->user_len; break;
+			}
+		}
+		if (dst && !*dst) {
+			if (!ah->avp_value && fd_msg_parse_dict(avp, fd_g_config->cnf_dict, NULL) != 0)
+				return EBADMSG;
+			if (ah->avp_value) {
+				*dst = ah->avp_value->os.data;
+				*dlen = ah->avp_value->os.len;
+			}
+		}
+		if (k->host && k->realm && k->user)
+			break;
+		if ((rc = fd_msg_browse(avp, MSG_BRW_NEXT, &avp, NULL)))
+			return rc;
+	}
+	return 0;
+}
+
+int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const char *from,
+                    void *trace, int *ret_fired)
+{
+	unsigned fired = 0;
+	int rc = 0;
+
+#ifdef DRA_HAVE_XF
+	if (s && s->rules) {
+		struct xf_ctx ctx;
+
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.is_request = is_request;
+		ctx.from_peer = from;
+		ctx.to_peer = NULL;
+		ctx.state = dra_xf_state();
+		ctx.trace = trace;
+		rc = xf_apply(s->rules, msg, &ctx, &fired);
+	}
+#else
+	(void)s; (void)msg; (void)is_request; (void)from; (void)trace;
+#endif
+	if (ret_fired)
+		*ret_fired = (int)fired;
+	return rc;
+}
+
+/* 0, or the rule engine's error (counted). */
+static int apply_rules_counted(struct msg *msg, bool is_request, const char *from)
+{
+	struct dra_snap *s = dra_snap_get();
+	int fired = 0, rc;
+
+	if (!s)
+		return 0;
+	rc = dra_rules_apply(s, msg, is_request, from, NULL, &fired);
+	if (rc)
+		atomic_fetch_add_explicit(&dra_gstats.rule_errors, 1, memory_order_relaxed);
+	if (fired)
+		atomic_fetch_add_explicit(&dra_gstats.rules_fired, (unsigned)fired, memory_order_relaxed);
+	dra_snap_unref(s);
+	return rc;
+}
+
+static int answer_error(struct msg **pmsg, const char *rescode, const char *why);
+
+static int fwd_req_cb(void *data, struct msg **pmsg)
+{
+	DiamId_t src = NULL;
+	size_t srclen = 0;
+
+	atomic_fetch_add_explicit(&dra_gstats.requests, 1, memory_order_relaxed);
+	fd_msg_source_get(*pmsg, &src, &srclen);
+	/* A request a rule failed on half-way is refused rather than relayed half-rewritten. */
+	if (apply_rules_counted(*pmsg, true, src) != 0 && src)
+		return answer_error(pmsg, "DIAMETER_UNABLE_TO_COMPLY", "Rewrite rule failed");
+	return 0;
+}
+
+/* Result-Code, or Experimental-Result-Code inside Experimental-Result; 0 if none. */
+static uint32_t answer_code(struct msg *ans)
+{
+	struct avp *avp, *ch;
+	struct avp_hdr *ah;
+
+	if (fd_msg_browse(ans, MSG_BRW_FIRST_CHILD, &avp, NULL))
+		return 0;
+	while (avp) {
+		if (fd_msg_avp_hdr(avp, &ah))
+			return 0;
+		if (!(ah->avp_flags & AVP_FLAG_VENDOR) && ah->avp_code == DRA_AC_RESULT_CODE) {
+			if (!ah->avp_value && fd_msg_parse_dict(avp, fd_g_config->cnf_dict, NULL))
+				return 0;
+			return ah->avp_value ? ah->avp_value->u32 : 0;
+		}
+		if (!(ah->avp_flags & AVP_FLAG_VENDOR) && ah->avp_code == DRA_AC_EXP_RESULT) {
+			if (fd_msg_parse_dict(avp, fd_g_config->cnf_dict, NULL))
+				return 0;
+			if (fd_msg_browse(avp, MSG_BRW_FIRST_CHILD, &ch, NULL))
+				return 0;
+			while (ch) {
+				if (fd_msg_avp_hdr(ch, &ah))
+					return 0;
+				if (ah->avp_code == DRA_AC_EXP_RESULT_CODE && ah->avp_value)
+					return ah->avp_value->u32;
+				if (fd_msg_browse(ch, MSG_BRW_NEXT, &ch, NULL))
+					return 0;
+			}
+		}
+		if (fd_msg_browse(avp, MSG_BRW_NEXT, &avp, NULL))
+			return 0;
+	}
+	return 0;
+}
+
+static int fwd_ans_cb(void *data, struct msg **pmsg)
+{
+	DiamId_t src = NULL;
+	size_t srclen = 0;
+	struct dra_peer_stats *ps;
+
+	atomic_fetch_add_explicit(&dra_gstats.answers, 1, memory_order_relaxed);
+	fd_msg_source_get(*pmsg, &src, &srclen);
+	if (src && (ps = dra_stats_peer_find(src, srclen)))
+		atomic_fetch_add_explicit(&ps->answers[dra_ans_class(answer_code(*pmsg))], 1,
+		                          memory_order_relaxed);
+	apply_rules_counted(*pmsg, false, src);
+	return 0;
+}
+
+/* Answer a relayed request with an error (3002, 5012) and Error-Reporting-Host; takes the
+ * request. */
+static int answer_error(struct msg **pmsg, const char *rescode, const char *why)
+{
+	struct msg *m = *pmsg;
+	union avp_value v;
+	struct avp *erh = NULL;
+	struct dict_object *erh_d = cm_dict_avp("Error-Reporting-Host");
+	int rc;
+
+	*pmsg = NULL;
+	if ((rc = fd_msg_new_answer_from_req(fd_g_config->cnf_dict, &m, MSGFL_ANSW_ERROR)))
+		goto fail;
+	if ((rc = fd_msg_rescode_set(m, (char *)rescode, (char *)why, NULL, 1)))
+		goto fail;
+	if (erh_d && fd_msg_avp_new(erh_d, 0, &erh) == 0) {
+		memset(&v, 0, sizeof(v));
+		v.os.data = (uint8_t *)fd_g_config->cnf_diamid;
+		v.os.len = fd_g_config->cnf_diamid_len;
+		if (fd_msg_avp_setvalue(erh, &v) || fd_msg_avp_add(m, MSG_BRW_LAST_CHILD, erh)) {
+			fd_msg_free((struct msg *)erh);
+		}
+	}
+	if ((rc = fd_msg_send(&m, NULL, NULL)))
+		goto fail;
+	return 0;
+fail:
+	if (m)
+		fd_msg_free(m);
+	return 0;
+}
+
+static int answer_3002(struct msg **pmsg, const char *why)
+{
+	atomic_fetch_add_explicit(&dra_gstats.no_route, 1, memory_order_relaxed);
+	return answer_error(pmsg, "DIAMETER_UNABLE_TO_DELIVER", why);
+}
+
+static int out_cb(void *data, struct msg **pmsg, struct fd_list *candidates)
+{
+	struct dra_cand stack[DRA_MAX_CANDS], *c = stack;
+	struct rtd_candidate *rc_arr[DRA_MAX_CANDS], **rcs = rc_arr;
+	struct dra_snap *s;
+	struct dra_keys k;
+	const struct dra_route *r;
+	struct fd_list *li;
+	DiamId_t src = NULL;
+	size_t srclen = 0, n = 0, i;
+	uint64_t seq = 0;
+	int best, rc = 0;
+
+	s = dra_snap_get();
+	if (!s || !s->rt)
+		goto out;  /* no table: freeDiameter's own realm/host scoring applies */
+	if (dra_keys_get(*pmsg, &k) != 0)
+		goto out;
+	fd_msg_source_get(*pmsg, &src, &srclen);
+
+	for (li = candidates->next; li != candidates; li = li->next)
+		n++;
+	if (n > DRA_MAX_CANDS) {
+		c = calloc(n, sizeof(*c));
+		rcs = calloc(n, sizeof(*rcs));
+		if (!c || !rcs) {
+			rc = ENOMEM;
+			goto out;
+		}
+	}
+	n = 0;
+	for (li = candidates->next; li != candidates; li = li->next) {
+		struct rtd_candidate *cd = (struct rtd_candidate *)li;
+		rcs[n] = cd;
+		c[n].id = cd->diamid;
+		c[n].id_len = cd->diamidlen;
+		c[n].usable = cd->score > DRA_SCORE_UNUSABLE;
+		n++;
+	}
+
+	/* Destination-Host naming a connected peer: deliver there (the core gave it +100). */
+	if (k.host) {
+		for (i = 0; i < n; i++) {
+			if (c[i].usable && c[i].id_len == k.host_len &&
+			    strncasecmp(c[i].id, (const char *)k.host, k.host_len) == 0) {
+				struct dra_peer_stats *ps = dra_stats_peer_find(c[i].id, c[i].id_len);
+				atomic_fetch_add_explicit(&dra_gstats.direct, 1, memory_order_relaxed);
+				if (ps)
+					atomic_fetch_add_explicit(&ps->routed, 1, memory_order_relaxed);
+				goto out;
+			}
+		}
+	}
+
+	r = dra_route_find(s->rt, &k);
+	if (!r || !r->group) {
+		if (r)
+			atomic_fetch_add_explicit(&r->stats->matched, 1, memory_order_relaxed);
+		if (!src) {
+			/* Locally issued: the core answers its own requests. */
+			for (i = 0; i < n; i++)
+				rcs[i]->score += DRA_SCORE_EXCLUDE;
+			goto out;
+		}
+		rc = answer_3002(pmsg, r ? "Route rejects this request" : "No route for this request");
+		goto out;
+	}
+	atomic_fetch_add_explicit(&r->stats->matched, 1, memory_order_relaxed);
+	if (r->group->policy != DRA_POL_FAILOVER)
+		seq = atomic_fetch_add_explicit(&((struct dra_group *)r->group)->seq, 1,
+		                                memory_order_relaxed);
+	best = dra_group_rank(r->group, c, n, seq);
+	if (best < 0) {
+		atomic_fetch_add_explicit(&r->stats->no_peer, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&r->group->stats->unavailable, 1, memory_order_relaxed);
+		if (src) {
+			rc = answer_3002(pmsg, "No peer of the route's group is available");
+			goto out;
+		}
+	} else {
+		atomic_fetch_add_explicit(&r->group->stats->routed, 1, memory_order_relaxed);
+		if (c[best].member >= 0)
+			atomic_fetch_add_explicit(&r->group->mstats[c[best].member]->routed, 1,
+			                          memory_order_relaxed);
+	}
+	for (i = 0; i < n; i++)
+		rcs[i]->score += c[i].delta;
+out:
+	if (c != stack)
+		free(c);
+	if (rcs != rc_arr)
+		free(rcs);
+	dra_snap_unref(s);
+	return rc;
+}
+
+static int disp_cb(struct msg **pmsg, struct avp *avp, struct session *sess, void *opaque,
+                   enum disp_action *act)
+{
+	struct msg_hdr *hdr;
+	DiamId_t src = NULL;
+	size_t srclen = 0;
+
+	*act = DISP_ACT_CONT;
+	if (fd_msg_hdr(*pmsg, &hdr) || !(hdr->msg_flags & CMD_FLAG_REQUEST))
+		return 0;
+	atomic_fetch_add_explicit(&dra_gstats.local_relayed, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&dra_gstats.requests, 1, memory_order_relaxed);
+	fd_msg_source_get(*pmsg, &src, &srclen);
+	/* A request a rule failed on half-way is refused rather than relayed half-rewritten. */
+	if (apply_rules_counted(*pmsg, true, src) != 0 && src)
+		return answer_error(pmsg, "DIAMETER_UNABLE_TO_COMPLY", "Rewrite rule failed");
+	return 0;
+}
+
+int dra_relay_init(const uint32_t *apps, size_t n_apps)
+{
+	struct dict_object *vendor = NULL;
+	vendor_id_t vid = 10415;
+	size_t i;
+	int rc;
+
+	if ((rc = fd_rt_fwd_register(fwd_req_cb, NULL, RT_FWD_REQ, &dra_fwd_req_hdl)))
+		return rc;
+	if ((rc = fd_rt_fwd_register(fwd_ans_cb, NULL, RT_FWD_ANS, &dra_fwd_ans_hdl)))
+		return rc;
+	/* Priority 0, below the core's 10: it runs after them and sees their scores. */
+	if ((rc = fd_rt_out_register(out_cb, NULL, 0, &dra_out_hdl)))
+		return rc;
+	if (n_apps == 0)
+		return 0;
+	if ((rc = fd_dict_search(fd_g_config->cnf_dict, DICT_VENDOR, VENDOR_BY_ID, &vid, &vendor,
+	                         ENOENT))) {
+		fd_log_error("dra: advertise_apps: vendor 10415 is not in the dictionary");
+		return rc;
+	}
+	if (!(dra_disp_hdls = calloc(n_apps, sizeof(*dra_disp_hdls))))
+		return ENOMEM;
+	for (i = 0; i < n_apps; i++) {
+		struct dict_object *app = cm_dict_app(apps[i]);
+		struct disp_when when;
+
+		if (!app) {
+			fd_log_error("dra: advertise_apps: application %u is not in the dictionary", apps[i]);
+			return ENOENT;
+		}
+		if ((rc = fd_disp_app_support(app, vendor, 1, 0)))
+			return rc;
+		memset(&when, 0, sizeof(when));
+		when.app = app;
+		if ((rc = fd_disp_register(disp_cb, DISP_HOW_APPID, &when, NULL, &dra_disp_hdls[i])))
+			return rc;
+		dra_n_disp++;
+	}
+	return 0;
+}
+
+void dra_relay_fini(void)
+{
+	size_t i;
+
+	if (dra_out_hdl)
+		fd_rt_out_unregister(dra_out_hdl, NULL);
+	if (dra_fwd_req_hdl)
+		fd_rt_fwd_unregister(dra_fwd_req_hdl, NULL);
+	if (dra_fwd_ans_hdl)
+		fd_rt_fwd_unregister(dra_fwd_ans_hdl, NULL);
+	dra_out_hdl = NULL;
+	dra_fwd_req_hdl = dra_fwd_ans_hdl = NULL;
+	for (i = 0; i < dra_n_disp; i++)
+		fd_disp_unregister(&dra_disp_hdls[i], NULL);
+	free(dra_disp_hdls);
+	dra_disp_hdls = NULL;
+	dra_n_disp = 0;
+}
