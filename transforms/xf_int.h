@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * xf_int.h: internal to transforms/. The compiled form of a rule file: every name is
+ * resolved to dictionary objects, every value pre-encoded and every regex compiled at load
+ * time, so that evaluation (match.c, action.c) does no lookup and no allocation on
+ * messages the rules do not touch.
+ */
+#ifndef XF_INT_H
+#define XF_INT_H
+
+#include "cm.h"
+#include "xf.h"
+
+#include <regex.h>
+#include <stdatomic.h>
+
+#define XF_PATH_MAX 8            /* levels in a grouped path "A/B/C" */
+#define XF_TEXT_MAX (XF_VALUE_MAX + 1)
+
+/* How an AVP value reads and writes as text (the form matches and rewrites work on). */
+enum xf_vfmt {
+	XF_VF_RAW,       /* OctetString and derived strings: the octets (TBCD digits for
+	                    MSISDN-like AVPs, see xf_name_is_tbcd) */
+	XF_VF_ADDRESS,   /* Address: IPv4/IPv6 text */
+	XF_VF_TIME,      /* Time: seconds since 1900 (NTP) in decimal */
+	XF_VF_NUM,       /* integer and float types (and Enumerated): decimal; constant names
+	                    of the AVP's type are accepted when writing */
+	XF_VF_GROUPED,   /* no text form */
+};
+
+/* One AVP resolved in the dictionary. */
+struct xf_avpdef {
+	struct dict_object *model;
+	struct dict_object *type;    /* derived type, or NULL */
+	uint32_t code, vendor;
+	enum dict_avp_basetype base;
+	enum xf_vfmt fmt;
+	bool nocase;                 /* DiameterIdentity / DiameterURI: compare case-insensitively */
+	const char *name;            /* owned by the dictionary */
+};
+
+struct xf_path {
+	struct xf_avpdef seg[XF_PATH_MAX];
+	unsigned n;
+	char *text;                  /* as written, for traces */
+};
+
+/* A pre-encoded value for set/add (os.data points into `buf`). */
+struct xf_value {
+	union avp_value v;
+	uint8_t *buf;
+	char *text;                  /* the text form, for traces */
+};
+
+enum xf_smkind { XF_SM_EXACT, XF_SM_PREFIX, XF_SM_SUFFIX, XF_SM_REGEX, XF_SM_GLOB, XF_SM_PRESENT,
+                 XF_SM_ABSENT };
+
+struct xf_smatch {
+	enum xf_smkind kind;
+	char *s;
+	size_t len;
+	bool nocase;
+	bool re_ok;
+	regex_t re;
+};
+
+/* An AVP condition: holds if some instance at `path` matches (absent: if none exists). */
+struct xf_cond {
+	struct xf_path path;
+	struct xf_smatch m;
+	bool tbcd;
+	int line;
+};
+
+enum xf_akind { XF_A_SET, XF_A_ADD, XF_A_REPLACE, XF_A_PREFIX_MAP, XF_A_MAP, XF_A_REMOVE,
+                XF_A_COPY, XF_A_MOVE, XF_A_HIDE_HOST, XF_A_UNHIDE_HOST };
+
+struct xf_kv {
+	char *k, *v;
+	size_t klen, vlen;
+};
+
+struct xf_action {
+	enum xf_akind kind;
+	int line;
+	struct xf_path path;         /* target (`to` for copy/move) */
+	struct xf_path from;         /* copy/move source */
+	struct xf_value val;         /* set/add */
+	bool has_val;
+	bool tbcd;                   /* text form of `path` is TBCD digits */
+	bool from_tbcd;
+	bool if_present;             /* set: only overwrite existing instances */
+	bool re_ok;
+	regex_t re;                  /* replace */
+	char *with;
+	struct xf_kv *kv;            /* prefix_map: by decreasing key length; map: as written */
+	size_t nkv;
+	char *tmpl;                  /* hide_host: pseudo-host template */
+	uint8_t *secret;
+	size_t secret_len;
+	bool route_record;           /* hide_host: also Route-Record values */
+	struct xf_path rr;           /* Route-Record */
+};
+
+#define XF_DIR_REQ 0x1u
+#define XF_DIR_ANS 0x2u
+
+struct xf_rule {
+	char *name;
+	int line;
+	unsigned dirs;
+	uint32_t *apps;              /* NULL: any */
+	size_t napps;
+	uint32_t *cmds;              /* NULL: any */
+	uint8_t *cmd_dirs;           /* per command: XF_DIR_* it was named for */
+	size_t ncmds;
+	char **from_peer, **to_peer; /* fnmatch patterns, any of */
+	size_t nfrom, nto;
+	struct xf_cond *conds;
+	size_t nconds;
+	struct xf_action *acts;
+	size_t nacts;
+	bool last;
+};
+
+struct xf_counter {
+	atomic_uint_fast64_t hits;
+	atomic_uint_fast64_t errors;
+};
+
+struct xf_rules {
+	atomic_int refs;
+	char *source;
+	struct dictionary *dict;
+	struct xf_rule *rules;
+	size_t n;
+	struct xf_counter *ctr;
+	/* pre-filter: sorted distinct command codes named by some rule; any_cmd when a rule
+	 * names none */
+	uint32_t *cmd_index;
+	size_t ncmd_index;
+	bool any_cmd;
+	unsigned dirs;               /* union of the rules' directions */
+};
+
+/* value.c: text <-> AVP values */
+int xf_avpdef_resolve(struct dictionary *dict, const char *name, struct xf_avpdef *ret);
+bool xf_name_is_tbcd(const char *name);
+/* Text form of an AVP's value into buf (NUL-terminated; *ret_len excludes the NUL). ENOSPC,
+ * EINVAL (bad TBCD/address on the wire). */
+int xf_value_text(const struct xf_avpdef *def, bool tbcd, const union avp_value *v, char *buf,
+                  size_t bufsz, size_t *ret_len);
+/* Encode text into a value for `def`: numbers and OctetStrings point into `store` (of size
+ * storesz). EINVAL with a reason in *why (static string) when the text does not fit the type. */
+int xf_value_parse(const struct xf_avpdef *def, bool tbcd, const char *text, size_t len,
+                   union avp_value *v, uint8_t *store, size_t storesz, const char **why);
+
+/* msgavp.c: walking and editing messages */
+struct xf_walk {
+	/* Called for each instance; return 0 to continue, XF_WALK_STOP to stop, or an errno. */
+	int (*cb)(struct xf_walk *w, struct avp *avp, union avp_value *v);
+	struct dictionary *dict;
+};
+#define XF_WALK_STOP (-1)
+int xf_walk_path(struct xf_walk *w, msg_or_avp *parent, const struct xf_path *p, unsigned depth);
+/* The first instance of the parent chain of p (levels 0..p->n-2), created if missing. */
+int xf_make_parents(struct dictionary *dict, struct msg *msg, const struct xf_path *p,
+                    msg_or_avp **ret_parent);
+int xf_avp_new_value(const struct xf_avpdef *def, union avp_value *v, struct avp **ret_avp);
+
+/* match.c */
+bool xf_smatch_text(const struct xf_smatch *m, const char *s, size_t len);
+int xf_rule_matches(const struct xf_rules *rs, const struct xf_rule *r, struct msg *msg,
+                    const struct msg_hdr *hdr, const struct xf_ctx *ctx, bool *ret);
+
+/* action.c */
+int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const struct xf_action *a,
+                  struct msg *msg, const struct xf_ctx *ctx);
+
+/* state.c */
+int xf_state_hide(struct xf_state *st, const char *tmpl, const uint8_t *secret, size_t secret_len,
+                  const char *real, size_t len, char *out, size_t outsz);
+int xf_state_unhide(struct xf_state *st, const char *pseudo, size_t len, char *out, size_t outsz);
+
+/* trace.c */
+void xf_trace_add(struct xf_trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif /* XF_INT_H */
