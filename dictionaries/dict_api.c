@@ -27,8 +27,11 @@ int dict_cx_load(void)
 
 int dict_sh_load(void)
 {
-#ifdef DICT_HAVE_SH
-	return dict_install(&dict_sh_def);
+#if defined(DICT_HAVE_SH) && defined(DICT_HAVE_CX)
+	/* The Sh tables name Cx AVPs (Public-Identity, Server-Name ...) without defining them. */
+	int r = dict_install(&dict_cx_def);
+
+	return r ? r : dict_install(&dict_sh_def);
 #else
 	dict_set_err("this build has no Sh dictionary (dictionaries/dict_sh.c)");
 	return ENOTSUP;
@@ -59,7 +62,7 @@ const struct dict_app_def *const *dict_tables(void)
 #ifdef DICT_HAVE_CX
 		&dict_cx_def,
 #endif
-#ifdef DICT_HAVE_SH
+#if defined(DICT_HAVE_SH) && defined(DICT_HAVE_CX)
 		&dict_sh_def,
 #endif
 		NULL

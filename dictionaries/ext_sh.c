@@ -10,7 +10,11 @@
 
 static int ext_sh_init(char *conffile)
 {
-	int r = dict_install(&dict_sh_def);
+	/* The Sh tables name Cx AVPs without defining them: this module carries both. */
+	int r = dict_install(&dict_cx_def);
+
+	if (!r)
+		r = dict_install(&dict_sh_def);
 
 	/* freeDiameterd reports only the error code; say which definition failed. */
 	if (r)
