@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * hss_db.h: the one public header of hss/db/, the HSS subscriber database. It holds the
+ * subscriber model (provisioned data, APN configurations, serving state), its validation
+ * and text conversion shared by every backend and by hssctl, and the pluggable backend
+ * interface (a struct of function pointers plus a capability mask, Kamailio srdb style).
+ *
+ * The HSS keeps no state of its own: everything (including the SQN and the serving MME)
+ * lives here, so several HSS processes may share one database.
+ *
+ * Conventions: functions return 0 or an errno value:
+ *   ENOENT  unknown IMSI (or MSISDN)
+ *   EEXIST  insert of an IMSI that exists (HSS_DB_PUT_NO_REPLACE)
+ *   EINVAL  invalid data or arguments; a message naming the field and value is available
+ *   EIO     database error (message available)
+ *   ENOTSUP the backend does not implement the operation
+ *   ENOMEM  out of memory
+ * Functions with `char *err, size_t errlen` write one line there on failure; the others
+ * leave a message for the calling thread in hss_db_strerror(). `ret_*` outputs are untouched
+ * on failure. Every function may be called from several threads on one struct hss_db.
+ */
+#ifndef HSS_DB_H
+#define HSS_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------------------------------
+ * Subscriber model
+ * ------------------------------------------------------------------------------------- */
+
+#define HSS_DB_MAX_APNS     32      /* APN configurations per subscriber */
+#define HSS_DB_MAX_PLMNS    32      /* allowed visited PLMNs per subscriber */
+#define HSS_DB_MAX_VECTORS  32      /* SQNs one sqn_reserve may hand out */
+#define HSS_DB_SQN_MAX      0xffffffffffffULL   /* SQN is 48 bits (TS 33.102) */
+#define HSS_DB_HOST_LEN     256     /* DiameterIdentity incl. NUL */
+#define HSS_DB_APN_LEN      101     /* APN (TS 23.003 9.1: at most 100 octets) incl. NUL */
+
+enum hss_sub_status { HSS_SUB_SERVICE_GRANTED = 0, HSS_SUB_OPERATOR_DETERMINED_BARRING = 1 };
+enum hss_nam { HSS_NAM_PACKET_AND_CIRCUIT = 0, HSS_NAM_ONLY_PACKET = 2 };
+enum hss_pdn_type { HSS_PDN_IPV4 = 0, HSS_PDN_IPV6 = 1, HSS_PDN_IPV4V6 = 2, HSS_PDN_IPV4_OR_IPV6 = 3 };
+enum hss_pgw_alloc { HSS_PGW_STATIC = 0, HSS_PGW_DYNAMIC = 1 };
+enum hss_node { HSS_NODE_MME = 0, HSS_NODE_SGSN = 1 };
+
+/* One APN-Configuration (TS 29.272 7.3.35). Empty strings mean "absent". */
+struct hss_apn {
+	uint32_t ctx_id;                 /* Context-Identifier, >= 1, unique per subscriber */
+	char apn[HSS_DB_APN_LEN];        /* Service-Selection; "*" is the wildcard APN */
+	uint32_t pdn_type;               /* enum hss_pdn_type */
+	uint32_t qci;                    /* 1..254 */
+	uint32_t arp_prio;               /* Priority-Level 1..15 */
+	bool preempt_cap;                /* true: may pre-empt (Pre-emption-Capability ENABLED(0)) */
+	bool preempt_vuln;               /* true: may be pre-empted (Pre-emption-Vulnerability ENABLED(0)) */
+	uint32_t ambr_ul, ambr_dl;       /* APN-AMBR in bit/s; 0: not sent */
+	char static_ipv4[16];            /* Served-Party-IP-Address */
+	char static_ipv6[46];
+	uint32_t pgw_alloc;              /* enum hss_pgw_alloc, PDN-GW-Allocation-Type */
+	bool vplmn_dyn;                  /* VPLMN-Dynamic-Address-Allowed */
+	char pgw_host[HSS_DB_HOST_LEN];  /* MIP6-Agent-Info / MIP-Home-Agent-Host */
+	char pgw_realm[HSS_DB_HOST_LEN];
+};
+
+/* Serving state, written by the HSS (ULR, PUR, NOR), never by put_sub. */
+struct hss_serving {
+	char mme_host[HSS_DB_HOST_LEN];  /* "" when no MME is registered */
+	char mme_realm[HSS_DB_HOST_LEN];
+	char mme_number_for_mt_sms[16];
+	int64_t mme_ulr_time;            /* unix seconds of the last ULR from the MME, 0: never */
+	bool mme_purged;                 /* "UE purged in MME" */
+	char sgsn_host[HSS_DB_HOST_LEN];
+	char sgsn_realm[HSS_DB_HOST_LEN];
+	int64_t sgsn_ulr_time;
+	bool sgsn_purged;
+	uint32_t ulr_flags;              /* ULR-Flags of the last ULR */
+	uint32_t nor_flags;              /* NOR-Flags of the last NOR */
+	int32_t ue_srvcc_support;        /* -1 unknown, 0 not supported, 1 supported */
+	int32_t homogeneous_ims_voice;   /* -1 unknown, 0 NOT_SUPPORTED, 1 SUPPORTED */
+	int32_t last_rat_type;           /* RAT-Type of the last ULR, -1 unknown */
+	char visited_plmn[7];            /* MCCMNC of the last ULR's Visited-PLMN-Id */
+};
+
+struct hss_sub {
+	char imsi[16];                   /* 5..15 digits */
+	char msisdn[16];                 /* optional, 1..15 digits */
+	char a_msisdn[16];               /* optional */
+	uint8_t k[16];
+	uint8_t op[16];                  /* OP, or OPc when opc is true */
+	bool opc;
+	uint8_t amf[2];                  /* default 80 00 */
+	uint64_t sqn;                    /* the last SQN handed out (SEQ||IND), 48 bits */
+	uint32_t ind_bits;               /* length of IND in bits, default 5 (0..16) */
+	uint32_t subscriber_status;      /* enum hss_sub_status */
+	uint32_t odb;                    /* Operator-Determined-Barring bitmask */
+	uint32_t network_access_mode;    /* enum hss_nam */
+	uint32_t access_restriction_data;/* Access-Restriction-Data: also the RAT restrictions */
+	uint32_t ambr_ul, ambr_dl;       /* subscribed UE-AMBR, bit/s */
+	bool roaming_allowed;            /* false: home network only */
+	char roaming_plmns[HSS_DB_MAX_PLMNS][7]; /* allowed visited PLMNs (MCCMNC); none: all */
+	size_t n_roaming_plmns;
+	uint32_t periodic_tau;           /* Subscribed-Periodic-RAU-TAU-Timer, s; 0: not sent */
+	char charging_chars[5];          /* 4 hex digits or "" */
+	uint32_t default_ctx_id;         /* APN-Configuration-Profile Context-Identifier; 0: first APN */
+	struct hss_apn apns[HSS_DB_MAX_APNS];
+	size_t n_apns;
+	struct hss_serving serving;
+};
+
+/* Fill with the defaults: AMF 8000, ind_bits 5, SERVICE_GRANTED, ONLY_PACKET, roaming
+ * allowed, unknown serving-state values at -1, everything else zero/empty. */
+void hss_sub_init(struct hss_sub *sub);
+/* Defaults of an APN: IPv4v6, QCI 9, ARP 8, no pre-emption, vulnerable, dynamic. */
+void hss_apn_init(struct hss_apn *apn);
+
+/* Check the whole subscriber (IMSI, MSISDN, hex lengths, ranges, APN names, unique context
+ * ids, default context id naming an APN, ...). EINVAL with "field 'X': value 'V': why". */
+int hss_sub_validate(const struct hss_sub *sub, char *err, size_t errlen);
+
+/* Set one field from text, as hssctl, CSV and YAML imports give it. Names (case and '-'/'_'
+ * insensitive): imsi msisdn a_msisdn k op opc amf sqn ind_bits subscriber_status|status
+ * odb network_access_mode|nam access_restriction_data|ard ambr_ul ambr_dl
+ * roaming_allowed|roaming roaming_plmns periodic_tau charging_chars default_ctx_id
+ * apn (append one or more ';'-separated APN specs) apns (replace all APNs), and the serving
+ * fields mme_host mme_realm mme_number_for_mt_sms mme_ulr_time mme_purged sgsn_host
+ * sgsn_realm sgsn_ulr_time sgsn_purged ulr_flags nor_flags ue_srvcc_support
+ * homogeneous_ims_voice last_rat_type visited_plmn.
+ * Numbers are decimal or 0x hex; booleans 1/0 true/false yes/no allow/deny; enums take
+ * their name or number. An empty value clears an optional field.
+ * An APN spec is "NAME[,key=value...]" with keys ctx qci arp pdn (ipv4|ipv6|ipv4v6|
+ * ipv4_or_ipv6) ambr_ul ambr_dl preempt_cap preempt_vuln static_ip static_ipv4
+ * static_ipv6 pgw_alloc (static|dynamic) vplmn_dyn pgw_host pgw_realm; ctx defaults to the
+ * next free id. EINVAL (unknown field or bad value) with a message naming both. */
+int hss_sub_set(struct hss_sub *sub, const char *field, const char *value, char *err,
+                size_t errlen);
+int hss_apn_parse(const char *spec, struct hss_apn *apn, char *err, size_t errlen);
+
+/* Text of one field as hss_sub_set accepts it back (hex in lower case, enum names for
+ * status/nam, APN specs ';'-separated for "apns"). EINVAL: unknown field; ENOSPC. */
+int hss_sub_get(const struct hss_sub *sub, const char *field, char *buf, size_t bufsz);
+int hss_apn_format(const struct hss_apn *apn, char *buf, size_t bufsz);
+
+/* Canonical field names for hss_sub_get/set in display order (NULL-terminated); the
+ * serving ones have serving set. */
+struct hss_field_info {
+	const char *name;
+	const char *help;
+	bool serving;
+};
+const struct hss_field_info *hss_sub_fields(void);
+
+/* Single-value validators, also used by the tools. EINVAL with a message. */
+int hss_valid_imsi(const char *imsi, char *err, size_t errlen);
+int hss_valid_msisdn(const char *field, const char *msisdn, char *err, size_t errlen);
+int hss_valid_apn_name(const char *apn, char *err, size_t errlen);
+int hss_valid_plmn(const char *field, const char *mccmnc, char *err, size_t errlen);
+
+/* ---------------------------------------------------------------------------------------
+ * Database handle and operations
+ * ------------------------------------------------------------------------------------- */
+
+struct hss_db;
+
+/* Authentication data returned by sqn_reserve, read and updated in one transaction. */
+struct hss_auth_data {
+	uint8_t k[16];
+	uint8_t op[16];
+	bool opc;                        /* op holds OPc (else OP: derive OPc) */
+	uint8_t amf[2];
+	uint32_t ind_bits;
+	uint64_t sqn_prev;               /* stored SQN the reservation started from */
+	uint64_t sqn[HSS_DB_MAX_VECTORS];/* the n SQNs to put in the vectors, in order */
+	unsigned n;
+};
+
+/* Advance an SQN by one vector (SEQ||IND arithmetic, TS 33.102 Annex C). The HSS passes
+ * hss_sqn_next from hss/auth; NULL selects the built-in: SEQ+1, IND+1 mod 2^ind_bits. It
+ * runs inside the database transaction: it must be pure arithmetic. */
+typedef uint64_t (*hss_db_sqn_next_fn)(uint64_t sqn, unsigned ind_bits);
+uint64_t hss_db_sqn_next_default(uint64_t sqn, unsigned ind_bits);
+
+/* A field update for hss_db_update: name and text value as for hss_sub_set. */
+struct hss_db_kv {
+	const char *name;
+	const char *value;
+};
+
+/* What a ULR writes (set_serving). Strings may be NULL (= leave empty). */
+struct hss_db_serving_upd {
+	enum hss_node node;              /* MME (S6a) or SGSN (S6d) */
+	const char *host, *realm;        /* Origin-Host / Origin-Realm of the ULR */
+	int64_t time;                    /* unix seconds; 0: now */
+	uint32_t ulr_flags;
+	int32_t rat_type;                /* -1: unknown */
+	const char *visited_plmn;        /* MCCMNC or NULL */
+	int32_t ue_srvcc_support;        /* -1: leave as stored */
+	int32_t homogeneous_ims_voice;   /* -1: leave as stored */
+	const char *mme_number_for_mt_sms; /* NULL: leave as stored */
+};
+
+/* Called once per subscriber by list_subs; a non-zero return stops the listing and is
+ * returned by hss_db_list_subs. */
+typedef int (*hss_db_list_cb)(const struct hss_sub *sub, void *arg);
+
+/* Pulls the next subscriber for put_stream: 0 and *out filled, ENOENT at the end, any
+ * other errno aborts (the whole stream is rolled back). *out arrives hss_sub_init'ed. */
+typedef int (*hss_db_stream_fn)(void *arg, struct hss_sub *out);
+
+/* put flags */
+#define HSS_DB_PUT_NO_REPLACE 0x1u   /* EEXIST if the IMSI exists */
+#define HSS_DB_PUT_KEEP_SQN   0x2u   /* an existing subscriber keeps its stored SQN */
+
+/* Capabilities */
+#define HSS_DB_CAP_MULTI_PROCESS 0x1u /* several processes may share the database */
+#define HSS_DB_CAP_ATOMIC_STREAM 0x2u /* put_stream is all-or-nothing */
+#define HSS_DB_CAP_MSISDN        0x4u /* get_sub_by_msisdn is indexed */
+#define HSS_DB_CAP_MIGRATIONS    0x8u /* schema versioned and migrated on open */
+
+/*
+ * A backend. Every operation validates nothing the shared layer already validated (the
+ * public wrappers check IMSIs and run hss_sub_validate before put), but must be atomic
+ * as documented and thread-safe. A backend embeds `struct hss_db` as its first member.
+ * Optional operations may be NULL (the wrapper returns ENOTSUP). Messages for the errors
+ * go through hss_db_set_error (see db_int.h).
+ */
+struct hss_db_ops {
+	const char *name;                /* "sqlite", "mysql", "mongodb" */
+	unsigned caps;                   /* HSS_DB_CAP_* */
+	/* uri: backend-specific (sqlite: "PATH[?opt=v&...]"). */
+	int (*open)(const char *uri, struct hss_db **ret, char *err, size_t errlen);
+	void (*close)(struct hss_db *db);
+	int (*get_sub)(struct hss_db *db, const char *imsi, struct hss_sub *out);
+	int (*get_sub_by_msisdn)(struct hss_db *db, const char *msisdn, struct hss_sub *out);
+	/* Insert or replace the provisioned data and APNs in one transaction; serving state
+	 * is kept (a new subscriber starts with an empty one). */
+	int (*put_sub)(struct hss_db *db, const struct hss_sub *sub, unsigned flags);
+	/* put_sub for every subscriber `next` yields; *ret_n = number written. */
+	int (*put_stream)(struct hss_db *db, unsigned flags, hss_db_stream_fn next, void *arg,
+	                  size_t *ret_n);
+	/* Read-modify-write of the named fields (provisioned or serving) in one transaction;
+	 * the result is validated with hss_sub_validate before it is written. */
+	int (*update)(struct hss_db *db, const char *imsi, const struct hss_db_kv *kv, size_t n,
+	              char *err, size_t errlen);
+	int (*del_sub)(struct hss_db *db, const char *imsi);
+	/* Subscribers in IMSI order, those after `after_imsi` (NULL: from the start), skipping
+	 * `offset`, at most `limit` (0: no limit). */
+	int (*list_subs)(struct hss_db *db, const char *after_imsi, uint64_t offset, uint64_t limit,
+	                 hss_db_list_cb cb, void *arg);
+	int (*count)(struct hss_db *db, uint64_t *ret);
+	/* In ONE transaction: read K, OP/OPc, AMF, ind_bits and the stored SQN s (or take
+	 * *resync_sqn as s and the new base: re-synchronisation), compute sqn[i] = next^(i+1)(s)
+	 * for i < n, store sqn[n-1], and return all of it. Two calls never hand out the same
+	 * SQN, whatever the threads or processes. 1 <= n <= HSS_DB_MAX_VECTORS; next != NULL. */
+	int (*sqn_reserve)(struct hss_db *db, const char *imsi, unsigned n, hss_db_sqn_next_fn next,
+	                   const uint64_t *resync_sqn, struct hss_auth_data *ret);
+	int (*sqn_set)(struct hss_db *db, const char *imsi, uint64_t sqn);
+	/* In one transaction: copy the serving state to *ret_old (may be NULL), then store
+	 * the new serving node (clearing its purged flag). */
+	int (*set_serving)(struct hss_db *db, const char *imsi, const struct hss_db_serving_upd *u,
+	                   struct hss_serving *ret_old);
+	/* Set the purged flag of the MME (or SGSN) if `host` is the stored one (host NULL:
+	 * unconditionally); *ret_matched (may be NULL) tells whether it was set. */
+	int (*set_purged)(struct hss_db *db, const char *imsi, enum hss_node node, const char *host,
+	                  bool *ret_matched);
+};
+
+struct hss_db {
+	const struct hss_db_ops *ops;
+};
+
+/* Open a database. backend: "sqlite" (or NULL for sqlite); uri as the backend wants it.
+ * ENOENT: unknown backend; EIO/EINVAL with err filled. */
+int hss_db_open(const char *backend, const char *uri, struct hss_db **ret, char *err,
+                size_t errlen);
+/* Open "BACKEND:URI" (e.g. "sqlite:/var/lib/hss.db"); a spec without a known backend
+ * prefix is a SQLite path. */
+int hss_db_open_spec(const char *spec, struct hss_db **ret, char *err, size_t errlen);
+void hss_db_close(struct hss_db *db);   /* accepts NULL */
+const char *hss_db_backend_name(const struct hss_db *db);
+unsigned hss_db_caps(const struct hss_db *db);
+/* NULL-terminated list of compiled-in backend names. */
+const char *const *hss_db_backends(void);
+
+/* Message of the last failing call of this thread ("" if none). */
+const char *hss_db_strerror(void);
+
+int hss_db_get_sub(struct hss_db *db, const char *imsi, struct hss_sub *out);
+int hss_db_get_sub_by_msisdn(struct hss_db *db, const char *msisdn, struct hss_sub *out);
+/* Validates first (EINVAL). */
+int hss_db_put_sub(struct hss_db *db, const struct hss_sub *sub, unsigned flags);
+/* Each yielded subscriber is validated; an invalid one aborts the stream (EINVAL). */
+int hss_db_put_stream(struct hss_db *db, unsigned flags, hss_db_stream_fn next, void *arg,
+                      size_t *ret_n);
+int hss_db_update(struct hss_db *db, const char *imsi, const struct hss_db_kv *kv, size_t n,
+                  char *err, size_t errlen);
+int hss_db_del_sub(struct hss_db *db, const char *imsi);
+int hss_db_list_subs(struct hss_db *db, const char *after_imsi, uint64_t offset, uint64_t limit,
+                     hss_db_list_cb cb, void *arg);
+int hss_db_count(struct hss_db *db, uint64_t *ret);
+
+/* Reserve n SQNs (see hss_db_ops.sqn_reserve); next NULL: hss_db_sqn_next_default. */
+int hss_db_sqn_reserve(struct hss_db *db, const char *imsi, unsigned n, hss_db_sqn_next_fn next,
+                       struct hss_auth_data *ret);
+/* Re-synchronisation (AIR with Re-Synchronization-Info): the stored SQN becomes sqn_ms,
+ * then n SQNs are reserved after it, in the same transaction. */
+int hss_db_sqn_resync_reserve(struct hss_db *db, const char *imsi, uint64_t sqn_ms, unsigned n,
+                              hss_db_sqn_next_fn next, struct hss_auth_data *ret);
+int hss_db_sqn_set(struct hss_db *db, const char *imsi, uint64_t sqn);
+
+int hss_db_set_serving(struct hss_db *db, const char *imsi, const struct hss_db_serving_upd *u,
+                       struct hss_serving *ret_old);
+/* Convenience for an MME ULR: registers host/realm, returns the previous MME (empty
+ * strings if none) so the HSS can send a CLR to it when it differs. The ret_* buffers
+ * should be HSS_DB_HOST_LEN long; either may be NULL. */
+int hss_db_set_serving_mme(struct hss_db *db, const char *imsi, const char *host,
+                           const char *realm, char *ret_old_host, size_t old_host_len,
+                           char *ret_old_realm, size_t old_realm_len);
+int hss_db_set_purged(struct hss_db *db, const char *imsi, enum hss_node node, const char *host,
+                      bool *ret_matched);
+/* Store what a NOR carries (fields < 0 are left as stored). */
+int hss_db_store_nor(struct hss_db *db, const char *imsi, uint32_t nor_flags,
+                     int32_t ue_srvcc_support, int32_t homogeneous_ims_voice);
+
+#endif /* HSS_DB_H */

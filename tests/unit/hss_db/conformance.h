@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * conformance.h: the backend conformance suite of hss/db/. Every backend must pass it:
+ * a runner opens a fresh, empty database of its kind and calls run_conformance.
+ */
+#ifndef HSS_DB_CONFORMANCE_H
+#define HSS_DB_CONFORMANCE_H
+
+/* Run every check against `backend` at `uri` (an empty database that other processes can
+ * open too when the backend has HSS_DB_CAP_MULTI_PROCESS). Prints one "ok"/"not ok" line
+ * per check; returns the number of failed checks. */
+int run_conformance(const char *backend, const char *uri);
+
+/* Shared by the runners: report one check, count failures. */
+extern int conf_failures;
+void conf_check(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

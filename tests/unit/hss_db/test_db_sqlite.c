@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_db_sqlite.c: the conformance suite against the SQLite backend, plus what is
+ * SQLite-specific: schema creation and migration of an existing database, refusal of a
+ * database newer than the build, URI options.
+ */
+#include "conformance.h"
+#include "hss_db.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[512];
+
+static int sql(const char *path, const char *q)
+{
+	sqlite3 *h = NULL;
+	char *e = NULL;
+	int rc = sqlite3_open(path, &h);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(h, q, NULL, NULL, &e);
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "sql '%s': %s\n", q, e ? e : sqlite3_errmsg(h));
+	sqlite3_free(e);
+	sqlite3_close(h);
+	return rc;
+}
+
+static int sql_int(const char *path, const char *q)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	if (sqlite3_open(path, &h) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+static void t_migrations(void)
+{
+	char path[600], uri[700], err[512];
+	struct hss_db *db = NULL;
+	struct hss_sub *s = malloc(sizeof(*s));
+	int rc;
+
+	/* fresh database: every migration applied */
+	snprintf(path, sizeof(path), "%s/fresh.db", dir);
+	rc = hss_db_open("sqlite", path, &db, err, sizeof(err));
+	conf_check(rc == 0, "fresh database created (%s)", rc ? err : "");
+	hss_db_close(db);
+	conf_check(sql_int(path, "SELECT count(*) FROM schema_version") == 2 &&
+	           sql_int(path, "SELECT max(version) FROM schema_version") == 2,
+	           "fresh database at schema version 2");
+	conf_check(sql_int(path, "SELECT count(*) FROM pragma_table_info('serving') WHERE name = "
+	                   "'mme_number_for_mt_sms'") == 1, "migration 2 column present");
+	/* reopening applies nothing twice */
+	rc = hss_db_open("sqlite", path, &db, err, sizeof(err));
+	hss_db_close(db);
+	conf_check(rc == 0 && sql_int(path, "SELECT count(*) FROM schema_version") == 2,
+	           "reopen keeps version 2");
+
+	/* an existing version-1 database with data is migrated and keeps its data */
+	snprintf(path, sizeof(path), "%s/v1.db", dir);
+	snprintf(uri, sizeof(uri), "%s?max_schema=1", path);
+	rc = hss_db_open("sqlite", uri, &db, err, sizeof(err));
+	hss_db_close(db);
+	conf_check(rc == 0 && sql_int(path, "SELECT max(version) FROM schema_version") == 1,
+	           "version-1 database made (%s)", rc ? err : "");
+	sql(path, "INSERT INTO subscribers (imsi, msisdn, k, op, op_is_opc, sqn) VALUES "
+	    "('001019876543210', '3312', '00112233445566778899aabbccddeeff', "
+	    "'ffeeddccbbaa99887766554433221100', 0, 4242);"
+	    "INSERT INTO apns (imsi, ctx_id, apn, qci) VALUES ('001019876543210', 1, 'web', 6);"
+	    "INSERT INTO serving (imsi, mme_host) VALUES ('001019876543210', 'old-mme');");
+	rc = hss_db_open("sqlite", path, &db, err, sizeof(err));
+	conf_check(rc == 0, "version-1 database opens (%s)", rc ? err : "");
+	if (rc == 0) {
+		rc = hss_db_get_sub(db, "001019876543210", s);
+		conf_check(rc == 0 && s->sqn == 4242 && !s->opc && s->op[0] == 0xff && s->n_apns == 1 &&
+		           s->apns[0].qci == 6 && !strcmp(s->serving.mme_host, "old-mme") &&
+		           s->serving.mme_number_for_mt_sms[0] == 0 && !strcmp(s->msisdn, "3312"),
+		           "data survives migration (%d %s)", rc, hss_db_strerror());
+		rc = hss_db_get_sub_by_msisdn(db, "3312", s);
+		conf_check(rc == 0, "MSISDN lookup after migration");
+		hss_db_close(db);
+	}
+	conf_check(sql_int(path, "SELECT max(version) FROM schema_version") == 2,
+	           "migrated to version 2");
+
+	/* a database from a newer build is refused, not damaged */
+	sql(path, "INSERT INTO schema_version (version, applied_at, what) VALUES (99, 0, 'future')");
+	db = NULL;
+	rc = hss_db_open("sqlite", path, &db, err, sizeof(err));
+	conf_check(rc == EIO && strstr(err, "newer"), "newer schema refused (%d %s)", rc, err);
+	hss_db_close(db);
+
+	/* options */
+	snprintf(uri, sizeof(uri), "%s/o.db?pool=0", dir);
+	rc = hss_db_open("sqlite", uri, &db, err, sizeof(err));
+	conf_check(rc == EINVAL, "pool=0 refused (%s)", err);
+	snprintf(uri, sizeof(uri), "%s/o.db?nope=1", dir);
+	rc = hss_db_open("sqlite", uri, &db, err, sizeof(err));
+	conf_check(rc == EINVAL, "unknown option refused (%s)", err);
+	rc = hss_db_open("nosuch", "x", &db, err, sizeof(err));
+	conf_check(rc == ENOENT, "unknown backend refused (%s)", err);
+	rc = hss_db_open("sqlite", "/nonexistent-dir/x/y.db", &db, err, sizeof(err));
+	conf_check(rc == EIO, "unopenable path is EIO (%s)", err);
+	snprintf(uri, sizeof(uri), "sqlite:%s/spec.db?pool=2", dir);
+	rc = hss_db_open_spec(uri, &db, err, sizeof(err));
+	conf_check(rc == 0 && !strcmp(hss_db_backend_name(db), "sqlite"), "open_spec sqlite:PATH");
+	hss_db_close(db);
+	free(s);
+}
+
+int main(void)
+{
+	const char *base = getenv("DCORE_BUILDDIR");
+	char uri[600], cmd[600];
+
+	snprintf(dir, sizeof(dir), "%s/hss_db_test.XXXXXX", base ? base : "/tmp");
+	if (!mkdtemp(dir)) {
+		snprintf(dir, sizeof(dir), "/tmp/hss_db_test.XXXXXX");
+		if (!mkdtemp(dir)) {
+			perror("mkdtemp");
+			return 1;
+		}
+	}
+	snprintf(uri, sizeof(uri), "%s/conformance.db", dir);
+	run_conformance("sqlite", uri);
+	snprintf(uri, sizeof(uri), "%s/conformance-pool1.db?pool=1", dir);
+	run_conformance("sqlite", uri);
+	t_migrations();
+	printf("# %d failed\n", conf_failures);
+	if (!conf_failures) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd))
+			return 1;
+	}
+	return conf_failures ? 1 : 0;
+}
