@@ -184,16 +184,24 @@ static int dict_enum_type(struct dictionary *d, const struct dict_avp_def *a,
 	return 0;
 }
 
-/* Definitions known to be wrong in dictionaries we must load beside, which we replace by
+/* Definitions known to be wrong in a dictionary we must load beside, which we replace by
  * the spec's: each entry describes the wrong object exactly (code, vendor, name, type).
- * Replacing is only safe because no rule of that dictionary names these AVPs (a rule keeps
- * a pointer to its AVP). */
+ * All come from Debian's dict_dcca_3gpp.fdx (freeDiameter 1.2.1). Replacing is safe only
+ * because no rule of that extension names these AVPs (a rule keeps a pointer to its AVP);
+ * it makes the dictionary the same whichever of the two was loaded first. */
 static const struct dict_avp_def dict_repairs[] = {
-	/* Debian's dict_dcca_3gpp.fdx (freeDiameter 1.2.1) makes SS-Status Grouped; TS 29.272
-	 * 7.3.82 (TS 29.002 SS-Status) makes it an OctetString. */
+	/* TS 29.272 7.3.82 (TS 29.002 SS-Status): OctetString, not Grouped. */
 	{ 1477, DICT_VENDOR_3GPP, "SS-Status", 0, 0, AVP_TYPE_GROUPED, DICT_T_NONE, NULL },
-	/* The same puts External-Identifier at code 28; TS 29.336 8.4.11 gives it 3111. */
+	/* TS 29.336 8.4.11: External-Identifier is code 3111; code 28 is unassigned. */
 	{ 28, DICT_VENDOR_3GPP, "External-Identifier", 0, 0, AVP_TYPE_OCTETSTRING, DICT_T_NONE, NULL },
+	/* TS 29.272 7.3.120 (Rel-9 on): Call-Barring-Info, formerly Call-Barring-Infor-List. */
+	{ 1488, DICT_VENDOR_3GPP, "Call-Barring-Infor-List", 0, 0, AVP_TYPE_GROUPED, DICT_T_NONE, NULL },
+	/* TS 29.272 7.3.115: MME-Location-Information (hyphen missing). */
+	{ 1600, DICT_VENDOR_3GPP, "MME-LocationInformation", 0, 0, AVP_TYPE_GROUPED, DICT_T_NONE, NULL },
+	/* TS 29.272 7.3.1/1: 1655 is Measurement-Period-LTE, 1656 Measurement-Period-UMTS
+	 * (swapped there). */
+	{ 1655, DICT_VENDOR_3GPP, "Measurement-Period-UMTS", 0, 0, AVP_TYPE_INTEGER32, DICT_T_NONE, NULL },
+	{ 1656, DICT_VENDOR_3GPP, "Measurement-Period-LTE", 0, 0, AVP_TYPE_INTEGER32, DICT_T_NONE, NULL },
 };
 
 /* Delete obj if it is one of dict_repairs. 0: deleted; ENOENT: not a known defect. */
@@ -224,7 +232,8 @@ static int dict_avp_install(struct dictionary *d, const struct dict_avp_def *a)
 		r = fd_dict_getval(obj, &ad);
 		if (r)
 			return r;
-		if (ad.avp_basetype != a->base && dict_repair(obj, &ad) == 0)
+		if ((ad.avp_basetype != a->base || strcmp(ad.avp_name, a->name)) &&
+		    dict_repair(obj, &ad) == 0)
 			goto check_name;
 		if (ad.avp_basetype != a->base) {
 			dict_set_err("AVP %s (code %u, vendor %u) is already in the dictionary as '%s' of "
