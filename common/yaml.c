@@ -265,6 +265,10 @@ static int yl_node(struct yl_ctx *c, yaml_event_t *ev, int depth, struct cm_ynod
 		}
 		if (rc)
 			goto out;
+		/* The anchored node may be a map member: its key is not the alias's. */
+		free(n->key);
+		n->key = NULL;
+		n->key_line = 0;
 		n->line = (int)ev->start_mark.line + 1;
 		n->col = (int)ev->start_mark.column + 1;
 		break;
