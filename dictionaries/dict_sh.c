@@ -5,9 +5,9 @@
  * from TS 29.336, the grouped AVP grammars and the eight commands.
  *
  * Sh reuses Cx AVPs (Public-Identity, Server-Name, Wildcarded-Public-Identity,
- * Wildcarded-IMPU, Session-Priority, Supported-Applications): they are defined once in
- * dict_cx.c and only referenced here, because dict_sh_load() installs the common and Cx
- * tables first. MSISDN, Supported-Features, DRMP, the overload-control and Load AVPs live in
+ * Wildcarded-IMPU, Session-Priority): they are defined once, in dict_cx.c, and only
+ * referenced here, because dict_sh_load() and dict_sh.fdx install the Cx table first.
+ * MSISDN, Supported-Features, DRMP, the overload-control and Load AVPs live in
  * dict_common.c; RFC 6733 AVPs come from freeDiameter's base dictionary.
  *
  * Naming: TS 29.329 calls AVP 702 "User-Data", the name TS 29.229 already gives AVP 606,
@@ -164,8 +164,12 @@ static const struct dict_avp_def sh_avps[] = {
 	AVP_V(721, "Call-Reference-Number", OSTR),
 	AVP_V(722, "AS-Number", OSTR),
 
-	/* TS 29.336 (the table Sh refers to for User-Identity): M and V both "must" */
-	AVP_MV(3111, "External-Identifier", UTF8),
+	/* TS 29.336 gives External-Identifier M and V "must"; dict_s6a.c, for its S6a use,
+	 * fixes M clear. freeDiameter holds one definition per code, so this table repeats
+	 * dict_s6a.c's and the dictionary does not depend on load order. freeDiameter 1.2.1
+	 * does not check received flags against the dictionary: this only affects what we send
+	 * (and Sh never sends External-Identifier from the HSS). */
+	{ 3111, DICT_VENDOR_3GPP, "External-Identifier", DICT_V, FLAGS_MV, UTF8 },
 
 	{ 0, 0, NULL, 0, 0, 0, 0, NULL }
 };
