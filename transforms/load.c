@@ -14,13 +14,19 @@
 #include <string.h>
 #include <strings.h>
 
+/* One problem found; reported sorted by line, so the report reads like the file. */
+struct xf_lmsg {
+	int line;
+	unsigned seq;
+	char *text;
+};
+
 struct xf_load {
 	const char *file;
 	struct dictionary *dict;
-	char *errs;
-	size_t elen, ecap;
+	struct xf_lmsg *msgs;
+	size_t nmsg, cap;
 	unsigned nerr;
-	bool oom;
 	const char *rname;         /* rule being compiled, for messages */
 };
 
@@ -29,7 +35,8 @@ static void xf_lerr(struct xf_load *ld, int line, const char *fmt, ...)
 
 static void xf_lerr(struct xf_load *ld, int line, const char *fmt, ...)
 {
-	char msg[512], full[1024];
+	char msg[512];
+	struct xf_lmsg *m;
 	va_list ap;
 	int n;
 
@@ -37,26 +44,51 @@ static void xf_lerr(struct xf_load *ld, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (ld->nmsg == ld->cap) {
+		size_t cap = ld->cap ? ld->cap * 2 : 16;
+		m = realloc(ld->msgs, cap * sizeof(*m));
+		if (!m)
+			return;    /* the load still fails: nerr counts it */
+		ld->msgs = m;
+		ld->cap = cap;
+	}
+	m = &ld->msgs[ld->nmsg];
 	if (ld->rname)
-		n = snprintf(full, sizeof(full), "%s:%d: rule '%s': %s\n", ld->file, line, ld->rname, msg);
+		n = asprintf(&m->text, "%s:%d: rule '%s': %s", ld->file, line, ld->rname, msg);
 	else
-		n = snprintf(full, sizeof(full), "%s:%d: %s\n", ld->file, line, msg);
+		n = asprintf(&m->text, "%s:%d: %s", ld->file, line, msg);
 	if (n < 0)
 		return;
-	if ((size_t)n >= sizeof(full))
-		n = sizeof(full) - 1;
-	if (ld->elen + (size_t)n + 1 > ld->ecap) {
-		size_t cap = (ld->ecap + (size_t)n + 1) * 2;
-		char *e = realloc(ld->errs, cap);
-		if (!e) {
-			ld->oom = true;
-			return;
+	m->line = line;
+	m->seq = ld->nerr;
+	ld->nmsg++;
+}
+
+static int xf_lmsg_cmp(const void *a, const void *b)
+{
+	const struct xf_lmsg *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* All messages, sorted, one per line, into err (truncated to errlen); frees them. */
+static void xf_lerr_flush(struct xf_load *ld, char *err, size_t errlen)
+{
+	size_t o = 0;
+
+	qsort(ld->msgs, ld->nmsg, sizeof(*ld->msgs), xf_lmsg_cmp);
+	for (size_t i = 0; i < ld->nmsg; i++) {
+		if (err && errlen && o + 1 < errlen) {
+			int n = snprintf(err + o, errlen - o, "%s%s", i ? "\n" : "", ld->msgs[i].text);
+			if (n > 0)
+				o += (size_t)n < errlen - o ? (size_t)n : errlen - o - 1;
 		}
-		ld->errs = e;
-		ld->ecap = cap;
+		free(ld->msgs[i].text);
 	}
-	memcpy(ld->errs + ld->elen, full, (size_t)n + 1);
-	ld->elen += (size_t)n;
+	free(ld->msgs);
+	ld->msgs = NULL;
+	ld->nmsg = ld->cap = 0;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -1242,23 +1274,13 @@ static int xf_load_doc(const char *name, struct cm_ydoc *doc, struct xf_rules **
 	if (rc == 0 && ld.nerr)
 		rc = EINVAL;
 	if (rc) {
-		if (err && errlen) {
-			if (ld.elen) {
-				/* all the lines, without the final newline */
-				size_t l = ld.elen - 1;
-				if (l >= errlen)
-					l = errlen - 1;
-				memcpy(err, ld.errs, l);
-				err[l] = '\0';
-			} else {
-				snprintf(err, errlen, "%s: %s", name, strerror(rc));
-			}
-		}
+		if (ld.nmsg)
+			xf_lerr_flush(&ld, err, errlen);
+		else if (err && errlen)
+			snprintf(err, errlen, "%s: %s", name, strerror(rc));
 		xf_rules_free(rs);
-		free(ld.errs);
 		return rc;
 	}
-	free(ld.errs);
 	*ret = rs;
 	return 0;
 }

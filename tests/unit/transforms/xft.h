@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Not every test uses every helper. */
+#define XFT_FN static __attribute__((unused))
+
 static int xft_fails;
 
 #define CHECK(c)                                                                             \
@@ -40,7 +43,7 @@ static int xft_fails;
 
 static bool xft_have_3gpp;
 
-static void xft_init(void)
+XFT_FN void xft_init(void)
 {
 	fd_g_debug_lvl = FD_LOG_FATAL;
 	if (fd_core_initialize()) {
@@ -55,7 +58,7 @@ static void xft_init(void)
 #endif
 }
 
-static int xft_done(const char *name)
+XFT_FN int xft_done(const char *name)
 {
 	if (xft_fails) {
 		fprintf(stderr, "%s: %d check(s) failed\n", name, xft_fails);
@@ -65,7 +68,7 @@ static int xft_done(const char *name)
 	return 0;
 }
 
-static struct dict_object *xft_avp_model(const char *name)
+XFT_FN struct dict_object *xft_avp_model(const char *name)
 {
 	struct dict_object *o = NULL;
 	if (fd_dict_search(fd_g_config->cnf_dict, DICT_AVP, AVP_BY_NAME_ALL_VENDORS, name, &o,
@@ -78,7 +81,7 @@ static struct dict_object *xft_avp_model(const char *name)
 
 /* A new message of command `cmd` (dictionary name) with application `appl`, Session-Id
  * first, Origin-Host/Realm. */
-static struct msg *xft_msg(const char *cmd, uint32_t appl)
+XFT_FN struct msg *xft_msg(const char *cmd, uint32_t appl)
 {
 	struct dict_object *c = NULL;
 	struct msg *m = NULL;
@@ -102,7 +105,7 @@ static struct msg *xft_msg(const char *cmd, uint32_t appl)
 
 /* Add an AVP with a value given as text (OctetStrings raw, numbers decimal); grouped AVPs
  * get no value. Returns the AVP for adding children. */
-static struct avp *xft_add(msg_or_avp *parent, const char *name, const char *text)
+XFT_FN struct avp *xft_add(msg_or_avp *parent, const char *name, const char *text)
 {
 	struct dict_object *o = xft_avp_model(name);
 	struct dict_avp_data ad;
@@ -130,7 +133,7 @@ static struct avp *xft_add(msg_or_avp *parent, const char *name, const char *tex
 	return a;
 }
 
-static struct avp *xft_add_os(msg_or_avp *parent, const char *name, const uint8_t *d, size_t len)
+XFT_FN struct avp *xft_add_os(msg_or_avp *parent, const char *name, const uint8_t *d, size_t len)
 {
 	struct avp *a = NULL;
 	union avp_value v;
@@ -144,7 +147,7 @@ static struct avp *xft_add_os(msg_or_avp *parent, const char *name, const uint8_
 }
 
 /* Serialise (updates lengths). */
-static uint8_t *xft_buf(struct msg *m, size_t *len)
+XFT_FN uint8_t *xft_buf(struct msg *m, size_t *len)
 {
 	uint8_t *b = NULL;
 	if (fd_msg_bufferize(m, &b, len)) {
@@ -156,7 +159,7 @@ static uint8_t *xft_buf(struct msg *m, size_t *len)
 
 /* The message as a relay sees it in a forward callback: parsed from the wire, AVPs not
  * interpreted. `m` is freed. */
-static struct msg *xft_relayed(struct msg *m)
+XFT_FN struct msg *xft_relayed(struct msg *m)
 {
 	size_t len = 0;
 	uint8_t *b = xft_buf(m, &len);
@@ -171,7 +174,7 @@ static struct msg *xft_relayed(struct msg *m)
 }
 
 /* A fully parsed copy from the wire form, to inspect the result as the next peer would. */
-static struct msg *xft_reparse(struct msg *m)
+XFT_FN struct msg *xft_reparse(struct msg *m)
 {
 	size_t len = 0;
 	uint8_t *b = xft_buf(m, &len);
@@ -185,7 +188,7 @@ static struct msg *xft_reparse(struct msg *m)
 }
 
 /* Collect up to `max` AVPs at path "A/B/C" (every instance at every level). */
-static size_t xft_find(msg_or_avp *parent, const char *path, struct avp **out, size_t max)
+XFT_FN size_t xft_find(msg_or_avp *parent, const char *path, struct avp **out, size_t max)
 {
 	char seg[128];
 	const char *slash = strchr(path, '/');
@@ -215,14 +218,14 @@ static size_t xft_find(msg_or_avp *parent, const char *path, struct avp **out, s
 	return n;
 }
 
-static size_t xft_count(struct msg *m, const char *path)
+XFT_FN size_t xft_count(struct msg *m, const char *path)
 {
 	struct avp *a[64];
 	return xft_find(m, path, a, 64);
 }
 
 /* Text of instance `idx` at path: OctetStrings raw, numbers decimal; "" if absent. */
-static const char *xft_get(struct msg *m, const char *path, size_t idx)
+XFT_FN const char *xft_get(struct msg *m, const char *path, size_t idx)
 {
 	static char buf[4096];
 	struct avp *a[64];
@@ -253,7 +256,7 @@ static const char *xft_get(struct msg *m, const char *path, size_t idx)
 	return buf;
 }
 
-static struct xf_rules *xft_load(const char *yaml)
+XFT_FN struct xf_rules *xft_load(const char *yaml)
 {
 	struct xf_rules *rs = NULL;
 	char err[4096];
@@ -268,7 +271,7 @@ static struct xf_rules *xft_load(const char *yaml)
 }
 
 /* Apply rules to m as a request/answer from `from`; returns xf_apply's result. */
-static int xft_apply(struct xf_rules *rs, struct msg *m, const char *from, const char *to,
+XFT_FN int xft_apply(struct xf_rules *rs, struct msg *m, const char *from, const char *to,
                      struct xf_state *st, unsigned *fired)
 {
 	struct msg_hdr *h = NULL;
