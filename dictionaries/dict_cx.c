@@ -6,8 +6,8 @@
  * ETSI ES 283 034 (Line-Identifier), the grouped AVP grammars and the twelve commands.
  *
  * The Sh tables (dict_sh.c) reuse several of these AVPs by name (Public-Identity,
- * Server-Name, Wildcarded-Public-Identity, Wildcarded-IMPU, Session-Priority,
- * Supported-Applications), so they are defined here once; Sh loading installs Cx first.
+ * Server-Name, Wildcarded-Public-Identity, Wildcarded-IMPU, Session-Priority), so they are
+ * defined here once; Sh loading installs Cx first.
  * Supported-Features, Confidentiality-Key, Integrity-Key, DRMP, the overload-control and
  * Load AVPs live in dict_common.c, and RFC 6733 AVPs come from freeDiameter's base
  * dictionary: both are referenced by name.
