@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dict_dump.c: prints every AVP of every compiled-in table, one tab-separated line each
+ * (table, code, vendor, name, type, flags set, flags fixed, enumerated values), for
+ * test_dict_wireshark.py. Needs no freeDiameter initialisation: it only reads the tables.
+ */
+#include "dict.h"
+#include "dict_int.h"
+
+#include <stdio.h>
+
+static const char *type_name(const struct dict_avp_def *a)
+{
+	switch (a->dtype) {
+	case DICT_T_UTF8: return "UTF8String";
+	case DICT_T_ADDRESS: return "Address";
+	case DICT_T_TIME: return "Time";
+	case DICT_T_DIAMID: return "DiameterIdentity";
+	case DICT_T_DIAMURI: return "DiameterURI";
+	case DICT_T_IPFILTER: return "IPFilterRule";
+	case DICT_T_ENUM: return "Enumerated";
+	case DICT_T_NONE: break;
+	}
+	switch (a->base) {
+	case AVP_TYPE_GROUPED: return "Grouped";
+	case AVP_TYPE_OCTETSTRING: return "OctetString";
+	case AVP_TYPE_INTEGER32: return "Integer32";
+	case AVP_TYPE_INTEGER64: return "Integer64";
+	case AVP_TYPE_UNSIGNED32: return "Unsigned32";
+	case AVP_TYPE_UNSIGNED64: return "Unsigned64";
+	case AVP_TYPE_FLOAT32: return "Float32";
+	case AVP_TYPE_FLOAT64: return "Float64";
+	}
+	return "?";
+}
+
+int main(void)
+{
+	const struct dict_app_def *const *t;
+	const struct dict_avp_def *a;
+	const struct dict_enum_def *e;
+
+	for (t = dict_tables(); *t; t++) {
+		for (a = (*t)->avps; a && a->name; a++) {
+			printf("%s\t%u\t%u\t%s\t%s\t%u\t%u\t", (*t)->name, a->code, a->vendor, a->name,
+			       type_name(a), a->flag_val, a->flag_mask);
+			for (e = a->enums; e && e->name; e++)
+				printf("%s%s=%d", e == a->enums ? "" : ",", e->name, e->value);
+			printf("\n");
+		}
+	}
+	return 0;
+}
