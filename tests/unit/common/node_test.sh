@@ -3,7 +3,9 @@
 # node_test.sh: two real freeDiameter nodes configured only from YAML through common/ talk over
 # 127.0.0.1: a configured peer reaches OPEN both ways, an unknown peer is refused, a peer
 # matching accept_peers is admitted, and SIGTERM stops both cleanly (exit 0).
-#   node_test.sh BIN SCENARIO PORT     SCENARIO: open | refused | pattern | realm
+# The tls scenario connects over TLS with certificates from a throw-away CA made by certtool.
+#   node_test.sh BIN SCENARIO PORT     SCENARIO: open | refused | pattern | realm | tls
+#   (tls also uses PORT+1)
 set -u
 bin=$1 scenario=$2 port=$3
 dir=$(mktemp -d "${TMPDIR:-/tmp}/cm-node-test.XXXXXX") || exit 1
@@ -124,6 +126,52 @@ realm)
 	start client refused server.test "$dir/client.yaml"
 	wait "$pid_client" || fail "client with the wrong realm was not refused"
 	grep -q "is not the configured 'test'" "$dir/server.out" "$dir/server.err" || fail "server did not log the realm refusal"
+	stop_ok server
+	;;
+tls)
+	command -v certtool > /dev/null || { echo "SKIP: certtool (gnutls-bin) not installed"; exit 77; }
+	tport=$((port + 1))
+	printf 'cn = "test CA"\nca\ncert_signing_key\nexpiration_days = 2\n' > "$dir/ca.tmpl"
+	certtool --generate-privkey --key-type=ecdsa --outfile "$dir/ca.key" 2> /dev/null &&
+	certtool --generate-self-signed --load-privkey "$dir/ca.key" --template "$dir/ca.tmpl" \
+		--outfile "$dir/ca.pem" 2> /dev/null || fail "certtool CA"
+	for n in server client; do
+		printf 'cn = "%s.test"\ndns_name = "%s.test"\ntls_www_server\ntls_www_client\nsigning_key\nencryption_key\nexpiration_days = 2\n' \
+			$n $n > "$dir/$n.tmpl"
+		certtool --generate-privkey --key-type=ecdsa --outfile "$dir/$n.key" 2> /dev/null &&
+		certtool --generate-certificate --load-privkey "$dir/$n.key" --load-ca-certificate "$dir/ca.pem" \
+			--load-ca-privkey "$dir/ca.key" --template "$dir/$n.tmpl" --outfile "$dir/$n.pem" \
+			2> /dev/null || fail "certtool $n"
+	done
+	cat > "$dir/server.yaml" <<EOF2
+diameter:
+  identity: server.test
+  realm: test
+  listen: [127.0.0.1]
+  port: $port
+  tls_port: $tport
+  tls_cert: $dir/server.pem
+  tls_key: $dir/server.key
+  tls_ca: $dir/ca.pem
+  peers: [{host: client.test}]
+EOF2
+	cat > "$dir/client.yaml" <<EOF2
+diameter:
+  identity: client.test
+  realm: test
+  port: 0
+  tc_timer: 1
+  tls_cert: $dir/client.pem
+  tls_key: $dir/client.key
+  tls_ca: $dir/ca.pem
+  peers: [{host: server.test, addr: 127.0.0.1, port: $tport, tls: true}]
+EOF2
+	start server open client.test "$dir/server.yaml"
+	start client open server.test "$dir/client.yaml"
+	wait_for "$dir/client.out" "OPEN server.test" "$pid_client" || fail "client did not reach OPEN over TLS"
+	wait_for "$dir/server.out" "OPEN client.test" "$pid_server" || fail "server did not see OPEN"
+	grep -q "Connected to 'server.test' (TCP,TLS" "$dir/client.out" || fail "connection not TLS"
+	stop_ok client
 	stop_ok server
 	;;
 *)
