@@ -132,6 +132,8 @@ int hss_sub_validate(const struct hss_sub *sub, char *err, size_t errlen);
  * next free id. EINVAL (unknown field or bad value) with a message naming both. */
 int hss_sub_set(struct hss_sub *sub, const char *field, const char *value, char *err,
                 size_t errlen);
+/* Whether hss_sub_set knows this field name (canonical, alias, "op", "opc", "apn"). */
+bool hss_sub_field_known(const char *field);
 int hss_apn_parse(const char *spec, struct hss_apn *apn, char *err, size_t errlen);
 
 /* Text of one field as hss_sub_set accepts it back (hex in lower case, enum names for
@@ -140,11 +142,14 @@ int hss_sub_get(const struct hss_sub *sub, const char *field, char *buf, size_t 
 int hss_apn_format(const struct hss_apn *apn, char *buf, size_t bufsz);
 
 /* Canonical field names for hss_sub_get/set in display order (NULL-terminated); the
- * serving ones have serving set. */
+ * serving ones have serving set. type tells how to show the hss_sub_get text (JSON):
+ * 's' string, 'n' number, 'b' boolean ("true"/"false"), 'l' comma-separated list of
+ * strings, 'a' the APN list. */
 struct hss_field_info {
 	const char *name;
 	const char *help;
 	bool serving;
+	char type;
 };
 const struct hss_field_info *hss_sub_fields(void);
 

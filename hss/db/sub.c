@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,10 +127,11 @@ const struct hss_fdesc *hss_fdesc_find(const char *name)
 	return NULL;
 }
 
-const struct hss_field_info *hss_sub_fields(void)
+static pthread_once_t field_infos_once = PTHREAD_ONCE_INIT;
+
+static void field_infos_build(void)
 {
-	/* Built on first use; the content is constant, so a race writes identical values. */
-	if (!field_infos[0].name) {
+	{
 		size_t i = 0;
 		const struct hss_fdesc *f;
 
@@ -139,13 +141,37 @@ const struct hss_field_info *hss_sub_fields(void)
 			field_infos[i].name = f->name;
 			field_infos[i].help = f->help;
 			field_infos[i].serving = f->flags & HSS_F_SERVING;
+			switch (f->kind) {
+			case HSS_FK_U32: case HSS_FK_U64: case HSS_FK_I32: case HSS_FK_I64:
+				field_infos[i].type = 'n';
+				break;
+			case HSS_FK_BOOL:
+				field_infos[i].type = 'b';
+				break;
+			case HSS_FK_PLMNS:
+				field_infos[i].type = 'l';
+				break;
+			case HSS_FK_APNS:
+				field_infos[i].type = 'a';
+				break;
+			default:
+				field_infos[i].type = 's';
+			}
 			i++;
+			if (!strcmp(f->name, "op")) {
+				field_infos[i].name = "opc";
+				field_infos[i].help = "operator key OPc, 32 hex digits (instead of op)";
+				field_infos[i].type = 's';
+				i++;
+			}
 		}
-		field_infos[i].name = "opc";
-		field_infos[i].help = "operator key OPc, 32 hex digits (instead of op)";
-		i++;
 		field_infos[i].name = NULL;
 	}
+}
+
+const struct hss_field_info *hss_sub_fields(void)
+{
+	pthread_once(&field_infos_once, field_infos_build);
 	return field_infos;
 }
 
@@ -649,6 +675,12 @@ static int apns_add(struct hss_sub *sub, const char *text, char *err, size_t err
 }
 
 /* ---- field set / get --------------------------------------------------------------- */
+
+bool hss_sub_field_known(const char *field)
+{
+	return field && (name_eq(field, "op") || name_eq(field, "opc") || name_eq(field, "apn") ||
+	                 hss_fdesc_find(field));
+}
 
 int hss_sub_set(struct hss_sub *sub, const char *field, const char *value, char *err,
                 size_t errlen)
