@@ -22,7 +22,9 @@
 struct xf_hent {
 	char *real;        /* lower case */
 	char *pseudo;      /* lower case */
-	char *tmpl;        /* template that made it: a real host can be hidden per template */
+	char *tmpl;        /* template and secret that made it: a real host has one pseudonym */
+	uint8_t *secret;   /* per (template, secret) */
+	size_t secret_len;
 	struct xf_hent *next_r, *next_p;
 };
 
@@ -75,6 +77,7 @@ void xf_state_free(struct xf_state *st)
 			free(e->real);
 			free(e->pseudo);
 			free(e->tmpl);
+			free(e->secret);
 			free(e);
 		}
 	}
@@ -106,11 +109,13 @@ static int xf_lower(const char *s, size_t len, char *out, size_t outsz)
 	return 0;
 }
 
-static struct xf_hent *xf_find_real(struct xf_state *st, const char *tmpl, const char *real)
+static struct xf_hent *xf_find_real(struct xf_state *st, const char *tmpl, const uint8_t *secret,
+                                     size_t secret_len, const char *real)
 {
 	struct xf_hent *e = st->by_real[xf_fnv(tmpl, real) & (st->nb - 1)];
 	for (; e; e = e->next_r)
-		if (!strcmp(e->real, real) && !strcmp(e->tmpl, tmpl))
+		if (!strcmp(e->real, real) && !strcmp(e->tmpl, tmpl) && e->secret_len == secret_len
+		    && (!secret_len || !memcmp(e->secret, secret, secret_len)))
 			return e;
 	return NULL;
 }
@@ -219,7 +224,7 @@ int xf_state_hide(struct xf_state *st, const char *tmpl, const uint8_t *secret, 
 		return ENOSPC;
 	out[0] = '\0';
 	pthread_rwlock_rdlock(&st->lock);
-	e = xf_find_real(st, tmpl, key);
+	e = xf_find_real(st, tmpl, secret, secret_len, key);
 	if (e)
 		ret = xf_copy_out(e->pseudo, out, outsz);
 	else if (xf_find_pseudo(st, key))
@@ -229,7 +234,7 @@ int xf_state_hide(struct xf_state *st, const char *tmpl, const uint8_t *secret, 
 		return ret;
 
 	pthread_rwlock_wrlock(&st->lock);
-	e = xf_find_real(st, tmpl, key);
+	e = xf_find_real(st, tmpl, secret, secret_len, key);
 	if (e) {
 		ret = xf_copy_out(e->pseudo, out, outsz);
 		goto out;
@@ -259,15 +264,20 @@ int xf_state_hide(struct xf_state *st, const char *tmpl, const uint8_t *secret, 
 	}
 	e = calloc(1, sizeof(*e));
 	if (!e || !(e->real = strdup(key)) || !(e->pseudo = strdup(pseudo))
-	    || !(e->tmpl = strdup(tmpl))) {
+	    || !(e->tmpl = strdup(tmpl))
+	    || (secret_len && !(e->secret = malloc(secret_len)))) {
 		if (e) {
 			free(e->real);
 			free(e->pseudo);
+			free(e->tmpl);
 		}
 		free(e);
 		ret = ENOMEM;
 		goto out;
 	}
+	if (secret_len)
+		memcpy(e->secret, secret, secret_len);
+	e->secret_len = secret_len;
 	if (st->n >= st->nb)
 		xf_grow(st);
 	{
