@@ -18,7 +18,7 @@
 #define SH_ALL (B(DC_UDR) | B(DC_PUR_SH) | B(DC_SNR))
 #define REQ_ALL (S6A_ALL | CX_ALL | SH_ALL | B(DC_RAW))
 #define CLIENT_ALL (REQ_ALL | B(DC_SERVE))
-#define ALL_CMDS 0xffffffffu
+#define ALL_CMDS 0x7fffffffu
 #define LOAD_ONLY 0x80000000u  /* pseudo-bit: only with "load" */
 
 enum {

@@ -71,7 +71,11 @@ static void dc_peer_hook(enum fd_hook_type type, struct msg *msg, struct peer_hd
 			if (r.result_code >= 0)
 				snprintf(rc, sizeof(rc), " (Result-Code %lld)", (long long)r.result_code);
 		}
-		snprintf(dc_fail_msg, sizeof(dc_fail_msg), "%s%s", other ? (const char *)other : "failed", rc);
+		const char *why = other ? (const char *)other : "failed";
+		/* freeDiameter's wording is about its own retry schedule; say what happened. */
+		if (!strncmp(why, "All connection attempts failed", 30))
+			why = "connection refused or address unreachable";
+		snprintf(dc_fail_msg, sizeof(dc_fail_msg), "%s%s", why, rc);
 		dc_failed = true;
 	}
 	pthread_mutex_unlock(&dc_fail_lock);
@@ -139,7 +143,7 @@ int dc_node_start(const struct dc_opts *o)
 		return EINVAL;
 	}
 	dc_log_level = o->verbose >= 3 ? FD_LOG_DEBUG : o->verbose == 2 ? FD_LOG_NOTICE
-	             : o->verbose == 1 ? FD_LOG_ERROR : FD_LOG_FATAL;
+	             : o->verbose == 1 ? FD_LOG_ERROR : FD_LOG_FATAL + 1;
 
 	memset(&dc_cfg, 0, sizeof(dc_cfg));
 	dc_cfg.identity = o->identity;
@@ -156,10 +160,13 @@ int dc_node_start(const struct dc_opts *o)
 		dc_cfg.listen = dc_listen;
 		dc_cfg.n_listen = 1;
 	}
-	if (o->cmd == DC_ECHO) {
+	/* A listening node (echo, or a client with --port standing in for an MME) takes
+	 * connections from anyone: tests bring peers the command line did not name. */
+	if (o->cmd == DC_ECHO || o->port) {
 		dc_cfg.accept_peers = dc_accept_all;
 		dc_cfg.n_accept_peers = 1;
-	} else {
+	}
+	if (o->cmd != DC_ECHO) {
 		memset(&dc_peer, 0, sizeof(dc_peer));
 		dc_peer.host = o->peer_host;
 		dc_peer.addr = o->peer_addr;
@@ -224,7 +231,8 @@ int dc_node_wait_peer(const struct dc_opts *o)
 		pthread_mutex_lock(&dc_fail_lock);
 		bool failed = dc_failed;
 		pthread_mutex_unlock(&dc_fail_lock);
-		if (failed) {
+		/* With a listener the peer may still connect to us: wait for the whole timeout. */
+		if (failed && !o->port) {
 			fprintf(stderr, "dclient: cannot connect to %s at %s:%u: %s\n", o->peer_host, o->peer_addr,
 			        o->peer_port, dc_fail_msg);
 			return ECONNREFUSED;

@@ -198,10 +198,7 @@ static void dc_value(FILE *f, bool json, struct dict_object *model, const struct
 			}
 		}
 		if (text && dc_utf8_ok(p, len)) {
-			if (json)
-				dc_json_str(f, (const char *)p, len);
-			else
-				fprintf(f, "\"%.*s\"", (int)len, (const char *)p);
+			dc_json_str(f, (const char *)p, len); /* escaped in text too: NULs, controls */
 			return;
 		}
 		if (json)

@@ -51,6 +51,39 @@ int dc_subst(const char *tmpl, const char *imsi, char *out, size_t outsz)
 	return 0;
 }
 
+/* An unknown command code is defined in our own dictionary (request and answer, no
+ * rules): the peer still sees an unknown command, and its answer can be parsed here.
+ * (freeDiameter 1.2.1 aborts on an answer whose command it does not know.) */
+static int dc_raw_cmd(command_code_t code, struct dict_object **ret)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct dictionary *dict = fd_g_config->cnf_dict;
+	struct dict_object *req = NULL, *ans = NULL;
+	char rname[64], aname[64];
+	int rc = 0;
+
+	pthread_mutex_lock(&lock);
+	if (!fd_dict_search(dict, DICT_COMMAND, CMD_BY_CODE_R, &code, &req, ENOENT) && req)
+		goto out;
+	snprintf(rname, sizeof(rname), "dclient-raw-%u-Request", code);
+	snprintf(aname, sizeof(aname), "dclient-raw-%u-Answer", code);
+	struct dict_cmd_data rd = { .cmd_code = code, .cmd_name = rname,
+		.cmd_flag_mask = CMD_FLAG_REQUEST, .cmd_flag_val = CMD_FLAG_REQUEST };
+	struct dict_cmd_data ad = { .cmd_code = code, .cmd_name = aname,
+		.cmd_flag_mask = CMD_FLAG_REQUEST, .cmd_flag_val = 0 };
+	if ((rc = fd_dict_new(dict, DICT_COMMAND, &rd, NULL, &req)))
+		goto out;
+	if (fd_dict_search(dict, DICT_COMMAND, CMD_BY_CODE_A, &code, &ans, ENOENT) || !ans)
+		rc = fd_dict_new(dict, DICT_COMMAND, &ad, NULL, &ans);
+out:
+	pthread_mutex_unlock(&lock);
+	if (rc)
+		fprintf(stderr, "dclient: cannot define command %u: %s\n", code, strerror(rc));
+	else
+		*ret = req;
+	return rc;
+}
+
 int dc_req_user_name(struct msg *m, const char *s)
 {
 	return cm_avp_add_str(m, "User-Name", s);
@@ -77,9 +110,11 @@ int dc_req_build(const struct dc_opts *o, const char *imsi, struct msg **ret_msg
 		}
 	} else if (o->cmd == DC_RAW) {
 		command_code_t code = o->cmd_code;
-		/* An unknown command code is still sent: the header is filled by hand. */
-		if (fd_dict_search(fd_g_config->cnf_dict, DICT_COMMAND, CMD_BY_CODE_R, &code, &model, ENOENT))
-			model = NULL;
+		if (fd_dict_search(fd_g_config->cnf_dict, DICT_COMMAND, CMD_BY_CODE_R, &code, &model, ENOENT) ||
+		    !model) {
+			if ((rc = dc_raw_cmd(code, &model)))
+				return rc;
+		}
 	} else {
 		return EINVAL;
 	}
@@ -88,10 +123,8 @@ int dc_req_build(const struct dc_opts *o, const char *imsi, struct msg **ret_msg
 	if ((rc = fd_msg_hdr(m, &mh)))
 		goto out;
 	mh->msg_appl = app;
-	if (!model) {
-		mh->msg_code = o->cmd_code;
-		mh->msg_flags = CMD_FLAG_REQUEST | CMD_FLAG_PROXIABLE;
-	}
+	if (o->cmd == DC_RAW)
+		mh->msg_flags |= CMD_FLAG_PROXIABLE;
 	if (o->not_proxiable)
 		mh->msg_flags &= (uint8_t)~CMD_FLAG_PROXIABLE;
 

@@ -46,7 +46,7 @@ static int dc_user_data(const struct dc_opts *o, struct msg *m)
 {
 	const char *s = o->user_data;
 	if (s[0] != '@')
-		return cm_avp_add_os(m, "User-Data", s, strlen(s));
+		return cm_avp_add_os(m, "User-Data-29.329", s, strlen(s));
 	FILE *f = fopen(s + 1, "rb");
 	char *buf = NULL;
 	size_t len = 0;
@@ -62,7 +62,7 @@ static int dc_user_data(const struct dc_opts *o, struct msg *m)
 		goto out;
 	}
 	len = fread(buf, 1, 1 << 20, f);
-	rc = cm_avp_add_os(m, "User-Data", buf, len);
+	rc = cm_avp_add_os(m, "User-Data-29.329", buf, len);
 out:
 	free(buf);
 	fclose(f);

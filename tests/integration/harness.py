@@ -1,0 +1,383 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Shared helper for integration tests: start real processes on 127.0.0.1, wait until they
+listen (or log a line), run dclient --json and parse what it prints, print every process's
+logs when a test fails, and stop everything at exit.
+
+A test script looks like:
+
+    import os, sys
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import harness
+
+    def test(h):
+        port = h.port()
+        h.start('echo', [h.binary('dclient'), 'echo', '--identity', 'echo.test',
+                         '--listen-port', str(port)], wait_port=port)
+        r = h.dclient('air', '--imsi', '001010000000001', peer=port, peer_host='echo.test')
+        h.check(r.rc == 0 and r.answer['result_code'] == 2001, 'AIR answered 2001')
+
+    harness.run(test, ports=(21000, 21019))
+
+Exit codes follow Meson: 0 pass, 1 fail, 77 skipped (harness.skip(reason)).
+"""
+import atexit
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+SRCDIR = os.environ.get('DCORE_SRCDIR') or os.path.abspath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
+BUILDDIR = os.environ.get('DCORE_BUILDDIR') or os.path.join(SRCDIR, 'build')
+FD_EXT_DIR = os.environ.get('FD_EXT_DIR', '/usr/lib/freeDiameter')
+
+# Where each program is in the build tree.
+BINARIES = {
+    'dclient': 'tools/dclient/dclient',
+    'hssctl': 'tools/hssctl/hssctl',
+    'hss': 'hss/hss',
+    'dra': 'dra/dra',
+}
+
+
+class Skip(Exception):
+    """Raised by skip(): the test cannot run here (Meson exit code 77)."""
+
+
+def skip(reason):
+    raise Skip(reason)
+
+
+class Failure(AssertionError):
+    """A failed check; run() prints the logs of every process and exits 1."""
+
+
+def port_free(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(('127.0.0.1', port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def port_open(port, host='127.0.0.1'):
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+class DResult:
+    """What one dclient run gave: rc, stdout, stderr, the JSON lines it printed (msgs),
+    the first one (answer: the answer of a one-shot command, or the load summary) and the
+    requests it received while serving (requests)."""
+
+    def __init__(self, rc, out, err):
+        self.rc = rc
+        self.stdout = out
+        self.stderr = err
+        self.msgs = []
+        for line in out.splitlines():
+            line = line.strip()
+            if line.startswith('{'):
+                try:
+                    self.msgs.append(json.loads(line))
+                except ValueError:
+                    pass
+        self.answer = next((m for m in self.msgs if m.get('kind') in ('answer', 'load')), None)
+        self.requests = [m for m in self.msgs if m.get('kind') == 'request']
+
+    def __repr__(self):
+        return 'DResult(rc=%r, stdout=%r, stderr=%r)' % (self.rc, self.stdout[-2000:], self.stderr[-2000:])
+
+
+def avps(obj, path):
+    """AVP objects of a decoded message (or AVP) at PATH "A/B/C", in order."""
+    level = [obj]
+    for name in path.split('/'):
+        nxt = []
+        for o in level:
+            for a in o.get('avps') or []:
+                if a.get('name') == name:
+                    nxt.append(a)
+        level = nxt
+    return level
+
+
+def avp(obj, path, default=None):
+    """Value of the first AVP at PATH, or default."""
+    found = avps(obj, path)
+    return found[0].get('value', default) if found else default
+
+
+class Proc:
+    """A started process; its stdout and stderr go to files in the test's temp dir."""
+
+    def __init__(self, h, name, argv, env=None, cwd=None):
+        self.h = h
+        self.name = name
+        self.argv = [str(a) for a in argv]
+        self.out_path = os.path.join(h.tmp, name + '.out')
+        self.err_path = os.path.join(h.tmp, name + '.err')
+        self._out = open(self.out_path, 'wb')
+        self._err = open(self.err_path, 'wb')
+        e = dict(os.environ)
+        if env:
+            e.update(env)
+        self.p = subprocess.Popen(self.argv, stdout=self._out, stderr=self._err, stdin=subprocess.DEVNULL,
+                                  env=e, cwd=cwd or h.tmp)
+
+    @property
+    def rc(self):
+        return self.p.poll()
+
+    def running(self):
+        return self.p.poll() is None
+
+    def stdout(self):
+        with open(self.out_path, 'rb') as f:
+            return f.read().decode('utf-8', 'replace')
+
+    def stderr(self):
+        with open(self.err_path, 'rb') as f:
+            return f.read().decode('utf-8', 'replace')
+
+    def wait_port(self, port, timeout=10.0):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if not self.running():
+                self.h.fail('%s exited with %s before listening on port %d' % (self.name, self.rc, port))
+            if port_open(port):
+                return
+            time.sleep(0.05)
+        self.h.fail('%s not listening on 127.0.0.1:%d after %.1f s' % (self.name, port, timeout))
+
+    def wait_log(self, pattern, timeout=10.0, stream='both'):
+        """Wait until regex pattern appears in stderr/stdout; returns the match."""
+        rx = re.compile(pattern)
+        end = time.monotonic() + timeout
+        while True:
+            text = ''
+            if stream in ('both', 'err'):
+                text += self.stderr()
+            if stream in ('both', 'out'):
+                text += self.stdout()
+            m = rx.search(text)
+            if m:
+                return m
+            if not self.running():
+                self.h.fail('%s exited with %s without logging /%s/' % (self.name, self.rc, pattern))
+            if time.monotonic() > end:
+                self.h.fail('%s did not log /%s/ within %.1f s' % (self.name, pattern, timeout))
+            time.sleep(0.05)
+
+    def wait(self, timeout=10.0):
+        """Wait for the process to end by itself; returns its exit code (fails on timeout)."""
+        try:
+            return self.p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.h.fail('%s still running after %.1f s' % (self.name, timeout))
+
+    def stop(self, timeout=5.0):
+        """SIGTERM, then SIGKILL after timeout; returns the exit code."""
+        if self.running():
+            self.p.send_signal(signal.SIGTERM)
+            try:
+                self.p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self._out.close()
+        self._err.close()
+        return self.p.returncode
+
+    def dump(self, f=sys.stderr):
+        f.write('----- %s: %s (rc %s)\n' % (self.name, ' '.join(self.argv), self.p.poll()))
+        for label, text in (('stdout', self.stdout()), ('stderr', self.stderr())):
+            if text.strip():
+                tail = text[-20000:]
+                f.write('--- %s %s%s\n' % (self.name, label, ' (last 20000 chars)' if len(text) > 20000 else ''))
+                f.write(tail if tail.endswith('\n') else tail + '\n')
+
+
+class Harness:
+    """One test's temp dir, ports and processes."""
+
+    def __init__(self, name, ports=(21000, 21499)):
+        self.name = name
+        self.tmp = tempfile.mkdtemp(prefix='dcore-%s-' % re.sub(r'[^A-Za-z0-9_.-]', '_', name))
+        self.procs = []
+        self.runs = []   # (argv, DResult) of dclient runs, for the failure report
+        self._ports = list(range(ports[0], ports[1] + 1))
+        self._closed = False
+        atexit.register(self.close)
+
+    # -- resources --------------------------------------------------------------------
+    def binary(self, name):
+        """Path of a built program; skips the test when it was not built."""
+        rel = BINARIES.get(name, name)
+        path = os.path.join(BUILDDIR, rel)
+        if not os.access(path, os.X_OK):
+            skip('%s not built (%s)' % (name, path))
+        return path
+
+    def port(self):
+        """Next port of this test's range that nothing listens on."""
+        while self._ports:
+            p = self._ports.pop(0)
+            if port_free(p):
+                return p
+        self.fail('no free port left in the range given to this test')
+
+    def write(self, fname, text):
+        """Write a file (config, rules, ...) into the temp dir; returns its path."""
+        path = os.path.join(self.tmp, fname)
+        with open(path, 'w') as f:
+            f.write(text)
+        return path
+
+    # -- processes --------------------------------------------------------------------
+    def start(self, name, argv, wait_port=None, wait_log=None, timeout=10.0, env=None, cwd=None):
+        """Start argv; optionally wait for a TCP port on 127.0.0.1 or a log regex."""
+        p = Proc(self, name, argv, env=env, cwd=cwd)
+        self.procs.append(p)
+        if wait_port:
+            p.wait_port(wait_port, timeout)
+        if wait_log:
+            p.wait_log(wait_log, timeout)
+        return p
+
+    def echo(self, identity, port, apps=None, extra=()):
+        """Start `dclient echo` answering 2001, wait until it listens."""
+        argv = [self.binary('dclient'), 'echo', '--identity', identity, '--listen-port', str(port)]
+        if apps:
+            argv += ['--apps', apps]
+        argv += list(extra)
+        return self.start(identity, argv, wait_port=port)
+
+    def dclient_argv(self, *args, peer=None, peer_host=None, timeout_ms=None, json_out=True, identity=None):
+        argv = [self.binary('dclient')]
+        if peer is not None:
+            argv += ['--peer', peer if isinstance(peer, str) else '127.0.0.1:%d' % peer]
+        if peer_host:
+            argv += ['--peer-host', peer_host]
+        if identity:
+            argv += ['--identity', identity]
+        if timeout_ms is not None:
+            argv += ['--timeout', str(timeout_ms)]
+        if json_out:
+            argv.append('--json')
+        return argv + [str(a) for a in args]
+
+    def dclient(self, *args, peer=None, peer_host=None, timeout_ms=None, json_out=True, identity=None,
+                wall_timeout=60.0):
+        """Run dclient to completion; returns a DResult (rc, answer, msgs, stdout, stderr)."""
+        argv = self.dclient_argv(*args, peer=peer, peer_host=peer_host, timeout_ms=timeout_ms,
+                                 json_out=json_out, identity=identity)
+        try:
+            cp = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                timeout=wall_timeout, cwd=self.tmp)
+        except subprocess.TimeoutExpired as e:
+            r = DResult(None, (e.stdout or b'').decode('utf-8', 'replace'), (e.stderr or b'').decode('utf-8', 'replace'))
+            self.runs.append((argv, r))
+            self.fail('dclient did not finish within %.0f s' % wall_timeout)
+        r = DResult(cp.returncode, cp.stdout.decode('utf-8', 'replace'), cp.stderr.decode('utf-8', 'replace'))
+        self.runs.append((argv, r))
+        return r
+
+    def dclient_bg(self, name, *args, **kw):
+        """Start dclient in the background (e.g. `serve`); read it with Proc.stdout()."""
+        return self.start(name, self.dclient_argv(*args, **kw))
+
+    # -- checks -----------------------------------------------------------------------
+    def check(self, cond, what):
+        if not cond:
+            self.fail('check failed: ' + what)
+        print('ok: ' + what)
+
+    def fail(self, msg):
+        raise Failure(msg)
+
+    def dump(self, f=sys.stderr):
+        for argv, r in self.runs:
+            f.write('----- run: %s (rc %s)\n' % (' '.join(argv), r.rc))
+            if r.stdout.strip():
+                f.write('--- stdout\n' + r.stdout[-20000:] + ('' if r.stdout.endswith('\n') else '\n'))
+            if r.stderr.strip():
+                f.write('--- stderr\n' + r.stderr[-20000:] + ('' if r.stderr.endswith('\n') else '\n'))
+        for p in self.procs:
+            p.dump(f)
+
+    def close(self):
+        if self._closed:
+            return
+        self._closed = True
+        for p in reversed(self.procs):
+            try:
+                p.stop()
+            except Exception:   # cleanup must go on for the others
+                pass
+        if os.environ.get('DCORE_KEEP_TMP'):
+            sys.stderr.write('kept %s\n' % self.tmp)
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def diameter_yaml(identity, realm, port, peers=(), accept_peers=('*',), listen=('127.0.0.1',), indent=0):
+    """The `diameter:` section of a daemon config (common/'s schema) as YAML text.
+    peers: list of dicts {host, addr, port[, realm]}."""
+    pad = ' ' * indent
+    lines = ['diameter:', '  identity: "%s"' % identity, '  realm: "%s"' % realm, '  port: %d' % port,
+             '  listen: [%s]' % ', '.join('"%s"' % a for a in listen)]
+    if accept_peers:
+        lines.append('  accept_peers: [%s]' % ', '.join('"%s"' % a for a in accept_peers))
+    if peers:
+        lines.append('  peers:')
+        for p in peers:
+            lines.append('    - host: "%s"' % p['host'])
+            for k in ('realm', 'addr', 'port'):
+                if k in p:
+                    v = p[k]
+                    lines.append('      %s: %s' % (k, v if isinstance(v, int) else '"%s"' % v))
+    return '\n'.join(pad + line for line in lines) + '\n'
+
+
+def run(test, name=None, ports=(21000, 21499)):
+    """Run test(h) with a fresh Harness; exit 0 / 1 (printing all logs) / 77."""
+    name = name or os.path.splitext(os.path.basename(sys.argv[0]))[0]
+    h = None
+    code = 0
+    try:
+        h = Harness(name, ports)
+        test(h)
+        print('PASS %s' % name)
+    except Skip as e:
+        print('SKIP: %s' % e)
+        code = 77
+    except Failure as e:
+        print('FAIL %s: %s' % (name, e))
+        if h:
+            h.dump(sys.stdout)
+        code = 1
+    except Exception:   # a bug in the test itself: still show the processes' logs
+        import traceback
+        traceback.print_exc(file=sys.stdout)
+        if h:
+            h.dump(sys.stdout)
+        code = 1
+    finally:
+        if h:
+            h.close()
+    sys.stdout.flush()
+    sys.exit(code)
