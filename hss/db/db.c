@@ -95,9 +95,12 @@ int hss_db_open_spec(const char *spec, struct hss_db **ret, char *err, size_t er
 		for (i = 0; backends[i]; i++)
 			if (!strcmp(backends[i]->name, name))
 				return hss_db_open(name, colon + 1, ret, err, errlen);
-		/* Names of backends that exist but are not compiled in are an error, not a path. */
-		if (!strcmp(name, "mysql") || !strcmp(name, "mongodb")) {
-			snprintf(err, errlen, "database backend '%s' is not compiled in", name);
+		/* "word:..." names a backend (a path would hold a '/' or '.' before the colon):
+		 * an unknown or not compiled-in one is an error, not a file name. */
+		if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(name) &&
+		    strlen(name) >= 2) {
+			snprintf(err, errlen, "database backend '%s' is unknown or not compiled in "
+			         "(available: sqlite)", name);
 			return ENOENT;
 		}
 	}
