@@ -5,7 +5,8 @@
  * (Supported-Features, TS 29.229 6.3.29-31), MSISDN (TS 29.329 6.3.2), the ciphering and
  * integrity keys shared by S6a UTRAN-Vector and Cx SIP-Auth-Data-Item (TS 29.229 6.3.23-24),
  * and the IETF AVPs every Rel-15 command ABNF carries: DRMP (RFC 7944), overload control
- * OC-* (RFC 7683) and load information Load (RFC 8583).
+ * OC-* (RFC 7683, with the peer report extension of RFC 8581) and load information Load
+ * (RFC 8583).
  *
  * Flags follow the specs' flag tables; where Debian's dict_dcca_3gpp.fdx defines the same
  * AVP, they equal its definition so that both can be loaded in either order.
@@ -31,7 +32,7 @@ static const struct dict_enum_def drmp_enums[] = {
 };
 
 static const struct dict_enum_def oc_report_type_enums[] = {
-	{ "HOST_REPORT", 0 }, { "REALM_REPORT", 1 }, { NULL, 0 }
+	{ "HOST_REPORT", 0 }, { "REALM_REPORT", 1 }, { "PEER_REPORT", 2 }, { NULL, 0 }  /* 2: RFC 8581 */
 };
 
 static const struct dict_enum_def load_type_enums[] = {
@@ -48,6 +49,7 @@ static const struct dict_avp_def common_avps[] = {
 	{ 625, 0, "OC-Validity-Duration", 0, DICT_V, U32 },
 	{ 626, 0, "OC-Report-Type", 0, DICT_V, ENUM(oc_report_type_enums) },
 	{ 627, 0, "OC-Reduction-Percentage", 0, DICT_V, U32 },
+	{ 648, 0, "OC-Peer-Algo", 0, DICT_V, U64 },      /* RFC 8581 */
 	{ 649, 0, "SourceID", 0, DICT_V, DIAMID },
 	{ 650, 0, "Load", 0, DICT_V, GRP },
 	{ 651, 0, "Load-Type", 0, DICT_V, ENUM(load_type_enums) },
@@ -71,11 +73,11 @@ static const struct dict_rule_def supported_features_rules[] = {
 	REQ("Vendor-Id"), REQ("Feature-List-ID"), REQ("Feature-List"), END
 };
 static const struct dict_rule_def oc_supported_features_rules[] = {
-	OPT("OC-Feature-Vector"), END
+	OPT("OC-Feature-Vector"), OPT("SourceID"), OPT("OC-Peer-Algo"), END
 };
 static const struct dict_rule_def oc_olr_rules[] = {
 	REQ("OC-Sequence-Number"), REQ("OC-Report-Type"), OPT("OC-Reduction-Percentage"),
-	OPT("OC-Validity-Duration"), END
+	OPT("OC-Validity-Duration"), OPT("SourceID"), END
 };
 static const struct dict_rule_def load_rules[] = {
 	OPT("Load-Type"), OPT("Load-Value"), OPT("SourceID"), END
