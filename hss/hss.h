@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * hss.h: the public header of the HSS component (hss/): its configuration, the S6a/S6d
+ * procedures it serves (TS 29.272) and the requests it sends (CLR, IDR, DSR), and its
+ * counters. main.c and the tests link the same hss_core library.
+ *
+ * The HSS keeps no subscriber state in memory: everything lives in the database (hss/db),
+ * so several HSS processes may share one database.
+ */
+#ifndef HSS_H
+#define HSS_H
+
+#include "cm.h"
+#include "hss_db.h"
+
+#include <stdatomic.h>
+
+/* ---------------------------------------------------------------------------------------
+ * Configuration (hss/config.c): `diameter:` (common/), `database:`, `s6a:`, `ctl_socket:`.
+ * ------------------------------------------------------------------------------------- */
+
+#define HSS_MAX_PLMNS 64
+#define HSS_MAX_VECTORS_CFG 16        /* per vector kind; E-UTRAN + UTRAN/GERAN <= 32 */
+
+struct hss_cfg {
+	struct cm_diam_cfg diam;
+	char *db_backend;              /* "sqlite" */
+	char *db_uri;                  /* sqlite: file path */
+	unsigned max_vectors;          /* cap on vectors per kind per AIR, 1..16 (default 5) */
+	char home_plmns[HSS_MAX_PLMNS][7];   /* MCCMNC of the home network(s); none: IMSI prefix */
+	size_t n_home_plmns;
+	char roaming_partners[HSS_MAX_PLMNS][7]; /* visited PLMNs allowed for roaming; none: any */
+	size_t n_roaming_partners;
+	uint32_t rat_allowed_mask;     /* bit per hss_rat_bit(); default: all */
+	bool cancel_old_mme;           /* send CLR to the previous MME on ULR (default true) */
+	bool utran_geran_vectors;      /* serve UTRAN/GERAN vector requests (default true) */
+	bool geran_triplets;           /* answer them with GERAN triplets, not quintuplets */
+	unsigned clr_timeout_ms;       /* timeout of CLR/IDR/DSR answers, default 5000 */
+	char *ctl_socket;              /* UNIX socket path for the control channel, or NULL */
+	char *source;                  /* config file name */
+};
+
+/* Load and check FILE into *cfg (zeroed by the call); err names file, line and key.
+ * On failure cfg is freed. */
+int hss_cfg_load(const char *path, struct hss_cfg *cfg, char *err, size_t errlen);
+/* The same from a YAML buffer; `name` is used in messages (tests, fuzzing). */
+int hss_cfg_load_buf(const char *name, const char *buf, size_t len, struct hss_cfg *cfg,
+                     char *err, size_t errlen);
+void hss_cfg_free(struct hss_cfg *cfg);   /* accepts a zeroed cfg */
+
+/* ---------------------------------------------------------------------------------------
+ * Counters (hss/stats.c): atomic, read by logs and SNMP.
+ * ------------------------------------------------------------------------------------- */
+
+enum hss_cmd {
+	HSS_CMD_ULR, HSS_CMD_AIR, HSS_CMD_PUR, HSS_CMD_NOR,
+	HSS_CMD_CLR, HSS_CMD_IDR, HSS_CMD_DSR,  /* sent by the HSS */
+	HSS_CMD_MAX
+};
+
+struct hss_cmd_stats {
+	atomic_ulong requests;         /* received (or sent, for CLR/IDR/DSR) */
+	atomic_ulong success;          /* answered (or answered to us) with 2001 */
+	atomic_ulong user_unknown;     /* 5001 */
+	atomic_ulong rejected;         /* other permanent/transient failures (incl. 5004/5005) */
+	atomic_ulong errors;           /* internal errors (5012), send failures */
+	atomic_ulong timeouts;         /* CLR/IDR/DSR: no answer within clr_timeout_ms */
+};
+
+struct hss_stats {
+	struct hss_cmd_stats cmd[HSS_CMD_MAX];
+	atomic_ulong vectors_eutran, vectors_utran, vectors_geran;
+	atomic_ulong resync_ok, resync_bad_mac;
+	atomic_ulong db_errors;        /* database failures answered with 5012 */
+	atomic_ulong malformed;        /* requests answered 5004/5005 by the HSS itself */
+};
+
+extern struct hss_stats hss_stats;
+const char *hss_cmd_name(enum hss_cmd c);
+/* Count one answer with this result (Result-Code or Experimental-Result-Code). */
+void hss_stats_count(enum hss_cmd c, uint32_t result);
+/* One line per command: "ULR requests=.. success=.. ...", through fd_log_notice. */
+void hss_stats_log(void);
+/* The same lines into buf (for the control channel); returns the length written. */
+size_t hss_stats_format(char *buf, size_t bufsz);
+
+/* ---------------------------------------------------------------------------------------
+ * The S6a application (hss/s6a_*.c)
+ * ------------------------------------------------------------------------------------- */
+
+/* TS 29.272 result codes used by the HSS (Experimental-Result, vendor 10415). */
+#define HSS_ER_USER_UNKNOWN              5001
+#define HSS_ER_ROAMING_NOT_ALLOWED       5004
+#define HSS_ER_UNKNOWN_EPS_SUBSCRIPTION  5420
+#define HSS_ER_RAT_NOT_ALLOWED           5421
+#define HSS_ER_EQUIPMENT_UNKNOWN         5422
+#define HSS_ER_UNKNOWN_SERVING_NODE      5423
+#define HSS_ER_AUTH_DATA_UNAVAILABLE     4181
+/* Base protocol Result-Codes (RFC 6733). */
+#define HSS_RC_SUCCESS                   2001
+#define HSS_RC_COMMAND_UNSUPPORTED       3001
+#define HSS_RC_INVALID_AVP_VALUE         5004
+#define HSS_RC_MISSING_AVP               5005
+#define HSS_RC_UNABLE_TO_COMPLY          5012
+
+/* ULR-Flags, CLR-Flags, PUA-Flags, IDR-Flags, DSR-Flags bits used here (TS 29.272 7.3). */
+#define HSS_ULR_SINGLE_REGISTRATION  0x01u
+#define HSS_ULR_S6A_S6D_INDICATOR    0x02u
+#define HSS_ULR_SKIP_SUBSCRIBER_DATA 0x04u
+#define HSS_ULR_INITIAL_ATTACH       0x20u
+#define HSS_ULA_SEPARATION_IND       0x01u
+#define HSS_CLR_S6A_S6D_INDICATOR    0x01u
+#define HSS_CLR_REATTACH_REQUIRED    0x02u
+#define HSS_PUR_UE_PURGED_IN_MME     0x01u
+#define HSS_PUR_UE_PURGED_IN_SGSN    0x02u
+#define HSS_PUA_FREEZE_MTMSI         0x01u
+#define HSS_PUA_FREEZE_PTMSI         0x02u
+
+/* Cancellation-Type values (TS 29.272 7.3.24). */
+#define HSS_CANCEL_MME_UPDATE        0
+#define HSS_CANCEL_SGSN_UPDATE       1
+#define HSS_CANCEL_SUBSCR_WITHDRAWAL 2
+#define HSS_CANCEL_UPDATE_IWF        3
+#define HSS_CANCEL_INITIAL_ATTACH    4
+
+/* Register S6a support and the ULR/AIR/PUR/NOR handlers. cfg and db must outlive the
+ * application; call after cm_diam_init and dict_s6a_load, before cm_diam_start. */
+int hss_s6a_init(const struct hss_cfg *cfg, struct hss_db *db);
+void hss_s6a_fini(void);
+
+/* Requests the HSS sends, asynchronously; the answer (or the timeout, clr_timeout_ms) is
+ * counted and logged. They return once the request is queued: 0, ENOENT (unknown IMSI or no
+ * MME registered, for IDR/DSR), EIO (database), or the send error. */
+int hss_s6a_send_clr(const char *imsi, const char *mme_host, const char *mme_realm,
+                     uint32_t cancellation_type, uint32_t clr_flags);
+/* IDR with the subscriber's full Subscription-Data (IDR-Flags as given) to the registered
+ * MME (or, when no MME is registered, the SGSN). */
+int hss_s6a_send_idr(const char *imsi, uint32_t idr_flags);
+/* DSR with the given DSR-Flags (TS 29.272 7.3.25) to the registered MME (or SGSN). */
+int hss_s6a_send_dsr(const char *imsi, uint32_t dsr_flags);
+
+/* RAT-Type (TS 29.212 5.3.31) -> bit of hss_cfg.rat_allowed_mask, or -1 if unknown. */
+int hss_rat_bit(int32_t rat_type);
+/* Name <-> RAT-Type value for config and logs ("eutran" -> 1004). -1 if unknown. */
+int32_t hss_rat_from_name(const char *name);
+const char *hss_rat_name(int32_t rat_type);   /* "?" if unknown */
+/* Access-Restriction-Data bit (TS 29.272 7.3.31) that forbids this RAT, or -1 if none. */
+int hss_rat_ard_bit(int32_t rat_type);
+
+/* true when the visited PLMN (MCCMNC) is a home PLMN for this IMSI under cfg. */
+bool hss_plmn_is_home(const struct hss_cfg *cfg, const char *imsi, const char *mccmnc);
+
+/* ---------------------------------------------------------------------------------------
+ * Control channel (hss/ctl.c): a UNIX stream socket taking one command line per
+ * connection and answering one line ("ok ..." or "error ..."):
+ *   idr IMSI [IDR-FLAGS]   dsr IMSI DSR-FLAGS   clr IMSI [CANCELLATION-TYPE]   stats
+ * ------------------------------------------------------------------------------------- */
+int hss_ctl_start(const char *path);
+void hss_ctl_stop(void);
+/* Run one command line; the reply (without newline) goes to out. Used by the socket thread
+ * and by tests. */
+void hss_ctl_exec(const char *line, char *out, size_t outsz);
+
+#endif /* HSS_H */

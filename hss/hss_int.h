@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * hss_int.h: internal to hss/. What the S6a procedure files share: the running context,
+ * the request-reading helpers that turn malformed input into a result instead of a crash,
+ * the one-exit answer builder, and the Subscription-Data builder (ULA and IDR).
+ */
+#ifndef HSS_INT_H
+#define HSS_INT_H
+
+#include "hss.h"
+#include "hss_auth.h"
+#include "dict.h"
+
+#define HSS_VENDOR_3GPP DICT_VENDOR_3GPP
+#define HSS_APP_S6A DICT_APP_S6A
+
+struct hss_ctx {
+	const struct hss_cfg *cfg;
+	struct hss_db *db;
+};
+extern struct hss_ctx hss_g;
+
+/* The outcome of a request: the code, whether it is an Experimental-Result (vendor 10415),
+ * and what goes into Failed-AVP: an AVP of the request (copied), or the name of a missing
+ * AVP (an empty AVP of that type). */
+struct hss_res {
+	uint32_t code;
+	bool exp;
+	struct avp *failed;
+	const char *missing;
+};
+
+static inline void hss_res_set(struct hss_res *r, uint32_t code, bool exp)
+{
+	r->code = code;
+	r->exp = exp;
+}
+
+/* Create the answer to *req, add Vendor-Specific-Application-Id, Result-Code or
+ * Experimental-Result, Auth-Session-State, Origin-Host/Realm, then the n_body detached
+ * AVPs of body (NULL entries skipped; all consumed), then Failed-AVP; send it and count it
+ * under cmd. The handler builds its body before calling, so the result is final here.
+ * Returns 0 with *req consumed, or an error with *req untouched (freeDiameter then answers
+ * 5012 itself). */
+int hss_answer(struct msg **req, enum hss_cmd cmd, struct hss_res *res, struct avp **body,
+               size_t n_body);
+
+/* Detached AVPs for answer bodies (free with fd_msg_free if not used). */
+int hss_avp_new(const char *name, struct avp **ret);
+int hss_avp_new_u32(const char *name, uint32_t v, struct avp **ret);
+
+/* Request readers. Each returns 0 and fills the output, or fills res (5005 missing, 5004
+ * bad value, with Failed-AVP) and returns EINVAL. */
+int hss_req_imsi(struct msg *req, char imsi[16], struct hss_res *res);
+int hss_req_plmn(struct msg *req, uint8_t plmn[3], char mccmnc[7], struct hss_res *res);
+/* Optional Unsigned32/Integer32 child: *present false when absent. */
+int hss_req_u32(msg_or_avp *parent, const char *name, bool required, uint32_t *ret,
+                bool *present, struct hss_res *res);
+int hss_req_i32(msg_or_avp *parent, const char *name, bool required, int32_t *ret,
+                bool *present, struct hss_res *res);
+/* Origin-Host / Origin-Realm of the request as NUL-terminated strings (HSS_DB_HOST_LEN). */
+int hss_req_origin(struct msg *req, char *host, char *realm, struct hss_res *res);
+
+/* Map a database error to the result: ENOENT -> 5001, anything else -> 5012 (counted,
+ * logged once until the database works again). `what` names the operation. */
+void hss_db_result(int rc, const char *what, struct hss_res *res);
+/* Call after each successful database operation (re-arms the error log). */
+void hss_db_ok(void);
+
+/* OPc of a subscriber's stored OP/OPc. */
+int hss_keys_from_sub(const struct hss_sub *sub, struct hss_auth_keys *keys);
+int hss_keys_from_auth(const struct hss_auth_data *ad, struct hss_auth_keys *keys);
+
+/* A detached Subscription-Data (TS 29.272 7.3.2) for sub, AVPs in ABNF order. */
+int hss_subdata_new(const struct hss_sub *sub, struct avp **ret);
+
+/* Per-procedure handlers registration (s6a_*.c). */
+int hss_air_cb(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
+               enum disp_action *act);
+int hss_ulr_cb(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
+               enum disp_action *act);
+int hss_pur_cb(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
+               enum disp_action *act);
+int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
+               enum disp_action *act);
+
+/* s6a_common.c: a new request of the S6a application towards host/realm, with Session-Id,
+ * Vendor-Specific-Application-Id, Auth-Session-State, Origin-*, Destination-*, User-Name,
+ * ready for the command AVPs; and the asynchronous send with answer counting. */
+int hss_req_new(const char *cmd_name, const char *imsi, const char *host, const char *realm,
+                struct msg **ret);
+int hss_req_send(struct msg **req, enum hss_cmd cmd, const char *imsi, const char *host);
+
+/* Read the subscriber and choose the node HSS-initiated requests go to: the registered
+ * MME, else the SGSN (purged ones skipped). ENOENT: unknown IMSI or none registered. */
+int hss_serving_node(const char *imsi, struct hss_sub *sub, const char **host,
+                     const char **realm);
+
+/* Case-insensitive equality of two DiameterIdentities (either may be empty). */
+bool hss_host_eq(const char *a, const char *b);
+
+#endif /* HSS_INT_H */

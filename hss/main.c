@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* main.c: the `hss` daemon, kept thin: read hss.yaml, open the database, start the Diameter
+ * node with the S6a application, run until SIGINT/SIGTERM. Everything else is in hss_core,
+ * which the tests link too. */
+#include "hss_int.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: hss -c FILE.yaml [--check]\n"
+	        "  -c, --config FILE  configuration (see hss/README.md)\n"
+	        "      --check        check the configuration and exit\n"
+	        "  SIGUSR1 logs the counters; SIGINT/SIGTERM stop.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct hss_cfg cfg;
+	struct hss_db *db = NULL;
+	const char *path = NULL;
+	bool check = false, started = false;
+	char err[512];
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'k':
+			check = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!path || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if ((rc = hss_cfg_load(path, &cfg, err, sizeof(err)))) {
+		fprintf(stderr, "hss: %s\n", err);
+		return 1;
+	}
+	if (check) {
+		printf("hss: %s: configuration OK\n", path);
+		hss_cfg_free(&cfg);
+		return 0;
+	}
+	if ((rc = hss_db_open(cfg.db_backend, cfg.db_uri, &db, err, sizeof(err)))) {
+		fprintf(stderr, "hss: database %s:%s: %s\n", cfg.db_backend, cfg.db_uri, err);
+		hss_cfg_free(&cfg);
+		return 1;
+	}
+	if ((rc = cm_diam_init(&cfg.diam))) {
+		fprintf(stderr, "hss: cannot initialise the Diameter node: %s\n", strerror(rc));
+		goto out;
+	}
+	if ((rc = dict_s6a_load())) {
+		fprintf(stderr, "hss: S6a dictionary: %s\n", dict_errmsg());
+		goto out;
+	}
+	if ((rc = hss_s6a_init(&cfg, db)) ||
+	    (rc = fd_event_trig_regcb(SIGUSR1, "hss", hss_stats_log))) {
+		fprintf(stderr, "hss: cannot register the S6a application: %s\n", strerror(rc));
+		goto out;
+	}
+	if (cfg.ctl_socket && (rc = hss_ctl_start(cfg.ctl_socket))) {
+		fprintf(stderr, "hss: control socket %s: %s\n", cfg.ctl_socket, strerror(rc));
+		goto out;
+	}
+	if ((rc = cm_diam_start())) {
+		fprintf(stderr, "hss: cannot start the Diameter node: %s\n", strerror(rc));
+		goto out;
+	}
+	started = true;
+	fd_log_notice("hss: %s serving S6a/S6d on realm %s, database %s:%s", cfg.diam.identity,
+	              cfg.diam.realm, cfg.db_backend, cfg.db_uri);
+	rc = cm_diam_run(NULL, NULL);
+out:
+	hss_ctl_stop();
+	/* freeDiameter's own cleanup drops the handlers with the dispatcher. */
+	cm_diam_shutdown();
+	if (started)
+		hss_stats_log();
+	hss_db_close(db);
+	hss_cfg_free(&cfg);
+	return rc ? 1 : 0;
+}
