@@ -148,10 +148,14 @@ int cm_diam_init(const struct cm_diam_cfg *cfg);
 int cm_diam_start(void);
 
 /* Block until SIGINT or SIGTERM (returns 0) handling SIGHUP by calling on_hup(data) from
- * this thread. Signals are blocked in every thread created after cm_diam_init. */
+ * this thread. SIGUSR1/SIGUSR2 become freeDiameter FDEV_TRIGGER events (callbacks registered
+ * with fd_event_trig_regcb run in the core thread), as in freeDiameterd. Signals are blocked
+ * in the thread calling cm_diam_init and every thread created after it: call cm_diam_init
+ * from the main thread before creating threads. */
 int cm_diam_run(void (*on_hup)(void *data), void *data);
 
-/* Ask cm_diam_run to return (from any thread, e.g. a test or a --once tool). */
+/* Ask cm_diam_run to return (from any thread, including on_hup, e.g. a test or a --once
+ * tool). A request made while cm_diam_run is not waiting makes the next call return at once. */
 void cm_diam_request_stop(void);
 
 /* fd_core_shutdown + wait; safe to call once after cm_diam_start or after a failed start. */

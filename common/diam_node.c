@@ -346,6 +346,7 @@ static void dn_sigset(sigset_t *set)
 	sigaddset(set, SIGTERM);
 	sigaddset(set, SIGHUP);
 	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGUSR2);
 }
 
 int cm_diam_init(const struct cm_diam_cfg *cfg)
@@ -454,10 +455,16 @@ int cm_diam_run(void (*on_hup)(void *data), void *data)
 		if (sig == SIGHUP) {
 			if (on_hup)
 				on_hup(data);
-		} else if (sig == SIGUSR1) {
-			/* What freeDiameterd does: extensions registered with fd_event_trig_regcb. */
-			if (dn.started)
-				fd_event_send(fd_g_config->cnf_main_ev, FDEV_TRIGGER, sizeof(sig), &sig);
+		} else if (sig == SIGUSR1 || sig == SIGUSR2) {
+			/* As freeDiameterd does, for callbacks registered with fd_event_trig_regcb;
+			 * the core runner frees the value. */
+			int *v = malloc(sizeof(*v));
+			if (!v)
+				continue;
+			*v = sig;
+			if (!dn.started ||
+			    fd_event_send(fd_g_config->cnf_main_ev, FDEV_TRIGGER, sizeof(*v), v))
+				free(v);
 		} else {
 			break;
 		}
@@ -472,10 +479,12 @@ int cm_diam_run(void (*on_hup)(void *data), void *data)
 void cm_diam_request_stop(void)
 {
 	pthread_mutex_lock(&dn.lock);
-	dn.stop = true;
-	/* Directed at the waiting thread, where it is blocked, so sigwait returns. */
-	if (dn.running)
+	/* Directed at the waiting thread, where it is blocked, so sigwait returns. Only once per
+	 * run, and not from that thread itself (e.g. in on_hup): it checks the flag before
+	 * waiting, and a signal left pending would end the next cm_diam_run at once. */
+	if (dn.running && !dn.stop && !pthread_equal(dn.run_thread, pthread_self()))
 		pthread_kill(dn.run_thread, SIGTERM);
+	dn.stop = true;
 	pthread_mutex_unlock(&dn.lock);
 }
 

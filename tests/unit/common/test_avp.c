@@ -155,6 +155,26 @@ static void test_run(void)
 	CHECK(hups == 2);
 }
 
+static int usr1_calls;
+
+/* Called by freeDiameter's core thread for FDEV_TRIGGER events. */
+static void on_usr1(void)
+{
+	usr1_calls++;
+	cm_diam_request_stop();
+}
+
+static void test_trigger(void)
+{
+	CHECK(cm_diam_start() == 0);
+	CHECK(cm_diam_start() == EINVAL);
+	CHECK(fd_event_trig_regcb(SIGUSR1, "test_avp", on_usr1) == 0);
+	/* SIGUSR1 becomes a trigger; the callback stops cm_diam_run. */
+	kill(getpid(), SIGUSR1);
+	CHECK(cm_diam_run(NULL, NULL) == 0);
+	CHECK(usr1_calls == 1);
+}
+
 int main(void)
 {
 	struct cm_diam_cfg cfg = { .identity = "unit.example.org", .realm = "example.org",
@@ -169,6 +189,7 @@ int main(void)
 	test_dict();
 	test_build_and_find();
 	test_run();
+	test_trigger();
 	cm_diam_shutdown();
 	cm_diam_shutdown();
 	if (failures)
