@@ -7,7 +7,9 @@
  * application. Then, for every command, a message holding every AVP its rules allow
  * (grouped AVPs filled the same way, recursively) is encoded, parsed back, checked against
  * the rules and re-encoded: both encodings must be identical and every AVP must have been
- * recognised by the dictionary.
+ * recognised by the dictionary. Finally every rule is shown to be enforced: leaving out a
+ * required AVP, or adding one more than allowed, makes fd_msg_parse_rules refuse the
+ * message (or grouped AVP) with DIAMETER_MISSING_AVP / DIAMETER_AVP_OCCURS_TOO_MANY_TIMES.
  */
 #include "dict.h"
 #include "dict_int.h"
@@ -199,6 +201,8 @@ static void check_table(const struct dict_app_def *t)
 /* ---- round trip ------------------------------------------------------------------- */
 
 static size_t n_avps_built;
+/* For the rule checks: leave out / add twice this AVP at the top level of fill(). */
+static struct dict_object *skip_avp, *dup_avp;
 
 static int fill(msg_or_avp *parent, struct dict_object *model, int depth);
 
@@ -313,6 +317,10 @@ static int fill(msg_or_avp *parent, struct dict_object *model, int depth)
 				n = (rd.rule_max == -1 || rd.rule_max > 1) ? 2 : 1;
 				if (rd.rule_min > n)
 					n = rd.rule_min;
+				if (depth == 0 && rd.rule_avp == skip_avp)
+					n = 0;
+				if (depth == 0 && rd.rule_avp == dup_avp)
+					n = rd.rule_max + 1;
 				for (i = 0; i < n; i++) {
 					r = add_avp(parent, rd.rule_avp, depth);
 					if (r)
@@ -414,6 +422,98 @@ out:
 		fd_msg_free(m2);
 }
 
+/* Build model's container (message or grouped AVP) with skip_avp / dup_avp applied and
+ * return what fd_msg_parse_rules says, with its error code name in *errcode. */
+static int build_and_check(struct dict_object *model, bool is_cmd, const char **errcode)
+{
+	static char code[64];
+	msg_or_avp *obj = NULL;
+	struct fd_pei pei;
+	int r;
+
+	*errcode = "";
+	r = is_cmd ? fd_msg_new(model, 0, (struct msg **)&obj)
+	           : fd_msg_avp_new(model, 0, (struct avp **)&obj);
+	if (!r)
+		r = fill(obj, model, 0);
+	if (r) {
+		if (obj)
+			fd_msg_free(obj);
+		return -1;
+	}
+	memset(&pei, 0, sizeof(pei));
+	r = fd_msg_parse_rules(obj, dict, &pei);
+	snprintf(code, sizeof(code), "%s", pei.pei_errcode ? pei.pei_errcode : "");
+	*errcode = code;
+	fd_msg_free(obj);
+	return r;
+}
+
+/* Every rule is enforced: a message or grouped AVP missing a required AVP, or holding one
+ * more than allowed, is refused with the right error. */
+static int check_enforced(const char *name, struct dict_object *model, bool is_cmd)
+{
+	struct fd_list *sentinel, *li;
+	const char *err;
+	int r, n = 0;
+
+	skip_avp = dup_avp = NULL;
+	r = build_and_check(model, is_cmd, &err);
+	if (r) {
+		fail("%s as built is refused: %s", name, err);
+		return 0;
+	}
+	if (fd_dict_getlistof(RULE_BY_AVP_AND_PARENT, model, &sentinel))
+		return 0;
+	for (li = sentinel->next; li != sentinel; li = li->next) {
+		struct dict_rule_data rd;
+		struct dict_avp_data ad;
+
+		if (fd_dict_getval(li->o, &rd) || fd_dict_getval(rd.rule_avp, &ad))
+			continue;
+		if (rd.rule_position != RULE_OPTIONAL && rd.rule_min != 0) {
+			skip_avp = rd.rule_avp;
+			r = build_and_check(model, is_cmd, &err);
+			skip_avp = NULL;
+			if (r == 0 || (rd.rule_position == RULE_REQUIRED &&
+			               strcmp(err, "DIAMETER_MISSING_AVP")))
+				fail("%s without %s: not refused (%s)", name, ad.avp_name, err);
+			n++;
+		}
+		if (rd.rule_max > 0 && rd.rule_max < 4) {
+			dup_avp = rd.rule_avp;
+			r = build_and_check(model, is_cmd, &err);
+			dup_avp = NULL;
+			if (r == 0 || (rd.rule_position != RULE_FIXED_HEAD &&
+			               strcmp(err, "DIAMETER_AVP_OCCURS_TOO_MANY_TIMES")))
+				fail("%s with %d %s: not refused (%s)", name, rd.rule_max + 1, ad.avp_name,
+				     err);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void check_all_enforced(const struct dict_app_def *t)
+{
+	const struct dict_group_def *g;
+	const struct dict_cmd_def *c;
+	struct dict_object *o;
+	size_t n = 0;
+	int cases = 0;
+
+	for (g = t->groups; g && g->avp; g++, n++)
+		if ((o = rule_avp(g->avp)))
+			cases += check_enforced(g->avp, o, false);
+	for (c = t->cmds; c && c->name; c++, n++) {
+		o = NULL;
+		if (fd_dict_search(dict, DICT_COMMAND, CMD_BY_NAME, c->name, &o, ENOENT) == 0)
+			cases += check_enforced(c->name, o, true);
+	}
+	printf("ok: %s: rules of %zu groups and commands enforced (%d violations refused)\n",
+	       t->name, n, cases);
+}
+
 int main(void)
 {
 	const struct dict_app_def *const *t;
@@ -438,6 +538,8 @@ int main(void)
 	for (t = dict_tables(); *t; t++)
 		for (c = (*t)->cmds; c && c->name; c++)
 			round_trip(c);
+	for (t = dict_tables(); *t; t++)
+		check_all_enforced(*t);
 	if (failures) {
 		printf("%d failure(s)\n", failures);
 		return 1;
