@@ -19,6 +19,52 @@
 #define DICT_APP_CX  16777216u   /* 3GPP Cx/Dx, TS 29.229 */
 #define DICT_APP_SH  16777217u   /* 3GPP Sh/Dh, TS 29.329 */
 
+/* S6a Experimental-Result-Code values (TS 29.272 7.4.3, 7.4.4), with Vendor-Id 10415. */
+#define DICT_S6A_AUTHENTICATION_DATA_UNAVAILABLE 4181u
+#define DICT_S6A_ERROR_CAMEL_SUBSCRIPTION_PRESENT 4182u
+#define DICT_S6A_ERROR_USER_UNKNOWN 5001u
+#define DICT_S6A_ERROR_ROAMING_NOT_ALLOWED 5004u
+#define DICT_S6A_ERROR_UNKNOWN_EPS_SUBSCRIPTION 5420u
+#define DICT_S6A_ERROR_RAT_NOT_ALLOWED 5421u
+#define DICT_S6A_ERROR_EQUIPMENT_UNKNOWN 5422u
+#define DICT_S6A_ERROR_UNKNOWN_SERVING_NODE 5423u
+
+/* Bits of the S6a *-Flags AVPs (TS 29.272 7.3.7, 7.3.8, 7.3.49, 7.3.48, 7.3.103, 7.3.152,
+ * 7.3.201); bit 0 is the least significant. */
+#define DICT_ULR_SINGLE_REGISTRATION_IND     (1u << 0)
+#define DICT_ULR_S6A_S6D_INDICATOR           (1u << 1)
+#define DICT_ULR_SKIP_SUBSCRIBER_DATA        (1u << 2)
+#define DICT_ULR_GPRS_SUBSCRIPTION_DATA_IND  (1u << 3)
+#define DICT_ULR_NODE_TYPE_INDICATOR         (1u << 4)
+#define DICT_ULR_INITIAL_ATTACH_INDICATOR    (1u << 5)
+#define DICT_ULR_PS_LCS_NOT_SUPPORTED_BY_UE  (1u << 6)
+#define DICT_ULR_SMS_ONLY_INDICATION         (1u << 7)
+#define DICT_ULA_SEPARATION_INDICATION       (1u << 0)
+#define DICT_ULA_MME_REGISTERED_FOR_SMS      (1u << 1)
+#define DICT_CLR_S6A_S6D_INDICATOR           (1u << 0)
+#define DICT_CLR_REATTACH_REQUIRED           (1u << 1)
+#define DICT_IDR_UE_REACHABILITY_REQUEST     (1u << 0)
+#define DICT_IDR_T_ADS_DATA_REQUEST          (1u << 1)
+#define DICT_IDR_EPS_USER_STATE_REQUEST      (1u << 2)
+#define DICT_IDR_EPS_LOCATION_INFO_REQUEST   (1u << 3)
+#define DICT_IDR_CURRENT_LOCATION_REQUEST    (1u << 4)
+#define DICT_IDR_LOCAL_TIME_ZONE_REQUEST     (1u << 5)
+#define DICT_IDR_REMOVE_SMS_REGISTRATION     (1u << 6)
+#define DICT_IDR_RAT_TYPE_REQUESTED          (1u << 7)
+#define DICT_IDR_PCSCF_RESTORATION_REQUEST   (1u << 8)
+#define DICT_PUA_FREEZE_M_TMSI               (1u << 0)
+#define DICT_PUA_FREEZE_P_TMSI               (1u << 1)
+#define DICT_AIR_SEND_UE_USAGE_TYPE          (1u << 0)
+#define DICT_NOR_SINGLE_REGISTRATION_IND     (1u << 0)
+#define DICT_NOR_SGSN_AREA_RESTRICTED        (1u << 1)
+#define DICT_NOR_READY_FOR_SM_FROM_SGSN      (1u << 2)
+#define DICT_NOR_UE_REACHABLE_FROM_MME       (1u << 3)
+#define DICT_NOR_UE_REACHABLE_FROM_SGSN      (1u << 5)
+#define DICT_NOR_READY_FOR_SM_FROM_MME       (1u << 6)
+#define DICT_NOR_HOMOGENEOUS_IMS_VOPS        (1u << 7)
+#define DICT_NOR_S6A_S6D_INDICATOR           (1u << 8)
+#define DICT_NOR_REMOVAL_MME_REG_FOR_SMS     (1u << 9)
+
 /* Load every dictionary compiled in (common AVPs, S6a, and Cx/Sh when available).
  * Returns the first error; ENOTSUP from a missing Cx/Sh table is not an error here. */
 int dict_load_all(void);
