@@ -29,8 +29,8 @@
 #define DICT_S6A_ERROR_EQUIPMENT_UNKNOWN 5422u
 #define DICT_S6A_ERROR_UNKNOWN_SERVING_NODE 5423u
 
-/* Bits of the S6a *-Flags AVPs (TS 29.272 7.3.7, 7.3.8, 7.3.49, 7.3.48, 7.3.103, 7.3.152,
- * 7.3.201); bit 0 is the least significant. */
+/* Bits of the S6a *-Flags AVPs (TS 29.272 clause 7.3: ULR-Flags 7.3.7, ULA-Flags 7.3.8,
+ * and the clauses of CLR-, IDR-, PUA-, AIR- and NOR-Flags); bit 0 is the least significant. */
 #define DICT_ULR_SINGLE_REGISTRATION_IND     (1u << 0)
 #define DICT_ULR_S6A_S6D_INDICATOR           (1u << 1)
 #define DICT_ULR_SKIP_SUBSCRIBER_DATA        (1u << 2)
