@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,41 +117,35 @@ static int do_explain(const char *path, const char *msg)
 
 static const char *dra_stats_path;
 
-/* SIGUSR1 is blocked in every thread (set before any thread exists); this one waits for it. */
-static void *usr1_thread(void *arg)
+/* SIGUSR1: common/ turns it into a freeDiameter trigger event (as freeDiameterd does). */
+static void on_usr1(void)
 {
-	sigset_t set;
-	int sig;
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *m;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	for (;;) {
-		if (sigwait(&set, &sig) != 0)
-			continue;
-		if (dra_stats_path) {
-			FILE *f = fopen(dra_stats_path, "w");
-			if (f) {
-				dra_stats_dump(f);
-				fclose(f);
-			} else {
+	if (dra_stats_path) {
+		/* Written to a temporary name and renamed, so readers never see half a dump. */
+		char tmp[4200];
+		FILE *f;
+		snprintf(tmp, sizeof(tmp), "%s.tmp", dra_stats_path);
+		if ((f = fopen(tmp, "w"))) {
+			dra_stats_dump(f);
+			if (fclose(f) == 0 && rename(tmp, dra_stats_path) == 0)
+				;
+			else
 				fd_log_error("dra: cannot write %s: %s", dra_stats_path, strerror(errno));
-			}
-		}
-		{
-			char *buf = NULL;
-			size_t len = 0;
-			FILE *m = open_memstream(&buf, &len);
-			if (m) {
-				char *line, *save = NULL;
-				dra_stats_dump(m);
-				fclose(m);
-				for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-					fd_log_notice("dra stats: %s", line);
-				free(buf);
-			}
+		} else {
+			fd_log_error("dra: cannot write %s: %s", tmp, strerror(errno));
 		}
 	}
-	return NULL;
+	if (!(m = open_memstream(&buf, &len)))
+		return;
+	dra_stats_dump(m);
+	fclose(m);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fd_log_notice("dra stats: %s", line);
+	free(buf);
 }
 
 static void on_hup(void *data)
@@ -165,13 +158,7 @@ static int do_run(const char *path, bool debug)
 	static char err[65536];
 	struct dra_cfg cfg;
 	struct dra_snap *snap = NULL;
-	sigset_t set;
-	pthread_t thr;
 	int rc, ret = 1;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	if ((rc = dra_cfg_load(path, true, &cfg, err, sizeof(err)))) {
 		print_lines(stderr, err);
@@ -201,8 +188,8 @@ static int do_run(const char *path, bool debug)
 		goto out;
 	}
 	dra_stats_path = cfg.stats_file;
-	if (pthread_create(&thr, NULL, usr1_thread, NULL) == 0)
-		pthread_detach(thr);
+	if ((rc = fd_event_trig_regcb(SIGUSR1, "dra", on_usr1)))
+		fd_log_error("dra: cannot register the SIGUSR1 handler: %s", strerror(rc));
 	if ((rc = cm_diam_start())) {
 		fprintf(stderr, "dra: cannot start the Diameter node: %s\n", strerror(rc));
 		cm_diam_shutdown();
