@@ -257,6 +257,14 @@ static const struct dict_enum_def interworking_5gs_indicator_enums[] = {
 	{ "NOT-SUBSCRIBED", 0 }, { "SUBSCRIBED", 1 }, { NULL, 0 }
 };
 
+static const struct dict_enum_def ethernet_pdn_type_indicator_enums[] = {
+	{ "FALSE", 0 }, { "TRUE", 1 }, { NULL, 0 }
+};
+
+static const struct dict_enum_def iab_operation_permission_enums[] = {
+	{ "IAB_OPERATION_ALLOWED", 0 }, { "IAB_OPERATION_NOTALLOWED", 1 }, { NULL, 0 }
+};
+
 static const struct dict_enum_def csg_access_mode_enums[] = {
 	{ "CLOSED_MODE", 0 }, { "HYBRID_MODE", 1 }, { NULL, 0 }
 };
@@ -485,6 +493,19 @@ static const struct dict_avp_def s6a_avps[] = {
 	{ 1704, V3, "Core-Network-Restrictions", DICT_V, VM, U32 },
 	{ 1705, V3, "eDRX-Related-RAT", DICT_V, VM, GRP },
 	{ 1706, V3, "Interworking-5GS-Indicator", DICT_V, VM, ENUM(interworking_5gs_indicator_enums) },
+	/* Release 16 */
+	{ 1707, V3, "Ethernet-PDN-Type-Indicator", DICT_V, VM, ENUM(ethernet_pdn_type_indicator_enums) },
+	{ 1708, V3, "Subscribed-ARPI", DICT_V, VM, U32 },
+	{ 1709, V3, "IAB-Operation-Permission", DICT_V, VM, ENUM(iab_operation_permission_enums) },
+	{ 1710, V3, "V2X-Subscription-Data-Nr", DICT_V, VM, GRP },
+	{ 1711, V3, "UE-PC5-QoS", DICT_V, VM, GRP },
+	{ 1712, V3, "PC5-QoS-Flow", DICT_V, VM, GRP },
+	{ 1713, V3, "5QI", DICT_V, VM, I32 },
+	{ 1714, V3, "PC5-Flow-Bitrates", DICT_V, VM, GRP },
+	{ 1715, V3, "Guaranteed-Flow-Bitrates", DICT_V, VM, I32 },
+	{ 1716, V3, "Maximum-Flow-Bitrates", DICT_V, VM, I32 },
+	{ 1717, V3, "PC5-Range", DICT_V, VM, I32 },
+	{ 1718, V3, "PC5-Link-AMBR", DICT_V, VM, I32 },
 	{ 2319, V3, "User-CSG-Information", VM, VM, GRP },
 	{ 2317, V3, "CSG-Access-Mode", VM, VM, ENUM(csg_access_mode_enums) },
 	{ 2318, V3, "CSG-Membership-Indication", VM, VM, ENUM(csg_membership_indication_enums) },
@@ -534,7 +555,8 @@ static const struct dict_rule_def subscription_data_rules[] = {
 	OPT("Active-Time"), OPT("Service-Gap-Time"),
 	OPT("Broadcast-Location-Assistance-Data-Types"),
 	OPT("Aerial-UE-Subscription-Information"), OPT("Core-Network-Restrictions"),
-	ANY("Paging-Time-Window"), OPT("Interworking-5GS-Indicator"), END
+	ANY("Paging-Time-Window"), OPT("Interworking-5GS-Indicator"), OPT("Subscribed-ARPI"),
+	OPT("IAB-Operation-Permission"), OPT("V2X-Subscription-Data-Nr"), END
 };
 static const struct dict_rule_def terminal_information_rules[] = {
 	OPT("IMEI"), OPT("3GPP2-MEID"), OPT("Software-Version"), END
@@ -571,7 +593,7 @@ static const struct dict_rule_def apn_configuration_rules[] = {
 	OPT("WLAN-offloadability"), OPT("Non-IP-PDN-Type-Indicator"),
 	OPT("Non-IP-Data-Delivery-Mechanism"), OPT("SCEF-ID"), OPT("SCEF-Realm"),
 	OPT("Preferred-Data-Mode"), OPT("PDN-Connection-Continuity"), OPT("RDS-Indicator"),
-	OPT("Interworking-5GS-Indicator"), END
+	OPT("Interworking-5GS-Indicator"), OPT("Ethernet-PDN-Type-Indicator"), END
 };
 static const struct dict_rule_def eps_subscribed_qos_profile_rules[] = {
 	REQ("QoS-Class-Identifier"), REQ("Allocation-Retention-Priority"), END
@@ -715,6 +737,18 @@ static const struct dict_rule_def paging_time_window_rules[] = {
 static const struct dict_rule_def edrx_related_rat_rules[] = {
 	REQN("RAT-Type", 1, -1), END
 };
+static const struct dict_rule_def v2x_subscription_data_nr_rules[] = {
+	OPT("V2X-Permission"), OPT("UE-PC5-AMBR"), OPT("UE-PC5-QoS"), END
+};
+static const struct dict_rule_def ue_pc5_qos_rules[] = {
+	REQN("PC5-QoS-Flow", 1, -1), OPT("PC5-Link-AMBR"), END
+};
+static const struct dict_rule_def pc5_qos_flow_rules[] = {
+	REQ("5QI"), OPT("PC5-Flow-Bitrates"), OPT("PC5-Range"), END
+};
+static const struct dict_rule_def pc5_flow_bitrates_rules[] = {
+	OPT("Guaranteed-Flow-Bitrates"), OPT("Maximum-Flow-Bitrates"), END
+};
 /* TS 32.299 7.2.247 */
 static const struct dict_rule_def user_csg_information_rules[] = {
 	REQ("CSG-Id"), REQ("CSG-Access-Mode"), OPT("CSG-Membership-Indication"), END
@@ -775,6 +809,10 @@ static const struct dict_group_def s6a_groups[] = {
 	{ "MBSFN-Area", mbsfn_area_rules },
 	{ "Paging-Time-Window", paging_time_window_rules },
 	{ "eDRX-Related-RAT", edrx_related_rat_rules },
+	{ "V2X-Subscription-Data-Nr", v2x_subscription_data_nr_rules },
+	{ "UE-PC5-QoS", ue_pc5_qos_rules },
+	{ "PC5-QoS-Flow", pc5_qos_flow_rules },
+	{ "PC5-Flow-Bitrates", pc5_flow_bitrates_rules },
 	{ "User-CSG-Information", user_csg_information_rules },
 	{ "Supported-Services", supported_services_rules },
 	{ NULL, NULL }
