@@ -135,7 +135,7 @@ int main(void)
 	}
 	snprintf(uri, sizeof(uri), "%s/conformance.db", dir);
 	run_conformance("sqlite", uri);
-	snprintf(uri, sizeof(uri), "%s/conformance-pool1.db?pool=1", dir);
+	snprintf(uri, sizeof(uri), "%s/conformance-pool1.db?pool=1&sync=normal", dir);
 	run_conformance("sqlite", uri);
 	t_migrations();
 	printf("# %d failed\n", conf_failures);
