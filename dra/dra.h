@@ -257,10 +257,11 @@ int dra_keys_get(struct msg *msg, struct dra_keys *k);
 int dra_relay_init(const uint32_t *apps, size_t n_apps);
 void dra_relay_fini(void);
 
-/* Apply the rules of snapshot s to msg (in place). from/to may be NULL. Returns 0 or errno;
- * *ret_fired gets the number of rules that fired. */
+/* Apply the rules of snapshot s to msg (in place). from: peer it came from; to: for answers
+ * the peer it goes back to; both may be NULL. trace: NULL or a struct xf_trace. Returns 0 or
+ * the rule engine's errno; *ret_fired gets the number of rules that fired. */
 int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const char *from,
-                    void *trace, int *ret_fired);
+                    const char *to, void *trace, int *ret_fired);
 
 /* ---------------------------------------------------------------------------------------
  * --explain (explain.c)

@@ -394,7 +394,7 @@ int dra_explain(const char *cfg_path, const char *msg_path, FILE *out, char *err
 	if ((rc = xf_trace_new(&trace)))
 		goto out;
 #endif
-	rc = dra_rules_apply(s, m, is_req, from, trace, &fired);
+	rc = dra_rules_apply(s, m, is_req, from, NULL, trace, &fired);
 	fprintf(out, "rules fired: %d\n", fired);
 #ifdef DRA_HAVE_XF
 	xf_trace_print(trace, out);

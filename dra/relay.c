@@ -83,7 +83,7 @@ int dra_keys_get(struct msg *msg, struct dra_keys *k)
 }
 
 int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const char *from,
-                    void *trace, int *ret_fired)
+                    const char *to, void *trace, int *ret_fired)
 {
 	unsigned fired = 0;
 	int rc = 0;
@@ -95,13 +95,13 @@ int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const 
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.is_request = is_request;
 		ctx.from_peer = from;
-		ctx.to_peer = NULL;
+		ctx.to_peer = to;
 		ctx.state = dra_xf_state();
 		ctx.trace = trace;
 		rc = xf_apply(s->rules, msg, &ctx, &fired);
 	}
 #else
-	(void)s; (void)msg; (void)is_request; (void)from; (void)trace;
+	(void)s; (void)msg; (void)is_request; (void)from; (void)to; (void)trace;
 #endif
 	if (ret_fired)
 		*ret_fired = (int)fired;
@@ -109,14 +109,14 @@ int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const 
 }
 
 /* 0, or the rule engine's error (counted). */
-static int apply_rules_counted(struct msg *msg, bool is_request, const char *from)
+static int apply_rules_counted(struct msg *msg, bool is_request, const char *from, const char *to)
 {
 	struct dra_snap *s = dra_snap_get();
 	int fired = 0, rc;
 
 	if (!s)
 		return 0;
-	rc = dra_rules_apply(s, msg, is_request, from, NULL, &fired);
+	rc = dra_rules_apply(s, msg, is_request, from, to, NULL, &fired);
 	if (rc)
 		atomic_fetch_add_explicit(&dra_gstats.rule_errors, 1, memory_order_relaxed);
 	if (fired)
@@ -135,7 +135,7 @@ static int fwd_req_cb(void *data, struct msg **pmsg)
 	atomic_fetch_add_explicit(&dra_gstats.requests, 1, memory_order_relaxed);
 	fd_msg_source_get(*pmsg, &src, &srclen);
 	/* A request a rule failed on half-way is refused rather than relayed half-rewritten. */
-	if (apply_rules_counted(*pmsg, true, src) != 0 && src)
+	if (apply_rules_counted(*pmsg, true, src, NULL) != 0 && src)
 		return answer_error(pmsg, "DIAMETER_UNABLE_TO_COMPLY", "Rewrite rule failed");
 	return 0;
 }
@@ -178,8 +178,9 @@ static uint32_t answer_code(struct msg *ans)
 
 static int fwd_ans_cb(void *data, struct msg **pmsg)
 {
-	DiamId_t src = NULL;
-	size_t srclen = 0;
+	DiamId_t src = NULL, to = NULL;
+	size_t srclen = 0, tolen = 0;
+	struct msg *q = NULL;
 	struct dra_peer_stats *ps;
 
 	atomic_fetch_add_explicit(&dra_gstats.answers, 1, memory_order_relaxed);
@@ -187,7 +188,11 @@ static int fwd_ans_cb(void *data, struct msg **pmsg)
 	if (src && (ps = dra_stats_peer_find(src, srclen)))
 		atomic_fetch_add_explicit(&ps->answers[dra_ans_class(answer_code(*pmsg))], 1,
 		                          memory_order_relaxed);
-	apply_rules_counted(*pmsg, false, src);
+	/* The answer goes back to the peer its request came from. */
+	if (fd_msg_answ_getq(*pmsg, &q) == 0 && q)
+		fd_msg_source_get(q, &to, &tolen);
+	/* An answer a rule failed on is relayed as it stands (nothing is lost); counted. */
+	apply_rules_counted(*pmsg, false, src, to);
 	return 0;
 }
 
@@ -339,7 +344,7 @@ static int disp_cb(struct msg **pmsg, struct avp *avp, struct session *sess, voi
 	atomic_fetch_add_explicit(&dra_gstats.requests, 1, memory_order_relaxed);
 	fd_msg_source_get(*pmsg, &src, &srclen);
 	/* A request a rule failed on half-way is refused rather than relayed half-rewritten. */
-	if (apply_rules_counted(*pmsg, true, src) != 0 && src)
+	if (apply_rules_counted(*pmsg, true, src, NULL) != 0 && src)
 		return answer_error(pmsg, "DIAMETER_UNABLE_TO_COMPLY", "Rewrite rule failed");
 	return 0;
 }
