@@ -130,14 +130,13 @@ static int dict_avp_resolve(struct dictionary *d, const struct dict_app_def *def
 		a = dict_table_avp(&dict_common_def, name);
 	if (a) {
 		r = dict_avp_by_code(d, a->code, a->vendor, ret);
-		goto out;
+	} else {
+		r = fd_dict_search(d, DICT_AVP, AVP_BY_NAME, name, ret, ENOENT);
+		if (r == ENOENT)
+			r = fd_dict_search(d, DICT_AVP, AVP_BY_NAME_AND_VENDOR, &req, ret, ENOENT);
+		if (r == ENOENT)
+			r = fd_dict_search(d, DICT_AVP, AVP_BY_NAME_ALL_VENDORS, name, ret, ENOENT);
 	}
-	r = fd_dict_search(d, DICT_AVP, AVP_BY_NAME, name, ret, ENOENT);
-	if (r == ENOENT)
-		r = fd_dict_search(d, DICT_AVP, AVP_BY_NAME_AND_VENDOR, &req, ret, ENOENT);
-	if (r == ENOENT)
-		r = fd_dict_search(d, DICT_AVP, AVP_BY_NAME_ALL_VENDORS, name, ret, ENOENT);
-out:
 	if (r == ENOENT)
 		dict_set_err("AVP '%s' is referenced by a rule but is in no loaded dictionary", name);
 	else if (r)
@@ -219,12 +218,13 @@ static int dict_repair(struct dict_object *obj, const struct dict_avp_data *ad)
 	return ENOENT;
 }
 
-static int dict_avp_install(struct dictionary *d, const struct dict_avp_def *a)
+/* Is the AVP of table line a already usable? 0: yes, reuse it; ENOENT: create it (absent, or
+ * a known wrong definition was just removed); EEXIST or another error: give up (reason set). */
+static int dict_avp_lookup(struct dictionary *d, const struct dict_avp_def *a)
 {
-	struct dict_avp_data ad;
 	struct dict_avp_request rn = { .avp_vendor = a->vendor, .avp_name = (char *)a->name };
-	struct dict_object *obj = NULL, *type = NULL;
-	const char *tname;
+	struct dict_object *obj = NULL;
+	struct dict_avp_data ad;
 	int r;
 
 	r = dict_avp_by_code(d, a->code, a->vendor, &obj);
@@ -232,32 +232,45 @@ static int dict_avp_install(struct dictionary *d, const struct dict_avp_def *a)
 		r = fd_dict_getval(obj, &ad);
 		if (r)
 			return r;
-		if ((ad.avp_basetype != a->base || strcmp(ad.avp_name, a->name)) &&
-		    dict_repair(obj, &ad) == 0)
-			goto check_name;
-		if (ad.avp_basetype != a->base) {
+		/* Same code and type: reuse, whatever its name and flags, unless it is one of the
+		 * known wrong definitions, which is removed and then created anew below. */
+		if ((ad.avp_basetype == a->base && !strcmp(ad.avp_name, a->name)) ||
+		    dict_repair(obj, &ad) != 0) {
+			if (ad.avp_basetype == a->base)
+				return 0;
 			dict_set_err("AVP %s (code %u, vendor %u) is already in the dictionary as '%s' of "
 			             "type %s, but this table defines it as %s", a->name, a->code, a->vendor,
 			             ad.avp_name, dict_basetype_name(ad.avp_basetype),
 			             dict_basetype_name(a->base));
 			return EEXIST;
 		}
-		return 0;
-	}
-	if (r != ENOENT)
+	} else if (r != ENOENT) {
 		return r;
-check_name:
+	}
+	/* Not there under its code: its name must be free too. */
 	r = fd_dict_search(d, DICT_AVP, AVP_BY_NAME_AND_VENDOR, &rn, &obj, ENOENT);
-	if (r == 0 && fd_dict_getval(obj, &ad) == 0 && dict_repair(obj, &ad) == 0)
-		r = ENOENT;
-	if (r == 0) {
-		dict_set_err("AVP name %s (vendor %u) is already used by code %u; this table gives it "
-		             "code %u", a->name, a->vendor, ad.avp_code, a->code);
-		return EEXIST;
-	}
+	if (r != 0)
+		return r;
+	r = fd_dict_getval(obj, &ad);
+	if (r)
+		return r;
+	if (dict_repair(obj, &ad) == 0)
+		return ENOENT;
+	dict_set_err("AVP name %s (vendor %u) is already used by code %u; this table gives it code %u",
+	             a->name, a->vendor, ad.avp_code, a->code);
+	return EEXIST;
+}
+
+static int dict_avp_install(struct dictionary *d, const struct dict_avp_def *a)
+{
+	struct dict_object *type = NULL;
+	struct dict_avp_data ad;
+	const char *tname;
+	int r;
+
+	r = dict_avp_lookup(d, a);
 	if (r != ENOENT)
 		return r;
-
 	tname = dict_builtin_type(a->dtype);
 	if (tname) {
 		r = fd_dict_search(d, DICT_TYPE, TYPE_BY_NAME, tname, &type, ENOENT);

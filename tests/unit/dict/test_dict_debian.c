@@ -10,7 +10,9 @@
  *  3. ours first (the .fdx modules), then dict_nasreq and dict_dcca;
  *  4. as 3, then dict_dcca_3gpp: that extension refuses definitions that contradict its
  *     own (SS-Status type, four names, External-Identifier code: see dict_load.c), so its
- *     result is only reported, and our dictionary must be intact either way.
+ *     result is only reported, and our dictionary must be intact either way;
+ *  5. a real conflict: ULR-Flags (1405) defined beforehand as an OctetString must make
+ *     dict_s6a_load() fail with EEXIST and a message naming the AVP.
  *
  * After each, every AVP of every table must resolve by code+vendor with its table name and
  * type, and every command by name: so our view of the dictionary does not depend on the
@@ -143,6 +145,22 @@ static int scenario(int n)
 			return 1;
 		break;
 	}
+	if (n == 5) {
+		struct dict_avp_data bogus = { 1405, DICT_VENDOR_3GPP, "Bogus-1405", AVP_FLAG_VENDOR,
+		                               AVP_FLAG_VENDOR, AVP_TYPE_OCTETSTRING };
+		struct dict_vendor_data v = { DICT_VENDOR_3GPP, "3GPP" };
+		struct dict_object *vo = NULL;
+
+		if (fd_dict_new(fd_g_config->cnf_dict, DICT_VENDOR, &v, NULL, &vo) ||
+		    fd_dict_new(fd_g_config->cnf_dict, DICT_AVP, &bogus, NULL, NULL)) {
+			printf("FAIL: cannot prepare the conflicting AVP\n");
+			return 1;
+		}
+		r = dict_s6a_load();
+		printf("  dict_s6a_load: %s: %s\n", strerror(r), dict_errmsg());
+		return r == EEXIST && strstr(dict_errmsg(), "ULR-Flags") &&
+		       strstr(dict_errmsg(), "Bogus-1405") ? 0 : 1;
+	}
 	r = dict_load_all();
 	if (r) {
 		printf("FAIL: dict_load_all after the extensions: %s: %s\n", strerror(r), dict_errmsg());
@@ -154,7 +172,8 @@ static int scenario(int n)
 int main(int argc, char **argv)
 {
 	static const char *const what[] = { NULL, "Debian, ours (.fdx), dict_load_all",
-		"Debian, dict_load_all", "ours (.fdx), nasreq, dcca", "ours, nasreq, dcca, dcca_3gpp" };
+		"Debian, dict_load_all", "ours (.fdx), nasreq, dcca", "ours, nasreq, dcca, dcca_3gpp",
+		"conflicting ULR-Flags" };
 	char path[512];
 	int i, failed = 0;
 
@@ -166,7 +185,7 @@ int main(int argc, char **argv)
 		printf("SKIP: %s not installed (Debian package freediameter-extensions)\n", path);
 		return 77;
 	}
-	for (i = 1; i <= 4; i++) {
+	for (i = 1; i <= 5; i++) {
 		int status = 0;
 		pid_t pid;
 
