@@ -2,8 +2,10 @@
 /*
  * import.c: hssctl bulk import from CSV (a header row names the columns: the field names
  * of hss_sub_set) or YAML (a list of maps, or a map with a `subscribers:` list). Rows are
- * validated one by one with their line numbers; the whole file goes to the database in one
- * put_stream transaction, so a bad row aborts everything unless --skip-bad is given.
+ * validated with their line numbers in a first pass that does not touch the database; a bad
+ * row aborts everything unless --skip-bad is given. The second pass writes the good rows in
+ * one put_stream transaction, so the write lock (which the HSS's SQN updates wait for) is
+ * held only for the writing.
  */
 #include "hssctl.h"
 
@@ -19,6 +21,7 @@ struct imp {
 	const char *path;
 	const struct import_opts *o;
 	unsigned bad;             /* invalid rows seen */
+	bool silent;              /* second pass: bad rows were reported already */
 	unsigned last_line;       /* line of the row handed to the database last */
 	size_t rows;              /* rows seen */
 	int (*row)(struct imp *im, struct hss_sub *out, unsigned *line); /* 0, ENOENT, EINVAL */
@@ -29,17 +32,21 @@ struct imp {
 	unsigned line;
 	char **cols;              /* header: field names */
 	size_t ncols;
+	size_t data_pos;          /* first record after the header, for the second pass */
+	unsigned data_line;
 	char **cells;             /* current record */
 	size_t ncells, cap;
 
 	/* YAML */
 	yaml_document_t doc;
 	bool have_doc;
-	yaml_node_item_t *item, *item_end;
+	yaml_node_item_t *item, *item_end, *item_start;
 };
 
 static void report(struct imp *im, unsigned line, const char *msg)
 {
+	if (im->silent)
+		return;
 	if (im->bad < MAX_REPORTED)
 		fprintf(stderr, "%s:%u: %s\n", im->path, line, msg);
 	else if (im->bad == MAX_REPORTED)
@@ -223,6 +230,8 @@ static int csv_header(struct imp *im)
 		        im->path, line);
 		return EINVAL;
 	}
+	im->data_pos = im->pos;
+	im->data_line = im->line;
 	return 0;
 }
 
@@ -438,7 +447,7 @@ static int yaml_open(struct imp *im)
 		        im->path);
 		goto out;
 	}
-	im->item = root->data.sequence.items.start;
+	im->item = im->item_start = root->data.sequence.items.start;
 	im->item_end = root->data.sequence.items.top;
 	rc = 0;
 out:
@@ -449,9 +458,8 @@ out:
 
 /* ---- driver --------------------------------------------------------------------------- */
 
-/* The put_stream iterator: rows are validated here with their line numbers. Without
- * --skip-bad the first bad row stops yielding, the rest is still checked so every bad
- * line is reported, and the stream ends with EINVAL: the transaction is rolled back. */
+/* The next valid row (bad ones are reported, counted and skipped); ENOENT at the end.
+ * It is also the put_stream iterator of the second pass. */
 static int next_sub(void *arg, struct hss_sub *out)
 {
 	struct imp *im = arg;
@@ -462,9 +470,7 @@ static int next_sub(void *arg, struct hss_sub *out)
 	for (;;) {
 		hss_sub_init(out);
 		rc = im->row(im, out, &line);
-		if (rc == ENOENT)
-			return im->bad && !im->o->skip_bad ? EINVAL : ENOENT;
-		if (rc == ENOMEM)
+		if (rc == ENOENT || rc == ENOMEM)
 			return rc;
 		im->rows++;
 		if (rc == 0 && hss_sub_validate(out, err, sizeof(err))) {
@@ -473,11 +479,18 @@ static int next_sub(void *arg, struct hss_sub *out)
 		}
 		if (rc)
 			continue;
-		if (im->bad && !im->o->skip_bad)
-			continue;
 		im->last_line = line;
 		return 0;
 	}
+}
+
+static void rewind_rows(struct imp *im)
+{
+	im->pos = im->data_pos;
+	im->line = im->data_line;
+	im->item = im->item_start;
+	im->rows = 0;
+	im->silent = true;
 }
 
 static int read_file(struct imp *im)
@@ -534,13 +547,31 @@ int hssctl_import(struct hss_db *db, const char *path, const struct import_opts 
 		goto out;
 	}
 
-	rc = hss_db_put_stream(db, (o->no_replace ? HSS_DB_PUT_NO_REPLACE : 0) |
-	                       (o->reset_sqn ? 0 : HSS_DB_PUT_KEEP_SQN), next_sub, &im, &written);
-	if (rc == EINVAL && im.bad) {
+	{
+		struct hss_sub *scratch = malloc(sizeof(*scratch));
+		if (!scratch) {
+			ret = HSSCTL_DB;
+			goto out;
+		}
+		while ((rc = next_sub(&im, scratch)) == 0)
+			;
+		free(scratch);
+		if (rc == ENOMEM) {
+			fprintf(stderr, "hssctl: import: out of memory\n");
+			ret = HSSCTL_DB;
+			goto out;
+		}
+	}
+	if (im.bad && !o->skip_bad) {
 		fprintf(stderr, "hssctl: import: %u bad row(s) of %zu: nothing imported (use --skip-bad "
 		        "to import the good rows)\n", im.bad, im.rows);
 		ret = HSSCTL_USAGE;
-	} else if (rc) {
+		goto out;
+	}
+	rewind_rows(&im);
+	rc = hss_db_put_stream(db, (o->no_replace ? HSS_DB_PUT_NO_REPLACE : 0) |
+	                       (o->reset_sqn ? 0 : HSS_DB_PUT_KEEP_SQN), next_sub, &im, &written);
+	if (rc) {
 		fprintf(stderr, "%s:%u: %s\nhssctl: import: aborted, nothing imported\n", path,
 		        im.last_line, hss_db_strerror());
 		ret = hssctl_exit_code(rc);
