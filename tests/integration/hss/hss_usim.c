@@ -4,6 +4,7 @@
  *   hss_usim check K OPC RAND AUTN PLMN_HEX   -> {"sqn":N,"res":"..","kasme":"..",
  *                                                  "ck":"..","ik":"..","amf":".."} or exit 1
  *   hss_usim auts K OPC RAND SQN               -> AUTS hex (resynchronisation request)
+ *   hss_usim f2345 K OPC RAND                  -> "RES CK IK" hex (for GERAN triplets)
  * All values hex except SQN (decimal). */
 #include "hss_auth.h"
 
@@ -80,6 +81,17 @@ int main(int argc, char **argv)
 		printf("\n");
 		return 0;
 	}
-	fprintf(stderr, "usage: hss_usim check K OPC RAND AUTN PLMN_HEX | auts K OPC RAND SQN\n");
+	if (argc == 5 && !strcmp(argv[1], "f2345")) {
+		if (hss_milenage_f2345(keys.opc, keys.k, rand, res, ck, ik, NULL))
+			return 2;
+		hex(res, 8);
+		printf(" ");
+		hex(ck, 16);
+		printf(" ");
+		hex(ik, 16);
+		printf("\n");
+		return 0;
+	}
+	fprintf(stderr, "usage: hss_usim check K OPC RAND AUTN PLMN_HEX | auts K OPC RAND SQN | f2345 K OPC RAND\n");
 	return 2;
 }
