@@ -277,15 +277,71 @@ fail:
 	return rc;
 }
 
+static void dump_avps(FILE *out, msg_or_avp *parent, int depth)
+{
+	struct avp *a = NULL;
+	int rc;
+
+	for (rc = fd_msg_browse(parent, MSG_BRW_FIRST_CHILD, &a, NULL); rc == 0 && a;
+	     rc = fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL)) {
+		struct dict_object *model = NULL;
+		struct dict_avp_data ad;
+		struct avp_hdr *h;
+		union avp_value *v;
+		size_t i;
+
+		if (fd_msg_avp_hdr(a, &h))
+			return;
+		if (fd_msg_model(a, &model) || !model || fd_dict_getval(model, &ad)) {
+			fprintf(out, "%*s(AVP %u, not in the dictionary)\n", 2 * depth, "", h->avp_code);
+			continue;
+		}
+		fprintf(out, "%*s%s", 2 * depth, "", ad.avp_name);
+		if (ad.avp_basetype == AVP_TYPE_GROUPED) {
+			fprintf(out, ":\n");
+			dump_avps(out, a, depth + 1);
+			continue;
+		}
+		v = h->avp_value;
+		if (!v) {
+			fprintf(out, " = (no value)\n");
+			continue;
+		}
+		switch (ad.avp_basetype) {
+		case AVP_TYPE_OCTETSTRING:
+			for (i = 0; i < v->os.len; i++)
+				if (v->os.data[i] < 0x20 || v->os.data[i] > 0x7e)
+					break;
+			if (i == v->os.len) {
+				fprintf(out, " = \"%.*s\"\n", (int)v->os.len, (const char *)v->os.data);
+			} else {
+				fprintf(out, " = 0x");
+				for (i = 0; i < v->os.len; i++)
+					fprintf(out, "%02x", v->os.data[i]);
+				fprintf(out, "\n");
+			}
+			break;
+		case AVP_TYPE_INTEGER32: fprintf(out, " = %d\n", (int)v->i32); break;
+		case AVP_TYPE_INTEGER64: fprintf(out, " = %lld\n", (long long)v->i64); break;
+		case AVP_TYPE_UNSIGNED32: fprintf(out, " = %u\n", (unsigned)v->u32); break;
+		case AVP_TYPE_UNSIGNED64: fprintf(out, " = %llu\n", (unsigned long long)v->u64); break;
+		case AVP_TYPE_FLOAT32: fprintf(out, " = %g\n", (double)v->f32); break;
+		case AVP_TYPE_FLOAT64: fprintf(out, " = %g\n", v->f64); break;
+		default: fprintf(out, "\n"); break;
+		}
+	}
+}
+
 static void dump_msg(FILE *out, const char *title, struct msg *m)
 {
-	char *buf = NULL;
-	size_t len = 0;
+	struct msg_hdr *h;
 
 	fprintf(out, "%s\n", title);
-	if (fd_msg_dump_treeview(&buf, &len, NULL, m, fd_g_config->cnf_dict, 1, 1))
-		fprintf(out, "  %s\n", buf);
-	free(buf);
+	if (fd_msg_hdr(m, &h) == 0)
+		fprintf(out, "  [command %u, application %u, flags %s%s%s]\n", h->msg_code, h->msg_appl,
+		        h->msg_flags & CMD_FLAG_REQUEST ? "R" : "", h->msg_flags & CMD_FLAG_PROXIABLE ? "P" : "",
+		        h->msg_flags & CMD_FLAG_ERROR ? "E" : "");
+	dump_avps(out, m, 1);
 }
 
 static void explain_route(FILE *out, struct dra_snap *s, struct msg *m, const char *own_id)
