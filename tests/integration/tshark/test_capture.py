@@ -211,7 +211,8 @@ routes:
     finally:
         stop_all()
 
-    prefs = ["-o", "diameter.tcp.ports:" + PORTS]
+    # Our ports are not 3868: tell the dissector to decode them as Diameter.
+    prefs = ["-d", "tcp.port==%s,diameter" % PORTS]
     # Every command, as request and answer, decoded by name.
     r = subprocess.run(["tshark", "-n", "-r", cap] + prefs +
                        ["-Y", "diameter", "-T", "fields", "-e", "diameter.cmd.code",
