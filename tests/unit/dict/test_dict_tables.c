@@ -202,6 +202,8 @@ static void check_table(const struct dict_app_def *t)
 /* ---- round trip ------------------------------------------------------------------- */
 
 static size_t n_avps_built;
+/* --write-hex FILE: each command as built, in text2pcap's hex dump format. */
+static FILE *hexout;
 /* For the rule checks: leave out / add twice this AVP at the top level of fill(). */
 static struct dict_object *skip_avp, *dup_avp;
 
@@ -211,7 +213,8 @@ static int set_value(struct avp *avp, struct dict_object *model, const struct di
 {
 	static uint8_t addr[] = { 0, 1, 192, 0, 2, 1 };   /* Address: IPv4 192.0.2.1 */
 	static uint8_t time4[] = { 0xe0, 0x00, 0x00, 0x01 };
-	static uint8_t octets[] = { 0x21, 0xf3, 0x54, 0x00, 0x11 };
+	/* Also a valid IPv6 prefix (reserved 0, length 24): Wireshark decodes some as such. */
+	static uint8_t octets[] = { 0x00, 0x18, 0xc0, 0x00, 0x02 };
 	struct dict_object *type = NULL, *first = NULL;
 	struct dict_type_data td = { 0 };
 	union avp_value v;
@@ -234,11 +237,12 @@ static int set_value(struct avp *avp, struct dict_object *model, const struct di
 			s = "mme.example.net";
 		else if (td.type_name && !strcmp(td.type_name, "DiameterURI"))
 			s = "aaa://hss.example.net:3868;transport=tcp";
-		else if (td.type_name && strcmp(td.type_name, "UTF8String") &&
-		         strcmp(td.type_name, "IPFilterRule"))
-			v.os.data = octets, v.os.len = sizeof(octets);
-		else
+		else if (td.type_name && !strcmp(td.type_name, "IPFilterRule"))
 			s = "permit in ip from any to any";
+		else if (td.type_name && !strcmp(td.type_name, "UTF8String"))
+			s = "001010123456789";   /* also a valid IMSI, which Wireshark checks */
+		else
+			v.os.data = octets, v.os.len = sizeof(octets);
 		if (s)
 			v.os.data = (uint8_t *)s, v.os.len = strlen(s);
 		break;
@@ -380,6 +384,16 @@ static void round_trip(const struct dict_cmd_def *c)
 	if (r) {
 		fail("%s: cannot build: %s", c->name, strerror(r));
 		goto out;
+	}
+	if (hexout) {
+		size_t i;
+
+		for (i = 0; i < l1; i++) {
+			if (i % 16 == 0)
+				fprintf(hexout, "%s%06zx", i ? "\n" : "", i);
+			fprintf(hexout, " %02x", b1[i]);
+		}
+		fprintf(hexout, "\n");
 	}
 	copy = malloc(l1);
 	if (!copy)
@@ -542,15 +556,31 @@ static int load_debian(void)
 	return 0;
 }
 
-/* usage: test_dict_tables [--after-debian]. With --after-debian, Debian's dictionaries are
- * loaded first and only the round trips and rule checks run (the table checks would trip
- * over Debian's flags and enumerated constants, which we deliberately reuse). */
+/* usage: test_dict_tables [--after-debian] [--write-hex FILE]. With --after-debian,
+ * Debian's dictionaries are loaded first and only the round trips and rule checks run (the
+ * table checks would trip over Debian's flags and enumerated constants, which we
+ * deliberately reuse). --write-hex saves every built command for test_dict_tshark.py. */
 int main(int argc, char **argv)
 {
 	const struct dict_app_def *const *t;
 	const struct dict_cmd_def *c;
-	bool after_debian = argc > 1 && !strcmp(argv[1], "--after-debian");
-	int r;
+	bool after_debian = false;
+	int i, r;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--after-debian")) {
+			after_debian = true;
+		} else if (!strcmp(argv[i], "--write-hex") && i + 1 < argc) {
+			hexout = fopen(argv[++i], "w");
+			if (!hexout) {
+				perror(argv[i]);
+				return 1;
+			}
+		} else {
+			printf("usage: %s [--after-debian] [--write-hex FILE]\n", argv[0]);
+			return 2;
+		}
+	}
 
 	r = fd_core_initialize();
 	if (r) {
@@ -577,6 +607,8 @@ int main(int argc, char **argv)
 			round_trip(c);
 	for (t = dict_tables(); *t; t++)
 		check_all_enforced(*t);
+	if (hexout && fclose(hexout))
+		fail("writing the hex dump failed");
 	if (failures) {
 		printf("%d failure(s)\n", failures);
 		return 1;
