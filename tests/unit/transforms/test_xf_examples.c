@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_xf_examples.c: the example rule files shipped in transforms/examples/ load, and do
+ * what their comments say on S6a messages.
+ */
+#include "xft.h"
+
+static struct xf_rules *load_example(const char *name)
+{
+	const char *src = getenv("DCORE_SRCDIR");
+	struct xf_rules *rs = NULL;
+	char path[1024], err[4096];
+
+	snprintf(path, sizeof(path), "%s/transforms/examples/%s", src ? src : ".", name);
+	if (xf_rules_load(path, &rs, err, sizeof(err))) {
+		fprintf(stderr, "%s does not load:\n%s\n", path, err);
+		xft_fails++;
+		return NULL;
+	}
+	return rs;
+}
+
+static struct msg *s6a(const char *cmd, const char *oh, const char *orealm)
+{
+	struct msg *m = xft_msg(cmd, 16777251);
+	xft_add(m, "Origin-Host", oh);
+	xft_add(m, "Origin-Realm", orealm);
+	return m;
+}
+
+static void test_realm(void)
+{
+	struct xf_rules *rs = load_example("realm-rewrite.yaml");
+	struct msg *m;
+
+	if (!rs)
+		return;
+	m = s6a("Update-Location-Request", "mme1.partner.example", "partner.example");
+	xft_add(m, "Destination-Realm", "legacy.operator.example");
+	m = xft_relayed(m);
+	CHECK(xft_apply(rs, m, "mme1.partner.example", NULL, NULL, NULL) == 0);
+	CHECK_STR(xft_get(m, "Destination-Realm", 0), "epc.mnc001.mcc001.3gppnetwork.org");
+	fd_msg_free(m);
+	m = s6a("Update-Location-Answer", "hss1.epc.mnc001.mcc001.3gppnetwork.org",
+	        "epc.mnc001.mcc001.3gppnetwork.org");
+	CHECK(xft_apply(rs, m, "hss1", "mme1.partner.example", NULL, NULL) == 0);
+	CHECK_STR(xft_get(m, "Origin-Realm", 0), "legacy.operator.example");
+	fd_msg_free(m);
+	xf_rules_unref(rs);
+}
+
+static void test_imsi(void)
+{
+	struct xf_rules *rs = load_example("imsi-prefix-map.yaml");
+	static const char *const cases[][2] = {
+		{ "001011234567890", "999991234567890" },
+		{ "001021234567890", "999981234567890" },
+		{ "001019912345678", "999970012345678" },
+		{ "001031234567890", "001031234567890" },
+	};
+	struct msg *m;
+
+	if (!rs)
+		return;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		m = s6a("Authentication-Information-Request", "mme1.lab.example", "lab.example");
+		xft_add(m, "User-Name", cases[i][0]);
+		m = xft_relayed(m);
+		CHECK(xft_apply(rs, m, "mme1.lab.example", NULL, NULL, NULL) == 0);
+		CHECK_STR(xft_get(m, "User-Name", 0), cases[i][1]);
+		fd_msg_free(m);
+	}
+	/* not from a lab MME: untouched */
+	m = s6a("Update-Location-Request", "mme1.prod.example", "prod.example");
+	xft_add(m, "User-Name", "001011234567890");
+	CHECK(xft_apply(rs, m, "mme1.prod.example", NULL, NULL, NULL) == 0);
+	CHECK_STR(xft_get(m, "User-Name", 0), "001011234567890");
+	fd_msg_free(m);
+	xf_rules_unref(rs);
+}
+
+static void test_msisdn(void)
+{
+	struct xf_rules *rs = load_example("msisdn-tbcd.yaml");
+	static const uint8_t old[] = { 0x33, 0x16, 0x10, 0x32, 0x54, 0xf6 };   /* 33610123456 */
+	static const uint8_t nw[] = { 0x33, 0x17, 0x10, 0x32, 0x54, 0xf6 };    /* 33710123456 */
+	struct avp *sd, *a[2];
+	struct avp_hdr *h = NULL;
+	struct msg *m;
+
+	if (!rs)
+		return;
+	m = s6a("Update-Location-Answer", "hss1.example", "example");
+	sd = xft_add(m, "Subscription-Data", NULL);
+	xft_add_os(sd, "MSISDN", old, sizeof(old));
+	m = xft_relayed(m);
+	CHECK(xft_apply(rs, m, "hss1.example", "mme1", NULL, NULL) == 0);
+	CHECK(xft_find(m, "Subscription-Data/MSISDN", a, 2) == 1);
+	fd_msg_avp_hdr(a[0], &h);
+	CHECK(h->avp_value->os.len == sizeof(nw) && !memcmp(h->avp_value->os.data, nw, sizeof(nw)));
+	fd_msg_free(m);
+
+	m = s6a("Insert-Subscriber-Data-Request", "hss1.example", "example");
+	sd = xft_add(m, "Subscription-Data", NULL);
+	xft_add_os(sd, "MSISDN", old, sizeof(old));
+	xft_add_os(sd, "A-MSISDN", old, sizeof(old));
+	CHECK(xft_apply(rs, m, "hss1.example", NULL, NULL, NULL) == 0);
+	CHECK(xft_find(m, "Subscription-Data/A-MSISDN", a, 2) == 1);
+	fd_msg_avp_hdr(a[0], &h);
+	CHECK(h->avp_value->os.len == sizeof(nw) && !memcmp(h->avp_value->os.data, nw, sizeof(nw)));
+	fd_msg_free(m);
+	xf_rules_unref(rs);
+}
+
+static void test_topology(void)
+{
+	struct xf_rules *rs = load_example("topology-hiding.yaml");
+	struct xf_state *st = NULL;
+	struct msg *m;
+
+	if (!rs)
+		return;
+	CHECK(xf_state_new(&st) == 0);
+	m = s6a("Update-Location-Request", "mme7.epc.operator.example", "epc.operator.example");
+	xft_add(m, "Destination-Realm", "partner.example");
+	xft_add(m, "Route-Record", "mme7.epc.operator.example");
+	m = xft_relayed(m);
+	CHECK(xft_apply(rs, m, "mme7.epc.operator.example", NULL, st, NULL) == 0);
+	CHECK_STR(xft_get(m, "Origin-Host", 0), "mme-1.hidden.operator.example");
+	CHECK_STR(xft_get(m, "Route-Record", 0), "mme-1.hidden.operator.example");
+	CHECK_STR(xft_get(m, "Origin-Realm", 0), "hidden.operator.example");
+	fd_msg_free(m);
+
+	m = s6a("Cancel-Location-Request", "hss.partner.example", "partner.example");
+	xft_add(m, "Destination-Host", "mme-1.hidden.operator.example");
+	xft_add(m, "Destination-Realm", "hidden.operator.example");
+	m = xft_relayed(m);
+	CHECK(xft_apply(rs, m, "dra.partner.example", NULL, st, NULL) == 0);
+	CHECK_STR(xft_get(m, "Destination-Host", 0), "mme7.epc.operator.example");
+	CHECK_STR(xft_get(m, "Destination-Realm", 0), "epc.operator.example");
+	fd_msg_free(m);
+	xf_state_free(st);
+	xf_rules_unref(rs);
+}
+
+int main(void)
+{
+	xft_init();
+	if (!xft_have_3gpp) {
+		printf("test_xf_examples: no 3GPP dictionary in this build: skipped\n");
+		return 77;
+	}
+	test_realm();
+	test_imsi();
+	test_msisdn();
+	test_topology();
+	return xft_done("test_xf_examples");
+}
