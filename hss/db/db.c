@@ -309,6 +309,9 @@ int hss_db_set_serving(struct hss_db *db, const char *imsi, const struct hss_db_
 	    (u->realm && strlen(u->realm) >= HSS_DB_HOST_LEN))
 		return hss_db_set_error(EINVAL, "set_serving: host or realm longer than %d",
 		                        HSS_DB_HOST_LEN - 1);
+	if ((u->host && hss_check_host("host", u->host, err, sizeof(err))) ||
+	    (u->realm && hss_check_host("realm", u->realm, err, sizeof(err))))
+		return hss_db_set_error(EINVAL, "set_serving: %s", err);
 	if (u->visited_plmn && *u->visited_plmn &&
 	    hss_valid_plmn("visited_plmn", u->visited_plmn, err, sizeof(err)))
 		return hss_db_set_error(EINVAL, "%s", err);

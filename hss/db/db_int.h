@@ -55,6 +55,9 @@ void hss_db_clear_error(void);
 int hss_plmns_parse(struct hss_sub *sub, const char *text, char *err, size_t errlen);
 void hss_plmns_format(const struct hss_sub *sub, char *buf, size_t bufsz);
 
+/* Host name / realm check shared with the set_serving wrapper. */
+int hss_check_host(const char *field, const char *s, char *err, size_t errlen);
+
 /* Hex <-> bytes: decode needs exactly 2*n hex digits (EINVAL); out of encode is 2*n+1. */
 int hss_hex_decode(const char *s, uint8_t *out, size_t n);
 void hss_hex_encode(const uint8_t *in, size_t n, char *out);

@@ -940,6 +940,7 @@ static int sq_update(struct hss_db *db, const char *imsi, const struct hss_db_kv
 	struct sq_db *d = SQ(db);
 	struct sq_conn *c;
 	struct hss_sub *sub;
+	bool provisioned = false;
 	size_t i;
 	int rc;
 
@@ -951,10 +952,17 @@ static int sq_update(struct hss_db *db, const char *imsi, const struct hss_db_kv
 		goto put;
 	if ((rc = read_sub(d, c, imsi, sub)))
 		goto end;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		const struct hss_fdesc *f = hss_fdesc_find(kv[i].name);
+
 		if ((rc = hss_sub_set(sub, kv[i].name, kv[i].value, err, errlen)))
 			goto end;
-	if ((rc = hss_sub_validate(sub, err, errlen)))
+		if (!f || !(f->flags & HSS_F_SERVING))
+			provisioned = true;
+	}
+	/* Serving fields were each checked by hss_sub_set; the whole record is checked when
+	 * provisioned data changes, so a NOR is never refused over unrelated old data. */
+	if (provisioned && (rc = hss_sub_validate(sub, err, errlen)))
 		goto end;
 	rc = write_sub(d, c, sub, 0, true);
 end:

@@ -241,8 +241,9 @@ struct hss_db_ops {
 	/* put_sub for every subscriber `next` yields; *ret_n = number written. */
 	int (*put_stream)(struct hss_db *db, unsigned flags, hss_db_stream_fn next, void *arg,
 	                  size_t *ret_n);
-	/* Read-modify-write of the named fields (provisioned or serving) in one transaction;
-	 * the result is validated with hss_sub_validate before it is written. */
+	/* Read-modify-write of the named fields (provisioned or serving) in one transaction.
+	 * Each value is checked by hss_sub_set; when a provisioned field changes, the whole
+	 * result is validated with hss_sub_validate before it is written. */
 	int (*update)(struct hss_db *db, const char *imsi, const struct hss_db_kv *kv, size_t n,
 	              char *err, size_t errlen);
 	int (*del_sub)(struct hss_db *db, const char *imsi);

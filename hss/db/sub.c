@@ -291,20 +291,23 @@ int hss_valid_apn_name(const char *apn, char *err, size_t errlen)
 	return 0;
 }
 
-/* DiameterIdentity / realm: FQDN characters only, no spaces, so nothing odd reaches the
- * wire; empty means absent. */
-static int check_host(const char *field, const char *s, char *err, size_t errlen)
+/* DiameterIdentity / realm. RFC 6733 wants an FQDN, but what arrives from peers is stored
+ * as given, so only what would break storage, display or the APN spec syntax is refused:
+ * control characters, blanks, non-ASCII and ",;=". Empty means absent. */
+int hss_check_host(const char *field, const char *s, char *err, size_t errlen)
 {
-	const char *p;
+	const unsigned char *p;
 
-	for (p = s; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("-._", *p)) {
-			seterr(err, errlen, "field '%s': value '%s': invalid character '%c' in a host name",
-			       field, s, *p);
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr(",;=", *p)) {
+			seterr(err, errlen, "field '%s': value '%.80s': invalid character 0x%02x in a host "
+			       "name", field, s, *p);
 			return EINVAL;
 		}
 	return 0;
 }
+
+#define check_host hss_check_host
 
 static int check_hexstr(const char *field, const char *s, size_t ndig, char *err, size_t errlen)
 {

@@ -277,6 +277,8 @@ static void t_serving(struct hss_db *db)
 	                            sizeof(orl));
 	CHECK(rc == 0 && !strcmp(oh, "mme1.example") && !strcmp(orl, "example"),
 	      "second ULR returns the old MME ('%s' '%s')", oh, orl);
+	rc = hss_db_set_serving_mme(db, s->imsi, "mme 3", "example2", oh, sizeof(oh), NULL, 0);
+	CHECK(rc == EINVAL, "a host name with a blank is refused (%d %s)", rc, hss_db_strerror());
 	rc = hss_db_set_serving_mme(db, "001019999999999", "m", "r", oh, sizeof(oh), NULL, 0);
 	CHECK(rc == ENOENT, "ULR for unknown IMSI is ENOENT");
 	rc = hss_db_set_purged(db, s->imsi, HSS_NODE_MME, "mme1.example", &m);
