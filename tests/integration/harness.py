@@ -219,6 +219,7 @@ class Harness:
         self.tmp = tempfile.mkdtemp(prefix='dcore-%s-' % re.sub(r'[^A-Za-z0-9_.-]', '_', name))
         self.procs = []
         self.runs = []   # (argv, DResult) of dclient runs, for the failure report
+        self.raw_peers = []
         self._ports = list(range(ports[0], ports[1] + 1))
         self._closed = False
         atexit.register(self.close)
@@ -265,6 +266,10 @@ class Harness:
             argv += ['--apps', apps]
         argv += list(extra)
         return self.start(identity, argv, wait_port=port)
+
+    def raw_peer(self, identity, port, realm=None, **kw):
+        """Start a RawPeer (Python Diameter server recording what it receives)."""
+        return RawPeer(self, identity, realm or identity.partition('.')[2] or 'localdomain', port, **kw)
 
     def dclient_argv(self, *args, peer=None, peer_host=None, timeout_ms=None, json_out=True, identity=None):
         argv = [self.binary('dclient')]
@@ -323,6 +328,8 @@ class Harness:
         if self._closed:
             return
         self._closed = True
+        for rp in self.raw_peers:
+            rp.close()
         for p in reversed(self.procs):
             try:
                 p.stop()
@@ -332,6 +339,203 @@ class Harness:
             sys.stderr.write('kept %s\n' % self.tmp)
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+# -- a minimal Diameter peer in Python --------------------------------------------------
+
+def avp_encode(code, data, vendor=0, flags=None):
+    """One AVP: data is bytes (or int: Unsigned32, or str: UTF-8); padded to 4 octets."""
+    if isinstance(data, int):
+        data = data.to_bytes(4, 'big')
+    elif isinstance(data, str):
+        data = data.encode()
+    if flags is None:
+        flags = 0x40 | (0x80 if vendor else 0)
+    hlen = 12 if vendor else 8
+    out = code.to_bytes(4, 'big') + bytes([flags]) + (hlen + len(data)).to_bytes(3, 'big')
+    if vendor:
+        out += vendor.to_bytes(4, 'big')
+    return out + data + b'\0' * (-len(data) % 4)
+
+
+def msg_encode(code, app, flags, hbh, e2e, avps_bytes):
+    length = 20 + len(avps_bytes)
+    return (bytes([1]) + length.to_bytes(3, 'big') + bytes([flags]) + code.to_bytes(3, 'big') +
+            app.to_bytes(4, 'big') + hbh.to_bytes(4, 'big') + e2e.to_bytes(4, 'big') + avps_bytes)
+
+
+class RawAvp:
+    """A decoded AVP header with its undecoded data (children(): parse as grouped)."""
+
+    def __init__(self, code, flags, vendor, data):
+        self.code, self.flags, self.vendor, self.data = code, flags, vendor, data
+
+    @property
+    def mandatory(self):
+        return bool(self.flags & 0x40)
+
+    def u32(self):
+        return int.from_bytes(self.data[:4], 'big')
+
+    def children(self):
+        return avps_decode(self.data)
+
+    def __repr__(self):
+        return 'RawAvp(%d, flags=0x%02x, vendor=%d, %r)' % (self.code, self.flags, self.vendor, self.data[:40])
+
+
+def avps_decode(buf):
+    out, i = [], 0
+    while i + 8 <= len(buf):
+        code = int.from_bytes(buf[i:i + 4], 'big')
+        flags = buf[i + 4]
+        length = int.from_bytes(buf[i + 5:i + 8], 'big')
+        hlen = 12 if flags & 0x80 else 8
+        if length < hlen or i + length > len(buf):
+            raise ValueError('bad AVP length %d at offset %d' % (length, i))
+        vendor = int.from_bytes(buf[i + 8:i + 12], 'big') if flags & 0x80 else 0
+        out.append(RawAvp(code, flags, vendor, bytes(buf[i + hlen:i + length])))
+        i += length + (-length % 4)
+    return out
+
+
+class RawMsg:
+    """A received Diameter message, header fields and top-level AVPs, plus its bytes."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.flags = raw[4]
+        self.code = int.from_bytes(raw[5:8], 'big')
+        self.app = int.from_bytes(raw[8:12], 'big')
+        self.hbh = int.from_bytes(raw[12:16], 'big')
+        self.e2e = int.from_bytes(raw[16:20], 'big')
+        self.avps = avps_decode(raw[20:])
+
+    @property
+    def request(self):
+        return bool(self.flags & 0x80)
+
+    def find(self, code, vendor=0):
+        """All top-level AVPs with this code and vendor."""
+        return [a for a in self.avps if a.code == code and a.vendor == vendor]
+
+
+class RawPeer:
+    """A Diameter server written with sockets only: it answers CER, DWR and DPR, records every
+    other message exactly as received (RawPeer.received) and answers requests with
+    Result-Code `result_code` (Session-Id, Result-Code, Auth-Session-State, Origin-Host,
+    Origin-Realm). Use it to see the bytes a node sends, including what a freeDiameter peer
+    would refuse before any handler could look at it."""
+
+    CER, DWR, DPR = 257, 280, 282
+
+    def __init__(self, h, identity, realm, port, result_code=2001, apps=((10415, 16777251),
+                 (10415, 16777216), (10415, 16777217))):
+        import threading
+        self.h, self.identity, self.realm, self.port = h, identity, realm, port
+        self.result_code = result_code
+        self.apps = apps
+        self.received = []
+        self.errors = []
+        self._cond = threading.Condition()
+        self._srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._srv.bind(('127.0.0.1', port))
+        self._srv.listen(8)
+        self._conns = []
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+        h.raw_peers.append(self)
+
+    def _origin(self):
+        return avp_encode(264, self.identity) + avp_encode(296, self.realm)
+
+    def _accept(self):
+        import threading
+        while True:
+            try:
+                c, _ = self._srv.accept()
+            except OSError:
+                return
+            self._conns.append(c)
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _recv_msg(self, c):
+        hdr = b''
+        while len(hdr) < 4:
+            chunk = c.recv(4 - len(hdr))
+            if not chunk:
+                return None
+            hdr += chunk
+        length = int.from_bytes(hdr[1:4], 'big')
+        body = b''
+        while len(hdr) + len(body) < length:
+            chunk = c.recv(length - len(hdr) - len(body))
+            if not chunk:
+                return None
+            body += chunk
+        return RawMsg(hdr + body)
+
+    def _answer(self, m, avps_bytes):
+        return msg_encode(m.code, m.app, m.flags & 0x40, m.hbh, m.e2e, avps_bytes)
+
+    def _serve(self, c):
+        try:
+            while True:
+                m = self._recv_msg(c)
+                if m is None:
+                    return
+                if not m.request:
+                    with self._cond:
+                        self.received.append(m)
+                        self._cond.notify_all()
+                    continue
+                sid = b''.join(avp_encode(263, a.data) for a in m.find(263))
+                if m.code == self.CER:
+                    body = avp_encode(268, 2001) + self._origin() + avp_encode(257, b'\x00\x01\x7f\x00\x00\x01')
+                    body += avp_encode(266, 0) + avp_encode(269, 'harness-rawpeer', flags=0)
+                    for vendor, app in self.apps:
+                        body += avp_encode(265, vendor)
+                        body += avp_encode(260, avp_encode(266, vendor) + avp_encode(258, app))
+                    c.sendall(self._answer(m, body))
+                elif m.code == self.DWR:
+                    c.sendall(self._answer(m, avp_encode(268, 2001) + self._origin()))
+                elif m.code == self.DPR:
+                    c.sendall(self._answer(m, avp_encode(268, 2001) + self._origin()))
+                    return
+                else:
+                    with self._cond:
+                        self.received.append(m)
+                        self._cond.notify_all()
+                    body = sid + avp_encode(268, self.result_code) + avp_encode(277, 1) + self._origin()
+                    c.sendall(self._answer(m, body))
+        except (OSError, ValueError) as e:
+            self.errors.append(repr(e))
+        finally:
+            c.close()
+
+    def wait_requests(self, n, timeout=10.0):
+        """Wait until n requests were received; returns them (fails on timeout)."""
+        end = time.monotonic() + timeout
+        with self._cond:
+            while len([m for m in self.received if m.request]) < n:
+                left = end - time.monotonic()
+                if left <= 0:
+                    self.h.fail('raw peer %s got %d request(s), expected %d' % (
+                        self.identity, len(self.received), n))
+                self._cond.wait(left)
+            return [m for m in self.received if m.request]
+
+    def close(self):
+        if self._closed:
+            return
+        self._closed = True
+        self._srv.close()
+        for c in self._conns:
+            try:
+                c.close()
+            except OSError:
+                pass
 
 
 def diameter_yaml(identity, realm, port, peers=(), accept_peers=('*',), listen=('127.0.0.1',), indent=0):

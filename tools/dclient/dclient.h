@@ -125,7 +125,9 @@ int dc_node_start(const struct dc_opts *opts);
 /* Start the core, then (client) wait for the peer to be OPEN: ETIMEDOUT or ECONNREFUSED,
  * with a message on stderr. */
 int dc_node_wait_peer(const struct dc_opts *opts);
-void dc_node_stop(void);
+/* Shut the node down; exit_code is what the process exits with if freeDiameter's
+ * shutdown aborts or hangs. */
+void dc_node_stop(int exit_code);
 /* Run fn(arg) in a worker thread while this thread waits for SIGINT/SIGTERM (cm_diam_run);
  * a signal sets dc_interrupted, which long-running work polls. Returns fn's result. */
 int dc_run(int (*fn)(void *), void *arg);

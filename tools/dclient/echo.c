@@ -77,9 +77,9 @@ int dc_echo(const struct dc_opts *o)
 	fprintf(stderr, "dclient: echo %s (realm %s) listening on %s:%u\n", o->identity, o->realm, o->listen,
 	        o->port);
 	rc = cm_diam_run(NULL, NULL);
-	dc_node_stop();
+	dc_node_stop(rc ? DC_EXIT_NOANS : DC_EXIT_OK);
 	return rc ? DC_EXIT_NOANS : DC_EXIT_OK;
 fail:
-	dc_node_stop();
+	dc_node_stop(DC_EXIT_NOANS);
 	return DC_EXIT_NOANS;
 }

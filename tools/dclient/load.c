@@ -320,14 +320,14 @@ int dc_load(const struct dc_opts *o)
 		return DC_EXIT_NOANS;
 	}
 	if (dc_node_start(o) || dc_serve_register(o, o->verbose > 0)) {
-		dc_node_stop();
+		dc_node_stop(DC_EXIT_NOANS);
 		return DC_EXIT_NOANS;
 	}
 	if (dc_node_wait_peer(o)) {
-		dc_node_stop();
+		dc_node_stop(DC_EXIT_NOANS);
 		return DC_EXIT_NOANS;
 	}
 	ex = dc_run(dc_load_work, &l);
-	dc_node_stop();
+	dc_node_stop(ex);
 	return ex;
 }

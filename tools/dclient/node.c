@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -241,6 +242,19 @@ int dc_node_start(const struct dc_opts *o)
  * connection can deliver a request. */
 static int dc_node_core_start(void)
 {
+	/* freeDiameter 1.2.1 race: a peer's state machine thread reads "has the core started?"
+	 * only when it first runs; if that is after fd_core_start, the first connection attempt
+	 * waits a random 0-4 s. The thread leaves STATE_NEW right after that read, so wait for
+	 * it (bounded) before starting the core. */
+	if (dc_peer_host) {
+		for (int i = 0; i < 500; i++) {
+			struct peer_hdr *peer = NULL;
+			if (fd_peer_getbyid((DiamId_t)dc_peer_host, strlen(dc_peer_host), 1, &peer) || !peer ||
+			    fd_peer_get_state(peer) != STATE_NEW)
+				break;
+			usleep(1000);
+		}
+	}
 	int rc = cm_diam_start();
 	if (rc)
 		fprintf(stderr, "dclient: cannot start the Diameter node: %s\n", strerror(rc));
@@ -280,10 +294,41 @@ int dc_node_wait_peer(const struct dc_opts *o)
 	}
 }
 
-void dc_node_stop(void)
+/* The outcome is known before the core shuts down, and freeDiameter 1.2.1's shutdown can
+ * abort: fd_fifo_del asserts when a thread waiting on a queue is not scheduled within
+ * 20 ms (seen on a loaded 2-core machine), and a peer that never answers DPR holds it for
+ * 16 s. So shutting down must not change the exit code: an abort or a stuck shutdown
+ * ends the process with the code already decided. */
+static volatile int dc_final_code;
+
+static void dc_abort_handler(int sig)
 {
-	if (dc_started)
-		cm_diam_shutdown();
+	_exit(dc_final_code);
+}
+
+static void *dc_watchdog(void *arg)
+{
+	sleep(3);
+	fprintf(stderr, "dclient: freeDiameter shutdown did not finish in 3 s, exiting\n");
+	_exit(dc_final_code);
+	return NULL;
+}
+
+void dc_node_stop(int exit_code)
+{
+	pthread_t th;
+	struct sigaction sa;
+	fflush(stdout);
+	fflush(stderr);
+	if (!dc_started)
+		return;
+	dc_final_code = exit_code;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = dc_abort_handler;
+	sigaction(SIGABRT, &sa, NULL);
+	if (!pthread_create(&th, NULL, dc_watchdog, NULL))
+		pthread_detach(th);
+	cm_diam_shutdown();
 	dc_started = false;
 }
 

@@ -158,15 +158,15 @@ int dc_oneshot(const struct dc_opts *o)
 {
 	int ex;
 	if (dc_node_start(o) || dc_serve_register(o, o->serve_seconds > 0 || o->serve_count || o->verbose)) {
-		dc_node_stop();
+		dc_node_stop(DC_EXIT_NOANS);
 		return DC_EXIT_NOANS;
 	}
 	if (dc_node_wait_peer(o)) {
-		dc_node_stop();
+		dc_node_stop(DC_EXIT_NOANS);
 		return DC_EXIT_NOANS;
 	}
 	ex = dc_run(dc_oneshot_work, (void *)o);
-	dc_node_stop();
+	dc_node_stop(ex);
 	return ex;
 }
 
@@ -181,16 +181,16 @@ int dc_serve_only(const struct dc_opts *o)
 {
 	int ex;
 	if (dc_node_start(o) || dc_serve_register(o, true)) {
-		dc_node_stop();
+		dc_node_stop(DC_EXIT_NOANS);
 		return DC_EXIT_NOANS;
 	}
 	if (dc_node_wait_peer(o)) {
-		dc_node_stop();
+		dc_node_stop(DC_EXIT_NOANS);
 		return DC_EXIT_NOANS;
 	}
 	/* Tell a waiting test that the connection is up (stderr keeps stdout for messages). */
 	fprintf(stderr, "dclient: connected to %s, serving\n", o->peer_host);
 	ex = dc_run(dc_serve_work, (void *)o);
-	dc_node_stop();
+	dc_node_stop(ex);
 	return ex;
 }
