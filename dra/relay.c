@@ -333,6 +333,7 @@ out:
 static int disp_cb(struct msg **pmsg, struct avp *avp, struct session *sess, void *opaque,
                    enum disp_action *act)
 {
+	struct dra_keys k;
 	struct msg_hdr *hdr;
 	DiamId_t src = NULL;
 	size_t srclen = 0;
@@ -340,9 +341,15 @@ static int disp_cb(struct msg **pmsg, struct avp *avp, struct session *sess, voi
 	*act = DISP_ACT_CONT;
 	if (fd_msg_hdr(*pmsg, &hdr) || !(hdr->msg_flags & CMD_FLAG_REQUEST))
 		return 0;
-	atomic_fetch_add_explicit(&dra_gstats.local_relayed, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&dra_gstats.requests, 1, memory_order_relaxed);
 	fd_msg_source_get(*pmsg, &src, &srclen);
+	/* Addressed to this node itself: it serves no application, as without advertise_apps. */
+	if (src && dra_keys_get(*pmsg, &k) == 0 && k.host && k.host_len == fd_g_config->cnf_diamid_len &&
+	    strncasecmp((const char *)k.host, fd_g_config->cnf_diamid, k.host_len) == 0) {
+		answer_error(pmsg, "DIAMETER_APPLICATION_UNSUPPORTED", "This node is a relay");
+		return 0;
+	}
+	atomic_fetch_add_explicit(&dra_gstats.local_relayed, 1, memory_order_relaxed);
 	/* A request a rule failed on half-way is refused rather than relayed half-rewritten. */
 	if (apply_rules_counted(*pmsg, true, src, NULL) != 0 && src)
 		return answer_error(pmsg, "DIAMETER_UNABLE_TO_COMPLY", "Rewrite rule failed");

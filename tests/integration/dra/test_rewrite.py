@@ -3,7 +3,9 @@
 """DRA rewrite rules through the relay: a request's Destination-Realm rewritten by a rule is
 routed to the new realm (forward callbacks run before routing), a later rule sees the
 change and rewrites User-Name (checked in what the server received), and an answer rule
-rewrites Origin-Realm on the way back (checked in what the client received).
+rewrites Origin-Realm on the way back (checked in what the client received). A rule that
+fails on a request gets it answered 5012 by the DRA; one that fails on an answer leaves the
+answer relayed as it is.
 Ports 23040-23059."""
 
 import re
@@ -46,6 +48,14 @@ rules:
     match: { direction: request, application: s6a, destination_realm: partner.realm }
     actions:
       - replace: { avp: User-Name, regex: "^00101(.*)$", with: "99999\\1" }
+  - name: broken-at-runtime
+    match: { direction: request, destination_realm: err.realm }
+    actions:
+      - replace: { avp: Auth-Session-State, regex: ".*", with: "notanumber" }
+  - name: broken-on-answers
+    match: { direction: answer, origin_host: h1.home.realm }
+    actions:
+      - replace: { avp: Auth-Session-State, regex: ".*", with: "notanumber" }
   - name: hide-partner-realm
     match: { direction: answer, origin_realm: partner.realm }
     actions:
@@ -76,13 +86,19 @@ def body(env):
     # Requests the rules do not concern pass unchanged.
     rc, ans, _ = env.request(BASE, "dra.test", "air", "home.realm", ["--imsi", "001010000000043"])
     check(ans and ans["result_code"] == 2001 and origin_host(ans) == "h1.home.realm", "home.realm routed to h1")
-    check(avp(ans, "Origin-Realm") == ["home.realm"], "home answer not rewritten")
+    check(avp(ans, "Origin-Realm") == ["home.realm"], "home answer not rewritten (the failing answer rule left it intact)")
     time.sleep(0.3)
     check('User-Name (1 M) = "001010000000043"' in h1.text(), "home request's User-Name unchanged")
 
+    # A rule failing on a request: the DRA answers 5012 itself rather than relay half a rewrite.
+    rc, ans, _ = env.request(BASE, "dra.test", "air", "err.realm", ["--imsi", "001010000000044"])
+    check(ans and ans["result_code"] == 5012, f"rule error on a request: 5012 ({ans and ans['result_code']})")
+    check(origin_host(ans) == "dra.test" and avp(ans, "Error-Reporting-Host") == ["dra.test"],
+          "rule error answer comes from the DRA with Error-Reporting-Host")
+
     st = env.stats(dra, stats_file)
-    check(st.get(("global", "-", "rules_fired"), 0) == 3, f"3 rules fired: {st.get(('global', '-', 'rules_fired'))}")
-    check(st.get(("global", "-", "rule_errors"), 0) == 0, "no rule errors")
+    check(st.get(("global", "-", "rules_fired"), 0) >= 3, f"rules fired: {st.get(('global', '-', 'rules_fired'))}")
+    check(st.get(("global", "-", "rule_errors"), 0) == 2, f"2 rule errors counted: {st.get(('global', '-', 'rule_errors'))}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 Realm routing (exact and wildcard), IMSI-range routing, round-robin spread counted by
 Origin-Host, Destination-Host honoured, 3002 with Error-Reporting-Host when no route, 3005
 on a loop, and with advertise_apps on: Cx to another realm relayed, and a request for the
-DRA's own realm without Destination-Host routed by the route table (not answered locally).
+DRA's own realm without Destination-Host routed by the route table (not answered locally),
+and one addressed to the DRA itself answered 3007.
 Ports 23000-23019."""
 
 import drait
@@ -118,6 +119,10 @@ def body(env):
         rc, ans, _ = req(cmd, "dra.realm", *args)
         check(ans and ans["result_code"] == 2001 and origin_host(ans) == "hss.dra.realm",
               f"{cmd} to the DRA's own realm routed to hss.dra.realm: {ans and (ans['result_code'], origin_host(ans))}")
+
+    # Addressed to the DRA itself: it is no endpoint of the advertised applications.
+    rc, ans, _ = req("air", "dra.realm", "--imsi", "001010000000001", "--dest-host", "dra.test")
+    check(ans and ans["result_code"] == 3007, f"request for the DRA itself: 3007 ({ans and ans['result_code']})")
 
     st = env.stats(dra, stats_file)
     check(st.get(("global", "-", "local_relayed"), 0) >= 2, "own-realm requests went through the dispatch relay path")
