@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* test_config.c: hss.yaml loading: the shipped example, defaults, every value of the s6a
+ * section, and errors that must name file, line and key; plus the RAT and home-PLMN
+ * helpers the policy checks rely on. No network, no database. */
+#include "hss.h"
+#include "test_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HEAD "diameter:\n  identity: hss.test\n  realm: test\n" \
+             "database:\n  path: /tmp/x.db\n"
+
+static int load(const char *text, struct hss_cfg *cfg, char *err, size_t errlen)
+{
+	err[0] = '\0';
+	return hss_cfg_load_buf("t.yaml", text, strlen(text), cfg, err, errlen);
+}
+
+/* The config must fail, and the message must contain each of the given strings. */
+static void bad(const char *text, const char *want1, const char *want2)
+{
+	struct hss_cfg cfg;
+	char err[512];
+	int rc = load(text, &cfg, err, sizeof(err));
+
+	CHECK(rc != 0, "accepted: %s", text);
+	CHECK(strstr(err, want1) != NULL, "'%s' not in '%s'", want1, err);
+	if (want2)
+		CHECK(strstr(err, want2) != NULL, "'%s' not in '%s'", want2, err);
+}
+
+static void test_example(void)
+{
+	const char *src = getenv("DCORE_SRCDIR");
+	char path[4096], err[512];
+	struct hss_cfg cfg;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/config/hss/hss.yaml", src ? src : ".");
+	rc = hss_cfg_load(path, &cfg, err, sizeof(err));
+	CHECK(rc == 0, "example config: %s", err);
+	if (rc)
+		return;
+	CHECK(!strcmp(cfg.db_backend, "sqlite") && !strcmp(cfg.db_uri, "hss.db"), "database");
+	CHECK(cfg.max_vectors == 5 && cfg.n_home_plmns == 1 && !strcmp(cfg.home_plmns[0], "00101"),
+	      "s6a");
+	CHECK(cfg.ctl_socket && !strcmp(cfg.ctl_socket, "hss.ctl"), "ctl_socket");
+	CHECK(strstr(cfg.diam.fd_conf, "NoRelay") != NULL, "the HSS never relays");
+	hss_cfg_free(&cfg);
+}
+
+static void test_defaults(void)
+{
+	struct hss_cfg cfg;
+	char err[512];
+	int rc = load(HEAD, &cfg, err, sizeof(err));
+
+	CHECK(rc == 0, "%s", err);
+	if (rc)
+		return;
+	CHECK(cfg.max_vectors == 5, "max_vectors %u", cfg.max_vectors);
+	CHECK(cfg.cancel_old_mme && cfg.utran_geran_vectors && !cfg.geran_triplets, "bools");
+	CHECK(cfg.clr_timeout_ms == 5000, "clr_timeout_ms");
+	CHECK(cfg.rat_allowed_mask == UINT32_MAX, "every RAT allowed by default");
+	CHECK(cfg.n_home_plmns == 0 && cfg.n_roaming_partners == 0, "no PLMN lists");
+	CHECK(!cfg.ctl_socket, "no control socket");
+	hss_cfg_free(&cfg);
+	hss_cfg_free(&cfg);   /* idempotent on a freed (zeroed) cfg */
+}
+
+static void test_values(void)
+{
+	struct hss_cfg cfg;
+	char err[512];
+	int rc = load(HEAD "s6a:\n  max_vectors: 16\n  home_plmns: [\"00101\", \"310260\"]\n"
+	              "  roaming_partners: [\"20801\"]\n  rat_allowed: [eutran, E-UTRAN, nr]\n"
+	              "  cancel_old_mme: false\n  utran_geran_vectors: no\n  geran_triplets: true\n"
+	              "  clr_timeout_ms: 250\nctl_socket: /tmp/h.ctl\n", &cfg, err, sizeof(err));
+
+	CHECK(rc == 0, "%s", err);
+	if (rc)
+		return;
+	CHECK(cfg.max_vectors == 16, "max_vectors");
+	CHECK(cfg.n_home_plmns == 2 && !strcmp(cfg.home_plmns[1], "310260"), "home_plmns");
+	CHECK(cfg.n_roaming_partners == 1 && !strcmp(cfg.roaming_partners[0], "20801"), "partners");
+	CHECK(cfg.rat_allowed_mask == ((1u << hss_rat_bit(1004)) | (1u << hss_rat_bit(1006))),
+	      "rat mask %#x", cfg.rat_allowed_mask);
+	CHECK(!cfg.cancel_old_mme && !cfg.utran_geran_vectors && cfg.geran_triplets, "bools");
+	CHECK(cfg.clr_timeout_ms == 250, "clr_timeout_ms");
+	CHECK(!strcmp(cfg.ctl_socket, "/tmp/h.ctl"), "ctl_socket");
+	hss_cfg_free(&cfg);
+}
+
+static void test_errors(void)
+{
+	bad(HEAD "s6a:\n  max_vectors: 0\n", "t.yaml:7", "max_vectors");
+	bad(HEAD "s6a:\n  max_vectors: 17\n", "t.yaml:7", "max_vectors");
+	bad(HEAD "s6a:\n  max_vector: 3\n", "t.yaml:7", "max_vector");
+	bad(HEAD "s6a:\n  home_plmns: [\"0010\"]\n", "t.yaml:7", "s6a.home_plmns");
+	bad(HEAD "s6a:\n  roaming_partners:\n    - \"20801\"\n    - \"2080x\"\n", "t.yaml:9",
+	    "s6a.roaming_partners");
+	bad(HEAD "s6a:\n  rat_allowed: [eutran, lte]\n", "t.yaml:7", "'lte'");
+	bad(HEAD "s6a:\n  cancel_old_mme: perhaps\n", "t.yaml:7", "cancel_old_mme");
+	bad(HEAD "s6a:\n  clr_timeout_ms: 10\n", "t.yaml:7", "clr_timeout_ms");
+	bad(HEAD "s6a: [1]\n", "t.yaml:6", "s6a");
+	bad("diameter:\n  identity: hss.test\n  realm: test\n", "database", NULL);
+	bad("database:\n  path: x\n", "diameter", NULL);
+	bad("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  backend: oracle\n  path: x\n",
+	    "t.yaml:5", "backend");
+	bad("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  backend: sqlite\n",
+	    "t.yaml", "path");
+	bad("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  path: a\n  uri: b\n",
+	    "t.yaml:6", "database.uri");
+	bad(HEAD "diameter2: {}\n", "t.yaml:6", "diameter2");
+	bad(HEAD "s6a:\n  home_plmns: [\n", "t.yaml", NULL);
+	bad("", "empty", NULL);
+}
+
+static void test_rat(void)
+{
+	int i, bits = 0;
+	static const char *const names[] = { "utran", "geran", "gan", "hspa", "eutran", "nbiot",
+	                                     "ltem", "nr", "wlan", "virtual", "cdma2000", "hrpd",
+	                                     "umb", "ehrpd", "trusted_wlan", "trusted_n3ga" };
+
+	for (i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
+		int32_t v = hss_rat_from_name(names[i]);
+		int b = hss_rat_bit(v);
+		CHECK(v >= 0 && b >= 0 && b < 32, "%s", names[i]);
+		CHECK(!(bits & (1 << b)), "%s: bit %d used twice", names[i], b);
+		bits |= 1 << b;
+		CHECK(!strcmp(hss_rat_name(v), names[i]), "%s round trip", names[i]);
+	}
+	CHECK(hss_rat_from_name("EUTRAN") == 1004 && hss_rat_from_name("lte") == -1, "names");
+	CHECK(hss_rat_bit(999) == -1 && hss_rat_bit(-1) == -1, "unknown RAT values");
+	/* TS 29.272 7.3.31 Access-Restriction-Data bits */
+	CHECK(hss_rat_ard_bit(1000) == 0 && hss_rat_ard_bit(1001) == 1 && hss_rat_ard_bit(1004) == 4 &&
+	      hss_rat_ard_bit(1005) == 6 && hss_rat_ard_bit(0) == -1, "ARD bits");
+}
+
+static void test_home(void)
+{
+	struct hss_cfg cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	CHECK(hss_plmn_is_home(&cfg, "001010000000001", "00101"), "IMSI prefix is home");
+	CHECK(!hss_plmn_is_home(&cfg, "001010000000001", "20801"), "other PLMN is not");
+	CHECK(hss_plmn_is_home(&cfg, "310260000000001", "310260"), "3-digit MNC prefix");
+	memcpy(cfg.home_plmns[0], "20801", 6);
+	memcpy(cfg.home_plmns[1], "20810", 6);
+	cfg.n_home_plmns = 2;
+	CHECK(!hss_plmn_is_home(&cfg, "001010000000001", "00101"), "configured list wins");
+	CHECK(hss_plmn_is_home(&cfg, "001010000000001", "20810"), "configured home PLMN");
+}
+
+static void test_stats_ctl(void)
+{
+	char buf[2048];
+
+	hss_stats_count(HSS_CMD_AIR, 2001);
+	hss_stats_count(HSS_CMD_AIR, 5001);
+	hss_stats_count(HSS_CMD_AIR, 5012);
+	hss_stats_count(HSS_CMD_AIR, 5420);
+	hss_stats_count(HSS_CMD_MAX, 2001);   /* ignored */
+	CHECK(hss_stats.cmd[HSS_CMD_AIR].success == 1 && hss_stats.cmd[HSS_CMD_AIR].user_unknown == 1 &&
+	      hss_stats.cmd[HSS_CMD_AIR].errors == 1 && hss_stats.cmd[HSS_CMD_AIR].rejected == 1,
+	      "AIR counters");
+	hss_stats_format(buf, sizeof(buf));
+	CHECK(strstr(buf, "AIR requests=0 success=1 user_unknown=1 rejected=1 errors=1") != NULL, "%s",
+	      buf);
+	CHECK(hss_stats_format(buf, 10) < 10 && strlen(buf) < 10, "truncation");
+	CHECK(!strcmp(hss_cmd_name(HSS_CMD_CLR), "CLR") && !strcmp(hss_cmd_name(HSS_CMD_MAX), "?"),
+	      "names");
+
+	hss_ctl_exec("stats", buf, sizeof(buf));
+	CHECK(!strncmp(buf, "ok ULR requests=", 16), "%s", buf);
+	hss_ctl_exec("", buf, sizeof(buf));
+	CHECK(!strncmp(buf, "error", 5), "empty: %s", buf);
+	hss_ctl_exec("fly 001010000000001", buf, sizeof(buf));
+	CHECK(strstr(buf, "unknown command") != NULL, "%s", buf);
+	hss_ctl_exec("idr 0010", buf, sizeof(buf));
+	CHECK(!strncmp(buf, "error: usage", 12), "short IMSI: %s", buf);
+	hss_ctl_exec("idr 001010000000001 -1", buf, sizeof(buf));
+	CHECK(strstr(buf, "bad number") != NULL, "%s", buf);
+	hss_ctl_exec("dsr 001010000000001", buf, sizeof(buf));
+	CHECK(strstr(buf, "unknown command") != NULL, "DSR needs flags: %s", buf);
+	hss_ctl_exec("idr 001010000000001 1 2", buf, sizeof(buf));
+	CHECK(!strncmp(buf, "error: usage", 12), "too many args: %s", buf);
+}
+
+int main(void)
+{
+	test_example();
+	test_defaults();
+	test_values();
+	test_errors();
+	test_rat();
+	test_home();
+	test_stats_ctl();
+	if (tu_failures)
+		fprintf(stderr, "%d check(s) failed\n", tu_failures);
+	return tu_failures ? 1 : 0;
+}
