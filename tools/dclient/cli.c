@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define B(c) (1u << (c))
@@ -520,6 +521,20 @@ int dc_cli_parse(int argc, char **argv, struct dc_opts *o)
 		fprintf(stderr, "dclient: pur-sh needs --user-data\n");
 		rc = DC_EXIT_USAGE;
 		goto out;
+	}
+	if (o->apps) {
+		for (const char *p = o->apps; *p;) {
+			size_t len = strcspn(p, ",");
+			if (!(len == 3 && !strncasecmp(p, "s6a", 3)) && !(len == 2 && !strncasecmp(p, "cx", 2)) &&
+			    !(len == 2 && !strncasecmp(p, "sh", 2))) {
+				fprintf(stderr, "dclient: --apps: a comma-separated list of s6a, cx, sh\n");
+				rc = DC_EXIT_USAGE;
+				goto out;
+			}
+			p += len;
+			if (*p == ',')
+				p++;
+		}
 	}
 	if (o->cmd == DC_ECHO && !port_set)
 		o->port = 3868;

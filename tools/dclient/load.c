@@ -323,6 +323,15 @@ int dc_load(const struct dc_opts *o)
 		dc_node_stop(DC_EXIT_NOANS);
 		return DC_EXIT_NOANS;
 	}
+	/* One request built before connecting: bad options are usage errors, not timeouts. */
+	struct msg *probe = NULL;
+	char imsi_buf[32];
+	if ((ex = dc_req_build(o, dc_imsi_for(&l, 0, imsi_buf, sizeof(imsi_buf)), &probe))) {
+		ex = ex == EINVAL || ex == ENOENT ? DC_EXIT_USAGE : DC_EXIT_NOANS;
+		dc_node_stop(ex);
+		return ex;
+	}
+	fd_msg_free(probe);
 	if (dc_node_wait_peer(o)) {
 		dc_node_stop(DC_EXIT_NOANS);
 		return DC_EXIT_NOANS;

@@ -117,15 +117,17 @@ int dc_exit_for(struct msg *ans)
 	return DC_EXIT_OK;
 }
 
+/* Built before connecting, so that a bad option is a usage error even with no server. */
+static struct msg *dc_req;
+
 static int dc_oneshot_work(void *arg)
 {
 	const struct dc_opts *o = arg;
-	struct msg *req = NULL;
+	struct msg *req = dc_req;
 	struct timespec deadline;
 	int rc;
 
-	if ((rc = dc_req_build(o, NULL, &req)))
-		return rc == EINVAL || rc == ENOENT ? DC_EXIT_USAGE : DC_EXIT_NOANS;
+	dc_req = NULL;
 	if (o->verbose)
 		dc_print_msg(stderr, req, "sending", false, -1);
 	sem_init(&dc_ctx.done, 0, 0);
@@ -161,7 +163,14 @@ int dc_oneshot(const struct dc_opts *o)
 		dc_node_stop(DC_EXIT_NOANS);
 		return DC_EXIT_NOANS;
 	}
+	if ((ex = dc_req_build(o, NULL, &dc_req))) {
+		ex = ex == EINVAL || ex == ENOENT ? DC_EXIT_USAGE : DC_EXIT_NOANS;
+		dc_node_stop(ex);
+		return ex;
+	}
 	if (dc_node_wait_peer(o)) {
+		fd_msg_free(dc_req);
+		dc_req = NULL;
 		dc_node_stop(DC_EXIT_NOANS);
 		return DC_EXIT_NOANS;
 	}
