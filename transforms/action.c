@@ -180,7 +180,9 @@ static int xf_cb_prefix_map(struct xf_walk *w, struct avp *avp, union avp_value 
 		const struct xf_kv *kv = &a->kv[i];
 		size_t nlen;
 
-		if (kv->klen > len || memcmp(text, kv->k, kv->klen))
+		if (kv->klen > len
+		    || (aw->def->nocase ? strncasecmp(text, kv->k, kv->klen)
+		                        : memcmp(text, kv->k, kv->klen)))
 			continue;
 		nlen = kv->vlen + len - kv->klen;
 		if (nlen > XF_VALUE_MAX)

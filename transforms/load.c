@@ -476,7 +476,7 @@ static bool xf_parse_u32(const char *s, uint32_t *ret)
 	if (!isdigit((unsigned char)s[0]))
 		return false;
 	errno = 0;
-	x = strtoull(s, &end, 0);
+	x = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
 	if (errno || *end || x > UINT32_MAX)
 		return false;
 	*ret = (uint32_t)x;

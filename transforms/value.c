@@ -155,6 +155,9 @@ static int xf_parse_num(const struct xf_avpdef *def, const char *s, union avp_va
 {
 	char *end = NULL;
 	bool neg = s[0] == '-';
+	/* decimal, or hex with 0x; never octal: "010" is ten */
+	const char *digits = neg || s[0] == '+' ? s + 1 : s;
+	int base = (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) ? 16 : 10;
 
 	if (!s[0] || isspace((unsigned char)s[0]))
 		goto bad;
@@ -162,7 +165,7 @@ static int xf_parse_num(const struct xf_avpdef *def, const char *s, union avp_va
 	switch (def->base) {
 	case AVP_TYPE_INTEGER32:
 	case AVP_TYPE_INTEGER64: {
-		long long x = strtoll(s, &end, 0);
+		long long x = strtoll(s, &end, base);
 		if (errno || *end)
 			goto bad;
 		if (def->base == AVP_TYPE_INTEGER32 && (x < INT32_MIN || x > INT32_MAX)) {
@@ -180,7 +183,7 @@ static int xf_parse_num(const struct xf_avpdef *def, const char *s, union avp_va
 		unsigned long long x;
 		if (neg)
 			goto bad;
-		x = strtoull(s, &end, 0);
+		x = strtoull(s, &end, base);
 		if (errno || *end)
 			goto bad;
 		if (def->base == AVP_TYPE_UNSIGNED32 && x > UINT32_MAX) {

@@ -220,7 +220,12 @@ static void test_typed_values(void)
 		"      - add: { avp: Host-IP-Address, value: 192.0.2.7 }\n"
 		"      - set: { avp: Termination-Cause, value: DIAMETER_ADMINISTRATIVE }\n"
 		"      - set: { avp: Class, hex: \"00f110\" }\n"
-		"      - set: { avp: Event-Timestamp, value: 3900000000 }\n");
+		"      - set: { avp: Event-Timestamp, value: 3900000000 }\n"
+		"      - set: { avp: Auth-Application-Id, value: \"010\" }\n"
+		"      - set: { avp: Acct-Application-Id, value: \"0x10\" }\n"
+		"  - name: num-match\n"
+		"    match: { avp: { path: Acct-Application-Id, exact: 16 } }\n"
+		"    actions: [ { add: { avp: Class, value: sixteen } } ]\n");
 	struct msg *m = str_req(), *r;
 	struct avp *a[4];
 	struct avp_hdr *h = NULL;
@@ -236,12 +241,15 @@ static void test_typed_values(void)
 	fd_msg_avp_hdr(a[1], &h);
 	CHECK(h->avp_value->os.len == 6 && !memcmp(h->avp_value->os.data, "\0\1\xc0\0\2\7", 6));
 	CHECK_STR(xft_get(r, "Termination-Cause", 0), "4");
-	CHECK(xft_find(r, "Class", a, 4) == 1);
+	CHECK(xft_find(r, "Class", a, 4) == 2);
 	fd_msg_avp_hdr(a[0], &h);
 	CHECK(h->avp_value->os.len == 3 && !memcmp(h->avp_value->os.data, "\0\xf1\x10", 3));
 	CHECK(xft_find(r, "Event-Timestamp", a, 4) == 1);
 	fd_msg_avp_hdr(a[0], &h);
 	CHECK(h->avp_value->os.len == 4 && !memcmp(h->avp_value->os.data, "\xe8\x75\x47\x00", 4));
+	CHECK_STR(xft_get(r, "Auth-Application-Id", 0), "10");    /* never octal */
+	CHECK_STR(xft_get(r, "Acct-Application-Id", 0), "16");
+	CHECK_STR(xft_get(r, "Class", 1), "sixteen");
 	fd_msg_free(r);
 	fd_msg_free(m);
 	xf_rules_unref(rs);
