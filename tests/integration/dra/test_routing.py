@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 """DRA routing through real peers: dclient -> dra -> dclient echo servers in three realms.
-Realm routing (exact and wildcard), IMSI-range routing, round-robin spread counted by
-Origin-Host, Destination-Host honoured, 3002 with Error-Reporting-Host when no route, 3005
+Realm routing (exact and wildcard), IMSI-range routing, round-robin and weighted spreads
+counted by Origin-Host, Destination-Host honoured, 3002 with Error-Reporting-Host when no route, 3005
 on a loop, and with advertise_apps on: Cx to another realm relayed, and a request for the
 DRA's own realm without Destination-Host routed by the route table (not answered locally),
 and one addressed to the DRA itself answered 3007.
@@ -34,8 +34,10 @@ peer_groups:
   - {{ name: gb, policy: failover, peers: [s1.b.realm] }}
   - {{ name: gown, peers: [hss.dra.realm] }}
   - {{ name: gi, peers: [s2.a.realm] }}
+  - {{ name: gw, policy: weighted, peers: [{{ host: s1.a.realm, weight: 3 }}, s2.a.realm] }}
 routes:
   - {{ name: imsi-00102, match: {{ imsi: "001020000000000-001020000000999" }}, group: gi }}
+  - {{ name: imsi-00103, match: {{ imsi: "00103" }}, group: gw }}
   - {{ name: realm-a, match: {{ realm: a.realm }}, group: ga }}
   - {{ name: realm-b, match: {{ realm: "*.b.realm", app: [s6a, cx] }}, group: gb }}
   - {{ name: own, match: {{ realm: dra.realm }}, group: gown }}
@@ -71,6 +73,14 @@ def body(env):
     rc, ans, _ = req("air", "a.realm", "--imsi", "001020000001000")
     check(ans and origin_host(ans) in ("s1.a.realm", "s2.a.realm"),
           "IMSI outside the range follows the realm route")
+
+    # Weighted group 3:1, interleaved.
+    seen = {}
+    for i in range(8):
+        rc, ans, _ = req("air", "a.realm", "--imsi", f"0010300000000{i:02d}")
+        check(ans and ans["result_code"] == 2001, f"weighted route request {i} answered 2001")
+        seen[origin_host(ans)] = seen.get(origin_host(ans), 0) + 1
+    check(seen == {"s1.a.realm": 6, "s2.a.realm": 2}, f"weighted 3:1 spread: {seen}")
 
     # Wildcard realm.
     rc, ans, _ = req("air", "epc.b.realm", "--imsi", "001010000000001")
