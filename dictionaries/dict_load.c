@@ -7,9 +7,10 @@
  * Everything is looked up before it is created, so a table may be installed twice, and
  * before or after other dictionaries (freeDiameter's base, Debian's dict_nasreq, dict_dcca,
  * dict_dcca_3gpp, or another of our tables). An AVP already present under the same code
- * and vendor is reused as it is (its name or flags may differ, e.g. an older release's
- * spelling); only a different basic data type is a conflict, because a message built
- * against one definition would not parse against the other.
+ * and vendor is reused as it is (its flags may differ); only a different basic data type
+ * is a conflict, because a message built against one definition would not parse against
+ * the other. A short list of definitions known to be wrong in Debian's dict_dcca_3gpp.fdx
+ * (dict_repairs) is replaced by the spec's, so the result does not depend on load order.
  */
 #include "dict_int.h"
 
