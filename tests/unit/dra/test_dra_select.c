@@ -211,6 +211,26 @@ static void test_weighted(const struct dra_rtable *t)
 		CHECK(dra_group_rank(g, c, 2, (uint64_t)i) == 1);
 }
 
+/* Counters: registered once per name, shared by tables, readable through the dump. */
+static void test_stats(const struct dra_rtable *t)
+{
+	struct dra_peer_stats *p = dra_stats_peer("a1");
+	struct dra_route_stats *r = dra_stats_route("ra");
+
+	CHECK(dra_ans_class(2001) == DRA_ANS_2XXX && dra_ans_class(3002) == DRA_ANS_3XXX &&
+	      dra_ans_class(5012) == DRA_ANS_5XXX && dra_ans_class(0) == DRA_ANS_OTHER &&
+	      dra_ans_class(6000) == DRA_ANS_OTHER);
+	CHECK(p == dra_stats_peer_find("A1", 2));          /* same entry, case-insensitive */
+	CHECK(p == group(t, "ga")->mstats[0]);
+	CHECK(dra_stats_peer_find("nobody", 6) == NULL);
+	CHECK(r == t->routes[0].stats);
+	atomic_fetch_add(&p->answers[DRA_ANS_2XXX], 5);
+	atomic_fetch_add(&r->matched, 3);
+	CHECK(dra_stats_get("peer", "a1", "answers_2xxx") == 5);
+	CHECK(dra_stats_get("route", "ra", "matched") == 3);
+	CHECK(dra_stats_get("route", "nosuch", "matched") == 0);
+}
+
 int main(void)
 {
 	struct dra_rtable *t = load();
@@ -220,6 +240,7 @@ int main(void)
 	test_failover(t);
 	test_round_robin(t);
 	test_weighted(t);
+	test_stats(t);
 	dra_rtable_unref(t);
 	if (failures) {
 		fprintf(stderr, "%d check(s) failed\n", failures);
