@@ -86,6 +86,20 @@ static bool ulr_roaming_ok(const struct ulr_ctx *c, const struct hss_sub *sub)
 	return true;
 }
 
+static void ulr_cancel_sgsn(const char *imsi, const struct hss_serving *old)
+{
+	static const struct hss_db_kv clear[] = {
+		{ "sgsn_host", "" }, { "sgsn_realm", "" }, { "sgsn_purged", "0" },
+	};
+	char err[256];
+	int rc;
+
+	if (hss_g.cfg->cancel_old_mme)
+		hss_s6a_send_clr(imsi, old->sgsn_host, old->sgsn_realm, HSS_CANCEL_SGSN_UPDATE, 0);
+	if ((rc = hss_db_update(hss_g.db, imsi, clear, 3, err, sizeof(err))))
+		LOG_E("hss: ULR %s: cannot clear the SGSN registration: %s", imsi, err);
+}
+
 static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **body)
 {
 	struct hss_sub *sub = calloc(1, sizeof(*sub));
@@ -143,6 +157,11 @@ static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **bod
 		hss_s6a_send_clr(c->imsi, old_host, old_realm, type,
 		                 mme ? HSS_CLR_S6A_S6D_INDICATOR : 0);
 	}
+
+	/* Single-Registration-Indication from an MME (5.2.1.1.3): the UE is now served by the
+	 * MME alone, so the registered SGSN is cancelled and forgotten. */
+	if (mme && (c->flags & HSS_ULR_SINGLE_REGISTRATION) && old.sgsn_host[0])
+		ulr_cancel_sgsn(c->imsi, &old);
 
 	/* The HSS keeps the MME and SGSN registrations apart: Separation Indication. */
 	if ((rc = hss_avp_new_u32("ULA-Flags", HSS_ULA_SEPARATION_IND, &body[0])) ||

@@ -180,5 +180,20 @@ def test(h):
     h.check(st['ULR']['user_unknown'] == 1 and st['ULR']['rejected'] == 6,
             'ULR counters: %s' % st['ULR'])
 
+    # -- Single-Registration-Indication: the MME takes over from the SGSN ------------------
+    imsi = '001010000000026'
+    hsslib.provision(h, hss.db, imsi)
+    sgsn = hss.dclient_bg('sgsn2', 'ulr', '--imsi', imsi, '--ulr-flags', '0', '--rat-type', 'utran',
+                          '--serve-seconds', '15', '--serve-count', '1', identity='sgsn2.test')
+    sgsn.wait_log(r'"kind":"answer"', timeout=15, stream='out')
+    r = hss.dclient('ulr', '--imsi', imsi, '--ulr-flags', '3', identity='mme5.test')
+    h.check(r.rc == 0, 'ULR with Single-Registration-Indication: 2001')
+    clr = served_request(h, sgsn, 'sgsn2')
+    h.check(clr['command'] == 'Cancel-Location-Request' and
+            harness.avp(clr, 'Cancellation-Type') == 1 and harness.avp(clr, 'CLR-Flags') is None,
+            'the SGSN gets a CLR SGSN_UPDATE_PROCEDURE without S6a/S6d-Indicator')
+    show = json.dumps(json.loads(hsslib.hssctl(h, hss.db, '--json', 'show', imsi).stdout))
+    h.check('sgsn2.test' not in show and 'mme5.test' in show, 'SGSN registration removed')
+
 
 harness.run(test, ports=(22040, 22059))
