@@ -268,6 +268,7 @@ class RawPeer:
             _avp(266, 0), _avp(269, "drait", mandatory=False), _avp(258, 0xffffffff)])
         self.s.sendall(cer)
         flags, code, avps = _read_msg(self.s)
+        self.cea = avps
         rc = [int.from_bytes(v, "big") for c, v in avps if c == 268]
         if code != 257 or rc != [2001]:
             raise TestFailure(f"raw peer: CEA {code} {rc}")
@@ -288,6 +289,28 @@ class RawPeer:
             for c, v in ravps:
                 out.setdefault(c, []).append(v)
             return flags, rcode, out
+
+    def cea_apps(self):
+        """(vendor, auth app id) pairs the CEA advertises; vendor 0 for plain Auth-Application-Id."""
+        out = set()
+        for c, v in self.cea:
+            if c == 258:
+                out.add((0, int.from_bytes(v, "big")))
+            elif c == 260:  # Vendor-Specific-Application-Id: parse its children
+                vendor, app, i = 0, None, 0
+                while i + 8 <= len(v):
+                    acode = int.from_bytes(v[i:i + 4], "big")
+                    alen = int.from_bytes(v[i + 5:i + 8], "big")
+                    off = 12 if v[i + 4] & 0x80 else 8
+                    val = int.from_bytes(v[i + off:i + alen], "big")
+                    if acode == 266:
+                        vendor = val
+                    elif acode == 258:
+                        app = val
+                    i += alen + ((4 - alen % 4) % 4)
+                if app is not None:
+                    out.add((vendor, app))
+        return out
 
     def close(self):
         self.s.close()

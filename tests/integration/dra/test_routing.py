@@ -105,6 +105,10 @@ def body(env):
     # Loop: our own identity in Route-Record. A freeDiameter client never sends that (its own
     # loop avoidance drops the DRA from its candidates), so a raw peer does.
     raw = drait.RawPeer(BASE, "raw.client", "client")
+    apps = raw.cea_apps()
+    check((0, 0xffffffff) in apps, f"CEA advertises the Relay application: {apps}")
+    check({(10415, 16777251), (10415, 16777216), (10415, 16777217)} <= apps,
+          f"CEA advertises S6a, Cx, Sh (vendor 10415) from advertise_apps: {apps}")
     flags, code, avps = raw.request(16777251, 318, [
         drait._avp(283, "a.realm"), drait._avp(1, "001010000000001"), drait._avp(277, 1),
         drait._avp(282, "dra.test")])
