@@ -3,8 +3,8 @@
  * main.c: hssctl, the HSS subscriber provisioning tool: add, show, list, update, delete,
  * count and bulk import of subscribers in the HSS database (any hss/db backend).
  *
- * The database comes from -d BACKEND:URI, --db PATH, or (later) the HSS configuration
- * file given with -c: db_spec_from_config() is the one place to wire that.
+ * The database comes from -d BACKEND:URI, --db PATH, or the `database:` section of the HSS
+ * configuration file given with -c (db_spec_from_config).
  */
 #include "hssctl.h"
 
@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yaml.h>
 
 static const char usage_text[] =
 	"usage: hssctl [-d BACKEND:URI | --db PATH | -c HSS.yaml] [--json] COMMAND [ARGS]\n"
@@ -67,17 +68,75 @@ static int fail(int rc, const char *what)
 	return hssctl_exit_code(rc);
 }
 
-/* Where the HSS configuration file names its database. The HSS config format is not fixed
- * yet: when it is, load the file here (cm_yaml_load_file) and return its database spec as
- * "BACKEND:URI". */
+/* The database named by the HSS configuration file: its `database:` map, `backend`
+ * (default sqlite) and `path` or `uri`, as hss/config.c reads them. Only that map is read
+ * here (with libyaml, so hssctl needs no freeDiameter); the HSS checks the rest. */
+static const char *ymap_scalar(yaml_document_t *d, yaml_node_t *map, const char *key,
+                               yaml_node_t **ret_node)
+{
+	yaml_node_pair_t *p;
+
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(d, p->key);
+		yaml_node_t *v = yaml_document_get_node(d, p->value);
+		if (k && k->type == YAML_SCALAR_NODE && !strcmp((char *)k->data.scalar.value, key)) {
+			if (ret_node)
+				*ret_node = v;
+			return v && v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : NULL;
+		}
+	}
+	return NULL;
+}
+
 static int db_spec_from_config(const char *path, char *spec, size_t speclen, char *err,
                                size_t errlen)
 {
-	(void)spec;
-	(void)speclen;
-	snprintf(err, errlen, "%s: reading the database from the HSS configuration is not "
-	         "supported yet: use -d BACKEND:URI or --db PATH", path);
-	return ENOTSUP;
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *db = NULL;
+	const char *backend, *where;
+	FILE *f;
+	int rc = EINVAL;
+
+	if (!(f = fopen(path, "rb"))) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return EINVAL;
+	}
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		snprintf(err, errlen, "%s:%zu:%zu: YAML error: %s", path, parser.problem_mark.line + 1,
+		         parser.problem_mark.column + 1, parser.problem ? parser.problem : "?");
+		yaml_parser_delete(&parser);
+		fclose(f);
+		return EINVAL;
+	}
+	ymap_scalar(&doc, yaml_document_get_root_node(&doc), "database", &db);
+	if (!db || db->type != YAML_MAPPING_NODE) {
+		snprintf(err, errlen, "%s: no 'database:' map", path);
+		goto out;
+	}
+	backend = ymap_scalar(&doc, db, "backend", NULL);
+	if (!(where = ymap_scalar(&doc, db, "path", NULL)))
+		where = ymap_scalar(&doc, db, "uri", NULL);
+	if (!where || !*where) {
+		snprintf(err, errlen, "%s:%zu: database: 'path' (or 'uri') is required", path,
+		         db->start_mark.line + 1);
+		goto out;
+	}
+	if ((size_t)snprintf(spec, speclen, "%s:%s", backend && *backend ? backend : "sqlite",
+	                     where) >= speclen) {
+		snprintf(err, errlen, "%s: database path too long", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return rc;
 }
 
 /* ---- argument helpers ---------------------------------------------------------------- */

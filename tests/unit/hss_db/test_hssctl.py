@@ -110,6 +110,19 @@ def main():
                        text=True)
     check(p.returncode == 3, f"unopenable database: exit 3 ({p.returncode} {p.stderr.strip()})")
 
+    # --- the database named by the HSS configuration file
+    cfg = os.path.join(tmp, "hss.yaml")
+    with open(cfg, "w") as f:
+        f.write(f"diameter:\n  identity: hss.example\n  realm: example\n"
+                f"database:\n  backend: sqlite\n  path: {db}\n")
+    p = subprocess.run([HSSCTL, "-c", cfg, "count"], capture_output=True, text=True)
+    check(p.returncode == 0 and p.stdout.strip() == "0", f"-c HSS.yaml ({p.stderr.strip()})")
+    with open(cfg, "w") as f:
+        f.write("diameter:\n  identity: hss.example\ndatabase:\n  backend: sqlite\n")
+    p = subprocess.run([HSSCTL, "-c", cfg, "count"], capture_output=True, text=True)
+    check(p.returncode == 2 and "path" in p.stderr, f"-c without a database path: exit 2 "
+          f"({p.stderr.strip()})")
+
     # --- CSV import of 5000
     csv = os.path.join(tmp, "subs.csv")
     with open(csv, "w") as f:
