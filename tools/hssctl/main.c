@@ -20,7 +20,7 @@ static const char usage_text[] =
 	"commands:\n"
 	"  add --imsi IMSI --k K (--op OP | --opc OPC) [--FIELD VALUE]... [--apn SPEC]...\n"
 	"      [--roaming-plmn MCCMNC]... [--replace]\n"
-	"  show IMSI [--json]\n"
+	"  show IMSI | --msisdn MSISDN [--json]\n"
 	"  list [--limit N] [--offset N] [--after IMSI] [--json]\n"
 	"  update IMSI [--FIELD VALUE]... [--apn SPEC]... (any --apn replaces all APNs)\n"
 	"  delete IMSI\n"
@@ -297,16 +297,22 @@ out:
 	return rc;
 }
 
-static int cmd_show(struct hss_db *db, char **pos, int npos, bool json)
+static int cmd_show(struct hss_db *db, char **pos, int npos, struct opt *o, int n, bool json)
 {
+	const char *msisdn = NULL;
 	struct hss_sub *sub;
-	int rc;
+	int i, rc;
 
-	if (npos != 1)
-		return usage("show: exactly one IMSI");
+	for (i = 0; i < n; i++)
+		if (!strcmp(o[i].name, "msisdn"))
+			msisdn = o[i].value;
+		else if (strcmp(o[i].name, "json"))
+			return usage("show: unknown option");
+	if (npos != !msisdn)
+		return usage("show: exactly one IMSI, or --msisdn MSISDN");
 	if (!(sub = malloc(sizeof(*sub))))
 		return HSSCTL_DB;
-	rc = hss_db_get_sub(db, pos[0], sub);
+	rc = msisdn ? hss_db_get_sub_by_msisdn(db, msisdn, sub) : hss_db_get_sub(db, pos[0], sub);
 	if (rc) {
 		rc = fail(rc, "show");
 	} else if (json) {
@@ -596,7 +602,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "add")) {
 		rc = npos ? usage("add: unexpected argument") : cmd_add(db, opts, nopt);
 	} else if (!strcmp(cmd, "show") || !strcmp(cmd, "get")) {
-		rc = cmd_show(db, pos, npos, json);
+		rc = cmd_show(db, pos, npos, opts, nopt, json);
 	} else if (!strcmp(cmd, "list")) {
 		rc = npos ? usage("list: unexpected argument") : cmd_list(db, opts, nopt, json);
 	} else if (!strcmp(cmd, "update")) {

@@ -145,6 +145,8 @@ def main():
     check(j.get("msisdn") == "33600004321" and j.get("ambr_dl") == 6321 and
           [a["ctx_id"] for a in j.get("apns", [])] == [1, 5] and
           j.get("roaming_plmns") == ["00102", "00103"], "imported row 4321 correct")
+    rc, out, err = run(db, "show", "--msisdn", "33600004321")
+    check(rc == 0 and "001010000004321" in out, "show --msisdn")
     rc, out, err = run(db, "list", "--json", "--limit", "3")
     try:
         lj = json.loads(out)
