@@ -70,7 +70,13 @@ int cm_yscalar_bool(const struct cm_ynode *n, bool *ret, char *err, size_t errle
  * ignored) describing each item; CM_S_ANY accepts any node (checked by the caller).
  * cm_schema_check reports the first error: unknown key, wrong type, value out of
  * [min, max] (for numbers) or length out of [min, max] (for strings, when max > 0),
- * a missing CM_S_REQUIRED key, or a value not in `choices` (NULL-terminated list). */
+ * a missing CM_S_REQUIRED key, or a value not in `choices` (NULL-terminated list).
+ * For CM_S_INT/CM_S_UINT, min == max == 0 means unbounded and max < min means no upper
+ * bound; for CM_S_SEQ, max > 0 bounds the number of items. A plain null value (`key:`,
+ * `~`, `null`) is accepted as an empty map or sequence, and counts as missing for a
+ * required scalar. Error texts: "unknown key 'x' (allowed: a, b)", "missing required key
+ * 'x'", "expected an integer in [0, 65535], got 'abc'", "expected true or false, got 'x'",
+ * "expected one of a, b, got 'x'", "expected a map, got a sequence". */
 enum cm_stype { CM_S_STR, CM_S_INT, CM_S_UINT, CM_S_BOOL, CM_S_MAP, CM_S_SEQ, CM_S_ANY };
 #define CM_S_REQUIRED 0x1u
 

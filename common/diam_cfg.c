@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 static const char *const cm_transport_choices[] = { "tcp", "sctp", NULL };
@@ -199,8 +200,23 @@ int cm_diam_cfg_parse(const struct cm_ynode *diameter, struct cm_diam_cfg *cfg, 
 			return ENOMEM;
 		for (c = peers->child; c; c = c->next) {
 			struct cm_peer_cfg *p = &cfg->peers[cfg->n_peers++];
+			const struct cm_ynode *o;
+			size_t i;
 			if ((rc = parse_peer(c, p, cfg->sctp, err, errlen)))
 				return rc;
+			/* freeDiameter would only say "Error adding ConnectPeer information". */
+			for (i = 0, o = peers->child; i + 1 < cfg->n_peers; i++, o = o->next)
+				if (!strcasecmp(cfg->peers[i].host, p->host)) {
+					cfg_err(err, errlen, cm_ymap_get(c, "host"),
+					        "peer '%s' is already listed at line %d", p->host,
+					        o->line);
+					return EINVAL;
+				}
+			if (!strcasecmp(p->host, cfg->identity)) {
+				cfg_err(err, errlen, cm_ymap_get(c, "host"),
+				        "peer '%s' is this node's own identity", p->host);
+				return EINVAL;
+			}
 		}
 	}
 	return 0;

@@ -305,14 +305,16 @@ static int check_value(const struct cm_ynode *n, const struct cm_schema *f, cons
 		if (lo == 0 && hi == 0) {
 			lo = INT64_MIN;
 			hi = INT64_MAX;
+		} else if (hi < lo) {
+			hi = INT64_MAX;     /* only a lower bound given */
 		}
 		return scalar_i64(n, lo, hi, &v, err, errlen, path);
 	}
 	case CM_S_UINT: {
 		uint64_t v;
 		uint64_t lo = f->min > 0 ? (uint64_t)f->min : 0, hi = f->max > 0 ? (uint64_t)f->max : 0;
-		if (f->min == 0 && f->max == 0)
-			hi = UINT64_MAX;
+		if ((f->min == 0 && f->max == 0) || f->max < f->min)
+			hi = UINT64_MAX;    /* unbounded, or only a lower bound given */
 		return scalar_u64(n, lo, hi, &v, err, errlen, path);
 	}
 	case CM_S_BOOL: {

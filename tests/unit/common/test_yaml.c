@@ -157,6 +157,7 @@ static const struct cm_schema app_schema[] = {
 	{ "limit", CM_S_INT, 0, -5, 5, NULL, NULL, "limit" },
 	{ "on", CM_S_BOOL, 0, 0, 0, NULL, NULL, "switch" },
 	{ "name", CM_S_STR, 0, 2, 4, NULL, NULL, "short name" },
+	{ "atleast", CM_S_UINT, 0, 10, 0, NULL, NULL, "lower bound only" },
 	{ "extra", CM_S_ANY, 0, 0, 0, NULL, NULL, "anything" },
 	{ 0 }
 };
@@ -278,6 +279,10 @@ static void test_schema(void)
 	CHECK(check_variant(18, "  limit: -6", err, sizeof(err)) == EINVAL);
 	CHECK_STR(err, "dra.yaml:18: key 'app.limit': expected an integer in [-5, 5], got '-6'");
 	CHECK(check_variant(18, "  limit: 0x5", err, sizeof(err)) == 0);
+	CHECK(check_variant(18, "  atleast: 123456789", err, sizeof(err)) == 0);
+	CHECK(check_variant(18, "  atleast: 9", err, sizeof(err)) == EINVAL);
+	CHECK_STR(err, "dra.yaml:18: key 'app.atleast': expected an integer in [10, "
+	               "18446744073709551615], got '9'");
 	CHECK(check_variant(17, "  mode: [fast]", err, sizeof(err)) == EINVAL);
 	CHECK_STR(err, "dra.yaml:17: key 'app.mode': expected a string, got a sequence");
 	CHECK(check_variant(17, "  name: abcde", err, sizeof(err)) == EINVAL);
@@ -317,6 +322,11 @@ static void test_diam_cfg_errors(void)
 		  "c.yaml:6: key 'transport': transport sctp needs 'diameter.sctp: true'" },
 		{ "diameter:\n  identity: a\n  realm: b\n  tls_cert: /x.pem\n",
 		  "c.yaml:4: key 'tls_cert': tls_cert and tls_key go together" },
+		{ "diameter:\n  identity: a\n  realm: b\n  peers:\n    - host: p\n    - host: q\n"
+		  "    - host: P\n",
+		  "c.yaml:7: key 'host': peer 'P' is already listed at line 5" },
+		{ "diameter:\n  identity: a\n  realm: b\n  peers:\n    - host: A\n",
+		  "c.yaml:5: key 'host': peer 'A' is this node's own identity" },
 		{ "diameter:\n  identity: a\n  realm: b\n  bogus: 1\n",
 		  "c.yaml:4: key 'diameter.bogus': unknown key 'bogus' (allowed: identity, realm, listen, "
 		  "port, tls_port, sctp, tls_cert, tls_key, tls_ca, tw_timer, tc_timer, threads, peers, "
