@@ -290,6 +290,7 @@ const char *const *hss_db_backends(void);
 const char *hss_db_strerror(void);
 
 int hss_db_get_sub(struct hss_db *db, const char *imsi, struct hss_sub *out);
+/* MSISDNs are not required to be unique: the subscriber with the lowest IMSI is returned. */
 int hss_db_get_sub_by_msisdn(struct hss_db *db, const char *msisdn, struct hss_sub *out);
 /* Validates first (EINVAL). */
 int hss_db_put_sub(struct hss_db *db, const struct hss_sub *sub, unsigned flags);
