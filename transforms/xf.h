@@ -117,7 +117,8 @@ struct xf_ctx {
 
 /* Run the rules on msg, in file order: each rule whose match holds runs its actions in order;
  * later rules see the changes of earlier ones; a rule with `last: true` that fires ends the
- * evaluation. *ret_fired (if not NULL) receives the number of rules that fired.
+ * evaluation. *ret_fired (if not NULL) receives the number of rules that fired, also when an
+ * action failed (the failing rule counts).
  *
  * Returns 0 even if no rule fired. If an action cannot be applied (its result does not fit
  * the AVP type or XF_VALUE_MAX, the hide table is full, memory...), evaluation stops there
