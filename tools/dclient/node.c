@@ -214,11 +214,12 @@ int dc_node_start(const struct dc_opts *o)
 		dc_peer_host = o->peer_host;
 	}
 
+	/* Before the core starts logging its configuration (to stdout by default). */
+	fd_log_handler_register(dc_logger);
 	if ((rc = cm_diam_init(&dc_cfg))) {
 		fprintf(stderr, "dclient: cannot initialise the Diameter node: %s\n", strerror(rc));
 		return rc;
 	}
-	fd_log_handler_register(dc_logger);
 	if ((rc = dict_load_all())) {
 		fprintf(stderr, "dclient: cannot load the dictionaries: %s\n", strerror(rc));
 		return rc;
