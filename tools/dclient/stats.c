@@ -56,7 +56,7 @@ uint32_t dc_stats_pct(const struct dc_stats *s, double pct)
 	if (!s->n)
 		return 0;
 	/* nearest rank: the smallest sample with at least pct% of samples <= it */
-	double r = ceil(pct / 100.0 * (double)s->n);
+	double r = ceil(pct / 100.0 * (double)s->n - 1e-9); /* 99.9% of 1000 is 999, not 1000 */
 	size_t rank = r < 1 ? 1 : (size_t)r;
 	if (rank > s->n)
 		rank = s->n;
