@@ -113,7 +113,8 @@ struct dc_opts {
 	char *apps;                 /* "s6a,cx,sh" */
 };
 
-/* cli.c: fill opts from argv. 0, or DC_EXIT_USAGE after printing why (or -1 after --help). */
+/* cli.c: fill opts from argv. 0, or DC_EXIT_USAGE after printing why (or -1 after --help);
+ * call dc_cli_free in every case. */
 int dc_cli_parse(int argc, char **argv, struct dc_opts *opts);
 void dc_cli_free(struct dc_opts *opts);
 const char *dc_cmd_name(enum dc_cmd cmd);
@@ -140,8 +141,9 @@ int dc_answer_2001(struct msg **pmsg);
 int dc_serve_register(const struct dc_opts *opts, bool print);
 extern volatile unsigned dc_served;
 
-/* req.c: build the request for opts->cmd. subst: when not NULL, replaces "{imsi}" in
- * identities and is used as IMSI (load mode). The new message is in *ret_msg. */
+/* req.c: build the request for opts->cmd into *ret_msg (caller frees or sends it). imsi:
+ * when not NULL (load mode), the IMSI to use instead of --imsi, also replacing "{imsi}" in
+ * Cx/Sh identities. EINVAL/ENOENT: bad options or --avp spec (message on stderr). */
 int dc_req_build(const struct dc_opts *opts, const char *imsi, struct msg **ret_msg);
 /* Helpers for builders. */
 int dc_req_user_name(struct msg *m, const char *s);
