@@ -223,6 +223,7 @@ static int dc_set_str(char **dst, const char *v)
 
 int dc_cli_parse(int argc, char **argv, struct dc_opts *o)
 {
+	memset(o, 0, sizeof(*o)); /* first: dc_cli_free must work whatever happens below */
 	size_t n = 0;
 	for (const struct dc_opt *d = dc_opts_tab; d->name; d++)
 		n++;
@@ -244,7 +245,6 @@ int dc_cli_parse(int argc, char **argv, struct dc_opts *o)
 	lo[n + 1].name = "verbose";
 	lo[n + 1].val = 'v';
 
-	memset(o, 0, sizeof(*o));
 	o->peer_port = 3868;
 	o->timeout_ms = 5000;
 	o->threads = 4;
