@@ -97,6 +97,20 @@ static void dc_peer_hook(enum fd_hook_type type, struct msg *msg, struct peer_hd
 		dc_nodelay_all();
 		return;
 	}
+	if (type == HOOK_MESSAGE_PARSING_ERROR) {
+		/* The core drops an answer that breaks the dictionary's rules unless its
+		 * Result-Code is an error (those are delivered): say so, or the user only sees a
+		 * timeout. */
+		struct msg_hdr *mh;
+		struct dc_result r;
+		if (!msg || !other || fd_msg_hdr(msg, &mh) || (mh->msg_flags & CMD_FLAG_REQUEST))
+			return;
+		dc_msg_result(msg, &r);
+		if (r.result_code < 0 || r.result_code < 3000)
+			fprintf(stderr, "dclient: answer (command %u) discarded by freeDiameter, it breaks the "
+			        "dictionary rules: %s\n", mh->msg_code, (const char *)other);
+		return;
+	}
 	if (type != HOOK_PEER_CONNECT_FAILED || !dc_is_our_peer(peer))
 		return;
 	pthread_mutex_lock(&dc_fail_lock);
@@ -230,7 +244,8 @@ int dc_node_start(const struct dc_opts *o)
 			return rc;
 		}
 	}
-	if ((rc = fd_hook_register(HOOK_MASK(HOOK_PEER_CONNECT_FAILED, HOOK_PEER_CONNECT_SUCCESS), dc_peer_hook,
+	if ((rc = fd_hook_register(HOOK_MASK(HOOK_PEER_CONNECT_FAILED, HOOK_PEER_CONNECT_SUCCESS,
+	                                     HOOK_MESSAGE_PARSING_ERROR), dc_peer_hook,
 	                           NULL, NULL, &dc_hook_hdl)) ||
 	    (o->cmd != DC_ECHO && (rc = fd_rt_out_register(dc_rt_out, NULL, 10, &dc_rt_hdl)))) {
 		fprintf(stderr, "dclient: cannot register routing/hook callbacks: %s\n", strerror(rc));
