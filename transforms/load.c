@@ -948,7 +948,7 @@ static int xf_action_compile(struct xf_load *ld, struct xf_action *a, const stru
 checks:
 	if (a->kind != XF_A_REMOVE && xf_need_value_avp(ld, a->line, &a->path))
 		return EINVAL;
-	if (a->kind != XF_A_ADD && xf_not_session_id(ld, a->line, &a->path))
+	if (xf_not_session_id(ld, a->line, &a->path))
 		return EINVAL;
 	if (p->type == CM_Y_MAP && xf_tbcd_opt(ld, p, "tbcd", &a->path, &a->tbcd))
 		ret = EINVAL;

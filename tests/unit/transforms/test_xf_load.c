@@ -134,6 +134,9 @@ static void test_single_errors(void)
 		"bad.yaml:4: rule 'x': 'map': '12x' is not a TBCD number for 'MSISDN'",
 		"bad.yaml:5: rule 'x': 'tbcd': true needs an OctetString AVP, 'Result-Code' is "
 		"Unsigned32", NULL };
+	static const char *const w7[] = {
+		"bad.yaml:4: rule 'x': Session-Id cannot be modified",
+		"bad.yaml:5: rule 'x': Session-Id cannot be modified", NULL };
 	static const char *const w6[] = {
 		"bad.yaml:3: rule 'x': 'Origin-Host' in path 'Origin-Host/User-Name' is not a Grouped AVP",
 		NULL };
@@ -149,6 +152,8 @@ static void test_single_errors(void)
 		              "      - prefix_map: { avp: MSISDN, map: { \"12x\": \"33\" } }\n"
 		              "      - replace: { avp: Result-Code, tbcd: true, regex: a, with: b }\n", w5);
 	expect_errors("rules:\n  - name: x\n    actions: [ { remove: Origin-Host/User-Name } ]\n", w6);
+	expect_errors("rules:\n  - name: x\n    actions:\n      - add: { avp: Session-Id, value: a }\n"
+	              "      - copy: { from: User-Name, to: Session-Id }\n", w7);
 }
 
 static void test_err_buffer(void)
