@@ -15,11 +15,17 @@
 
 static const struct hss_db_ops *const backends[] = {
 	&hss_db_sqlite_ops,
+#ifdef HSS_DB_HAVE_MYSQL
+	&hss_db_mysql_ops,
+#endif
 	NULL,
 };
 
 static const char *const backend_names[] = {
 	"sqlite",
+#ifdef HSS_DB_HAVE_MYSQL
+	"mysql",
+#endif
 	NULL,
 };
 
@@ -67,7 +73,8 @@ int hss_db_open(const char *backend, const char *uri, struct hss_db **ret, char 
 		if (!strcmp(backends[i]->name, backend))
 			break;
 	if (!backends[i]) {
-		snprintf(err, errlen, "unknown database backend '%s' (compiled in: sqlite)", backend);
+		snprintf(err, errlen, "unknown database backend '%s' (compiled in: sqlite%s)", backend,
+		         backends[1] ? ", mysql" : "");
 		return ENOENT;
 	}
 	if ((rc = backends[i]->open(uri, &db, err, errlen)))
@@ -100,7 +107,7 @@ int hss_db_open_spec(const char *spec, struct hss_db **ret, char *err, size_t er
 		if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(name) &&
 		    strlen(name) >= 2) {
 			snprintf(err, errlen, "database backend '%s' is unknown or not compiled in "
-			         "(available: sqlite)", name);
+			         "(available: sqlite%s)", name, backends[1] ? ", mysql" : "");
 			return ENOENT;
 		}
 	}

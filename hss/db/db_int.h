@@ -64,5 +64,8 @@ void hss_hex_encode(const uint8_t *in, size_t n, char *out);
 
 /* Backends compiled in (db.c registry). */
 extern const struct hss_db_ops hss_db_sqlite_ops;
+#ifdef HSS_DB_HAVE_MYSQL
+extern const struct hss_db_ops hss_db_mysql_ops;
+#endif
 
 #endif /* HSS_DB_INT_H */
