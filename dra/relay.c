@@ -8,7 +8,8 @@
  *  - An out callback (priority below the core's own, so it sees their scores) that picks a
  *    route and ranks the candidates with route_select.c; when no route or no peer of the
  *    group is usable it answers 3002 DIAMETER_UNABLE_TO_DELIVER itself, with
- *    Error-Reporting-Host (the core's own no-candidate answer has none).
+ *    Error-Reporting-Host (the core's own no-candidate answer has none), from a thread of
+ *    its own (see answer_3002).
  *  - advertise_apps: fd_disp_app_support makes the node a local endpoint of these
  *    applications, and freeDiameter 1.2.1 (routing_dispatch.c, msg_rt_in) then hands a
  *    request for its own realm without Destination-Host to the local dispatcher instead
@@ -20,6 +21,7 @@
 #include "dra.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -228,10 +230,62 @@ fail:
 	return 0;
 }
 
+/* Requests to answer 3002 from the out callback. That callback runs in freeDiameter's
+ * routing-out thread, the only consumer of the outgoing queue (at most 30 messages in
+ * 1.2.1): posting an answer there from that thread blocks forever once the queue is full.
+ * So the request goes to this unbounded list and a thread of ours answers it. */
+struct dra_pending {
+	struct dra_pending *next;
+	struct msg *req;
+	const char *why;
+};
+
+static pthread_mutex_t dra_pq_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t dra_pq_cond = PTHREAD_COND_INITIALIZER;
+static struct dra_pending *dra_pq_head, **dra_pq_tail = &dra_pq_head;
+static bool dra_pq_stop, dra_pq_started;
+static pthread_t dra_pq_thr;
+
+static void *pq_thread(void *arg)
+{
+	for (;;) {
+		struct dra_pending *p;
+
+		pthread_mutex_lock(&dra_pq_lock);
+		while (!dra_pq_head && !dra_pq_stop)
+			pthread_cond_wait(&dra_pq_cond, &dra_pq_lock);
+		p = dra_pq_head;
+		if (p) {
+			dra_pq_head = p->next;
+			if (!dra_pq_head)
+				dra_pq_tail = &dra_pq_head;
+		}
+		pthread_mutex_unlock(&dra_pq_lock);
+		if (!p)
+			return NULL;  /* stopping and drained */
+		answer_error(&p->req, "DIAMETER_UNABLE_TO_DELIVER", p->why);
+		free(p);
+	}
+}
+
+/* Take the request and have it answered 3002 (Error-Reporting-Host) by pq_thread. */
 static int answer_3002(struct msg **pmsg, const char *why)
 {
+	struct dra_pending *p = malloc(sizeof(*p));
+
+	if (!p)
+		return ENOMEM;  /* the core frees the request; the peer's timer fires */
 	atomic_fetch_add_explicit(&dra_gstats.no_route, 1, memory_order_relaxed);
-	return answer_error(pmsg, "DIAMETER_UNABLE_TO_DELIVER", why);
+	p->next = NULL;
+	p->req = *pmsg;
+	p->why = why;
+	*pmsg = NULL;
+	pthread_mutex_lock(&dra_pq_lock);
+	*dra_pq_tail = p;
+	dra_pq_tail = &p->next;
+	pthread_cond_signal(&dra_pq_cond);
+	pthread_mutex_unlock(&dra_pq_lock);
+	return 0;
 }
 
 static int out_cb(void *data, struct msg **pmsg, struct fd_list *candidates)
@@ -363,6 +417,10 @@ int dra_relay_init(const uint32_t *apps, size_t n_apps)
 	size_t i;
 	int rc;
 
+	dra_pq_stop = false;
+	if ((rc = pthread_create(&dra_pq_thr, NULL, pq_thread, NULL)))
+		return rc;
+	dra_pq_started = true;
 	if ((rc = fd_rt_fwd_register(fwd_req_cb, NULL, RT_FWD_REQ, &dra_fwd_req_hdl)))
 		return rc;
 	if ((rc = fd_rt_fwd_register(fwd_ans_cb, NULL, RT_FWD_ANS, &dra_fwd_ans_hdl)))
@@ -415,4 +473,12 @@ void dra_relay_fini(void)
 	free(dra_disp_hdls);
 	dra_disp_hdls = NULL;
 	dra_n_disp = 0;
+	if (dra_pq_started) {
+		pthread_mutex_lock(&dra_pq_lock);
+		dra_pq_stop = true;
+		pthread_cond_signal(&dra_pq_cond);
+		pthread_mutex_unlock(&dra_pq_lock);
+		pthread_join(dra_pq_thr, NULL);
+		dra_pq_started = false;
+	}
 }
