@@ -8,7 +8,10 @@ and peer order, or the 3002 a message without route gets."""
 import os
 import subprocess
 
-import drait
+import sys
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+
+import drait  # noqa: E402
 from drait import check
 
 SRC = os.environ.get("DCORE_SRCDIR") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../..")

@@ -8,7 +8,10 @@ The same with a round-robin group. Ports 23020-23039."""
 
 import time
 
-import drait
+import sys
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+
+import drait  # noqa: E402
 from drait import check, origin_host
 
 BASE = 23020

@@ -9,7 +9,10 @@ import os
 import signal
 import time
 
-import drait
+import sys
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+
+import drait  # noqa: E402
 from drait import check, origin_host, avp
 
 BASE = 23060

@@ -11,7 +11,10 @@ Ports 23040-23059."""
 import re
 import time
 
-import drait
+import sys
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+
+import drait  # noqa: E402
 from drait import check, origin_host, avp
 
 BASE = 23040

@@ -8,7 +8,10 @@ DRA's own realm without Destination-Host routed by the route table (not answered
 and one addressed to the DRA itself answered 3007.
 Ports 23000-23019."""
 
-import drait
+import sys
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+
+import drait  # noqa: E402
 from drait import check, origin_host, avp
 
 BASE = 23000
