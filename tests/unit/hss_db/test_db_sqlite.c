@@ -95,6 +95,34 @@ static void t_migrations(void)
 	conf_check(sql_int(path, "SELECT max(version) FROM schema_version") == 2,
 	           "migrated to version 2");
 
+	/* data that breaks today's rules (written by hand or an older build) is still served,
+	 * and the HSS can still store serving state for it; provisioning must fix it first */
+	sql(path, "UPDATE apns SET qci = 0 WHERE imsi = '001019876543210'");
+	rc = hss_db_open("sqlite", path, &db, err, sizeof(err));
+	if (rc == 0) {
+		struct hss_db_kv kv = { "msisdn", "3399" };
+		rc = hss_db_get_sub(db, "001019876543210", s);
+		conf_check(rc == 0 && s->apns[0].qci == 0, "out-of-rule stored data is read");
+		rc = hss_db_store_nor(db, "001019876543210", 1, 1, -1);
+		conf_check(rc == 0, "NOR stored despite it (%d %s)", rc, hss_db_strerror());
+		rc = hss_db_update(db, "001019876543210", &kv, 1, err, sizeof(err));
+		conf_check(rc == EINVAL && strstr(err, "qci"), "provisioning update names the problem "
+		           "(%s)", err);
+		hss_db_close(db);
+	}
+	sql(path, "UPDATE apns SET qci = 6 WHERE imsi = '001019876543210';"
+	    "UPDATE subscribers SET k = 'zz' WHERE imsi = '001019876543210'");
+	rc = hss_db_open("sqlite", path, &db, err, sizeof(err));
+	if (rc == 0) {
+		struct hss_auth_data ad;
+		rc = hss_db_get_sub(db, "001019876543210", s);
+		conf_check(rc == EIO && strstr(hss_db_strerror(), "'k'"), "a corrupt key is EIO naming "
+		           "the column (%s)", hss_db_strerror());
+		rc = hss_db_sqn_reserve(db, "001019876543210", 1, NULL, &ad);
+		conf_check(rc == EIO, "no vectors from a corrupt key (%s)", hss_db_strerror());
+		hss_db_close(db);
+	}
+
 	/* a database from a newer build is refused, not damaged */
 	sql(path, "INSERT INTO schema_version (version, applied_at, what) VALUES (99, 0, 'future')");
 	db = NULL;
