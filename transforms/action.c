@@ -39,21 +39,21 @@ static const char *const xf_akind_name[] = {
 	[XF_A_UNHIDE_HOST] = "unhide_host",
 };
 
-/* Printable rendering of a value for traces. */
+/* Printable rendering of a value for traces (outsz >= 16), "..." when cut. */
 static void xf_quote(char *out, size_t outsz, const char *s, size_t len)
 {
-	size_t o = 0;
+	size_t o = 0, i;
 
-	for (size_t i = 0; i < len && o + 8 < outsz; i++) {
+	for (i = 0; i < len && o + 8 < outsz; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\')
 			out[o++] = (char)c;
 		else
 			o += (size_t)snprintf(out + o, outsz - o, "\\x%02x", c);
 	}
-	if (o + 8 >= outsz && outsz > 4)
-		o = (size_t)snprintf(out + o, outsz - o, "...") + o;
-	out[o < outsz ? o : outsz - 1] = '\0';
+	if (i < len)
+		o += (size_t)snprintf(out + o, outsz - o, "...");
+	out[o] = '\0';
 }
 
 static void xf_trace_change(struct xf_act_walk *aw, const char *old, size_t oldlen,
