@@ -12,6 +12,8 @@ import tempfile
 import time
 
 runner = sys.argv[1]
+# a timeout sends SIGTERM: turn it into an exception so the server is stopped and removed
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 if os.environ.get("HSS_DB_MYSQL_URI"):
     sys.exit(subprocess.call([runner]))
 
