@@ -240,7 +240,7 @@ static void dc_value(FILE *f, bool json, struct dict_object *model, const struct
 	}
 }
 
-static void dc_avps(FILE *f, msg_or_avp *parent, bool json, int depth)
+static void dc_avps(FILE *f, msg_or_avp *parent, bool json, int depth, struct avp *skip)
 {
 	struct avp *a = NULL;
 	bool first = true;
@@ -253,7 +253,7 @@ static void dc_avps(FILE *f, msg_or_avp *parent, bool json, int depth)
 		struct dict_object *model = NULL;
 		struct dict_avp_data ad;
 		char fl[8];
-		if (fd_msg_avp_hdr(a, &h))
+		if (a == skip || fd_msg_avp_hdr(a, &h))
 			continue;
 		if (fd_msg_model(a, &model) || !model || fd_dict_getval(model, &ad))
 			model = NULL;
@@ -285,11 +285,11 @@ static void dc_avps(FILE *f, msg_or_avp *parent, bool json, int depth)
 		if (ad.avp_basetype == AVP_TYPE_GROUPED) {
 			if (json) {
 				fputs(",\"avps\":", f);
-				dc_avps(f, a, json, depth + 1);
+				dc_avps(f, a, json, depth + 1, NULL);
 				fputc('}', f);
 			} else {
 				fputs(":\n", f);
-				dc_avps(f, a, json, depth + 1);
+				dc_avps(f, a, json, depth + 1, NULL);
 			}
 			continue;
 		}
@@ -323,12 +323,30 @@ static const char *dc_cmd_label(struct msg *m, struct msg_hdr *mh)
 	return cd.cmd_name;
 }
 
+/* On reception freeDiameter appends a Route-Record naming the peer the message came from
+ * (fd_msg_source_setrr), answers included. It was not on the wire: not printed. */
+static struct avp *dc_local_rr(struct msg *m)
+{
+	DiamId_t src = NULL;
+	size_t srclen = 0;
+	struct avp *last = NULL;
+	struct avp_hdr *h;
+	if (fd_msg_source_get(m, &src, &srclen) || !src ||
+	    fd_msg_browse(m, MSG_BRW_LAST_CHILD, &last, NULL) || !last || fd_msg_avp_hdr(last, &h))
+		return NULL;
+	if (h->avp_code != 282 || (h->avp_flags & AVP_FLAG_VENDOR) || !h->avp_value ||
+	    h->avp_value->os.len != srclen || memcmp(h->avp_value->os.data, src, srclen))
+		return NULL;
+	return last;
+}
+
 void dc_print_msg(FILE *f, struct msg *m, const char *kind, bool json, int64_t latency_us)
 {
 	struct msg_hdr *mh;
 	struct dc_result r;
 	if (fd_msg_hdr(m, &mh))
 		return;
+	struct avp *skip = dc_local_rr(m);
 	dc_msg_result(m, &r);
 	const char *cname = dc_cmd_label(m, mh);
 	char fl[8];
@@ -370,7 +388,7 @@ void dc_print_msg(FILE *f, struct msg *m, const char *kind, bool json, int64_t l
 		if (latency_us >= 0)
 			fprintf(f, ",\"latency_us\":%lld", (long long)latency_us);
 		fputs(",\"avps\":", f);
-		dc_avps(f, m, true, 0);
+		dc_avps(f, m, true, 0, skip);
 		fputs("}\n", f);
 	} else {
 		fprintf(f, "%s %s (%u, app %u, flags %s)", kind, cname ? cname : "UNKNOWN-COMMAND", mh->msg_code,
@@ -385,7 +403,7 @@ void dc_print_msg(FILE *f, struct msg *m, const char *kind, bool json, int64_t l
 		if (latency_us >= 0)
 			fprintf(f, ", %lld us", (long long)latency_us);
 		fputc('\n', f);
-		dc_avps(f, m, false, 1);
+		dc_avps(f, m, false, 1, skip);
 	}
 	fflush(f);
 	pthread_mutex_unlock(&dc_out_lock);
