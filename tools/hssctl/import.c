@@ -198,6 +198,18 @@ static bool col_is(const char *c, const char *name)
 	return *c == *name;
 }
 
+/* Serving state belongs to the HSS: an import never writes it, so a column for it would be
+ * silently lost; refuse it instead. */
+static bool is_serving(const char *name)
+{
+	const struct hss_field_info *f;
+
+	for (f = hss_sub_fields(); f->name; f++)
+		if (f->serving && col_is(name, f->name))
+			return true;
+	return false;
+}
+
 static int csv_header(struct imp *im)
 {
 	char err[256];
@@ -219,6 +231,11 @@ static int csv_header(struct imp *im)
 		if (!hss_sub_field_known(im->cols[i])) {
 			fprintf(stderr, "%s:%u: CSV header: unknown column '%s' (see 'hssctl fields')\n",
 			        im->path, line, im->cols[i]);
+			return EINVAL;
+		}
+		if (is_serving(im->cols[i])) {
+			fprintf(stderr, "%s:%u: CSV header: column '%s' is serving state, which an import "
+			        "does not write\n", im->path, line, im->cols[i]);
 			return EINVAL;
 		}
 		imsi |= col_is(im->cols[i], "imsi");
@@ -352,6 +369,12 @@ static int yaml_row(struct imp *im, struct hss_sub *out, unsigned *line)
 
 		if (!key) {
 			report(im, vline, "keys must be scalars");
+			return EINVAL;
+		}
+		if (is_serving(key)) {
+			snprintf(err, sizeof(err), "field '%s' is serving state, which an import does not "
+			         "write", key);
+			report(im, (unsigned)kn->start_mark.line + 1, err);
 			return EINVAL;
 		}
 		if (vn->type == YAML_SCALAR_NODE) {

@@ -196,6 +196,11 @@ def main():
     check(rc == 2 and "hdr.csv:1:" in err and "colour" in err, f"unknown column reported "
           f"({err.strip()})")
 
+    with open(hdr, "w") as f:
+        f.write("imsi,k,opc,mme_host\n00103,%s,%s,mme1\n" % (K, OPC))
+    rc, out, err = run(db, "import", hdr)
+    check(rc == 2 and "serving state" in err, f"serving-state column refused ({err.strip()})")
+
     # --- re-import keeps the SQN unless --reset-sqn; --no-replace refuses existing IMSIs
     run(db, "update", "001010000000007", "--sqn", "999")
     one = os.path.join(tmp, "one.csv")
