@@ -22,6 +22,7 @@ def test(h):
     h.check(harness.avp(a, 'Vendor-Specific-Application-Id/Auth-Application-Id') == 16777251,
             'VSAI carries S6a')
     h.check(harness.avps(a, 'Auth-Session-State')[0].get('enum') == 'NO_STATE_MAINTAINED', 'enum names decoded')
+    h.check(not harness.avps(a, 'Route-Record'), "the Route-Record our core appends on reception is not shown")
 
     for cmd, args, name in (
             ('ulr', ['--imsi', '001010000000001', '--rat-type', 'eutran', '--initial-attach'], 'Update-Location-Answer'),
