@@ -29,6 +29,9 @@ struct import_opts {
 	bool quiet;
 };
 
+/* Whether a field name is serving state (written by the HSS, not by add or import). */
+bool hssctl_is_serving(const char *name);
+
 /* Import a CSV or YAML file in one transaction. Returns an exit code. */
 int hssctl_import(struct hss_db *db, const char *path, const struct import_opts *o);
 

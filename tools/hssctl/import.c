@@ -200,7 +200,7 @@ static bool col_is(const char *c, const char *name)
 
 /* Serving state belongs to the HSS: an import never writes it, so a column for it would be
  * silently lost; refuse it instead. */
-static bool is_serving(const char *name)
+bool hssctl_is_serving(const char *name)
 {
 	const struct hss_field_info *f;
 
@@ -233,7 +233,7 @@ static int csv_header(struct imp *im)
 			        im->path, line, im->cols[i]);
 			return EINVAL;
 		}
-		if (is_serving(im->cols[i])) {
+		if (hssctl_is_serving(im->cols[i])) {
 			fprintf(stderr, "%s:%u: CSV header: column '%s' is serving state, which an import "
 			        "does not write\n", im->path, line, im->cols[i]);
 			return EINVAL;
@@ -371,7 +371,7 @@ static int yaml_row(struct imp *im, struct hss_sub *out, unsigned *line)
 			report(im, vline, "keys must be scalars");
 			return EINVAL;
 		}
-		if (is_serving(key)) {
+		if (hssctl_is_serving(key)) {
 			snprintf(err, sizeof(err), "field '%s' is serving state, which an import does not "
 			         "write", key);
 			report(im, (unsigned)kn->start_mark.line + 1, err);

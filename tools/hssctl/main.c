@@ -267,6 +267,11 @@ static int cmd_add(struct hss_db *db, struct opt *o, int n)
 				goto out;
 			continue;
 		}
+		if (hssctl_is_serving(o[i].name)) {
+			fprintf(stderr, "hssctl: add: --%s is serving state: set it with update\n",
+			        o[i].name);
+			goto out;
+		}
 		if (hss_sub_set(sub, o[i].name, o[i].value, err, sizeof(err))) {
 			fprintf(stderr, "hssctl: add: %s\n", err);
 			goto out;
