@@ -144,6 +144,11 @@ def body(env):
         check(ans and ans["result_code"] == 2001 and origin_host(ans) == "hss.dra.realm",
               f"{cmd} to the DRA's own realm routed to hss.dra.realm: {ans and (ans['result_code'], origin_host(ans))}")
 
+    # accept_peers: an identity matching no pattern is refused at CER.
+    rc, ans, err = env.request(BASE, "dra.test", "air", "a.realm", ["--imsi", "001010000000001", "--timeout", "3000"],
+                               identity="intruder.other")
+    check(rc == 3 and ans is None, f"unknown peer not matching accept_peers refused (exit {rc})")
+
     # Addressed to the DRA itself: it is no endpoint of the advertised applications.
     rc, ans, _ = req("air", "dra.realm", "--imsi", "001010000000001", "--dest-host", "dra.test")
     check(ans and ans["result_code"] == 3007, f"request for the DRA itself: 3007 ({ans and ans['result_code']})")
