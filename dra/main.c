@@ -11,11 +11,13 @@
 #endif
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void usage(FILE *f)
 {
@@ -48,6 +50,28 @@ static void print_lines(FILE *f, const char *err)
 		if (len)
 			fprintf(f, "%.*s\n", (int)len, p);
 		p = nl ? nl + 1 : NULL;
+	}
+}
+
+/* Warn about group members the node can never talk to: neither a configured peer nor an
+ * identity accept_peers lets in. Not an error: the file is valid, probably not meant. */
+static void warn_unreachable(const struct dra_cfg *cfg)
+{
+	size_t g, m, i;
+
+	for (g = 0; g < cfg->n_groups; g++) {
+		for (m = 0; m < cfg->groups[g].n_members; m++) {
+			const char *h = cfg->groups[g].members[m].host;
+			bool known = false;
+			for (i = 0; i < cfg->diam.n_peers && !known; i++)
+				known = strcasecmp(cfg->diam.peers[i].host, h) == 0;
+			for (i = 0; i < cfg->diam.n_accept_peers && !known; i++)
+				known = fnmatch(cfg->diam.accept_peers[i], h, FNM_CASEFOLD) == 0;
+			if (!known)
+				fprintf(stderr, "%s:%d: warning: peer group '%s': '%s' is neither in diameter.peers "
+				        "nor matched by accept_peers, so it can never be connected\n", cfg->path,
+				        cfg->groups[g].line, cfg->groups[g].name, h);
+		}
 	}
 }
 
@@ -84,6 +108,7 @@ static int do_check(const char *path)
 #endif
 	}
 	if (!rc) {
+		warn_unreachable(&cfg);
 		err[0] = '\0';
 		if ((rc = dra_rtable_build(&cfg, &t, err, sizeof(err)))) {
 			print_lines(stderr, err);

@@ -71,6 +71,13 @@ def body(env):
     check(f"{rules}:4: rule 'bad-avp'" in err, "rule error with file:line and rule name")
     check(f"{rules}:7: rule 'bad-action'" in err, "second rule error reported too")
 
+    warn = env.write("warn.yaml", 'diameter: { identity: d.t, realm: t, accept_peers: ["*.ok"] }\n'
+                     "peer_groups: [ { name: g, peers: [a.ok, b.bad] } ]\n"
+                     "routes: [ { name: r, group: g } ]\n")
+    r = dra("--check", "-c", warn)
+    check(r.returncode == 0 and f"{warn}:2: warning: peer group 'g': 'b.bad'" in r.stderr and "a.ok" not in r.stderr,
+          f"--check warns about a member that can never connect: {r.stderr.strip()}")
+
     r = dra("--explain", "-c", EXAMPLE, "--message", os.path.join(SRC, "config", "dra", "air.yaml"))
     out = r.stdout
     print(out)
