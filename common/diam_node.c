@@ -4,6 +4,7 @@
  * addresses are dropped, TLS credentials needed whenever TLS is on, unknown peers refused,
  * per-message log formatting) and owns signal handling for the process. */
 #include "cm.h"
+#include "cm_int.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -12,6 +13,7 @@
 #include <gnutls/x509.h>
 #include <limits.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,6 +37,7 @@ static struct {
 	struct dn_allowed *allowed;
 	size_t n_allowed;
 	struct fd_hook_hdl *hook;
+	struct fd_hook_hdl *hook_connected;
 	/* cm_diam_run / cm_diam_request_stop */
 	bool running, stop;
 	pthread_t run_thread;
@@ -337,6 +340,25 @@ static void dn_hook_noop(enum fd_hook_type type, struct msg *msg, struct peer_hd
 {
 }
 
+/* A new peer connection: give it (and any other TCP socket) TCP_NODELAY, see tcp_nodelay.c.
+ * A registered hook replaces freeDiameter's own log line for the event, so say it here. */
+static void dn_hook_connected(enum fd_hook_type type, struct msg *msg, struct peer_hdr *peer,
+                              void *other, struct fd_hook_permsgdata *pmd, void *regdata)
+{
+	bool tls;
+
+	cm_tcp_nodelay_all();
+	if (!peer)
+		return;
+	/* The accepting side sees the peer's certificate; the connecting side knows it asked for
+	 * TLS (a ConnectPeer without No_TLS). */
+	tls = peer->info.runtime.pir_cert_list ||
+	      (peer->info.config.pic_flags.persist == PI_PRST_ALWAYS &&
+	       peer->info.config.pic_flags.sec == PI_SEC_DEFAULT);
+	fd_log_notice("Connected to '%s' (%s%s)", peer->info.pi_diamid,
+	              peer->info.runtime.pir_proto == IPPROTO_SCTP ? "SCTP" : "TCP", tls ? ",TLS" : "");
+}
+
 /* ---- public API ------------------------------------------------------------------------ */
 
 static void dn_sigset(sigset_t *set)
@@ -386,6 +408,9 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 	                                     HOOK_MESSAGE_ROUTING_LOCAL),
 	                           dn_hook_noop, NULL, NULL, &dn.hook)))
 		goto out;
+	if ((rc = fd_hook_register(HOOK_MASK(HOOK_PEER_CONNECT_SUCCESS), dn_hook_connected, NULL,
+	                           NULL, &dn.hook_connected)))
+		goto out;
 
 	tmp = getenv("TMPDIR");
 	if (!tmp || !tmp[0])
@@ -420,15 +445,40 @@ out:
 	return rc;
 }
 
+/* freeDiameter 1.2.1 race: a configured peer's state machine thread looks at "has the core
+ * started?" once, when it first runs; if that happens after fd_core_start, its first
+ * connection attempt is delayed by a random 0-4 s. The thread leaves STATE_NEW right after
+ * that look, so wait for it (at most about half a second in all) before starting the core. */
+static void dn_wait_peer_threads(void)
+{
+	int budget = 500;
+	size_t i;
+
+	for (i = 0; i < dn.n_allowed; i++) {
+		struct peer_hdr *peer = NULL;
+		const char *h = dn.allowed[i].host;
+
+		if (!h || fd_peer_getbyid((DiamId_t)h, strlen(h), 1, &peer) || !peer)
+			continue;
+		while (budget > 0 && fd_peer_get_state(peer) == STATE_NEW) {
+			usleep(1000);
+			budget--;
+		}
+	}
+}
+
 int cm_diam_start(void)
 {
 	int rc;
 
 	if (!dn.inited || dn.started || dn.shut)
 		return EINVAL;
+	dn_wait_peer_threads();
 	if ((rc = fd_core_start()))
 		return rc;
 	dn.started = true;
+	/* The listeners exist now; accepted sockets inherit the option from them. */
+	cm_tcp_nodelay_all();
 	return 0;
 }
 

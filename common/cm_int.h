@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* cm_int.h: internal to common/; not included from outside this folder. */
+#ifndef CM_INT_H
+#define CM_INT_H
+
+/* Set TCP_NODELAY on every TCP socket of the process (tcp_nodelay.c). */
+void cm_tcp_nodelay_all(void);
+
+#endif /* CM_INT_H */
