@@ -12,11 +12,9 @@
 #include "dclient.h"
 #include "dict.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -65,41 +63,9 @@ static bool dc_is_our_peer(struct peer_hdr *peer)
 	       !strncasecmp(dc_peer_host, (const char *)peer->info.pi_diamid, peer->info.pi_diamidlen);
 }
 
-/* freeDiameter 1.2.1 never sets TCP_NODELAY on TCP connections: with several small
- * requests in flight, Nagle's algorithm meets the peer's delayed ACK and stalls about 40 ms.
- * The connection objects are private, so when a peer connects, every TCP socket of the
- * process gets the option (idempotent; the listener's setting is inherited by accepted
- * sockets). */
-static void dc_nodelay_all(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		char *end;
-		long fd = strtol(e->d_name, &end, 10);
-		int type = 0, proto = 0, one = 1;
-		socklen_t len = sizeof(int);
-		if (*end || end == e->d_name || fd == dirfd(d))
-			continue;
-		if (getsockopt((int)fd, SOL_SOCKET, SO_TYPE, &type, &len) || type != SOCK_STREAM)
-			continue;
-		len = sizeof(int);
-		if (getsockopt((int)fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) || proto != IPPROTO_TCP)
-			continue;
-		setsockopt((int)fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	}
-	closedir(d);
-}
-
 static void dc_peer_hook(enum fd_hook_type type, struct msg *msg, struct peer_hdr *peer, void *other,
                          struct fd_hook_permsgdata *pmd, void *regdata)
 {
-	if (type == HOOK_PEER_CONNECT_SUCCESS) {
-		dc_nodelay_all();
-		return;
-	}
 	if (type == HOOK_MESSAGE_PARSING_ERROR) {
 		/* The core drops an answer that breaks the dictionary's rules unless its
 		 * Result-Code is an error (those are delivered): say so, or the user only sees a
@@ -247,7 +213,7 @@ int dc_node_start(const struct dc_opts *o)
 			return rc;
 		}
 	}
-	if ((rc = fd_hook_register(HOOK_MASK(HOOK_PEER_CONNECT_FAILED, HOOK_PEER_CONNECT_SUCCESS,
+	if ((rc = fd_hook_register(HOOK_MASK(HOOK_PEER_CONNECT_FAILED,
 	                                     HOOK_MESSAGE_PARSING_ERROR), dc_peer_hook,
 	                           NULL, NULL, &dc_hook_hdl)) ||
 	    (o->cmd != DC_ECHO && (rc = fd_rt_out_register(dc_rt_out, NULL, 10, &dc_rt_hdl)))) {
@@ -261,19 +227,6 @@ int dc_node_start(const struct dc_opts *o)
  * connection can deliver a request. */
 static int dc_node_core_start(void)
 {
-	/* freeDiameter 1.2.1 race: a peer's state machine thread reads "has the core started?"
-	 * only when it first runs; if that is after fd_core_start, the first connection attempt
-	 * waits a random 0-4 s. The thread leaves STATE_NEW right after that read, so wait for
-	 * it (bounded) before starting the core. */
-	if (dc_peer_host) {
-		for (int i = 0; i < 500; i++) {
-			struct peer_hdr *peer = NULL;
-			if (fd_peer_getbyid((DiamId_t)dc_peer_host, strlen(dc_peer_host), 1, &peer) || !peer ||
-			    fd_peer_get_state(peer) != STATE_NEW)
-				break;
-			usleep(1000);
-		}
-	}
 	int rc = cm_diam_start();
 	if (rc)
 		fprintf(stderr, "dclient: cannot start the Diameter node: %s\n", strerror(rc));
