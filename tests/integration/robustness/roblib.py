@@ -1,0 +1,211 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""roblib.py: shared setup of the robustness tests: a real `hss` (provisioned with `hssctl`)
+and a real `dra` in front of it on 127.0.0.1, a table-driven checker that compares each
+answer with what RFC 6733 / TS 29.272 ask for, and the KNOWN_BUG mechanism: a case listed
+in a test's KNOWN_BUG dict that does not get the right answer is reported (with the reason)
+instead of failing the suite, so the suite stays green until the component is fixed, and
+the report shows clearly what is still wrong. A known bug that starts passing is announced
+so it can be removed from the list.
+
+Every test ends by checking that both daemons are still running and answer a valid AIR."""
+import os
+import re
+import socket
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+
+# TS 35.208 test set 1
+K = '465b5ce8b199b49faa5f0a2ee238a6bc'
+OPC = 'cd63cb71954a9f4e48a5994e37a02baf'
+IMSI = '001010000000001'          # provisioned
+IMSI_UNKNOWN = '001010000009999'  # well-formed, not provisioned
+
+HSS_ID, HSS_REALM = 'hss.rob.test', 'rob.test'
+DRA_ID, DRA_REALM = 'dra.rob.test', 'relay.rob.test'
+VENDOR_3GPP = 10415
+APP_S6A = 16777251
+
+
+def free_port(h, lo, hi, taken=()):
+    """A port of [lo, hi] nothing listens on (another test may run beside us)."""
+    for p in range(lo, hi + 1):
+        if p not in taken and harness.port_free(p):
+            return p
+    h.fail('no free port in %d-%d' % (lo, hi))
+
+
+class System:
+    """hss + dra; send(path, *dclient_args) sends one request directly ('hss') or through
+    the relay ('dra') and returns the DResult."""
+
+    def __init__(self, h, hss_ports, dra_ports, max_vectors=5):
+        self.h = h
+        self.hss_port = free_port(h, *hss_ports)
+        self.dra_port = free_port(h, *dra_ports)
+        db = os.path.join(h.tmp, 'hss.db')
+        self.db = db
+        self.hssctl('add', '--imsi', IMSI, '--k', K, '--opc', OPC, '--apn', 'internet')
+        cfg = harness.diameter_yaml(HSS_ID, HSS_REALM, self.hss_port)
+        cfg += 'database:\n  backend: sqlite\n  path: "%s"\n' % db
+        cfg += 's6a:\n  home_plmns: ["00101"]\n  max_vectors: %d\n' % max_vectors
+        self.hss = h.start('hss', [h.binary('hss'), '-c', h.write('hss.yaml', cfg)],
+                           wait_port=self.hss_port, timeout=20)
+        dcfg = harness.diameter_yaml(DRA_ID, DRA_REALM, self.dra_port, peers=[
+            {'host': HSS_ID, 'realm': HSS_REALM, 'addr': '127.0.0.1', 'port': self.hss_port}])
+        dcfg += '  tw_timer: 6\n'
+        dcfg += ('advertise_apps: [s6a]\n'
+                 'peer_groups:\n  - { name: hss, policy: failover, peers: [%s] }\n'
+                 'routes:\n  - { name: home, match: { realm: %s }, group: hss }\n') % (HSS_ID, HSS_REALM)
+        self.dra = h.start('dra', [h.binary('dra'), '-c', h.write('dra.yaml', dcfg)],
+                           wait_port=self.dra_port, timeout=20)
+        self.dra.wait_log(r"-> 'STATE_OPEN'\s+'%s'" % re.escape(HSS_ID), timeout=30)
+
+    def hssctl(self, *args):
+        argv = [self.h.binary('hssctl'), '--db', self.db] + [str(a) for a in args]
+        cp = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if cp.returncode != 0:
+            self.h.fail('hssctl %s: %s' % (' '.join(argv[3:]), cp.stderr.decode()))
+
+    def send(self, path, *args, timeout_ms=5000):
+        if path == 'hss':
+            return self.h.dclient(*args, peer=self.hss_port, peer_host=HSS_ID, timeout_ms=timeout_ms)
+        return self.h.dclient('--dest-realm', HSS_REALM, *args, peer=self.dra_port, peer_host=DRA_ID,
+                              timeout_ms=timeout_ms)
+
+    def check_alive(self):
+        """Both daemons run and a valid AIR gets vectors directly and through the DRA."""
+        h = self.h
+        h.check(self.hss.running(), 'hss still running')
+        h.check(self.dra.running(), 'dra still running')
+        for path in ('hss', 'dra'):
+            r = self.send(path, 'air', '--imsi', IMSI, '--visited-plmn', '00101', '--vectors', '1')
+            ok = (r.answer is not None and r.answer.get('result_code') == 2001 and
+                  len(harness.avps(r.answer, 'Authentication-Info/E-UTRAN-Vector')) == 1)
+            h.check(ok, 'valid AIR via %s still answered 2001 with a vector' % path)
+
+
+def result(ans):
+    """('rc', code) / ('exp', code) / None."""
+    if ans is None:
+        return None
+    if ans.get('result_code') is not None:
+        return ('rc', ans['result_code'])
+    er = ans.get('experimental_result')
+    if er:
+        return ('exp', er.get('code'))
+    return None
+
+
+def failed_avp_codes(ans):
+    """(code, vendor) of every AVP inside Failed-AVP."""
+    out = []
+    for fa in harness.avps(ans, 'Failed-AVP'):
+        for c in fa.get('avps') or []:
+            out.append((c.get('code'), c.get('vendor', 0)))
+    return out
+
+
+class Cases:
+    """Runs checks; a failed check of a case in known_bugs is reported, not fatal."""
+
+    def __init__(self, h, known_bugs):
+        self.h = h
+        self.known = dict(known_bugs)
+        self.known_seen = []
+        self.n = 0
+
+    def check(self, case, cond, what):
+        self.n += 1
+        label = '%s: %s' % (case, what)
+        if cond:
+            print('ok: ' + label)
+            return True
+        if case in self.known:
+            if case not in self.known_seen:
+                self.known_seen.append(case)
+                print('KNOWN BUG (expected failure) %s -- %s' % (label, self.known[case]))
+            else:
+                print('KNOWN BUG (expected failure) %s' % label)
+            return False
+        self.h.fail(label)
+
+    def summary(self):
+        for case in self.known:
+            if case not in self.known_seen:
+                print('NOTE: known bug %r now passes every check: remove it from KNOWN_BUG' % case)
+        print('%d checks; known bugs still present: %d (%s)' % (
+            self.n, len(self.known_seen), ', '.join(self.known_seen) or 'none'))
+
+
+# -- raw socket peer (requests a freeDiameter client would never send) ------------------
+
+def raw_recv(s):
+    """One Diameter message from socket s (harness.RawMsg), or None when the peer closed."""
+    hdr = b''
+    while len(hdr) < 4:
+        chunk = s.recv(4 - len(hdr))
+        if not chunk:
+            return None
+        hdr += chunk
+    length = int.from_bytes(hdr[1:4], 'big')
+    body = b''
+    while len(hdr) + len(body) < length:
+        chunk = s.recv(length - len(hdr) - len(body))
+        if not chunk:
+            return None
+        body += chunk
+    return harness.RawMsg(hdr + body)
+
+
+class RawClient:
+    """A TCP Diameter client written with sockets: CER/CEA, then any bytes. answer() skips
+    (and answers) the server's DWRs."""
+
+    def __init__(self, h, port, identity, realm='client.rob.test', timeout=5.0):
+        A = harness.avp_encode
+        self.h, self.identity, self.realm = h, identity, realm
+        self.s = socket.create_connection(('127.0.0.1', port), timeout=timeout)
+        cer = harness.msg_encode(257, 0, 0x80, 1, 1, A(264, identity) + A(296, realm) +
+                                 A(257, b'\x00\x01\x7f\x00\x00\x01') + A(266, 0) +
+                                 A(269, 'robustness', flags=0) + A(258, 0xffffffff))
+        self.s.sendall(cer)
+        cea = self.answer()
+        if cea is None or cea.code != 257 or [a.u32() for a in cea.find(268)] != [2001]:
+            h.fail('raw client %s: no CEA 2001 from port %d' % (identity, port))
+
+    def send(self, data):
+        self.s.sendall(data)
+
+    def answer(self):
+        """Next message that is not a DWR; None if the connection closed; 'timeout'."""
+        A = harness.avp_encode
+        while True:
+            try:
+                m = raw_recv(self.s)
+            except socket.timeout:
+                return 'timeout'
+            except OSError:
+                return None
+            if m is not None and m.request and m.code == 280:
+                self.s.sendall(harness.msg_encode(280, 0, 0, m.hbh, m.e2e, A(268, 2001) +
+                                                  A(264, self.identity) + A(296, self.realm)))
+                continue
+            return m
+
+    def close(self):
+        try:
+            self.s.close()
+        except OSError:
+            pass
+
+
+def air_avps(identity, realm, dest_realm, user=IMSI.encode(), extra=b''):
+    """The AVPs of a valid AIR from identity (raw encoding)."""
+    A = harness.avp_encode
+    return (A(263, identity + ';1;rob') + A(260, A(266, VENDOR_3GPP) + A(258, APP_S6A)) + A(277, 1) +
+            A(264, identity) + A(296, realm) + A(283, dest_realm) + A(1, user) +
+            A(1407, b'\x00\xf1\x10', vendor=VENDOR_3GPP) +
+            A(1408, A(1410, 1, vendor=VENDOR_3GPP), vendor=VENDOR_3GPP) + extra)
