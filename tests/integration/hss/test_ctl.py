@@ -4,6 +4,7 @@ DSR with its flags, CLR SUBSCRIPTION_WITHDRAWAL, received by a dclient acting as
 registered MME; their answers counted; control-socket errors."""
 import json
 import os
+import signal
 import sys
 import time
 
@@ -15,7 +16,7 @@ IMSI = '001010000000041'
 
 
 def test(h):
-    hss = hsslib.start(h)
+    hss = hsslib.start(h, s6a='  home_plmns: ["00101"]\n  clr_timeout_ms: 1000\n')
     hsslib.provision(h, hss.db, IMSI, '--msisdn', '4912345', apns=('internet', 'ims'))
     hsslib.provision(h, hss.db, '001010000000042')
 
@@ -70,6 +71,22 @@ def test(h):
             h.fail('undeliverable IDR not counted')
         time.sleep(0.1)
     h.check(True, 'undeliverable IDR counted')
+
+    # an MME that is connected but does not answer (stopped): the CLR times out
+    mme2 = hss.dclient_bg('mme2', 'ulr', '--imsi', '001010000000042', '--serve-seconds', '30',
+                          '--serve-count', '1', identity='mme2.test')
+    mme2.wait_log(r'"kind":"answer"', timeout=15, stream='out')
+    os.kill(mme2.p.pid, signal.SIGSTOP)
+    try:
+        h.check(hss.ctl('clr 001010000000042').startswith('ok'), 'CLR queued to a silent MME')
+        end = time.monotonic() + 15
+        while hss.stats()['CLR']['timeouts'] < 1:
+            if time.monotonic() > end:
+                h.fail('CLR timeout not counted')
+            time.sleep(0.2)
+        h.check(True, 'CLR without answer within clr_timeout_ms counted as timeout')
+    finally:
+        os.kill(mme2.p.pid, signal.SIGCONT)
     h.check(hss.alive(), 'the HSS still answers')
 
 
