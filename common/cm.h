@@ -164,8 +164,12 @@ int cm_diam_run(void (*on_hup)(void *data), void *data);
  * tool). A request made while cm_diam_run is not waiting makes the next call return at once. */
 void cm_diam_request_stop(void);
 
-/* fd_core_shutdown + wait; safe to call once after cm_diam_start or after a failed start. */
+/* fd_core_shutdown + wait; safe to call once after cm_diam_start or after a failed start.
+ * freeDiameter 1.2.1 may abort or hang while shutting down: then the process ends at once
+ * with the code given to cm_diam_set_exit_code (0 by default, 1 after a failed
+ * cm_diam_start), so such a library failure never changes the process's outcome. */
 void cm_diam_shutdown(void);
+void cm_diam_set_exit_code(int code);
 
 /* Wait until the peer with this identity is in state OPEN, up to timeout_ms. 0 or ETIMEDOUT. */
 int cm_diam_wait_peer(const char *identity, int timeout_ms);

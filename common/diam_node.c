@@ -474,8 +474,11 @@ int cm_diam_start(void)
 	if (!dn.inited || dn.started || dn.shut)
 		return EINVAL;
 	dn_wait_peer_threads();
-	if ((rc = fd_core_start()))
+	if ((rc = fd_core_start())) {
+		/* The caller will exit with an error: keep it so if shutting down aborts. */
+		cm_diam_set_exit_code(1);
 		return rc;
+	}
 	dn.started = true;
 	/* The listeners exist now; accepted sockets inherit the option from them. */
 	cm_tcp_nodelay_all();
@@ -538,11 +541,51 @@ void cm_diam_request_stop(void)
 	pthread_mutex_unlock(&dn.lock);
 }
 
+/* freeDiameter 1.2.1's shutdown can abort (fd_fifo_del asserts when a thread waiting on a
+ * queue is not scheduled within about 20 ms, seen on a loaded 2-core machine and after a
+ * failed start) or hang (a peer that never answers DPR holds it for 16 s). The process has
+ * decided its outcome by then, so neither may change it: both end the process with the exit
+ * code chosen before. */
+static volatile sig_atomic_t dn_exit_code;
+
+void cm_diam_set_exit_code(int code)
+{
+	dn_exit_code = code;
+}
+
+static void dn_abort_handler(int sig)
+{
+	static const char m[] = "cm: freeDiameter aborted during shutdown; exiting\n";
+
+	if (write(STDERR_FILENO, m, sizeof(m) - 1) < 0) {
+		/* nothing more to do */
+	}
+	_exit(dn_exit_code);
+}
+
+static void *dn_watchdog(void *arg)
+{
+	sleep(5);
+	fprintf(stderr, "cm: freeDiameter shutdown did not finish in 5 s; exiting\n");
+	fflush(NULL);
+	_exit(dn_exit_code);
+	return NULL;
+}
+
 void cm_diam_shutdown(void)
 {
+	struct sigaction sa;
+	pthread_t th;
+
 	if (!dn.inited || dn.shut)
 		return;
 	dn.shut = true;
+	fflush(NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = dn_abort_handler;
+	sigaction(SIGABRT, &sa, NULL);
+	if (!pthread_create(&th, NULL, dn_watchdog, NULL))
+		pthread_detach(th);
 	fd_core_shutdown();
 	fd_core_wait_shutdown_complete();
 	dn_rm_tmpdir();

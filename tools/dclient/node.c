@@ -4,10 +4,9 @@
  * under test) and routes every request to it, whatever application the peer advertised, so
  * that raw requests for unsupported applications still reach the wire. An echo node has no
  * peer and accepts anyone. Connection failures are caught through the peer hooks so that
- * "no server" is reported at once instead of after the whole timeout. It also works around
- * three freeDiameter 1.2.1 behaviours that distort a test client's results: no TCP_NODELAY
- * (40 ms stalls), a random 0-4 s delay before the first connection when the peer's thread
- * starts late, and shutdown aborts/hangs that would change the exit code.
+ * "no server" is reported at once instead of after the whole timeout. (common/ works around
+ * the freeDiameter 1.2.1 behaviours that would distort a test client's results: no
+ * TCP_NODELAY, a late first connection, and shutdown aborts/hangs changing the exit code.)
  */
 #include "dclient.h"
 #include "dict.h"
@@ -266,40 +265,15 @@ int dc_node_wait_peer(const struct dc_opts *o)
 	}
 }
 
-/* The outcome is known before the core shuts down, and freeDiameter 1.2.1's shutdown can
- * abort: fd_fifo_del asserts when a thread waiting on a queue is not scheduled within
- * 20 ms (seen on a loaded 2-core machine), and a peer that never answers DPR holds it for
- * 16 s. So shutting down must not change the exit code: an abort or a stuck shutdown
- * ends the process with the code already decided. */
-static volatile int dc_final_code;
-
-static void dc_abort_handler(int sig)
-{
-	_exit(dc_final_code);
-}
-
-static void *dc_watchdog(void *arg)
-{
-	sleep(3);
-	fprintf(stderr, "dclient: freeDiameter shutdown did not finish in 3 s, exiting\n");
-	_exit(dc_final_code);
-	return NULL;
-}
-
+/* The outcome is known before the core shuts down: common/ keeps it as the exit code even if
+ * freeDiameter 1.2.1 aborts or hangs while shutting down. */
 void dc_node_stop(int exit_code)
 {
-	pthread_t th;
-	struct sigaction sa;
 	fflush(stdout);
 	fflush(stderr);
 	if (!dc_started)
 		return;
-	dc_final_code = exit_code;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = dc_abort_handler;
-	sigaction(SIGABRT, &sa, NULL);
-	if (!pthread_create(&th, NULL, dc_watchdog, NULL))
-		pthread_detach(th);
+	cm_diam_set_exit_code(exit_code);
 	cm_diam_shutdown();
 	dc_started = false;
 }
