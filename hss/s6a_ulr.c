@@ -18,11 +18,13 @@ struct ulr_ctx {
 	uint32_t flags;
 	int32_t srvcc;               /* -1 absent */
 	int32_t ims_voice;           /* -1 absent */
+	char mt_sms[16];             /* MME-Number-for-MT-SMS digits, "" absent */
 	char host[HSS_DB_HOST_LEN], realm[HSS_DB_HOST_LEN];
 };
 
 static int ulr_read(struct msg *req, struct ulr_ctx *c, struct hss_res *res)
 {
+	struct avp *a;
 	bool present = false;
 	int rc;
 
@@ -43,6 +45,17 @@ static int ulr_read(struct msg *req, struct ulr_ctx *c, struct hss_res *res)
 		return rc;
 	if (!present)
 		c->ims_voice = -1;
+	/* An ISDN number in TBCD (TS 29.272 7.3.102); kept for SMS over SGs/SGd. */
+	if ((a = cm_avp_find(req, "MME-Number-for-MT-SMS"))) {
+		union avp_value *v = cm_avp_value(a);
+		if (!v || !v->os.len || v->os.len > 8 ||
+		    cm_tbcd_decode(v->os.data, v->os.len, c->mt_sms, sizeof(c->mt_sms)) ||
+		    strspn(c->mt_sms, "0123456789") != strlen(c->mt_sms) || !c->mt_sms[0]) {
+			hss_res_set(res, HSS_RC_INVALID_AVP_VALUE, false);
+			res->failed = a;
+			return EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -140,6 +153,7 @@ static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **bod
 	u.visited_plmn = c->mccmnc;
 	u.ue_srvcc_support = c->srvcc;
 	u.homogeneous_ims_voice = c->ims_voice;
+	u.mme_number_for_mt_sms = mme && c->mt_sms[0] ? c->mt_sms : NULL;
 	memset(&old, 0, sizeof(old));
 	if ((rc = hss_db_set_serving(hss_g.db, c->imsi, &u, &old))) {
 		hss_db_result(rc, "serving node update", res);

@@ -195,5 +195,15 @@ def test(h):
     show = json.dumps(json.loads(hsslib.hssctl(h, hss.db, '--json', 'show', imsi).stdout))
     h.check('sgsn2.test' not in show and 'mme5.test' in show, 'SGSN registration removed')
 
+    r = hss.dclient('ulr', '--imsi', imsi, '--avp', 'MME-Number-for-MT-SMS=tbcd:33600000001',
+                    identity='mme5.test')
+    show = json.dumps(json.loads(hsslib.hssctl(h, hss.db, '--json', 'show', imsi).stdout))
+    h.check(r.rc == 0 and '33600000001' in show, 'MME-Number-for-MT-SMS stored')
+    r = hss.dclient('ulr', '--imsi', imsi, '--avp', 'MME-Number-for-MT-SMS=hex:1a',
+                    identity='mme5.test')
+    h.check(hsslib.result(r) == ('rc', 5004) and
+            harness.avps(r.answer, 'Failed-AVP/MME-Number-for-MT-SMS'),
+            'MME-Number-for-MT-SMS not TBCD digits: 5004 with Failed-AVP')
+
 
 harness.run(test, ports=(22040, 22059))
