@@ -127,6 +127,10 @@ size_t hss_stats_format(char *buf, size_t bufsz);
  * application; call after cm_diam_init and dict_s6a_load, before cm_diam_start. */
 int hss_s6a_init(const struct hss_cfg *cfg, struct hss_db *db);
 void hss_s6a_fini(void);
+/* Switch the running procedures to cfg (a reload): its `s6a:` policy applies to the next
+ * requests; `diameter:`, `database:` and `ctl_socket:` are not re-read. Requests in flight
+ * may still read the previous configuration: the caller keeps it allocated until exit. */
+void hss_s6a_set_cfg(const struct hss_cfg *cfg);
 
 /* Requests the HSS sends, asynchronously; the answer (or the timeout, clr_timeout_ms) is
  * counted and logged. They return once the request is queued: 0, ENOENT (unknown IMSI or no

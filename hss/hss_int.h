@@ -15,7 +15,9 @@
 #define HSS_APP_S6A DICT_APP_S6A
 
 struct hss_ctx {
-	const struct hss_cfg *cfg;
+	/* Swapped whole by hss_s6a_set_cfg (SIGHUP); each read is one atomic load, and the
+	 * configurations it pointed to stay allocated until exit. */
+	_Atomic(const struct hss_cfg *) cfg;
 	struct hss_db *db;
 };
 extern struct hss_ctx hss_g;

@@ -28,7 +28,7 @@ static int air_read_group(struct msg *req, const char *name, struct air_req *out
                           struct hss_res *res)
 {
 	struct avp *g = cm_avp_find(req, name);
-	uint32_t n = 1;
+	uint32_t n = 1, max;
 	bool present = false;
 	int rc;
 
@@ -40,7 +40,8 @@ static int air_read_group(struct msg *req, const char *name, struct air_req *out
 		return rc;
 	if (!present || n == 0)
 		n = 1;
-	out->n = n > hss_g.cfg->max_vectors ? hss_g.cfg->max_vectors : n;
+	max = atomic_load(&hss_g.cfg)->max_vectors;
+	out->n = n > max ? max : n;
 	if ((out->resync = cm_avp_find(g, "Re-Synchronization-Info"))) {
 		union avp_value *v = cm_avp_value(out->resync);
 		/* RAND (16) || AUTS (14), TS 29.272 7.3.15 */

@@ -62,6 +62,12 @@ int hss_s6a_init(const struct hss_cfg *cfg, struct hss_db *db)
 	return 0;
 }
 
+void hss_s6a_set_cfg(const struct hss_cfg *cfg)
+{
+	if (cfg)
+		atomic_store(&hss_g.cfg, cfg);
+}
+
 void hss_s6a_fini(void)
 {
 	size_t i;
@@ -454,8 +460,7 @@ static void sc_expire_cb(void *data, DiamId_t sentto, size_t len, struct msg **r
 	struct sc_sent *s = data;
 
 	atomic_fetch_add_explicit(&hss_stats.cmd[s->cmd].timeouts, 1, memory_order_relaxed);
-	LOG_N("hss: %s for %s to %s: no answer within %u ms", hss_cmd_name(s->cmd), s->imsi,
-	      s->host, hss_g.cfg ? hss_g.cfg->clr_timeout_ms : 0);
+	LOG_N("hss: %s for %s to %s: no answer in time", hss_cmd_name(s->cmd), s->imsi, s->host);
 	fd_msg_free(*req);
 	*req = NULL;
 	free(s);
@@ -464,7 +469,8 @@ static void sc_expire_cb(void *data, DiamId_t sentto, size_t len, struct msg **r
 int hss_req_send(struct msg **req, enum hss_cmd cmd, const char *imsi, const char *host)
 {
 	struct sc_sent *s = calloc(1, sizeof(*s));
-	unsigned ms = hss_g.cfg && hss_g.cfg->clr_timeout_ms ? hss_g.cfg->clr_timeout_ms : 5000;
+	const struct hss_cfg *cfg = atomic_load(&hss_g.cfg);
+	unsigned ms = cfg && cfg->clr_timeout_ms ? cfg->clr_timeout_ms : 5000;
 	struct timespec ts;
 	int rc;
 
