@@ -170,6 +170,7 @@ static void *ctl_main(void *arg)
 int hss_ctl_start(const char *path)
 {
 	struct sockaddr_un sa;
+	struct stat st;
 	mode_t old;
 	int rc;
 
@@ -180,7 +181,16 @@ int hss_ctl_start(const char *path)
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if ((ctl.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		return errno;
-	unlink(path);   /* a stale socket of a previous run */
+	/* A stale socket of a previous run is replaced; anything else at that path is an
+	 * error rather than something to delete. */
+	if (!lstat(path, &st)) {
+		if (!S_ISSOCK(st.st_mode)) {
+			close(ctl.fd);
+			ctl.fd = -1;
+			return EEXIST;
+		}
+		unlink(path);
+	}
 	old = umask(0177);
 	rc = bind(ctl.fd, (struct sockaddr *)&sa, sizeof(sa)) ? errno : 0;
 	umask(old);
