@@ -30,6 +30,7 @@
 #define DRA_AC_RESULT_CODE 268
 #define DRA_AC_EXP_RESULT 297
 #define DRA_AC_EXP_RESULT_CODE 298
+#define DRA_AC_ROUTE_RECORD 282
 
 /* Candidates scored at or below this by the core were ruled out (no common application
  * -70, redirect -60). */
@@ -178,6 +179,27 @@ static uint32_t answer_code(struct msg *ans)
 	return 0;
 }
 
+/* freeDiameter 1.2.1 appends a Route-Record naming the sender to every message it receives,
+ * answers included. Route-Record belongs in requests only (RFC 6733 6.7.1, 6.1.9 says nothing
+ * of the kind for answers), so a relay must not pass such an answer on with it. */
+static void strip_route_record(struct msg *ans)
+{
+	struct avp *avp = NULL, *next;
+	struct avp_hdr *ah;
+
+	if (fd_msg_browse(ans, MSG_BRW_FIRST_CHILD, &avp, NULL))
+		return;
+	while (avp) {
+		next = NULL;
+		if (fd_msg_browse(avp, MSG_BRW_NEXT, &next, NULL))
+			return;
+		if (!fd_msg_avp_hdr(avp, &ah) && !(ah->avp_flags & AVP_FLAG_VENDOR) &&
+		    ah->avp_code == DRA_AC_ROUTE_RECORD)
+			fd_msg_free(avp);
+		avp = next;
+	}
+}
+
 static int fwd_ans_cb(void *data, struct msg **pmsg)
 {
 	DiamId_t src = NULL, to = NULL;
@@ -193,6 +215,7 @@ static int fwd_ans_cb(void *data, struct msg **pmsg)
 	/* The answer goes back to the peer its request came from. */
 	if (fd_msg_answ_getq(*pmsg, &q) == 0 && q)
 		fd_msg_source_get(q, &to, &tolen);
+	strip_route_record(*pmsg);
 	/* An answer a rule failed on is relayed as it stands (nothing is lost); counted. */
 	apply_rules_counted(*pmsg, false, src, to);
 	return 0;

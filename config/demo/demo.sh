@@ -36,6 +36,11 @@ echo "== provisioning demo subscriber $IMSI into $work/hss.db"
 echo "== starting HSS (127.0.0.1:3869) and DRA (127.0.0.1:3868); logs in $work"
 "$build/hss/hss" -c "$work/hss.yaml" >"$work/hss.log" 2>&1 &
 pids+=($!)
+# The DRA connects to the HSS at once and, if refused, retries only after tc_timer.
+for i in $(seq 1 100); do
+  (exec 3<>/dev/tcp/127.0.0.1/3869) 2>/dev/null && break
+  sleep 0.1
+done
 "$build/dra/dra" -c "$work/dra.yaml" >"$work/dra.log" 2>&1 &
 pids+=($!)
 

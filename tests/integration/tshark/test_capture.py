@@ -248,6 +248,13 @@ routes:
     if r.stdout.strip():
         print(r.stdout[:20000])
         fail("tshark reports malformed packets or expert warnings (above)")
+    # Route-Record belongs in requests only; freeDiameter adds one to every message it
+    # receives, and the DRA must not pass that on in the answers it relays.
+    r = subprocess.run(["tshark", "-n", "-r", cap] + prefs +
+                       ["-Y", "diameter.flags.request == 0 && diameter.Route-Record"],
+                       capture_output=True, text=True)
+    if r.returncode != 0 or r.stdout.strip():
+        fail("answers carrying Route-Record on the wire:\n" + r.stdout[:3000] + r.stderr)
     r = subprocess.run(["tshark", "-n", "-r", cap] + prefs + ["-q", "-z", "expert,warn"],
                        capture_output=True, text=True)
     print(r.stdout)
