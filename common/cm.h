@@ -127,6 +127,9 @@ struct cm_diam_cfg {
 	size_t n_peers;
 	char **accept_peers;       /* fnmatch patterns of unknown peer identities allowed to connect */
 	size_t n_accept_peers;
+	char **default_route;      /* identities of peers (e.g. DRAs) that get requests no other
+	                            * route claims, most preferred first */
+	size_t n_default_route;
 	char *fd_conf;             /* optional freeDiameter .conf fragment appended (advanced) */
 	char *log_level;           /* "error", "notice" (default), "info", "debug" */
 	char *source;              /* file name the cfg came from (for messages) */
@@ -135,7 +138,7 @@ struct cm_diam_cfg {
 /* The schema of the `diameter:` section, for embedding in a daemon's schema. Keys:
  * identity, realm, listen (seq of str), port, tls_port, sctp, tls_cert, tls_key, tls_ca,
  * tw_timer, tc_timer, threads, peers (seq of {host, realm, addr, port, tls, transport:
- * tcp|sctp}), accept_peers (seq of str), fd_conf, log_level. */
+ * tcp|sctp}), accept_peers (seq of str), default_route (seq of str), fd_conf, log_level. */
 extern const struct cm_schema cm_diam_schema[];
 
 /* Fill cfg from the (schema-checked) `diameter:` map node. Frees nothing on failure: call

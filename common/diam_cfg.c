@@ -50,6 +50,8 @@ const struct cm_schema cm_diam_schema[] = {
 	{ "threads", CM_S_UINT, 0, 1, 255, NULL, NULL, "dispatch threads" },
 	{ "peers", CM_S_SEQ, 0, 0, 0, cm_peer_item, NULL, "configured peers" },
 	{ "accept_peers", CM_S_SEQ, 0, 0, 0, cm_str_item, NULL, "patterns of unknown peers allowed" },
+	{ "default_route", CM_S_SEQ, 0, 0, 0, cm_str_item, NULL,
+	  "peers (e.g. DRAs) for requests with no better route, in order of preference" },
 	{ "fd_conf", CM_S_STR, 0, 0, 0, NULL, NULL, "freeDiameter configuration appended" },
 	{ "log_level", CM_S_STR, 0, 0, 0, NULL, cm_log_choices, "log level" },
 	{ 0 }
@@ -175,7 +177,9 @@ int cm_diam_cfg_parse(const struct cm_ynode *diameter, struct cm_diam_cfg *cfg, 
 		return rc;
 	if ((rc = str_list(diameter, "listen", &cfg->listen, &cfg->n_listen, true, err, errlen)) ||
 	    (rc = str_list(diameter, "accept_peers", &cfg->accept_peers, &cfg->n_accept_peers, false,
-	                   err, errlen)))
+	                   err, errlen)) ||
+	    (rc = str_list(diameter, "default_route", &cfg->default_route, &cfg->n_default_route,
+	                   false, err, errlen)))
 		return rc;
 	cfg->port = (uint16_t)cm_yget_u64(diameter, "port", 3868);
 	cfg->tls_port = (uint16_t)cm_yget_u64(diameter, "tls_port", 0);
@@ -245,6 +249,9 @@ void cm_diam_cfg_free(struct cm_diam_cfg *cfg)
 	for (i = 0; i < cfg->n_accept_peers; i++)
 		free(cfg->accept_peers[i]);
 	free(cfg->accept_peers);
+	for (i = 0; i < cfg->n_default_route; i++)
+		free(cfg->default_route[i]);
+	free(cfg->default_route);
 	free(cfg->fd_conf);
 	free(cfg->log_level);
 	free(cfg->source);

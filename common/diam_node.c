@@ -38,6 +38,10 @@ static struct {
 	size_t n_allowed;
 	struct fd_hook_hdl *hook;
 	struct fd_hook_hdl *hook_connected;
+	/* default_route: read by the routing callback, fixed after cm_diam_init */
+	char **default_route;
+	size_t n_default_route;
+	struct fd_rt_out_hdl *rt_default;
 	/* cm_diam_run / cm_diam_request_stop */
 	bool running, stop;
 	pthread_t run_thread;
@@ -277,6 +281,61 @@ static void dn_allowed_free(void)
 	dn.n_allowed = 0;
 }
 
+/* ---- default route ---------------------------------------------------------------------- */
+
+/* freeDiameter starts every candidate at FD_SCORE_INI (-2) and sends only to those that end
+ * at >= 0, so a request for a realm no connected peer belongs to has no route at all. The
+ * configured default peers get FD_SCORE_DEFAULT, plus a little for the preferred ones (kept
+ * below FD_SCORE_DEFAULT_REALM so that a realm or host match still wins). Re-entrant: the
+ * list is fixed after cm_diam_init. */
+static int dn_rt_default(void *cbdata, struct msg **pmsg, struct fd_list *candidates)
+{
+	struct fd_list *li;
+	size_t i;
+
+	for (li = candidates->next; li != candidates; li = li->next) {
+		struct rtd_candidate *c = (struct rtd_candidate *)li;
+
+		for (i = 0; i < dn.n_default_route; i++) {
+			const char *r = dn.default_route[i];
+			size_t extra = dn.n_default_route - 1 - i;
+
+			if (strlen(r) == c->diamidlen && !strncasecmp(r, (const char *)c->diamid, c->diamidlen)) {
+				c->score += FD_SCORE_DEFAULT + (int)(extra > 4 ? 4 : extra);
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static void dn_default_route_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < dn.n_default_route; i++)
+		free(dn.default_route[i]);
+	free(dn.default_route);
+	dn.default_route = NULL;
+	dn.n_default_route = 0;
+}
+
+static int dn_default_route_build(const struct cm_diam_cfg *cfg)
+{
+	size_t i;
+
+	if (!cfg->n_default_route)
+		return 0;
+	if (!(dn.default_route = calloc(cfg->n_default_route, sizeof(char *))))
+		return ENOMEM;
+	for (i = 0; i < cfg->n_default_route; i++) {
+		if (!(dn.default_route[i] = strdup(cfg->default_route[i])))
+			return ENOMEM;
+		dn.n_default_route = i + 1;
+	}
+	return fd_rt_out_register(dn_rt_default, NULL, 0, &dn.rt_default);
+}
+
 static int dn_allowed_build(const struct cm_diam_cfg *cfg)
 {
 	size_t i, n = 0;
@@ -397,7 +456,7 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 	dn.inited = true;
 	fd_g_debug_lvl = lvl;
 
-	if ((rc = dn_allowed_build(cfg)))
+	if ((rc = dn_allowed_build(cfg)) || (rc = dn_default_route_build(cfg)))
 		goto out;
 	if ((rc = fd_peer_validate_register(dn_validate)))
 		goto out;
@@ -590,6 +649,7 @@ void cm_diam_shutdown(void)
 	fd_core_wait_shutdown_complete();
 	dn_rm_tmpdir();
 	dn_allowed_free();
+	dn_default_route_free();
 }
 
 int cm_diam_wait_peer(const char *identity, int timeout_ms)

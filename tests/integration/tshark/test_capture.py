@@ -2,13 +2,17 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Wire-encoding check with an independent decoder.
 
-Captures on loopback while real traffic flows: dclient (as an MME, a CSCF and an AS) -> dra ->
-hss for S6a (AIR, ULR, PUR, NOR), and dra -> `dclient echo` for Cx and Sh; then has tshark decode
-the capture. Fails on any malformed packet or any Diameter expert warning/error, and checks that
-every command we sent was decoded by name as request and answer.
+Captures on loopback while real traffic flows: dclient (as MMEs, a CSCF and an AS) -> dra ->
+hss for S6a (AIR, ULR, PUR, NOR, and the HSS's CLR, IDR and DSR back to an MME), and dra ->
+`dclient echo` for Cx and Sh. The DRA rewrites on the way (realm, IMSI prefix, MSISDN inside
+Subscription-Data, topology hiding of the MMEs with the HSS's later requests sent back to the
+real MME), so the capture holds rewritten messages. tshark then decodes the capture: the test
+fails on any malformed packet or Diameter expert warning/error, on an answer carrying
+Route-Record, and unless every command was decoded by name as request and answer.
 
 Ports 24100-24119. Exits 77 (skipped) when tshark cannot capture here.
 """
+import json
 import os
 import shutil
 import signal
@@ -26,8 +30,42 @@ HSSCTL = os.path.join(BUILD, "tools/hssctl/hssctl")
 PORT_DRA, PORT_HSS, PORT_ECHO = 24100, 24101, 24102
 PORTS = "24100-24119"
 IMSI = "001010000000077"
+VISITING_IMSI = "001990000000077"   # mapped to IMSI by the DRA's imsi-range rule
 
 procs = []
+
+# MMEs address the home network by its 3GPP realm and a visiting IMSI range; the DRA maps both
+# to what the HSS knows, renumbers MSISDNs on the way back, and hides the MMEs' names.
+RULES = """rules:
+  - name: realm-in
+    match: { direction: request, destination_realm: { exact: epc.mnc001.mcc001.3gppnetwork.org } }
+    actions:
+      - set: { avp: Destination-Realm, value: home.t.example }
+  - name: realm-out
+    match: { direction: answer, application: s6a, origin_realm: { exact: home.t.example } }
+    actions:
+      - map: { avp: Origin-Realm, table: { home.t.example: epc.mnc001.mcc001.3gppnetwork.org } }
+  - name: imsi-range
+    match: { direction: request, application: s6a }
+    actions:
+      - prefix_map: { avp: User-Name, map: { "00199": "00101" } }
+  - name: msisdn-ula
+    match: { direction: answer, application: s6a, command: Update-Location }
+    actions:
+      - prefix_map: { avp: Subscription-Data/MSISDN, map: { "33612": "33712" } }
+  - name: msisdn-idr
+    match: { direction: request, application: s6a, command: Insert-Subscriber-Data }
+    actions:
+      - prefix_map: { avp: Subscription-Data/MSISDN, map: { "33612": "33712" } }
+  - name: hide-mmes
+    match: { direction: request, from_peer: "mme*.client.t.example" }
+    actions:
+      - hide_host: { pseudo: "mme-{n}.hidden.t.example" }
+  - name: unhide-mmes
+    match: { direction: request, destination_host: { suffix: .hidden.t.example } }
+    actions:
+      - unhide_host: Destination-Host
+"""
 
 
 def skip(why):
@@ -76,6 +114,31 @@ def stop_all():
             p.kill()
 
 
+def hss_ctl(path, line):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(5)
+    try:
+        s.connect(path)
+        s.sendall(line.encode() + b"\n")
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        return data.decode().strip()
+    finally:
+        s.close()
+
+
+def hss_log_text(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
 def dclient(identity, realm, dest_realm, *args):
     cmd = [DCLIENT, "--peer", "127.0.0.1:%d" % PORT_DRA, "--peer-host", "dra.t.example",
            "--identity", identity, "--realm", realm, "--dest-realm", dest_realm,
@@ -103,14 +166,16 @@ def main():
   listen: [127.0.0.1]
   port: %d
   accept_peers: ["dra.t.example"]
+  default_route: ["dra.t.example"]
 database:
   backend: sqlite
   path: %s/hss.db
 s6a:
   home_plmns: ["00101"]
-""" % (PORT_HSS, work))
+ctl_socket: %s/hss.ctl
+""" % (PORT_HSS, work, work))
     with open(os.path.join(work, "rules.yaml"), "w") as f:
-        f.write("rules: []\n")
+        f.write(RULES)
     with open(os.path.join(work, "dra.yaml"), "w") as f:
         f.write("""diameter:
   identity: dra.t.example
@@ -203,6 +268,52 @@ routes:
             rc, out = dclient(*who, *args)
             if rc not in (0, 1):      # 1: a non-success answer is still a decoded answer
                 fail("dclient %s: exit %d: %s" % (" ".join(args), rc, out), logs)
+        # MME1 attaches (seen by the HSS under a pseudonym) and stays up to answer the HSS.
+        mme1 = subprocess.Popen(
+            [DCLIENT, "--peer", "127.0.0.1:%d" % PORT_DRA, "--peer-host", "dra.t.example",
+             "--identity", "mme1.client.t.example", "--realm", "client.t.example",
+             "--dest-realm", "epc.mnc001.mcc001.3gppnetwork.org", "--timeout", "5000", "--json",
+             "--serve-seconds", "8", "--serve-count", "3",
+             "ulr", "--imsi", VISITING_IMSI, "--visited-plmn", "00101"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        procs.append(mme1)
+        time.sleep(1.5)
+        for line in ("idr %s" % IMSI, "dsr %s 1" % IMSI):
+            reply = hss_ctl(os.path.join(work, "hss.ctl"), line)
+            if not reply.startswith("ok"):
+                fail("hss control '%s': %s" % (line, reply), logs)
+            time.sleep(0.5)
+        # MME2 attaches: the HSS cancels MME1 (CLR to its pseudonym, unhidden by the DRA).
+        rc, out = dclient("mme2.client.t.example", "client.t.example",
+                          "epc.mnc001.mcc001.3gppnetwork.org",
+                          "ulr", "--imsi", VISITING_IMSI, "--visited-plmn", "00101")
+        if rc != 0:
+            fail("ULR from MME2: exit %d: %s" % (rc, out), logs)
+        try:
+            out1, err1 = mme1.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            mme1.kill()
+            out1, err1 = mme1.communicate()
+        got = {}
+        for line in out1.splitlines():
+            try:
+                m = json.loads(line)
+            except ValueError:
+                continue
+            got[m.get("command", m.get("name", ""))] = m
+        text = out1
+        for cmd in ("Insert-Subscriber-Data-Request", "Delete-Subscriber-Data-Request",
+                    "Cancel-Location-Request"):
+            if cmd not in text:
+                fail("MME1 did not receive a %s through the DRA (topology hiding round trip):\n%s\n%s"
+                     % (cmd, out1[-3000:], err1[-2000:]), logs)
+        if "33712345678" not in text or "33612345678" in text:
+            fail("IDR's Subscription-Data/MSISDN was not renumbered by the DRA:\n" + out1[-3000:])
+        if "Update-Location-Answer" not in text or "epc.mnc001.mcc001.3gppnetwork.org" not in text:
+            fail("MME1's ULA lacks the restored Origin-Realm:\n" + out1[-3000:])
+        if "mme1.client.t.example" in hss_log_text(hss_log):
+            fail("the HSS saw MME1's real name despite topology hiding", logs)
+
         # Unknown IMSI: an Experimental-Result answer on the wire as well.
         rc, out = dclient(*mme, "air", "--imsi", "001019999999999", "--visited-plmn", "00101")
         if rc != 1:
@@ -228,7 +339,7 @@ routes:
         for code, req, app in zip(parts[0].split(","), parts[1].split(","), parts[2].split(",")):
             seen.add((int(code), req in ("1", "True"), int(app)))
     want = set()
-    for code in (318, 316, 323, 321):
+    for code in (318, 316, 323, 321, 317, 319, 320):
         want |= {(code, True, 16777251), (code, False, 16777251)}
     for code in (300, 301, 302, 303):
         want |= {(code, True, 16777216), (code, False, 16777216)}
