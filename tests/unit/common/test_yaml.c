@@ -261,7 +261,7 @@ static void test_schema(void)
 	CHECK(check_variant(5, "  prot: 3868", err, sizeof(err)) == EINVAL);
 	CHECK_STR(err, "dra.yaml:5: key 'diameter.prot': unknown key 'prot' (allowed: identity, realm, "
 	               "listen, port, tls_port, sctp, tls_cert, tls_key, tls_ca, tw_timer, tc_timer, "
-	               "threads, peers, accept_peers, fd_conf, log_level)");
+	               "threads, peers, accept_peers, default_route, fd_conf, log_level)");
 	CHECK(check_variant(2, "", err, sizeof(err)) == EINVAL);
 	CHECK_STR(err, "dra.yaml:1: key 'diameter': missing required key 'identity'");
 	CHECK(check_variant(11, "      transport: udp", err, sizeof(err)) == EINVAL);
@@ -330,7 +330,7 @@ static void test_diam_cfg_errors(void)
 		{ "diameter:\n  identity: a\n  realm: b\n  bogus: 1\n",
 		  "c.yaml:4: key 'diameter.bogus': unknown key 'bogus' (allowed: identity, realm, listen, "
 		  "port, tls_port, sctp, tls_cert, tls_key, tls_ca, tw_timer, tc_timer, threads, peers, "
-		  "accept_peers, fd_conf, log_level)" },
+		  "accept_peers, default_route, fd_conf, log_level)" },
 	};
 	char err[512];
 	size_t i;
