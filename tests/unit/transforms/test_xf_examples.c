@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * test_xf_examples.c: the example rule files shipped in transforms/examples/ load, and do
+ * test_xf_examples.c: the example rule files shipped in config/rules/ load, and do
  * what their comments say on S6a messages.
  */
 #include "xft.h"
@@ -11,7 +11,7 @@ static struct xf_rules *load_example(const char *name)
 	struct xf_rules *rs = NULL;
 	char path[1024], err[4096];
 
-	snprintf(path, sizeof(path), "%s/transforms/examples/%s", src ? src : ".", name);
+	snprintf(path, sizeof(path), "%s/config/rules/%s", src ? src : ".", name);
 	if (xf_rules_load(path, &rs, err, sizeof(err))) {
 		fprintf(stderr, "%s does not load:\n%s\n", path, err);
 		xft_fails++;
