@@ -118,6 +118,9 @@ CASES = [
     # ULR: { ULR-Flags } and { RAT-Type } are required (TS 29.272 7.2.3)
     ('ulr-no-flags', ULR + USER + ['--avp', 'RAT-Type=1004'] + PLMN, E(RC(5005), ULR_FLAGS), None),
     ('ulr-no-rat', ULR + USER + ['--avp', 'ULR-Flags=2'] + PLMN, E(RC(5005), RAT_TYPE), None),
+    # MME-Number-for-MT-SMS is a TBCD ISDN number (TS 29.272 7.3.102)
+    ('ulr-mt-sms-not-tbcd', ULR + USER + ULR_OK + ['--avp', 'MME-Number-for-MT-SMS=hex:ffff'],
+     E(RC(5004), (1645, VENDOR_3GPP)), None),
     # Unknown AVP with the M bit: 5001 DIAMETER_AVP_UNSUPPORTED with the AVP in Failed-AVP
     # (RFC 6733 4.1, 7.1.5); a relay MUST NOT reject it (RFC 6733 4.1), so the HSS answers.
     ('unknown-m-avp-3gpp', AIR + USER + PLMN + VEC1 + ['--avp', '#4242@10415+m=hex:01020304'],
