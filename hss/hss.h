@@ -72,7 +72,9 @@ struct hss_stats {
 	atomic_ulong vectors_eutran, vectors_utran, vectors_geran;
 	atomic_ulong resync_ok, resync_bad_mac;
 	atomic_ulong db_errors;        /* database failures answered with 5012 */
-	atomic_ulong malformed;        /* requests answered 5004/5005 by the HSS itself */
+	atomic_ulong malformed;        /* requests answered 5004/5005 by the HSS handlers, or with
+	                                * an error freeDiameter built itself (parser: 5005 5009
+	                                * 5001 5004 5014 3001; routing: 3001 3002 3005 ...) */
 };
 
 extern struct hss_stats hss_stats;

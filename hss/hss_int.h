@@ -86,6 +86,12 @@ int hss_pur_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
                enum disp_action *act);
 
+/* s6a_errors.c: add Vendor-Specific-Application-Id and Auth-Session-State to the error
+ * answers freeDiameter builds itself for S6a requests (parser, dispatch and routing errors),
+ * counted as malformed; a hook on HOOK_MESSAGE_PARSING_ERROR2 and HOOK_MESSAGE_SENDING. */
+int hss_s6a_errors_init(void);
+void hss_s6a_errors_fini(void);
+
 /* s6a_common.c: a new request of the S6a application towards host/realm, with Session-Id,
  * Vendor-Specific-Application-Id, Auth-Session-State, Origin-*, Destination-*, User-Name,
  * ready for the command AVPs; and the asynchronous send with answer counting. */
