@@ -83,6 +83,13 @@ int dict_sh_load(void);
 /* One line explaining the last failure of a loader in this thread ("" if none). */
 const char *dict_errmsg(void);
 
+/* What the last loader call in this thread left out without failing, "" if nothing: named
+ * values of an Enumerated AVP that another dictionary defined first, where that
+ * dictionary's type already uses the value under another name or the name for another
+ * value (its constant stands), or has no Enumerated type at all. Values still encode and
+ * parse; only those names do not resolve. "; "-separated, for the caller to log. */
+const char *dict_warnmsg(void);
+
 /* The table sets compiled in, NULL-terminated, for tests and tools that walk them; the
  * structure is described in dictionaries/dict_int.h. */
 struct dict_app_def;

@@ -5,17 +5,8 @@
  */
 #include "dict_int.h"
 
-int dict_common_load(void)
-{
-	return dict_install(&dict_common_def);
-}
-
-int dict_s6a_load(void)
-{
-	return dict_install(&dict_s6a_def);
-}
-
-int dict_cx_load(void)
+/* The loaders below without dict_warn_reset(), so dict_load_all() keeps every note. */
+static int dict_cx_install(void)
 {
 #ifdef DICT_HAVE_CX
 	return dict_install(&dict_cx_def);
@@ -25,7 +16,7 @@ int dict_cx_load(void)
 #endif
 }
 
-int dict_sh_load(void)
+static int dict_sh_install(void)
 {
 #if defined(DICT_HAVE_SH) && defined(DICT_HAVE_CX)
 	/* The Sh tables name Cx AVPs (Public-Identity, Server-Name ...) without defining them. */
@@ -38,17 +29,42 @@ int dict_sh_load(void)
 #endif
 }
 
+int dict_common_load(void)
+{
+	dict_warn_reset();
+	return dict_install(&dict_common_def);
+}
+
+int dict_s6a_load(void)
+{
+	dict_warn_reset();
+	return dict_install(&dict_s6a_def);
+}
+
+int dict_cx_load(void)
+{
+	dict_warn_reset();
+	return dict_cx_install();
+}
+
+int dict_sh_load(void)
+{
+	dict_warn_reset();
+	return dict_sh_install();
+}
+
 int dict_load_all(void)
 {
 	int r;
 
-	r = dict_s6a_load();
+	dict_warn_reset();
+	r = dict_install(&dict_s6a_def);
 	if (r)
 		return r;
-	r = dict_cx_load();
+	r = dict_cx_install();
 	if (r && r != ENOTSUP)
 		return r;
-	r = dict_sh_load();
+	r = dict_sh_install();
 	if (r && r != ENOTSUP)
 		return r;
 	return 0;

@@ -7,7 +7,7 @@
  * that talks to fd_dict_new.
  *
  * The loader looks every item up before creating it, so tables may be loaded in any order,
- * more than once, and beside Debian's dict_dcca_3gpp.fdx, as long as definitions agree.
+ * more than once, and after Debian's dict_dcca_3gpp.fdx, as long as definitions agree.
  */
 #ifndef DICT_INT_H
 #define DICT_INT_H
@@ -91,5 +91,8 @@ int dict_install(const struct dict_app_def *def);
 
 /* Record the reason of a failure for dict_errmsg() (dict_load.c). */
 void dict_set_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Forget the notes dict_warnmsg() reports; each public loader calls it once (dict_load.c). */
+void dict_warn_reset(void);
 
 #endif /* DICT_INT_H */

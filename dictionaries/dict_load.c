@@ -7,10 +7,14 @@
  * Everything is looked up before it is created, so a table may be installed twice, and
  * before or after other dictionaries (freeDiameter's base, Debian's dict_nasreq, dict_dcca,
  * dict_dcca_3gpp, or another of our tables). An AVP already present under the same code
- * and vendor is reused as it is (its flags may differ); only a different basic data type
- * is a conflict, because a message built against one definition would not parse against
- * the other. A short list of definitions known to be wrong in Debian's dict_dcca_3gpp.fdx
- * (dict_repairs) is replaced by the spec's, so the result does not depend on load order.
+ * and vendor is reused (its flags may differ); only a different basic data type is a
+ * conflict, because a message built against one definition would not parse against the
+ * other. A reused Enumerated AVP gets the named constants of our table that its type lacks
+ * (Debian's types have none), so rules may name values whichever dictionary came first;
+ * constants that clash with the other dictionary's are left out and reported through
+ * dict_warnmsg(), never fatal. A short list of definitions known to be wrong in Debian's
+ * dict_dcca_3gpp.fdx (dict_repairs) is replaced by the spec's, so the result does not
+ * depend on load order.
  */
 #include "dict_int.h"
 
@@ -21,6 +25,8 @@
 
 /* Per thread, so concurrent loaders cannot garble each other's explanation. */
 static __thread char dict_err[384];
+/* What a successful load left out (dict_warnmsg); reset by each public loader. */
+static __thread char dict_warn[1024];
 
 /* fd_dict_new and fd_dict_search lock the dictionary per call; this lock only keeps two
  * of our loaders from interleaving "look up, then create" on the same object. */
@@ -38,6 +44,38 @@ void dict_set_err(const char *fmt, ...)
 const char *dict_errmsg(void)
 {
 	return dict_err;
+}
+
+void dict_warn_reset(void)
+{
+	dict_warn[0] = '\0';
+}
+
+/* Append one note to dict_warn ("; "-separated); a full buffer ends in "...". */
+static void dict_add_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void dict_add_warn(const char *fmt, ...)
+{
+	size_t len = strlen(dict_warn), room = sizeof(dict_warn) - len;
+	va_list ap;
+	int n;
+
+	if (len >= sizeof(dict_warn) - 4)
+		return; /* already full and marked */
+	if (len) {
+		snprintf(dict_warn + len, room, "; ");
+		len += 2;
+		room -= 2;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(dict_warn + len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= room)
+		snprintf(dict_warn + sizeof(dict_warn) - 4, 4, "...");
+}
+
+const char *dict_warnmsg(void)
+{
+	return dict_warn;
 }
 
 static const char *dict_basetype_name(enum dict_avp_basetype t)
@@ -220,9 +258,11 @@ static int dict_repair(struct dict_object *obj, const struct dict_avp_data *ad)
 	return ENOENT;
 }
 
-/* Is the AVP of table line a already usable? 0: yes, reuse it; ENOENT: create it (absent, or
- * a known wrong definition was just removed); EEXIST or another error: give up (reason set). */
-static int dict_avp_lookup(struct dictionary *d, const struct dict_avp_def *a)
+/* Is the AVP of table line a already usable? 0: yes, reuse it (*ret_obj); ENOENT: create it
+ * (absent, or a known wrong definition was just removed); EEXIST or another error: give up
+ * (reason set). */
+static int dict_avp_lookup(struct dictionary *d, const struct dict_avp_def *a,
+                           struct dict_object **ret_obj)
 {
 	struct dict_avp_request rn = { .avp_vendor = a->vendor, .avp_name = (char *)a->name };
 	struct dict_object *obj = NULL;
@@ -238,8 +278,10 @@ static int dict_avp_lookup(struct dictionary *d, const struct dict_avp_def *a)
 		 * known wrong definitions, which is removed and then created anew below. */
 		if ((ad.avp_basetype == a->base && !strcmp(ad.avp_name, a->name)) ||
 		    dict_repair(obj, &ad) != 0) {
-			if (ad.avp_basetype == a->base)
+			if (ad.avp_basetype == a->base) {
+				*ret_obj = obj;
 				return 0;
+			}
 			dict_set_err("AVP %s (code %u, vendor %u) is already in the dictionary as '%s' of "
 			             "type %s, but this table defines it as %s", a->name, a->code, a->vendor,
 			             ad.avp_name, dict_basetype_name(ad.avp_basetype),
@@ -263,14 +305,105 @@ static int dict_avp_lookup(struct dictionary *d, const struct dict_avp_def *a)
 	return EEXIST;
 }
 
+static void dict_enum_value(enum dict_avp_basetype base, int32_t value, union avp_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (base == AVP_TYPE_UNSIGNED32)
+		v->u32 = (uint32_t)value;
+	else
+		v->i32 = value;
+}
+
+/* An AVP of ours that another dictionary defined first keeps that dictionary's type; give
+ * the type each constant of our table it lacks, so a name our table defines (which rules
+ * in transforms/ resolve through the AVP's type) means the same whichever was loaded
+ * first. Debian's dict_dcca_3gpp 1.2.1 gives each Enumerated AVP its own type with no
+ * constants at all. freeDiameter allows one name per value and one value per name in a
+ * type, so a constant that clashes with an existing one is left out and noted for
+ * dict_warnmsg() (the other dictionary's constant stands): that only changes which names
+ * resolve, never what is on the wire, so it must not stop the load. */
+static int dict_enum_merge(struct dictionary *d, const struct dict_avp_def *a,
+                           struct dict_object *avp)
+{
+	struct dict_object *type = NULL, *ev = NULL;
+	struct dict_enumval_request rq;
+	struct dict_enumval_data evd;
+	struct dict_type_data td;
+	const struct dict_enum_def *e;
+	int r;
+
+	r = fd_dict_search(d, DICT_TYPE, TYPE_OF_AVP, avp, &type, ENOENT);
+	if (r == ENOENT || (!r && !type)) {
+		dict_add_warn("AVP %s is already in the dictionary without an Enumerated type: its "
+		              "named values cannot be added", a->name);
+		return 0;
+	}
+	if (r == 0)
+		r = fd_dict_getval(type, &td);
+	if (r) {
+		dict_set_err("looking up the type of AVP %s: %s", a->name, strerror(r));
+		return r;
+	}
+	for (e = a->enums; e && e->name; e++) {
+		/* By value first: if it is named already, that name stands (ours too, on a reload). */
+		memset(&rq, 0, sizeof(rq));
+		rq.type_obj = type;
+		dict_enum_value(td.type_base, e->value, &rq.search.enum_value);
+		ev = NULL;
+		r = fd_dict_search(d, DICT_ENUMVAL, ENUMVAL_BY_STRUCT, &rq, &ev, ENOENT);
+		if (r == 0 && ev) {
+			r = fd_dict_getval(ev, &evd);
+			if (r)
+				return r;
+			if (strcmp(evd.enum_name, e->name))
+				dict_add_warn("AVP %s: value %d is named '%s' by type '%s', so the name %s "
+				              "is not available", a->name, e->value, evd.enum_name,
+				              td.type_name, e->name);
+			continue;
+		}
+		if (r != ENOENT && r != 0)
+			return r;
+		memset(&rq, 0, sizeof(rq));
+		rq.type_obj = type;
+		rq.search.enum_name = (char *)e->name;
+		ev = NULL;
+		r = fd_dict_search(d, DICT_ENUMVAL, ENUMVAL_BY_STRUCT, &rq, &ev, ENOENT);
+		if (r == 0 && ev) {
+			r = fd_dict_getval(ev, &evd);
+			if (r)
+				return r;
+			dict_add_warn("AVP %s: name %s means %d in type '%s', not %d as in this table "
+			              "(value %d stays unnamed)", a->name, e->name,
+			              td.type_base == AVP_TYPE_UNSIGNED32 ? (int32_t)evd.enum_value.u32
+			                                                  : evd.enum_value.i32,
+			              td.type_name, e->value, e->value);
+			continue;
+		}
+		if (r != ENOENT && r != 0)
+			return r;
+		memset(&evd, 0, sizeof(evd));
+		evd.enum_name = (char *)e->name;
+		dict_enum_value(td.type_base, e->value, &evd.enum_value);
+		r = fd_dict_new(d, DICT_ENUMVAL, &evd, type, NULL);
+		if (r) {
+			dict_set_err("cannot add value %s(%d) to the type '%s' of AVP %s: %s", e->name,
+			             e->value, td.type_name, a->name, strerror(r));
+			return r;
+		}
+	}
+	return 0;
+}
+
 static int dict_avp_install(struct dictionary *d, const struct dict_avp_def *a)
 {
-	struct dict_object *type = NULL;
+	struct dict_object *type = NULL, *obj = NULL;
 	struct dict_avp_data ad;
 	const char *tname;
 	int r;
 
-	r = dict_avp_lookup(d, a);
+	r = dict_avp_lookup(d, a, &obj);
+	if (r == 0 && a->dtype == DICT_T_ENUM)
+		return dict_enum_merge(d, a, obj);
 	if (r != ENOENT)
 		return r;
 	tname = dict_builtin_type(a->dtype);

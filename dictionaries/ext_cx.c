@@ -10,14 +10,21 @@
 
 static int ext_cx_init(char *conffile)
 {
-	int r = dict_install(&dict_cx_def);
+	int r;
+
+	dict_warn_reset();
+	r = dict_install(&dict_cx_def);
 
 	/* freeDiameterd reports only the error code; say which definition failed. */
-	if (r)
+	if (r) {
 		fd_log_error("dict_cx: %s", dict_errmsg());
-	else
-		fd_log_notice("dict_cx: 3GPP Cx/Dx (TS 29.229) dictionary loaded");
-	return r;
+		return r;
+	}
+	fd_log_notice("dict_cx: 3GPP Cx/Dx (TS 29.229) dictionary loaded");
+	/* Names a rule or an operator may use that do not resolve: say so where it is seen. */
+	if (*dict_warnmsg())
+		fd_log_error("dict_cx: named values left out: %s", dict_warnmsg());
+	return 0;
 }
 
 /* The module is built with hidden visibility; freeDiameterd needs these two symbols. */

@@ -10,18 +10,24 @@
 
 static int ext_sh_init(char *conffile)
 {
-	/* The Sh tables name Cx AVPs without defining them: this module carries both. */
-	int r = dict_install(&dict_cx_def);
+	int r;
 
+	dict_warn_reset();
+	/* The Sh tables name Cx AVPs without defining them: this module carries both. */
+	r = dict_install(&dict_cx_def);
 	if (!r)
 		r = dict_install(&dict_sh_def);
 
 	/* freeDiameterd reports only the error code; say which definition failed. */
-	if (r)
+	if (r) {
 		fd_log_error("dict_sh: %s", dict_errmsg());
-	else
-		fd_log_notice("dict_sh: 3GPP Sh/Dh (TS 29.329) dictionary loaded");
-	return r;
+		return r;
+	}
+	fd_log_notice("dict_sh: 3GPP Sh/Dh (TS 29.329) dictionary loaded");
+	/* Names a rule or an operator may use that do not resolve: say so where it is seen. */
+	if (*dict_warnmsg())
+		fd_log_error("dict_sh: named values left out: %s", dict_warnmsg());
+	return 0;
 }
 
 /* The module is built with hidden visibility; freeDiameterd needs these two symbols. */

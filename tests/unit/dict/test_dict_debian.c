@@ -12,11 +12,16 @@
  *     own (SS-Status type, four names, External-Identifier code: see dict_load.c), so its
  *     result is only reported, and our dictionary must be intact either way;
  *  5. a real conflict: ULR-Flags (1405) defined beforehand as an OctetString must make
- *     dict_s6a_load() fail with EEXIST and a message naming the AVP.
+ *     dict_s6a_load() fail with EEXIST and a message naming the AVP;
+ *  6. named values that clash: Cancellation-Type (1420) defined beforehand with a type
+ *     naming value 0 otherwise and giving SGSN_UPDATE_PROCEDURE another value, and
+ *     Network-Access-Mode (1417) with no type at all. dict_s6a_load() must succeed, keep
+ *     the existing constants, add the others, and name all three problems in dict_warnmsg().
  *
- * After each, every AVP of every table must resolve by code+vendor with its table name and
- * type, and every command by name: so our view of the dictionary does not depend on the
- * load order.
+ * After 1-4, every AVP of every table must resolve by code+vendor with its table name and
+ * type, every named value of its Enumerated type by name and by value (Debian's types have
+ * none: the loader adds ours), and every command by name: so our view of the dictionary,
+ * and the names rules may use, do not depend on the load order.
  *
  * usage: test_dict_debian DICT_S6A_FDX DICT_CX_FDX DICT_SH_FDX (missing ones may be "-").
  * Exits 77 when Debian's extensions are not installed.
@@ -77,7 +82,48 @@ static int load_ours(void)
 	return 0;
 }
 
-/* Every table AVP by code+vendor with the table's name and type; every command by name. */
+/* Look a named value of `type` up by name (name != NULL) or by value. */
+static struct dict_object *enumval(struct dict_object *type, const char *name, int32_t value)
+{
+	struct dict_enumval_request rq = { .type_obj = type };
+	struct dict_object *o = NULL;
+
+	if (name)
+		rq.search.enum_name = (char *)name;
+	else
+		rq.search.enum_value.i32 = value;
+	if (fd_dict_search(fd_g_config->cnf_dict, DICT_ENUMVAL, ENUMVAL_BY_STRUCT, &rq, &o, ENOENT))
+		return NULL;
+	return o;
+}
+
+/* Every named value of the table, by name and by value, in the AVP's type. */
+static int verify_enums(const struct dict_avp_def *a, struct dict_object *avp)
+{
+	const struct dict_enum_def *e;
+	struct dict_object *type = NULL;
+	int bad = 0;
+
+	if (fd_dict_search(fd_g_config->cnf_dict, DICT_TYPE, TYPE_OF_AVP, avp, &type, ENOENT) ||
+	    !type) {
+		printf("FAIL: AVP %s has no type\n", a->name);
+		return 1;
+	}
+	for (e = a->enums; e && e->name; e++) {
+		struct dict_object *by_name = enumval(type, e->name, 0);
+		struct dict_object *by_value = enumval(type, NULL, e->value);
+
+		if (!by_name || by_name != by_value) {
+			printf("FAIL: AVP %s: %s (%d) does not resolve by name and by value\n", a->name,
+			       e->name, e->value);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/* Every table AVP by code+vendor with the table's name and type, and its named values;
+ * every command by name. */
 static int verify(void)
 {
 	struct dictionary *d = fd_g_config->cnf_dict;
@@ -101,6 +147,8 @@ static int verify(void)
 				printf("FAIL: %s: AVP %u is '%s' type %d, table says '%s' type %d\n",
 				       (*t)->name, a->code, ad.avp_name, ad.avp_basetype, a->name, a->base);
 				bad++;
+			} else if (a->dtype == DICT_T_ENUM) {
+				bad += verify_enums(a, o);
 			}
 		}
 		for (c = (*t)->cmds; c && c->name; c++) {
@@ -111,6 +159,74 @@ static int verify(void)
 				bad++;
 			}
 		}
+	}
+	return bad ? 1 : 0;
+}
+
+/* Scenario 6: another dictionary's Cancellation-Type names value 0 MME_UPDATE and gives
+ * SGSN_UPDATE_PROCEDURE the value 77; its Network-Access-Mode has no Enumerated type. */
+static int clashing_enums(void)
+{
+	struct dictionary *d = fd_g_config->cnf_dict;
+	struct dict_vendor_data v = { DICT_VENDOR_3GPP, "3GPP" };
+	struct dict_type_data td = { AVP_TYPE_INTEGER32, "Other/Enumerated(Cancellation-Type)" };
+	struct dict_enumval_data theirs0 = { .enum_name = "MME_UPDATE", .enum_value.i32 = 0 };
+	struct dict_enumval_data theirs77 = { .enum_name = "SGSN_UPDATE_PROCEDURE",
+	                                      .enum_value.i32 = 77 };
+	struct dict_avp_data ct = { 1420, DICT_VENDOR_3GPP, "Cancellation-Type",
+	                            AVP_FLAG_VENDOR | AVP_FLAG_MANDATORY,
+	                            AVP_FLAG_VENDOR | AVP_FLAG_MANDATORY, AVP_TYPE_INTEGER32 };
+	struct dict_avp_data nam = { 1417, DICT_VENDOR_3GPP, "Network-Access-Mode",
+	                             AVP_FLAG_VENDOR | AVP_FLAG_MANDATORY,
+	                             AVP_FLAG_VENDOR | AVP_FLAG_MANDATORY, AVP_TYPE_INTEGER32 };
+	static const char *const expect[] = { "Cancellation-Type", "MME_UPDATE_PROCEDURE",
+		"'MME_UPDATE'", "SGSN_UPDATE_PROCEDURE means 77", "Network-Access-Mode" };
+	struct dict_object *vo = NULL, *type = NULL, *o;
+	struct dict_enumval_data evd;
+	int r, pass, bad = 0;
+	size_t i;
+
+	if (fd_dict_new(d, DICT_VENDOR, &v, NULL, &vo) || fd_dict_new(d, DICT_TYPE, &td, NULL, &type) ||
+	    fd_dict_new(d, DICT_ENUMVAL, &theirs0, type, NULL) ||
+	    fd_dict_new(d, DICT_ENUMVAL, &theirs77, type, NULL) ||
+	    fd_dict_new(d, DICT_AVP, &ct, type, NULL) || fd_dict_new(d, DICT_AVP, &nam, NULL, NULL)) {
+		printf("FAIL: cannot prepare the clashing definitions\n");
+		return 1;
+	}
+	/* Twice: a second load must neither fail nor change anything. */
+	for (pass = 0; pass < 2; pass++) {
+		r = dict_s6a_load();
+		printf("  dict_s6a_load: %s; notes: %s\n", r ? strerror(r) : "ok", dict_warnmsg());
+		if (r) {
+			printf("FAIL: %s\n", dict_errmsg());
+			return 1;
+		}
+		for (i = 0; i < sizeof(expect) / sizeof(expect[0]); i++)
+			if (!strstr(dict_warnmsg(), expect[i])) {
+				printf("FAIL: the notes do not mention %s\n", expect[i]);
+				bad++;
+			}
+	}
+	/* Theirs stand; the rest of ours is added. */
+	o = enumval(type, NULL, 0);
+	if (!o || fd_dict_getval(o, &evd) || strcmp(evd.enum_name, "MME_UPDATE")) {
+		printf("FAIL: value 0 lost its existing name\n");
+		bad++;
+	}
+	o = enumval(type, "SGSN_UPDATE_PROCEDURE", 0);
+	if (!o || fd_dict_getval(o, &evd) || evd.enum_value.i32 != 77) {
+		printf("FAIL: SGSN_UPDATE_PROCEDURE lost its existing value\n");
+		bad++;
+	}
+	if (enumval(type, NULL, 1)) {
+		printf("FAIL: value 1 got a name although ours is taken\n");
+		bad++;
+	}
+	o = enumval(type, "SUBSCRIPTION_WITHDRAWAL", 0);
+	if (!o || fd_dict_getval(o, &evd) || evd.enum_value.i32 != 2 ||
+	    enumval(type, NULL, 2) != o) {
+		printf("FAIL: SUBSCRIPTION_WITHDRAWAL (2) was not added to the existing type\n");
+		bad++;
 	}
 	return bad ? 1 : 0;
 }
@@ -161,9 +277,15 @@ static int scenario(int n)
 		return r == EEXIST && strstr(dict_errmsg(), "ULR-Flags") &&
 		       strstr(dict_errmsg(), "Bogus-1405") ? 0 : 1;
 	}
+	if (n == 6)
+		return clashing_enums();
 	r = dict_load_all();
 	if (r) {
 		printf("FAIL: dict_load_all after the extensions: %s: %s\n", strerror(r), dict_errmsg());
+		return 1;
+	}
+	if (*dict_warnmsg()) {
+		printf("FAIL: dict_load_all left named values out: %s\n", dict_warnmsg());
 		return 1;
 	}
 	return verify();
@@ -173,7 +295,7 @@ int main(int argc, char **argv)
 {
 	static const char *const what[] = { NULL, "Debian, ours (.fdx), dict_load_all",
 		"Debian, dict_load_all", "ours (.fdx), nasreq, dcca", "ours, nasreq, dcca, dcca_3gpp",
-		"conflicting ULR-Flags" };
+		"conflicting ULR-Flags", "clashing named values" };
 	char path[512];
 	int i, failed = 0;
 
@@ -185,7 +307,7 @@ int main(int argc, char **argv)
 		printf("SKIP: %s not installed (Debian package freediameter-extensions)\n", path);
 		return 77;
 	}
-	for (i = 1; i <= 5; i++) {
+	for (i = 1; i <= 6; i++) {
 		int status = 0;
 		pid_t pid;
 
