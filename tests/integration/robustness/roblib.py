@@ -7,7 +7,9 @@ instead of failing the suite, so the suite stays green until the component is fi
 the report shows clearly what is still wrong. A known bug that starts passing is announced
 so it can be removed from the list.
 
-Every test ends by checking that both daemons are still running and answer a valid AIR."""
+Every test ends by checking that both daemons are still running and answer a valid AIR, then
+stops them and fails on any AddressSanitizer/UBSan/LeakSanitizer report they wrote (in a
+sanitizer build; freeDiameter's own leaks are suppressed by lsan-freediameter.supp)."""
 import os
 import re
 import socket
@@ -52,7 +54,7 @@ class System:
         cfg += 'database:\n  backend: sqlite\n  path: "%s"\n' % db
         cfg += 's6a:\n  home_plmns: ["00101"]\n  max_vectors: %d\n' % max_vectors
         self.hss = h.start('hss', [h.binary('hss'), '-c', h.write('hss.yaml', cfg)],
-                           wait_port=self.hss_port, timeout=20)
+                           wait_port=self.hss_port, timeout=20, env=sanitizer_env(h, 'hss'))
         dcfg = harness.diameter_yaml(DRA_ID, DRA_REALM, self.dra_port, peers=[
             {'host': HSS_ID, 'realm': HSS_REALM, 'addr': '127.0.0.1', 'port': self.hss_port}])
         dcfg += '  tw_timer: 6\n'
@@ -60,7 +62,7 @@ class System:
                  'peer_groups:\n  - { name: hss, policy: failover, peers: [%s] }\n'
                  'routes:\n  - { name: home, match: { realm: %s }, group: hss }\n') % (HSS_ID, HSS_REALM)
         self.dra = h.start('dra', [h.binary('dra'), '-c', h.write('dra.yaml', dcfg)],
-                           wait_port=self.dra_port, timeout=20)
+                           wait_port=self.dra_port, timeout=20, env=sanitizer_env(h, 'dra'))
         self.dra.wait_log(r"-> 'STATE_OPEN'\s+'%s'" % re.escape(HSS_ID), timeout=30)
 
     def hssctl(self, *args):
@@ -85,6 +87,41 @@ class System:
             ok = (r.answer is not None and r.answer.get('result_code') == 2001 and
                   len(harness.avps(r.answer, 'Authentication-Info/E-UTRAN-Vector')) == 1)
             h.check(ok, 'valid AIR via %s still answered 2001 with a vector' % path)
+
+
+    def stop_and_check_sanitizers(self):
+        """Stop both daemons (SIGTERM) and fail on any sanitizer report they wrote: memory
+        errors while handling the malformed input, undefined behaviour, or leaks at exit
+        (freeDiameter's own leaks are suppressed, see lsan-freediameter.supp). A build
+        without sanitizers writes no report, so this checks nothing there."""
+        for p in (self.dra, self.hss):
+            rc = p.stop(timeout=20)
+            self.h.check(rc == 0, '%s exited cleanly on SIGTERM (rc %s)' % (p.name, rc))
+        reports = []
+        for f in sorted(os.listdir(self.h.tmp)):
+            if f.startswith('san-'):
+                with open(os.path.join(self.h.tmp, f), errors='replace') as fh:
+                    text = fh.read()
+                if re.search(r'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:', text):
+                    reports.append('--- %s\n%s' % (f, text[-6000:]))
+        if reports:
+            self.h.fail('sanitizer reports from the daemons:\n' + '\n'.join(reports))
+        print('ok: no sanitizer report from hss or dra')
+
+
+def sanitizer_env(h, name):
+    """ASAN/UBSAN options sending a daemon's reports to files in the test's temp dir
+    (the daemon's stderr is not otherwise checked), with freeDiameter's leaks suppressed."""
+    supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lsan-freediameter.supp')
+    log = os.path.join(h.tmp, 'san-' + name)
+    asan = os.environ.get('ASAN_OPTIONS', '')
+    ubsan = os.environ.get('UBSAN_OPTIONS', '')
+    lsan = os.environ.get('LSAN_OPTIONS', '')
+    return {
+        'ASAN_OPTIONS': ':'.join(x for x in (asan, 'log_path=' + log) if x),
+        'UBSAN_OPTIONS': ':'.join(x for x in (ubsan, 'log_path=' + log + '-ub', 'print_stacktrace=1') if x),
+        'LSAN_OPTIONS': ':'.join(x for x in (lsan, 'suppressions=' + supp) if x),
+    }
 
 
 def result(ans):

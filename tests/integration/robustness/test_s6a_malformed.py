@@ -179,6 +179,7 @@ def test(h):
         if not (sysm.hss.running() and sysm.dra.running()):
             h.fail('a daemon died after case %s (hss rc %s, dra rc %s)' % (name, sysm.hss.rc, sysm.dra.rc))
     sysm.check_alive()
+    sysm.stop_and_check_sanitizers()
     cs.summary()
 
 

@@ -187,6 +187,7 @@ def test(h):
         cs.check('abrupt-close@%s' % path, True, 'survived abrupt closes and a burst of 30 dropped connections')
 
     sysm.check_alive()
+    sysm.stop_and_check_sanitizers()
     cs.summary()
 
 
