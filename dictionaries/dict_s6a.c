@@ -510,9 +510,8 @@ static const struct dict_avp_def s6a_avps[] = {
 	{ 2317, V3, "CSG-Access-Mode", VM, VM, ENUM(csg_access_mode_enums) },
 	{ 2318, V3, "CSG-Membership-Indication", VM, VM, ENUM(csg_membership_indication_enums) },
 	{ 2405, V3, "GMLC-Address", VM, VM, ADDR },
-	/* TS 29.336 table 6.4.1/1 gives External-Identifier M "must"; dict_sh.c defines it
-	 * with M clear and both lines must agree, so it stays so until both change together. */
-	{ 3111, V3, "External-Identifier", DICT_V, VM, UTF8 },
+	/* TS 29.336 6.4.11, table 6.4.1/1: M and V "must" (as dict_sh.c, which defines it too). */
+	{ 3111, V3, "External-Identifier", VM, VM, UTF8 },
 	{ 3113, V3, "AESE-Communication-Pattern", VM, VM, GRP },
 	{ 3122, V3, "Monitoring-Event-Configuration", VM, VM, GRP },
 	{ 3123, V3, "Monitoring-Event-Report", VM, VM, GRP },

@@ -164,12 +164,10 @@ static const struct dict_avp_def sh_avps[] = {
 	AVP_V(721, "Call-Reference-Number", OSTR),
 	AVP_V(722, "AS-Number", OSTR),
 
-	/* TS 29.336 gives External-Identifier M and V "must"; dict_s6a.c, for its S6a use,
-	 * fixes M clear. freeDiameter holds one definition per code, so this table repeats
-	 * dict_s6a.c's and the dictionary does not depend on load order. freeDiameter 1.2.1
-	 * does not check received flags against the dictionary: this only affects what we send
-	 * (and Sh never sends External-Identifier from the HSS). */
-	{ 3111, DICT_VENDOR_3GPP, "External-Identifier", DICT_V, FLAGS_MV, UTF8 },
+	/* TS 29.336 6.4.11, table 6.4.1/1: M and V "must". dict_s6a.c defines it too, the same
+	 * way: freeDiameter holds one definition per code, so whichever table is loaded first,
+	 * the dictionary is the same. */
+	{ 3111, DICT_VENDOR_3GPP, "External-Identifier", FLAGS_MV, FLAGS_MV, UTF8 },
 
 	{ 0, 0, NULL, 0, 0, 0, 0, NULL }
 };
