@@ -1,10 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
-# Our .fdx modules in a plain Debian freeDiameterd: once alone, once after Debian's
-# dict_nasreq, dict_dcca and dict_dcca_3gpp. The daemon must start ("freeDiameterd daemon
-# initialized"), report each module loaded and our loader's notice, then it is stopped.
-# Port = 0 and SecPort = 0 start no listener at all (and make TLS_Cred unnecessary), so the
-# test opens no socket.
+# Our .fdx modules in a plain Debian freeDiameterd, in the load orders dictionaries/README.md
+# documents ("Loading beside Debian's dictionaries"):
+#  - alone;
+#  - after Debian's dict_nasreq, dict_dcca and dict_dcca_3gpp (the documented configuration),
+#    ours in table order and in reverse order;
+#  - before dict_nasreq and dict_dcca (no dict_dcca_3gpp): also supported;
+#  - before dict_dcca_3gpp: documented as refused. freeDiameterd must stop, naming
+#    dict_dcca_3gpp.fdx and "File exists", after our modules loaded (should a future
+#    dict_dcca_3gpp accept it, the test says the README is stale, without failing).
+# A daemon that must start has to say "freeDiameterd daemon initialized", report each module
+# loaded and our loader's notice; then it is stopped. Port = 0 and SecPort = 0 start no
+# listener at all (and make TLS_Cred unnecessary), so the test opens no socket.
 # usage: test_dict_fdx_daemon.sh DICT_S6A_FDX [DICT_CX_FDX|-] [DICT_SH_FDX|-]
 set -u
 FDD=${FREEDIAMETERD:-/usr/bin/freeDiameterd}
@@ -26,9 +33,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# run NAME EXTENSION...: start freeDiameterd with these extensions and check its log.
+# run NAME start|refuse EXTENSION...: start freeDiameterd with these extensions, in this
+# order, and check its log.
 run() {
-	name=$1; shift
+	name=$1; want=$2; shift 2
 	conf="$tmp/$name.conf"; log="$tmp/$name.log"
 	{
 		echo 'Identity = "dict-test.localdomain";'
@@ -46,26 +54,46 @@ run() {
 		sleep 0.1; i=$((i + 1))
 	done
 	ok=1
-	grep -q "freeDiameterd daemon initialized" "$log" || { echo "FAIL: $name: daemon did not start"; ok=0; }
-	for e in "$@"; do
-		grep -qF "'$e'[(no config file)], loaded" "$log" || { echo "FAIL: $name: $e not loaded"; ok=0; }
-	done
 	for e in $ours; do
 		m=$(basename "$e" .fdx)
 		grep -q "$m: .* dictionary loaded" "$log" || { echo "FAIL: $name: no notice from $m"; ok=0; }
+		! grep -q "$m: named values left out" "$log" ||
+			{ echo "FAIL: $name: $m left named values out"; ok=0; }
 	done
+	if [ "$want" = start ]; then
+		grep -q "freeDiameterd daemon initialized" "$log" ||
+			{ echo "FAIL: $name: daemon did not start"; ok=0; }
+		for e in "$@"; do
+			grep -qF "'$e'[(no config file)], loaded" "$log" ||
+				{ echo "FAIL: $name: $e not loaded"; ok=0; }
+		done
+	elif grep -q "freeDiameterd daemon initialized" "$log"; then
+		echo "note: $name: dict_dcca_3gpp.fdx now loads after ours; dictionaries/README.md is stale"
+	else
+		grep -q "Extension .*dict_dcca_3gpp.fdx returned an error during initialization: File exists" \
+			"$log" || { echo "FAIL: $name: refused, but without naming dict_dcca_3gpp.fdx"; ok=0; }
+	fi
 	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
 	if [ $ok = 1 ]; then
-		echo "ok: $name"
+		echo "ok: $name ($want)"
 	else
 		sed 's/^/    /' "$log" | grep -v dictobj | tail -40
 		return 1
 	fi
 }
 
+rev=""
+for f in $ours; do rev="$f $rev"; done
+N="$EXT/dict_nasreq.fdx"; D="$EXT/dict_dcca.fdx"; G="$EXT/dict_dcca_3gpp.fdx"
 fail=0
 # shellcheck disable=SC2086
-run alone $ours || fail=1
+run alone start $ours || fail=1
 # shellcheck disable=SC2086
-run after_debian "$EXT/dict_nasreq.fdx" "$EXT/dict_dcca.fdx" "$EXT/dict_dcca_3gpp.fdx" $ours || fail=1
+run after_debian start "$N" "$D" "$G" $ours || fail=1
+# shellcheck disable=SC2086
+run after_debian_reversed start "$N" "$D" "$G" $rev || fail=1
+# shellcheck disable=SC2086
+run before_nasreq_dcca start $ours "$N" "$D" || fail=1
+# shellcheck disable=SC2086
+run before_dcca_3gpp refuse "$N" "$D" $ours "$G" || fail=1
 exit $fail
