@@ -9,7 +9,7 @@ freeDiameter stack on this machine.
 Subscribers are provisioned with `hssctl import` (1000 by default; HSS_BENCH_1M=1 for one
 million, or HSS_BENCH_SUBSCRIBERS=N), and the IMSIs of the load cycle through all of them.
 Printed per case: requests/s, latency p50/p90/p99/p99.9 (us, from dclient) and HSS CPU
-microseconds per request (utime+stime from /proc). Nothing about speed is asserted: it fails
+microseconds per request (utime+stime from /proc), and how long the import took. Nothing about speed is asserted: it fails
 only when something does not work (an answer other than 2001, or a timeout).
 
 Environment: HSS_BENCH_COUNT (requests per case at 100 in flight, default 20000; a fifth of it
@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'integration'))
 import harness  # noqa: E402
@@ -46,8 +47,10 @@ def bench(h):
         f.write('imsi,k,opc,apn\n')
         for i in range(n):
             f.write('%015d,%s,%s,internet\n' % (FIRST + i, K, OPC))
+    t0 = time.monotonic()
     cp = subprocess.run([h.binary('hssctl'), '--db', db, 'import', csv], stdout=subprocess.PIPE,
                         stderr=subprocess.PIPE)
+    provision_s = time.monotonic() - t0
     if cp.returncode:
         h.fail('hssctl import: %s' % cp.stderr.decode())
     os.unlink(csv)
@@ -79,13 +82,14 @@ def bench(h):
             rows.append((name, inflight, s['rps'], lat['p50'], lat['p90'], lat['p99'], lat['p99.9'],
                          used * 1e6 / c))
     print()
-    print('HSS benchmark: %d subscribers, SQLite synchronous=%s, %d requests at 100 in flight'
-          % (n, sync.upper() or 'FULL (default)', count))
+    print('HSS benchmark: %d subscribers (hssctl import: %.1f s), SQLite synchronous=%s, '
+          '%d requests at 100 in flight' % (n, provision_s, sync.upper() or 'FULL (default)', count))
     print('%-9s %8s %10s %9s %9s %9s %9s %12s' % ('case', 'inflight', 'req/s', 'p50 us', 'p90 us',
                                                   'p99 us', 'p99.9 us', 'server us/req'))
     for row in rows:
         print('%-9s %8d %10.0f %9d %9d %9d %9d %12.1f' % row)
-    print(json.dumps({'kind': 'hss_bench', 'subscribers': n, 'sync': sync or 'full',
+    print(json.dumps({'kind': 'hss_bench', 'subscribers': n, 'provision_s': round(provision_s, 1),
+                      'sync': sync or 'full',
                       'rows': [dict(zip(('case', 'inflight', 'rps', 'p50', 'p90', 'p99', 'p99.9',
                                          'server_cpu_us'), r)) for r in rows]}))
 

@@ -52,6 +52,12 @@ def test(h):
     h.check(sqns == sorted(sqns) and len(set(sqns)) == 3 and sqns[0] > sqn1,
             'SQNs distinct and increasing across AIRs: %s after %d' % (sqns, sqn1))
     h.check(len(set(x['RAND'] for x in v)) == 3, 'RANDs distinct')
+    h.check(len(harness.avps(r.answer, 'Authentication-Info')) == 1, 'the 3 vectors in one Authentication-Info')
+    # SQN = SEQ || IND (TS 33.102 C.3.2, 5-bit IND): each vector of the answer is the next SEQ
+    # and the next IND of the array
+    h.check(all((b >> 5) == (a >> 5) + 1 and (b & 31) == ((a & 31) + 1) % 32
+                for a, b in zip(sqns, sqns[1:])),
+            'SQN = SEQ||IND: SEQ + 1 and IND + 1 mod 32 per vector: %s' % [(x >> 5, x & 31) for x in sqns])
 
     r = hss.dclient('air', '--imsi', IMSI, '--vectors', '5')
     h.check(r.rc == 0 and len(vectors(r.answer)) == 4, 'AIR 5 vectors capped to max_vectors 4')
@@ -65,6 +71,7 @@ def test(h):
     r = hss.dclient('air', '--imsi', IMSI, '--vectors', '1', '--utran', '2')
     e, q = vectors(r.answer), vectors(r.answer, 'UTRAN-Vector')
     h.check(r.rc == 0 and len(e) == 1 and len(q) == 2, '1 E-UTRAN + 2 UTRAN vectors')
+    h.check(len(harness.avps(r.answer, 'Authentication-Info')) == 1, 'all of them in one Authentication-Info')
     u = hsslib.usim_check(h, q[0]['RAND'], q[0]['AUTN'])
     h.check(u is not None and u['ck'] == q[0]['Confidentiality-Key'] and
             u['ik'] == q[0]['Integrity-Key'] and u['res'] == q[0]['XRES'],
@@ -86,6 +93,7 @@ def test(h):
     r = hss.dclient('air', '--imsi', IMSI, '--resync', rand + ':' + bad)
     hsslib.check_common(h, r, 'bad MAC-S')
     h.check(hsslib.exp_code(r) == 4181, 'bad MAC-S in AUTS: Experimental-Result 4181')
+    hsslib.check_common(h, r, 'AIA 4181')
     h.check(hss.stats()['vectors']['resync_bad_mac'] == 1, 'bad MAC-S counted')
 
     r = hss.dclient('air', '--imsi', IMSI, '--avp',
@@ -100,6 +108,7 @@ def test(h):
 
     r = hss.dclient('air', '--imsi', '001010000000002')
     h.check(hsslib.exp_code(r) == 5420, 'no APN (no EPS subscription): 5420')
+    hsslib.check_common(h, r, 'AIA 5420')
 
     r = hss.dclient('raw', '--cmd', '318', '--avp', 'User-Name=' + IMSI, '--avp',
                     'Visited-PLMN-Id=hex:00f1', '--avp',

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Malformed S6a requests: every one gets an answer with the right base Result-Code
-(5004/5005/5009/3001/5001-AVP_UNSUPPORTED) and Failed-AVP where RFC 6733 asks for it,
-whether freeDiameter's parser (dictionary rules) or the HSS itself catches it; the HSS keeps
-answering afterwards."""
+(5004/5005/5009/3001/5001-AVP_UNSUPPORTED) and Failed-AVP where RFC 6733 asks for it, and
+the S6a head (VSAI, Auth-Session-State, Origin-*), whether freeDiameter's parser (dictionary
+rules) or the HSS itself catches it; empty, over-long and NUL-carrying strings, unknown
+applications and commands never crash it: the HSS keeps answering afterwards."""
 import os
 import sys
 
@@ -22,21 +23,22 @@ def test(h):
     ok_air = ['--avp', 'Visited-PLMN-Id=plmn:00101', '--avp', EU + '/Number-Of-Requested-Vectors=1']
     ok_ulr = ['--avp', 'RAT-Type=1004', '--avp', 'ULR-Flags=2', '--avp', 'Visited-PLMN-Id=plmn:00101']
 
-    def expect(args, code, failed, what, ours=False):
+    def expect(args, code, failed, what):
         r = hss.dclient(*args)
         h.check(hsslib.result(r) == ('rc', code),
                 '%s: Result-Code %d (got %s)' % (what, code, hsslib.result(r)))
         if failed:
             h.check(bool(harness.avps(r.answer, 'Failed-AVP/' + failed)),
                     '%s: Failed-AVP names %s' % (what, failed))
-        if ours:
-            hsslib.check_common(h, r, what)
+        hsslib.check_common(h, r, what)
         return r
 
     # caught by the HSS
-    expect(AIR + ['--avp', 'User-Name='] + ok_air, 5004, 'User-Name', 'empty User-Name', ours=True)
+    expect(AIR + ['--avp', 'User-Name='] + ok_air, 5004, 'User-Name', 'empty User-Name')
     expect(AIR + ['--avp', 'User-Name=0010100000000011'] + ok_air, 5004, 'User-Name',
            'User-Name of 16 digits')
+    expect(AIR + ['--avp', 'User-Name=rep:4000:9'] + ok_air, 5004, 'User-Name', 'User-Name of 4000 octets')
+    expect(ULR + ['--avp', 'User-Name=rep:4000:9'] + ok_ulr, 5004, 'User-Name', 'ULR User-Name of 4000 octets')
     expect(AIR + ['--avp', 'User-Name=00101abc'] + ok_air, 5004, 'User-Name', 'non-digit User-Name')
     expect(AIR + ['--avp', 'User-Name=hex:3030313031003030'] + ok_air, 5004, 'User-Name',
            'NUL inside User-Name')
@@ -62,13 +64,23 @@ def test(h):
                   'Visited-PLMN-Id=plmn:00101'], 5005, 'RAT-Type', 'ULR without RAT-Type')
     expect(AIR + ['--avp', 'User-Name=' + IMSI] + ok_air + ['--avp', EU + '[1]/Number-Of-Requested-Vectors=1'],
            5009, None, 'two Requested-EUTRAN-Authentication-Info')
-    r = hss.dclient(*(AIR + ['--avp', 'User-Name=' + IMSI] + ok_air + ['--avp', '#4242@10415+m=hex:01']))
-    h.check(hsslib.result(r) == ('rc', 5001), 'unknown M-bit AVP: DIAMETER_AVP_UNSUPPORTED 5001')
-    r = hss.dclient('raw', '--cmd', '999', '--avp', 'User-Name=' + IMSI)
-    h.check(hsslib.result(r) == ('rc', 3001), 'unknown command of the S6a application: 3001')
-    r = hss.dclient('raw', '--cmd', '317', '--avp', 'Destination-Host=hss.test', '--avp',
-                    'User-Name=' + IMSI, '--avp', 'Cancellation-Type=0')
-    h.check(hsslib.result(r) == ('rc', 3001), 'CLR sent to the HSS: 3001 COMMAND_UNSUPPORTED')
+    expect(AIR + ['--avp', 'User-Name=' + IMSI] + ok_air + ['--avp', '#4242@10415+m=hex:01'], 5001,
+           None, 'unknown M-bit AVP: DIAMETER_AVP_UNSUPPORTED')
+    expect(['raw', '--cmd', '999', '--avp', 'User-Name=' + IMSI], 3001, None,
+           'unknown command of the S6a application')
+    expect(['raw', '--cmd', '317', '--avp', 'Destination-Host=hss.test', '--avp', 'User-Name=' + IMSI,
+            '--avp', 'Cancellation-Type=0'], 3001, None, 'CLR sent to the HSS: COMMAND_UNSUPPORTED')
+    # Origin-Host / Origin-Realm as the HSS stores them (ULR): NUL inside, longer than 255
+    own = ['--no-origin', '--avp', 'Origin-Realm=localdomain']
+    expect(ULR + own + ['--avp', 'Origin-Host=hex:6d6d6500782e74657374', '--avp', 'User-Name=' + IMSI]
+           + ok_ulr, 5004, 'Origin-Host', 'NUL inside Origin-Host')
+    expect(ULR + ['--no-origin', '--avp', 'Origin-Host=mme.test', '--avp', 'Origin-Realm=rep:300:r',
+                  '--avp', 'User-Name=' + IMSI] + ok_ulr, 5004, 'Origin-Realm', 'Origin-Realm of 300 octets')
+    # applications the HSS does not serve: 3007 with the E bit, no crash
+    for app in ('16777216', '4242', '4294967295'):
+        r = hss.dclient('raw', '--app', app, '--cmd', '318', '--avp', 'User-Name=' + IMSI)
+        h.check(hsslib.result(r) == ('rc', 3007), 'application %s: 3007 APPLICATION_UNSUPPORTED (got %s)'
+                % (app, hsslib.result(r)))
 
     # odd but valid values
     r = hss.dclient(*(AIR + ['--avp', 'User-Name=' + IMSI, '--avp', 'Visited-PLMN-Id=plmn:00101',
@@ -86,7 +98,7 @@ def test(h):
     h.check(hss.proc.running(), 'the HSS is still running')
     r = hss.dclient('air', '--imsi', IMSI)
     h.check(r.rc == 0 and r.answer['result_code'] == 2001, 'and still answers a good AIR')
-    h.check(hss.stats()['vectors']['malformed'] >= 8, 'malformed requests counted')
+    h.check(hss.stats()['vectors']['malformed'] >= 20, 'malformed requests counted')
 
 
 harness.run(test, ports=(22060, 22079))

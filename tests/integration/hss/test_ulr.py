@@ -4,10 +4,12 @@ causing a CLR to the first (recorded by a dclient acting as that MME), Initial-A
 Cancellation-Type 4, Skip-Subscriber-Data, SGSN registration kept apart, PUR from the
 registered / another MME, NOR from the registered / another node, unknown IMSI 5001, no EPS
 subscription 5420, roaming refused 5004 (subscriber flag, subscriber PLMN list, configured
-partners), RAT refused 5421 (Access-Restriction-Data, configured rat_allowed)."""
+partners), RAT refused 5421 (Access-Restriction-Data, configured rat_allowed), each with the
+S6a head; a CLR to an old MME that is gone counted as failed without holding the ULA."""
 import json
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hsslib  # noqa: E402
@@ -151,6 +153,7 @@ def test(h):
     h.check('"mme_purged": true' in show, 'UE purged in MME stored')
     r = hss.dclient('pur', '--imsi', '001019999999999')
     h.check(hsslib.exp_code(r) == 5001, 'PUR unknown IMSI: 5001')
+    hsslib.check_common(h, r, 'PUA 5001')
 
     # -- refusals -------------------------------------------------------------------------
     r = hss.dclient('ulr', '--imsi', '001019999999999')
@@ -158,23 +161,29 @@ def test(h):
     h.check(hsslib.exp_code(r) == 5001, 'ULR unknown IMSI: 5001')
     r = hss.dclient('ulr', '--imsi', '001010000000022')
     h.check(hsslib.exp_code(r) == 5420, 'ULR without APN: 5420')
+    hsslib.check_common(h, r, 'ULA 5420')
     r = hss.dclient('ulr', '--imsi', '001010000000023', '--visited-plmn', '20801')
     h.check(hsslib.exp_code(r) == 5004 and r.answer.get('result_code') is None,
             'roaming not allowed for the subscriber: Experimental-Result 5004')
+    hsslib.check_common(h, r, 'ULA 5004')
     r = hss.dclient('ulr', '--imsi', '001010000000023', '--visited-plmn', '00101')
     h.check(r.rc == 0, 'same subscriber at home: 2001')
     r = hss.dclient('ulr', '--imsi', '001010000000024', '--visited-plmn', '20801')
     h.check(hsslib.exp_code(r) == 5004, 'visited PLMN not in the subscriber list: 5004')
+    hsslib.check_common(h, r, 'ULA 5004')
     r = hss.dclient('ulr', '--imsi', '001010000000024', '--visited-plmn', '20810')
     h.check(r.rc == 0, 'visited PLMN in the subscriber list and a partner: 2001')
     r = hss.dclient('ulr', '--imsi', IMSI, '--visited-plmn', '31026')
     h.check(hsslib.exp_code(r) == 5004, 'visited PLMN not a configured roaming partner: 5004')
+    hsslib.check_common(h, r, 'ULA 5004')
     r = hss.dclient('ulr', '--imsi', '001010000000025', '--rat-type', 'eutran')
     h.check(hsslib.exp_code(r) == 5421, 'E-UTRAN barred by Access-Restriction-Data: 5421')
+    hsslib.check_common(h, r, 'ULA 5421')
     r = hss.dclient('ulr', '--imsi', '001010000000025', '--rat-type', 'utran')
     h.check(r.rc == 0, 'same subscriber on UTRAN: 2001')
     r = hss.dclient('ulr', '--imsi', IMSI, '--rat-type', 'wlan')
     h.check(hsslib.exp_code(r) == 5421, 'RAT not in rat_allowed: 5421')
+    hsslib.check_common(h, r, 'ULA 5421')
 
     st = hss.stats()
     h.check(st['ULR']['user_unknown'] == 1 and st['ULR']['rejected'] == 6,
@@ -204,6 +213,26 @@ def test(h):
     h.check(hsslib.result(r) == ('rc', 5004) and
             harness.avps(r.answer, 'Failed-AVP/MME-Number-for-MT-SMS'),
             'MME-Number-for-MT-SMS not TBCD digits: 5004 with Failed-AVP')
+
+    # -- the old MME is gone: the ULR still succeeds, the CLR failure is counted ------------
+    imsi = '001010000000027'
+    hsslib.provision(h, hss.db, imsi)
+    r = hss.dclient('ulr', '--imsi', imsi, identity='mme6.test')   # registers, then disconnects
+    h.check(r.rc == 0, 'ULR from mme6 (which then leaves): 2001')
+    before = hss.stats()['CLR']
+    r = hss.dclient('ulr', '--imsi', imsi, identity='mme7.test')
+    h.check(r.rc == 0, 'ULR from mme7 while the old MME is gone: 2001, not held by the CLR')
+    end = time.monotonic() + 10
+    while True:
+        st = hss.stats()['CLR']
+        failed = st['rejected'] + st['timeouts'] + st['errors'] - (
+            before['rejected'] + before['timeouts'] + before['errors'])
+        if failed >= 1 or time.monotonic() > end:
+            break
+        time.sleep(0.1)
+    h.check(st['requests'] == before['requests'] + 1 and failed == 1 and st['success'] == before['success'],
+            'the CLR to the departed MME is sent once and counted as failed: %s' % st)
+    h.check(hss.alive(), 'the HSS still answers')
 
 
 harness.run(test, ports=(22040, 22059))
