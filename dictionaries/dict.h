@@ -7,7 +7,8 @@
  *
  * Every loader is idempotent, may run before or after Debian's dict_nasreq, dict_dcca and
  * dict_dcca_3gpp extensions, and needs an initialised core (cm_diam_init or
- * fd_core_initialize). They return 0 or an errno value; on failure dict_errmsg() tells why.
+ * fd_core_initialize). They return 0 or an errno value; on failure dict_errmsg() tells why,
+ * and after a success dict_warnmsg() names any enumerated value left out (log it if set).
  */
 #ifndef DICT_H
 #define DICT_H
