@@ -125,8 +125,11 @@ size_t hss_stats_format(char *buf, size_t bufsz);
 #define HSS_CANCEL_UPDATE_IWF        3
 #define HSS_CANCEL_INITIAL_ATTACH    4
 
-/* Register S6a support and the ULR/AIR/PUR/NOR handlers. cfg and db must outlive the
- * application; call after cm_diam_init and dict_s6a_load, before cm_diam_start. */
+/* Register S6a support, the ULR/AIR/PUR/NOR handlers, and the hook that gives the error
+ * answers freeDiameter builds itself for S6a requests (parser, dispatch, routing) the S6a
+ * head: Vendor-Specific-Application-Id and Auth-Session-State (counted as malformed). cfg and
+ * db must outlive the application; call after cm_diam_init and dict_s6a_load, before
+ * cm_diam_start. */
 int hss_s6a_init(const struct hss_cfg *cfg, struct hss_db *db);
 void hss_s6a_fini(void);
 /* Switch the running procedures to cfg (a reload): its `s6a:` policy applies to the next
