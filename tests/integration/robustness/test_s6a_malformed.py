@@ -15,10 +15,6 @@ from roblib import harness, IMSI, IMSI_UNKNOWN, HSS_ID, DRA_ID, VENDOR_3GPP  # n
 
 # Cases (key CASE@PATH, or CASE@PATH:Auth-Session-State for that check alone) that do not
 # get the right answer today. Each is printed with its reason at every run.
-FD_CORE_ANSWER = ('the answer is built by freeDiameter 1.2.1 (fd_msg_parse_or_error, dictionary '
-                  'rule check before the HSS handler runs) and carries only Session-Id, '
-                  'Origin-*, Result-Code, Error-Message, Failed-AVP: TS 29.272 7.2.2 requires '
-                  '{ Auth-Session-State } in every S6a answer without the E bit')
 NO_DEST_REALM = ('freeDiameter 1.2.1 routing_dispatch.c (msg_rt_in, "Non-routable message not '
                  'supported") answers 3001 DIAMETER_COMMAND_UNSUPPORTED with the E bit to any '
                  'request without Destination-Realm; the command is supported, and RFC 6733 '
@@ -28,10 +24,6 @@ KNOWN_BUG = {
     'no-dest-realm@hss': NO_DEST_REALM,
     'no-dest-realm@dra': NO_DEST_REALM,
 }
-for _c in ('air-no-user', 'air-no-vplmn', 'ulr-no-flags', 'ulr-no-rat', 'no-session-id', 'no-origin',
-           'unknown-m-avp-3gpp', 'unknown-m-avp-base', 'two-eutran-groups'):
-    for _p in ('hss', 'dra'):
-        KNOWN_BUG['%s@%s:Auth-Session-State' % (_c, _p)] = FD_CORE_ANSWER
 
 AIR = ['raw', '--cmd', '318']
 ULR = ['raw', '--cmd', '316']
