@@ -209,7 +209,7 @@ int hss_s6a_errors_init(void)
 	int rc;
 
 	if (er.hook)
-		return EALREADY;
+		return 0;   /* registered by an earlier hss_s6a_init */
 	if (!(er.vsai = cm_dict_avp("Vendor-Specific-Application-Id")) ||
 	    !(er.vendor_id = cm_dict_avp("Vendor-Id")) ||
 	    !(er.auth_app_id = cm_dict_avp("Auth-Application-Id")) ||
