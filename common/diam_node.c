@@ -393,7 +393,9 @@ static int dn_log_level(const char *s)
 	return FD_LOG_NOTICE;
 }
 
-/* Registered so freeDiameter does not format a summary of every message only to discard it. */
+/* Registered so freeDiameter does not format a summary of every message only to discard it:
+ * a hook type with no handler runs its default logging under one global mutex, for each
+ * received block (DATA_RECEIVED) and each message (RECEIVED, SENDING, SENT, ...). */
 static void dn_hook_noop(enum fd_hook_type type, struct msg *msg, struct peer_hdr *peer,
                          void *other, struct fd_hook_permsgdata *pmd, void *regdata)
 {
@@ -461,7 +463,8 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 	if ((rc = fd_peer_validate_register(dn_validate)))
 		goto out;
 	if (lvl > FD_LOG_DEBUG &&
-	    (rc = fd_hook_register(HOOK_MASK(HOOK_MESSAGE_RECEIVED, HOOK_MESSAGE_LOCAL,
+	    (rc = fd_hook_register(HOOK_MASK(HOOK_DATA_RECEIVED, HOOK_MESSAGE_RECEIVED,
+	                                     HOOK_MESSAGE_LOCAL, HOOK_MESSAGE_SENDING,
 	                                     HOOK_MESSAGE_SENT, HOOK_MESSAGE_FAILOVER,
 	                                     HOOK_MESSAGE_ROUTING_FORWARD,
 	                                     HOOK_MESSAGE_ROUTING_LOCAL),
