@@ -89,21 +89,40 @@ class System:
             h.check(ok, 'valid AIR via %s still answered 2001 with a vector' % path)
 
 
-    def stop_and_check_sanitizers(self):
+    def stop_and_check_sanitizers(self, known_leaks=()):
         """Stop both daemons (SIGTERM) and fail on any sanitizer report they wrote: memory
         errors while handling the malformed input, undefined behaviour, or leaks at exit
         (freeDiameter's own leaks are suppressed, see lsan-freediameter.supp). A build
-        without sanitizers writes no report, so this checks nothing there."""
-        for p in (self.dra, self.hss):
-            rc = p.stop(timeout=20)
-            self.h.check(rc == 0, '%s exited cleanly on SIGTERM (rc %s)' % (p.name, rc))
+        without sanitizers writes no report, so this checks nothing there.
+        known_leaks: (regex, reason) pairs; a leak block whose allocation stack matches one
+        is reported as a known bug instead (a leak a KNOWN_BUG case is expected to cause)."""
+        rcs = {p.name: p.stop(timeout=20) for p in (self.dra, self.hss)}
+        excused = set()      # daemons whose only reports are known leaks (LSan exits 1)
         reports = []
         for f in sorted(os.listdir(self.h.tmp)):
-            if f.startswith('san-'):
-                with open(os.path.join(self.h.tmp, f), errors='replace') as fh:
-                    text = fh.read()
-                if re.search(r'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:', text):
-                    reports.append('--- %s\n%s' % (f, text[-6000:]))
+            if not f.startswith('san-'):
+                continue
+            with open(os.path.join(self.h.tmp, f), errors='replace') as fh:
+                text = fh.read()
+            if re.search(r'ERROR: (Address|Undefined)Sanitizer|runtime error:', text):
+                reports.append('--- %s\n%s' % (f, text[-6000:]))
+                continue
+            blocks = re.split(r'\n(?=(?:Direct|Indirect) leak of )', text)
+            bad = []
+            for b in blocks[1:]:
+                b = b.split('\nSUMMARY:')[0]
+                why = next((r for rx, r in known_leaks if re.search(rx, b)), None)
+                if why:
+                    print('KNOWN BUG (expected leak) in %s: %s -- %s' % (f, b.splitlines()[0], why))
+                else:
+                    bad.append(b)
+            if bad:
+                reports.append('--- %s\n%s' % (f, '\n'.join(bad)[-6000:]))
+            elif len(blocks) > 1:
+                excused.add(f[len('san-'):].split('.')[0])
+        for name, rc in rcs.items():
+            self.h.check(rc == 0 or (rc == 1 and name in excused),
+                         '%s exited cleanly on SIGTERM (rc %s)' % (name, rc))
         if reports:
             self.h.fail('sanitizer reports from the daemons:\n' + '\n'.join(reports))
         print('ok: no sanitizer report from hss or dra')
@@ -118,7 +137,9 @@ def sanitizer_env(h, name):
     ubsan = os.environ.get('UBSAN_OPTIONS', '')
     lsan = os.environ.get('LSAN_OPTIONS', '')
     return {
-        'ASAN_OPTIONS': ':'.join(x for x in (asan, 'log_path=' + log) if x),
+        # Full stacks through the uninstrumented freeDiameter libraries (the fast unwinder
+        # stops at their first frame), so leaks can be attributed.
+        'ASAN_OPTIONS': ':'.join(x for x in (asan, 'log_path=' + log, 'fast_unwind_on_malloc=0') if x),
         'UBSAN_OPTIONS': ':'.join(x for x in (ubsan, 'log_path=' + log + '-ub', 'print_stacktrace=1') if x),
         'LSAN_OPTIONS': ':'.join(x for x in (lsan, 'suppressions=' + supp) if x),
     }

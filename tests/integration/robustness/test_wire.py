@@ -22,7 +22,18 @@ S6A = roblib.APP_S6A
 FD_CLOSES = ('freeDiameter 1.2.1 closes the connection on a message it cannot parse '
              '(fd_msg_parse_buffer fails in the receiver) instead of answering it; RFC 6733 '
              '7.1.5 asks for an answer with the error and, for 5014, the AVP in Failed-AVP')
+PROXY_INFO = ('freeDiameter 1.2.1 fd_msg_new_answer_from_req copies Proxy-Info by re-encoding it, '
+              'and bufferize_avp refuses an unknown AVP with empty data (EINVAL "avp_source || '
+              'avp_rawdata"): the HSS cannot build any answer, the request is discarded '
+              '("a DISPATCH callback returned an error") and the peer times out; the error path '
+              'frees the answer with free() and leaks its Session-Id AVP (~190 bytes per request). '
+              'RFC 6733 6.2: Proxy-Info is copied to the answer')
+KNOWN_LEAKS = [
+    (r'#1 [^\n]*(fd_msg_avp_new|os0dup_int)[^\n]*\n(?:[^\n]*\n)?[^\n]*fd_msg_new_answer_from_req', PROXY_INFO),
+]
 KNOWN_BUG = {
+    'proxy-info-empty-unknown-avp@hss': PROXY_INFO,
+    'proxy-info-empty-unknown-avp@dra': PROXY_INFO,
     'version-2@hss': FD_CLOSES + ' (5011 DIAMETER_UNSUPPORTED_VERSION expected)',
     'version-2@dra': FD_CLOSES + ' (5011 DIAMETER_UNSUPPORTED_VERSION expected)',
     'avp-length-past-end@hss': FD_CLOSES,
@@ -78,6 +89,11 @@ def cases(ident, dest_realm):
     out['enumerated-3-octets'] = (M(316, S6A, 0xc0, 10, 10, ulr), ('answer', 5014, False, 1032, HSS_ID))
     bad_group = A(1408, b'\x00\x00\x05\x82\xc0\x00\x00\x30', vendor=roblib.VENDOR_3GPP)
     out['grouped-garbage'] = (M(318, S6A, 0xc0, 11, 11, body + bad_group), ('answer', 5004, False, 1408, HSS_ID))
+    # Proxy-Info holding an unknown AVP (no M bit) with no data: the answer must still come,
+    # with the Proxy-Info copied (RFC 6733 6.2).
+    pi = A(284, A(280, 'proxy.client.rob.test') + A(33, b'state') + A(301, b'', vendor=1, flags=0x80))
+    out['proxy-info-empty-unknown-avp'] = (M(318, S6A, 0xc0, 12, 12, roblib.air_avps(
+        ident, 'client.rob.test', dest_realm, extra=pi)), ('answer', 2001, False, None, HSS_ID))
     # An answer nobody asked for is dropped (RFC 6733 6.2.? / no matching hop-by-hop).
     out['unsolicited-answer'] = (M(318, S6A, 0x40, 9, 9, A(263, ident + ';x') + A(268, 2001) +
                                    A(277, 1) + A(264, ident) + A(296, 'client.rob.test')),
@@ -187,7 +203,7 @@ def test(h):
         cs.check('abrupt-close@%s' % path, True, 'survived abrupt closes and a burst of 30 dropped connections')
 
     sysm.check_alive()
-    sysm.stop_and_check_sanitizers()
+    sysm.stop_and_check_sanitizers(KNOWN_LEAKS)
     cs.summary()
 
 
