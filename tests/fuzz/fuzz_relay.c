@@ -3,7 +3,7 @@
  * fuzz_relay.c: libFuzzer target for Diameter messages as the DRA sees them in its forward
  * and out callbacks: parsed from the wire without dictionary interpretation, then the
  * routing keys (dra_keys_get), the route table of config/dra/dra.yaml (dra_route_find) and
- * the rewrite rules (the config's rules.yaml and every transforms/examples/ file, applied
+ * the rewrite rules (the config's rules.yaml and every config/rules/ file, applied
  * as request or answer per the R bit, with a hide/unhide state table), then re-encoding as
  * the relay would forward it. Any input must be processed without a crash, a sanitizer
  * report or a leak.
@@ -54,8 +54,13 @@ static void fr_init(void)
 		fprintf(stderr, "fuzz_relay: %s: %s\n", path, err);
 		abort();
 	}
-	snprintf(path, sizeof(path), "%s/transforms/examples", fr_srcdir());
+	snprintf(path, sizeof(path), "%s/config/rules", fr_srcdir());
 	k = scandir(path, &ents, NULL, alphasort);
+	if (k <= 0) {
+		/* The example rule sets are part of what this target exercises: never run without. */
+		fprintf(stderr, "fuzz_relay: no rule examples in %s\n", path);
+		abort();
+	}
 	for (int i = 0; i < k; i++) {
 		char f[8192];
 		size_t n = strlen(ents[i]->d_name);
