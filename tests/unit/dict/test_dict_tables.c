@@ -487,6 +487,9 @@ static int build_and_check(struct dict_object *model, bool is_cmd, const char **
 	r = fd_msg_parse_rules(obj, dict, &pei);
 	snprintf(code, sizeof(code), "%s", pei.pei_errcode ? pei.pei_errcode : "");
 	*errcode = code;
+	/* freeDiameter made up an AVP for Failed-AVP and leaves it to the caller. */
+	if (pei.pei_avp_free && pei.pei_avp)
+		fd_msg_free(pei.pei_avp);
 	fd_msg_free(obj);
 	return r;
 }
