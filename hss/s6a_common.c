@@ -158,7 +158,7 @@ int hss_answer(struct msg **req, enum hss_cmd cmd, struct hss_res *res, struct a
 		if (!res->exp)
 			atomic_fetch_add_explicit(&hss_stats.malformed, 1, memory_order_relaxed);
 	}
-	if ((rc = fd_msg_new_answer_from_req(fd_g_config->cnf_dict, &ans, 0)))
+	if ((rc = hss_answer_new(&ans)))
 		goto fail;
 	*req = NULL;
 	if ((rc = cm_avp_add_vsai(ans, HSS_VENDOR_3GPP, HSS_APP_S6A)))
