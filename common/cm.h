@@ -177,6 +177,12 @@ void cm_diam_set_exit_code(int code);
 /* Wait until the peer with this identity is in state OPEN, up to timeout_ms. 0 or ETIMEDOUT. */
 int cm_diam_wait_peer(const char *identity, int timeout_ms);
 
+/* fd_msg_new_answer_from_req(dict, msg, flags) that also answers a request whose Proxy-Info
+ * freeDiameter 1.2.1 cannot copy (an unknown AVP with empty data inside: it would fail and
+ * leak): such a Proxy-Info is rebuilt from its copyable AVPs (common/answer.c). Same
+ * contract: on success *msg is the answer, the request linked to it. */
+int cm_answer_new(struct msg **msg, int flags);
+
 /* ---------------------------------------------------------------------------------------
  * AVP helpers (common/avp.c). Names are looked up in the dictionary once and cached.
  * `parent` is a struct msg * or a grouped struct avp * (msg_or_avp).

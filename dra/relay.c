@@ -232,7 +232,7 @@ static int answer_error(struct msg **pmsg, const char *rescode, const char *why)
 	int rc;
 
 	*pmsg = NULL;
-	if ((rc = fd_msg_new_answer_from_req(fd_g_config->cnf_dict, &m, MSGFL_ANSW_ERROR)))
+	if ((rc = cm_answer_new(&m, MSGFL_ANSW_ERROR)))
 		goto fail;
 	if ((rc = fd_msg_rescode_set(m, (char *)rescode, (char *)why, NULL, 1)))
 		goto fail;

@@ -47,10 +47,6 @@ static inline void hss_res_set(struct hss_res *r, uint32_t code, bool exp)
 int hss_answer(struct msg **req, enum hss_cmd cmd, struct hss_res *res, struct avp **body,
                size_t n_body);
 
-/* fd_msg_new_answer_from_req that also answers a request whose Proxy-Info freeDiameter
- * cannot copy (s6a_proxyinfo.c). Same contract: *msg becomes the answer on success. */
-int hss_answer_new(struct msg **msg);
-
 /* Detached AVPs for answer bodies (free with fd_msg_free if not used). */
 int hss_avp_new(const char *name, struct avp **ret);
 int hss_avp_new_u32(const char *name, uint32_t v, struct avp **ret);

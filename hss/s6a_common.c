@@ -158,7 +158,7 @@ int hss_answer(struct msg **req, enum hss_cmd cmd, struct hss_res *res, struct a
 		if (!res->exp)
 			atomic_fetch_add_explicit(&hss_stats.malformed, 1, memory_order_relaxed);
 	}
-	if ((rc = hss_answer_new(&ans)))
+	if ((rc = cm_answer_new(&ans, 0)))
 		goto fail;
 	*req = NULL;
 	if ((rc = cm_avp_add_vsai(ans, HSS_VENDOR_3GPP, HSS_APP_S6A)))

@@ -28,7 +28,7 @@ int dc_answer_2001(struct msg **pmsg)
 		if (a)
 			app = a->u32;
 	}
-	if ((rc = fd_msg_new_answer_from_req(fd_g_config->cnf_dict, pmsg, 0)))
+	if ((rc = cm_answer_new(pmsg, 0)))
 		return rc;
 	if ((rc = cm_avp_add_vsai(*pmsg, vendor, app)) || (rc = cm_avp_add_u32(*pmsg, "Result-Code", 2001)) ||
 	    (rc = cm_avp_add_i32(*pmsg, "Auth-Session-State", 1)) || (rc = fd_msg_add_origin(*pmsg, 0)))

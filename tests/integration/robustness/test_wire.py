@@ -24,7 +24,7 @@ FD_CLOSES = ('freeDiameter 1.2.1 closes the connection on a message it cannot pa
              '7.1.5 asks for an answer with the error and, for 5014, the AVP in Failed-AVP')
 # freeDiameter 1.2.1 cannot copy a Proxy-Info holding an unknown AVP with empty data into an
 # answer (and leaks when it tries); the HSS detects it and rebuilds Proxy-Info itself
-# (hss/s6a_proxyinfo.c), so the case below must be answered, with no leak.
+# (common/answer.c), so the case below must be answered, with no leak.
 KNOWN_LEAKS = []
 KNOWN_BUG = {
     'version-2@hss': FD_CLOSES + ' (5011 DIAMETER_UNSUPPORTED_VERSION expected)',

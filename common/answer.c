@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* s6a_proxyinfo.c: creating the answer of a request whatever its Proxy-Info holds.
+/* answer.c: creating the answer of a request whatever its Proxy-Info holds.
  *
  * RFC 6733 6.2 has the answer carry the request's Proxy-Info AVPs. freeDiameter 1.2.1 copies
  * them by re-encoding, which fails (EINVAL) on an AVP it does not know whose data is empty:
  * fd_msg_new_answer_from_req then returns an error, leaks the answer's Session-Id, and the
- * HSS could not answer at all, so one such request from a peer cost memory and an MME
- * timeout (found by fuzzing the handlers). Such requests are detected first and answered
- * with Proxy-Info rebuilt from the AVPs that can be copied. */
-#include "hss_int.h"
+ * node could not answer at all, so one such request from a peer cost memory and a timeout
+ * at the peer (found by fuzzing the HSS handlers). Such requests are detected first and
+ * answered with Proxy-Info rebuilt from the AVPs that can be copied. */
+#include "cm.h"
 
 #include <errno.h>
+#include <string.h>
 
 #define SP_AC_PROXY_INFO 284
 
@@ -95,18 +96,19 @@ static int sp_copy_pi(struct msg *req, struct msg *ans)
 	return 0;
 }
 
-int hss_answer_new(struct msg **msg)
+int cm_answer_new(struct msg **msg, int flags)
 {
 	struct msg *req = *msg, *ans;
 	int rc;
 
 	if (!sp_needs_rebuild(req))
-		return fd_msg_new_answer_from_req(fd_g_config->cnf_dict, msg, 0);
-	if ((rc = fd_msg_new_answer_from_req(fd_g_config->cnf_dict, msg, MSGFL_ANSW_NOPROXYINFO)))
+		return fd_msg_new_answer_from_req(fd_g_config->cnf_dict, msg, flags);
+	if ((rc = fd_msg_new_answer_from_req(fd_g_config->cnf_dict, msg,
+	                                     flags | MSGFL_ANSW_NOPROXYINFO)))
 		return rc;
 	ans = *msg;
 	if ((rc = sp_copy_pi(req, ans)))
-		LOG_N("hss: Proxy-Info of a request could not be copied to its answer: %s",
+		LOG_N("cm: Proxy-Info of a request could not be copied to its answer: %s",
 		      strerror(rc));
 	return 0;
 }
