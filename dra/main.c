@@ -33,7 +33,11 @@ static void usage(FILE *f)
 static int load_dicts(void)
 {
 #ifdef DRA_HAVE_DICT
-	return dict_load_all();
+	int rc = dict_load_all();
+
+	if (!rc && dict_warnmsg() && dict_warnmsg()[0])
+		LOG_N("dra: dictionary: %s", dict_warnmsg());
+	return rc;
 #else
 	return 0;
 #endif

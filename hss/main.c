@@ -123,6 +123,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hss: S6a dictionary: %s\n", dict_errmsg());
 		goto out;
 	}
+	if (dict_warnmsg() && dict_warnmsg()[0])
+		LOG_N("hss: dictionary: %s", dict_warnmsg());
 	if ((rc = hss_s6a_init(m.cur, db)) ||
 	    (rc = fd_event_trig_regcb(SIGUSR1, "hss", hss_stats_log))) {
 		fprintf(stderr, "hss: cannot register the S6a application: %s\n", strerror(rc));
