@@ -1229,7 +1229,9 @@ static int body_sqn(struct my_db *d, struct my_conn *c, void *arg)
 	}
 	s->a.opc = atoi(row[2]) != 0;
 	s->a.ind_bits = (uint32_t)ind;
-	s->a.sqn_prev = s->resync ? *s->resync : (uint64_t)sq;
+	/* Re-synchronisation never moves the counter back (see db_sqlite.c): a replayed AUTS
+	 * must not make SQNs already handed out be handed out again. */
+	s->a.sqn_prev = s->resync && *s->resync > (uint64_t)sq ? *s->resync : (uint64_t)sq;
 	for (x = s->a.sqn_prev, i = 0; i < s->n; i++)
 		s->a.sqn[i] = x = s->next(x, s->a.ind_bits) & HSS_DB_SQN_MAX;
 	s->a.n = s->n;
@@ -1252,6 +1254,7 @@ static int my_sqn_reserve(struct hss_db *db, const char *imsi, unsigned n, hss_d
 
 	if (!rc)
 		*ret = s.a;
+	explicit_bzero(&s.a, sizeof(s.a));   /* K and OP/OPc: only the caller's copy remains */
 	return rc;
 }
 

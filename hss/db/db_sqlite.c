@@ -1151,7 +1151,11 @@ static int sq_sqn_reserve(struct hss_db *db, const char *imsi, unsigned n, hss_d
 			memcpy(a.amf, tmp->amf, 2);
 			a.opc = sqlite3_column_int(st, 2) != 0;
 			a.ind_bits = (uint32_t)ind;
-			a.sqn_prev = resync ? *resync : (uint64_t)sq;
+			/* Re-synchronisation never moves the counter back: SQNs up to the stored one
+			 * were handed out already, and a replayed or retransmitted AUTS must not
+			 * make them be handed out again (TS 33.102 6.3.5: keep SQN_HE when its
+			 * successor is acceptable to the USIM). */
+			a.sqn_prev = resync && *resync > (uint64_t)sq ? *resync : (uint64_t)sq;
 		}
 	}
 	sqlite3_reset(st);
@@ -1173,7 +1177,9 @@ put:
 	conn_put(d, c);
 	if (!rc)
 		*ret = a;
+	explicit_bzero(&a, sizeof(a));   /* K and OP/OPc: only the caller's copy remains */
 out:
+	explicit_bzero(tmp, sizeof(*tmp));
 	free(tmp);
 	return rc;
 }

@@ -253,8 +253,8 @@ struct hss_db_ops {
 	                 hss_db_list_cb cb, void *arg);
 	int (*count)(struct hss_db *db, uint64_t *ret);
 	/* In ONE transaction: read K, OP/OPc, AMF, ind_bits and the stored SQN s (or take
-	 * *resync_sqn as s and the new base: re-synchronisation), compute sqn[i] = next^(i+1)(s)
-	 * for i < n, store sqn[n-1], and return all of it. Two calls never hand out the same
+	 * max(stored, *resync_sqn) as s: re-synchronisation never goes back), compute
+	 * sqn[i] = next^(i+1)(s) for i < n, store sqn[n-1], and return all of it. Two calls never hand out the same
 	 * SQN, whatever the threads or processes. 1 <= n <= HSS_DB_MAX_VECTORS; next != NULL. */
 	int (*sqn_reserve)(struct hss_db *db, const char *imsi, unsigned n, hss_db_sqn_next_fn next,
 	                   const uint64_t *resync_sqn, struct hss_auth_data *ret);
@@ -307,8 +307,8 @@ int hss_db_count(struct hss_db *db, uint64_t *ret);
 /* Reserve n SQNs (see hss_db_ops.sqn_reserve); next NULL: hss_db_sqn_next_default. */
 int hss_db_sqn_reserve(struct hss_db *db, const char *imsi, unsigned n, hss_db_sqn_next_fn next,
                        struct hss_auth_data *ret);
-/* Re-synchronisation (AIR with Re-Synchronization-Info): the stored SQN becomes sqn_ms,
- * then n SQNs are reserved after it, in the same transaction. */
+/* Re-synchronisation (AIR with Re-Synchronization-Info): the stored SQN becomes sqn_ms
+ * unless it is already higher (no SQN is ever handed out twice), then n SQNs are reserved after it, in the same transaction. */
 int hss_db_sqn_resync_reserve(struct hss_db *db, const char *imsi, uint64_t sqn_ms, unsigned n,
                               hss_db_sqn_next_fn next, struct hss_auth_data *ret);
 int hss_db_sqn_set(struct hss_db *db, const char *imsi, uint64_t sqn);

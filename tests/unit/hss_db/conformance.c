@@ -230,6 +230,14 @@ static void t_sqn(struct hss_db *db)
 	rc = hss_db_sqn_resync_reserve(db, s->imsi, 0x1000, 2, NULL, &a);
 	CHECK(rc == 0 && a.sqn_prev == 0x1000 && a.sqn[0] == hss_db_sqn_next_default(0x1000, 5),
 	      "resync restarts from SQN_MS");
+	/* the same (replayed) AUTS again: the counter must not go back to SQN_MS */
+	rc = hss_db_sqn_resync_reserve(db, s->imsi, 0x1000, 1, NULL, &a);
+	CHECK(rc == 0 && a.sqn[0] != hss_db_sqn_next_default(0x1000, 5) &&
+	      a.sqn[0] == hss_db_sqn_next_default(hss_db_sqn_next_default(
+	                  hss_db_sqn_next_default(0x1000, 5), 5), 5),
+	      "a replayed resync hands out no SQN twice (%" PRIu64 ")", a.sqn[0]);
+	rc = hss_db_sqn_resync_reserve(db, s->imsi, 0x10, 1, NULL, &a);
+	CHECK(rc == 0 && a.sqn_prev > 0x1000, "resync to an older SQN_MS keeps the counter");
 	rc = hss_db_sqn_set(db, s->imsi, 777);
 	rc = rc ? rc : hss_db_get_sub(db, s->imsi, g);
 	CHECK(rc == 0 && g->sqn == 777, "sqn_set");
