@@ -96,6 +96,8 @@ void hss_ctl_exec(const char *line, char *out, size_t outsz)
 			                      argc == 3 ? v : HSS_CANCEL_SUBSCR_WITHDRAWAL,
 			                      mme ? HSS_CLR_S6A_S6D_INDICATOR : 0);
 		}
+		if (sub)
+			explicit_bzero(sub, sizeof(*sub));   /* K and OP/OPc were read with the rest */
 		free(sub);
 	} else {
 		snprintf(out, outsz, "error: unknown command '%s'", argv[0]);

@@ -66,6 +66,9 @@ static int air_build(const struct air_ctx *c, const struct hss_auth_data *ad,
                      const struct hss_auth_keys *keys, struct avp **ret)
 {
 	struct avp *info = NULL, *v = NULL;
+	struct hss_eutran_vector e;
+	struct hss_utran_vector u;
+	struct hss_geran_vector g;
 	uint8_t sqn[6];
 	unsigned i, k = 0;
 	int rc;
@@ -73,7 +76,6 @@ static int air_build(const struct air_ctx *c, const struct hss_auth_data *ad,
 	if ((rc = hss_avp_new("Authentication-Info", &info)))
 		return rc;
 	for (i = 0; i < c->eutran.n; i++, k++) {
-		struct hss_eutran_vector e;
 		hss_sqn_to_bytes(ad->sqn[k], sqn);
 		if ((rc = hss_gen_eutran_vector(keys, sqn, c->plmn, NULL, &e)) ||
 		    (rc = air_item(info, "E-UTRAN-Vector", i + 1, &v)) ||
@@ -86,7 +88,6 @@ static int air_build(const struct air_ctx *c, const struct hss_auth_data *ad,
 	}
 	for (i = 0; i < c->ug.n; i++, k++) {
 		if (c->triplets) {
-			struct hss_geran_vector g;
 			if ((rc = hss_gen_geran_vector(keys, NULL, &g)) ||
 			    (rc = air_item(info, "GERAN-Vector", i + 1, &v)) ||
 			    (rc = cm_avp_add_os(v, "RAND", g.rand, sizeof(g.rand))) ||
@@ -95,7 +96,6 @@ static int air_build(const struct air_ctx *c, const struct hss_auth_data *ad,
 				goto out;
 			explicit_bzero(&g, sizeof(g));
 		} else {
-			struct hss_utran_vector u;
 			hss_sqn_to_bytes(ad->sqn[k], sqn);
 			if ((rc = hss_gen_utran_vector(keys, sqn, NULL, &u)) ||
 			    (rc = air_item(info, "UTRAN-Vector", i + 1, &v)) ||
@@ -109,6 +109,10 @@ static int air_build(const struct air_ctx *c, const struct hss_auth_data *ad,
 		}
 	}
 out:
+	/* a vector abandoned half-way would leave CK/IK/KASME/Kc on the stack */
+	explicit_bzero(&e, sizeof(e));
+	explicit_bzero(&u, sizeof(u));
+	explicit_bzero(&g, sizeof(g));
 	if (rc) {
 		fd_msg_free(info);
 		return rc;

@@ -28,6 +28,7 @@ int hss_s6a_send_dsr(const char *imsi, uint32_t dsr_flags)
 	}
 	rc = hss_req_send(&m, HSS_CMD_DSR, imsi, host);
 out:
+	explicit_bzero(sub, sizeof(*sub));   /* K and OP/OPc were read with the rest */
 	free(sub);
 	return rc;
 }

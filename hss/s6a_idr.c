@@ -56,6 +56,7 @@ fail:
 	if (m)
 		fd_msg_free(m);
 out:
+	explicit_bzero(sub, sizeof(*sub));   /* K and OP/OPc were read with the rest */
 	free(sub);
 	return rc;
 }

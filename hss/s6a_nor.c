@@ -45,6 +45,8 @@ int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 	hss_db_ok();
 	hss_res_set(&res, HSS_RC_SUCCESS, false);
 answer:
+	if (sub)
+		explicit_bzero(sub, sizeof(*sub));   /* K and OP/OPc were read with the rest */
 	free(sub);
 	return hss_answer(msg, HSS_CMD_NOR, &res, NULL, 0);
 }

@@ -186,6 +186,7 @@ static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **bod
 	}
 	hss_res_set(res, HSS_RC_SUCCESS, false);
 out:
+	explicit_bzero(sub, sizeof(*sub));   /* K and OP/OPc were read with the rest */
 	free(sub);
 }
 
