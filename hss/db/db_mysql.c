@@ -446,8 +446,9 @@ static int col_field(const char *t, const struct hss_fdesc *f, struct hss_sub *s
 		break;
 	}
 bad:
-	return hss_db_set_error(EIO, "mysql: corrupt value '%.40s' in column '%s' of IMSI %s", t,
-	                        f->name, sub->imsi);
+	/* K and OP/OPc (HSS_FK_HEX) are secrets: never copied into a message that gets logged */
+	return hss_db_set_error(EIO, "mysql: corrupt value '%.40s' in column '%s' of IMSI %s",
+	                        f->kind == HSS_FK_HEX ? "(hidden)" : t, f->name, sub->imsi);
 }
 
 static char *col_list(const struct hss_fdesc *const *cols, size_t n)

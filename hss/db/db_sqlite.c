@@ -402,8 +402,9 @@ static int col_field(sqlite3_stmt *st, int i, const struct hss_fdesc *f, struct 
 		break;
 	}
 bad:
-	return hss_db_set_error(EIO, "sqlite: corrupt value '%.40s' in column '%s' of IMSI %s", t,
-	                        f->name, sub->imsi);
+	/* K and OP/OPc (HSS_FK_HEX) are secrets: never copied into a message that gets logged */
+	return hss_db_set_error(EIO, "sqlite: corrupt value '%.40s' in column '%s' of IMSI %s",
+	                        f->kind == HSS_FK_HEX ? "(hidden)" : t, f->name, sub->imsi);
 }
 
 static int col_str(sqlite3_stmt *st, int i, char *dst, size_t size)
@@ -840,6 +841,7 @@ static int sq_get_sub(struct hss_db *db, const char *imsi, struct hss_sub *out)
 	if (!rc)
 		memcpy(out, tmp, sizeof(*tmp));
 out:
+	explicit_bzero(tmp, sizeof(*tmp));   /* holds K and OP/OPc */
 	free(tmp);
 	return rc;
 }
@@ -880,6 +882,7 @@ put:
 	if (!rc)
 		memcpy(out, tmp, sizeof(*tmp));
 out:
+	explicit_bzero(tmp, sizeof(*tmp));   /* holds K and OP/OPc */
 	free(tmp);
 	return rc;
 }

@@ -460,7 +460,13 @@ static int parse_hex(const char *field, const char *s, uint8_t *out, size_t n, c
 	}
 	return 0;
 bad:
-	seterr(err, errlen, "field '%s': value '%s': must be exactly %zu hex digits", field, s, 2 * n);
+	/* k and op/opc are not echoed: a mistyped key is still (nearly) the secret key */
+	if (!strcmp(field, "k") || !strcmp(field, "op") || !strcmp(field, "opc"))
+		seterr(err, errlen, "field '%s': %zu characters: must be exactly %zu hex digits",
+		       field, len, 2 * n);
+	else
+		seterr(err, errlen, "field '%s': value '%s': must be exactly %zu hex digits", field,
+		       s, 2 * n);
 	return EINVAL;
 }
 

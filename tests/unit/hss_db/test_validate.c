@@ -67,6 +67,10 @@ int main(void)
 	set("k", "000102030405060708090A0B0C0D0E0F", 1, NULL, NULL);
 	set("k", "000102030405060708090a0b0c0d0e0", 0, "'k'", "32 hex");
 	set("k", "000102030405060708090a0b0c0d0e0g", 0, "'k'", NULL);
+	/* a mistyped key is still (nearly) the key: the message must not repeat it */
+	conf_check(!strstr(err, "0102030405060708"), "a refused k is not echoed: %s", err);
+	set("opc", "00112233445566778899aabbccddeef", 0, "'opc'", "32 hex");
+	conf_check(!strstr(err, "2233445566778899"), "a refused opc is not echoed: %s", err);
 	set("opc", "00112233445566778899aabbccddeeff", 1, NULL, NULL);
 	conf_check(sub->opc && sub->op[15] == 0xff, "opc sets OPc");
 	set("op", "00112233445566778899aabbccddeeff", 1, NULL, NULL);
