@@ -248,6 +248,9 @@ static int answer_error(struct msg **pmsg, const char *rescode, const char *why)
 		goto fail;
 	return 0;
 fail:
+	/* The request is dropped here: say so, or it vanishes without a trace. */
+	fd_log_error("dra: could not answer a request %s (%s): %s; it is dropped", rescode, why,
+	             strerror(rc));
 	if (m)
 		fd_msg_free(m);
 	return 0;
