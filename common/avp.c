@@ -142,7 +142,8 @@ static int avp_add_int(msg_or_avp *parent, const char *name, bool neg, uint64_t 
 	struct dict_object *model = cm_dict_avp(name);
 	struct dict_avp_data d;
 	union avp_value v;
-	int64_t s = neg ? -(int64_t)mag : (int64_t)mag;
+	/* 0 - mag in unsigned arithmetic: negating INT64_MIN as a signed value would overflow. */
+	int64_t s = neg ? (int64_t)(0 - mag) : (int64_t)mag;
 
 	if (!model)
 		return ENOENT;
