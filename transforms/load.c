@@ -797,6 +797,7 @@ static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct
 {
 	const struct cm_ynode *n;
 	const char *s;
+	size_t worst = 0;
 	int ret = 0;
 
 	if (!(n = cm_ymap_get(p, "pseudo"))) {
@@ -813,16 +814,23 @@ static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct
 	for (const char *c = s; *c; c++) {
 		if (!strncmp(c, "{n}", 3)) {
 			c += 2;
+			worst += XF_TMPL_N_MAX;
 		} else if (!strncmp(c, "{hash}", 6)) {
 			c += 5;
+			worst += XF_TMPL_HASH_LEN;
 		} else if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-' && *c != '_') {
 			xf_lerr(ld, n->line, "pseudo '%s': '%c' is not allowed in a Diameter identity", s, *c);
 			ret = EINVAL;
 			break;
+		} else {
+			worst++;
 		}
 	}
-	if (strlen(s) > 200) {
-		xf_lerr(ld, n->line, "pseudo template longer than 200 characters");
+	/* Checked here, not when a message comes: a template that can render too long would
+	 * make every hide fail at run time (answered 5012). */
+	if (worst > XF_HOST_MAX - 1) {
+		xf_lerr(ld, n->line, "pseudo template can render up to %zu characters (at most %d)",
+		        worst, XF_HOST_MAX - 1);
 		ret = EINVAL;
 	}
 	if (!(a->tmpl = strdup(s)))

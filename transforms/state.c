@@ -17,7 +17,6 @@
 #include <string.h>
 
 #define XF_STATE_MAX (1u << 20)   /* hidden hosts; a bound on memory a peer can make us use */
-#define XF_HOST_MAX 256
 
 struct xf_hent {
 	char *real;        /* lower case */

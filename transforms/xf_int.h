@@ -16,6 +16,11 @@
 
 #define XF_PATH_MAX 8            /* levels in a grouped path "A/B/C" */
 #define XF_TEXT_MAX (XF_VALUE_MAX + 1)
+/* A host name in the hiding table, NUL included: a pseudonym renders to at most 255 octets. */
+#define XF_HOST_MAX 256
+/* What a template token renders to at most: {n} a decimal uint64_t, {hash} 16 hex digits. */
+#define XF_TMPL_N_MAX 20
+#define XF_TMPL_HASH_LEN 16
 
 /* How an AVP value reads and writes as text (the form matches and rewrites work on). */
 enum xf_vfmt {

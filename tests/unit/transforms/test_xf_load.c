@@ -137,6 +137,9 @@ static void test_single_errors(void)
 	static const char *const w7[] = {
 		"bad.yaml:4: rule 'x': Session-Id cannot be modified",
 		"bad.yaml:5: rule 'x': Session-Id cannot be modified", NULL };
+	static const char *const w8[] = {
+		"bad.yaml:4: rule 'x': pseudo template can render up to 322 characters (at most 255)",
+		NULL };
 	static const char *const w6[] = {
 		"bad.yaml:3: rule 'x': 'Origin-Host' in path 'Origin-Host/User-Name' is not a Grouped AVP",
 		NULL };
@@ -154,6 +157,11 @@ static void test_single_errors(void)
 	expect_errors("rules:\n  - name: x\n    actions: [ { remove: Origin-Host/User-Name } ]\n", w6);
 	expect_errors("rules:\n  - name: x\n    actions:\n      - add: { avp: Session-Id, value: a }\n"
 	              "      - copy: { from: User-Name, to: Session-Id }\n", w7);
+	/* 20 {hash} tokens are 120 characters of template but render 320 (+ ".x"). */
+	expect_errors("rules:\n  - name: x\n    actions:\n"
+	              "      - hide_host: { pseudo: \"{hash}{hash}{hash}{hash}{hash}{hash}{hash}{hash}"
+	              "{hash}{hash}{hash}{hash}{hash}{hash}{hash}{hash}{hash}{hash}{hash}{hash}.x\" }\n",
+	              w8);
 }
 
 static void test_err_buffer(void)
