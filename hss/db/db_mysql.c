@@ -157,11 +157,18 @@ static void sb_add(struct sb *b, const char *fmt, ...)
 			b->n += (size_t)n;
 			return;
 		}
+		/* Not realloc: the text may hold K and OP in hex, and realloc would leave a copy
+		 * behind in freed memory. */
 		size_t cap = (b->cap ? b->cap * 2 : 1024) + (size_t)n;
-		char *np = realloc(b->p, cap);
+		char *np = malloc(cap);
 		if (!np) {
 			b->oom = true;
 			return;
+		}
+		if (b->p) {
+			memcpy(np, b->p, b->n);
+			explicit_bzero(b->p, b->cap);
+			free(b->p);
 		}
 		b->p = np;
 		b->cap = cap;
@@ -184,11 +191,14 @@ static void sb_str(struct sb *b, MYSQL *h, const char *s)
 	}
 	mysql_real_escape_string(h, e, s, (unsigned long)len);
 	sb_add(b, "'%s'", e);
+	explicit_bzero(e, 2 * len + 1);
 	free(e);
 }
 
 static void sb_free(struct sb *b)
 {
+	if (b->p)
+		explicit_bzero(b->p, b->cap);
 	free(b->p);
 	memset(b, 0, sizeof(*b));
 }
