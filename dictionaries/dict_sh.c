@@ -20,29 +20,7 @@
  * Flag rules follow the AVP table of TS 29.329 clause 6.3: "Must" -> fixed set, "Must not"
  * -> fixed clear. Only M and V are constrained, as in Debian's dict_dcca_3gpp.fdx.
  */
-#include "dict_int.h"
-
-#define FLAGS_MV (DICT_M | DICT_V)
-
-/* 3GPP AVP with M and V both "must" */
-#define AVP_MV(c, n, ...) { (c), DICT_VENDOR_3GPP, (n), FLAGS_MV, FLAGS_MV, __VA_ARGS__ }
-/* 3GPP AVP with V "must" and M "must not" */
-#define AVP_V(c, n, ...) { (c), DICT_VENDOR_3GPP, (n), DICT_V, FLAGS_MV, __VA_ARGS__ }
-
-#define OSTR AVP_TYPE_OCTETSTRING, DICT_T_NONE, NULL
-#define UTF8 AVP_TYPE_OCTETSTRING, DICT_T_UTF8, NULL
-#define TIME AVP_TYPE_OCTETSTRING, DICT_T_TIME, NULL
-#define U32  AVP_TYPE_UNSIGNED32, DICT_T_NONE, NULL
-#define GRP  AVP_TYPE_GROUPED, DICT_T_NONE, NULL
-#define ENUM(tab) AVP_TYPE_INTEGER32, DICT_T_ENUM, (tab)
-
-/* ABNF: <X> fixed head, {X} exactly one, 1*{X} one or more, [X] at most one, *[X] any. */
-#define FIXED(n) { (n), RULE_FIXED_HEAD, -1, 1 }
-#define REQ(n)   { (n), RULE_REQUIRED, -1, 1 }
-#define REQN(n)  { (n), RULE_REQUIRED, -1, -1 }
-#define OPT(n)   { (n), RULE_OPTIONAL, -1, 1 }
-#define OPTN(n)  { (n), RULE_OPTIONAL, -1, -1 }
-#define RULES_END { NULL, RULE_OPTIONAL, 0, 0 }
+#include "dict_ims_tab.h"
 
 /* ---------------------------------------------------------------------------------------
  * Enumerated values (TS 29.329 clause 6.3)
