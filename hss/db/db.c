@@ -236,13 +236,59 @@ int hss_db_del_sub(struct hss_db *db, const char *imsi)
 	return db->ops->del_sub(db, imsi);
 }
 
+/* IMSIs are fetched a page at a time and the backend's connection is released before the
+ * callback runs: a callback may use the database, and a long listing blocks no writer. */
+#define LIST_CHUNK 256
+
 int hss_db_list_subs(struct hss_db *db, const char *after_imsi, uint64_t offset, uint64_t limit,
                      hss_db_list_cb cb, void *arg)
 {
-	NEED_OP(db, list_subs);
+	char (*imsis)[16] = NULL, last[16];
+	struct hss_sub *sub = NULL;
+	uint64_t done = 0;
+	int rc = 0;
+
+	NEED_OP(db, list_imsis);
+	NEED_OP(db, get_sub);
 	if (!cb)
 		return hss_db_set_error(EINVAL, "no callback");
-	return db->ops->list_subs(db, after_imsi, offset, limit, cb, arg);
+	snprintf(last, sizeof(last), "%s", after_imsi ? after_imsi : "");
+	if (!(imsis = malloc(sizeof(*imsis) * LIST_CHUNK)) || !(sub = malloc(sizeof(*sub)))) {
+		rc = hss_db_set_error(ENOMEM, "out of memory");
+		goto out;
+	}
+	for (;;) {
+		size_t want = LIST_CHUNK, n = 0, i;
+
+		if (limit && limit - done < want)
+			want = (size_t)(limit - done);
+		if (want == 0)
+			break;
+		if ((rc = db->ops->list_imsis(db, last, offset, want, imsis, &n)))
+			goto out;
+		offset = 0;   /* applies to the first page only */
+		for (i = 0; i < n; i++) {
+			rc = db->ops->get_sub(db, imsis[i], sub);
+			if (rc == ENOENT) {  /* deleted meanwhile */
+				rc = 0;
+				continue;
+			}
+			if (rc || (rc = cb(sub, arg)))
+				goto out;
+			done++;
+		}
+		if (n < want)
+			break;
+		memcpy(last, imsis[n - 1], sizeof(last));
+	}
+out:
+	if (!rc)
+		hss_db_clear_error();
+	free(imsis);
+	if (sub)
+		explicit_bzero(sub, sizeof(*sub));
+	free(sub);
+	return rc;
 }
 
 int hss_db_count(struct hss_db *db, uint64_t *ret)

@@ -1098,74 +1098,38 @@ static int my_del_sub(struct hss_db *db, const char *imsi)
 	return run_tx(MY(db), body_del, (void *)imsi, true);
 }
 
-#define LIST_CHUNK 256
-
-static int my_list_subs(struct hss_db *db, const char *after_imsi, uint64_t offset, uint64_t limit,
-                        hss_db_list_cb cb, void *arg)
+/* One page of IMSIs for hss_db_list_subs (db.c), on a connection held only for the query. */
+static int my_list_imsis(struct hss_db *db, const char *after, uint64_t offset, size_t want,
+                         char (*out)[16], size_t *ret_n)
 {
 	struct my_db *d = MY(db);
-	char (*imsis)[16] = malloc(sizeof(*imsis) * LIST_CHUNK), last[16];
-	struct hss_sub *sub = malloc(sizeof(*sub));
-	uint64_t done = 0;
-	int rc = 0;
+	struct my_conn *c;
+	struct sb b = { 0 };
+	MYSQL_RES *res = NULL;
+	MYSQL_ROW row;
+	size_t n = 0;
+	int rc;
 
-	snprintf(last, sizeof(last), "%s", after_imsi ? after_imsi : "");
-	if (!imsis || !sub) {
-		rc = ENOMEM;
-		goto out;
+	if ((rc = conn_get(d, &c)))
+		return rc;
+	sb_add(&b, "SELECT imsi FROM subscribers WHERE imsi > ");
+	sb_str(&b, c->h, after);
+	if (!after[0]) {   /* '' became NULL: compare with the empty string instead */
+		b.n = 0;
+		sb_add(&b, "SELECT imsi FROM subscribers WHERE imsi > ''");
 	}
-	for (;;) {
-		struct my_conn *c;
-		struct sb b = { 0 };
-		MYSQL_RES *res = NULL;
-		MYSQL_ROW row;
-		uint64_t want = LIST_CHUNK;
-		size_t n = 0, i;
-
-		if (limit && limit - done < want)
-			want = limit - done;
-		if (!want)
-			break;
-		if ((rc = conn_get(d, &c)))
-			goto out;
-		sb_add(&b, "SELECT imsi FROM subscribers WHERE imsi > ");
-		sb_str(&b, c->h, last);
-		if (!last[0]) {   /* '' became NULL: compare with the empty string instead */
-			b.n = 0;
-			sb_add(&b, "SELECT imsi FROM subscribers WHERE imsi > ''");
-		}
-		sb_add(&b, " ORDER BY imsi LIMIT %" PRIu64 " OFFSET %" PRIu64, want, offset);
-		if (!(rc = q(c, &b, "list")) && !(res = mysql_store_result(c->h)))
-			rc = my_err(c->h, "list");
-		while (!rc && (row = mysql_fetch_row(res)) && n < LIST_CHUNK)
-			if (row[0] && strlen(row[0]) < 16)
-				strcpy(imsis[n++], row[0]);
-		if (res)
-			mysql_free_result(res);
-		sb_free(&b);
-		conn_put(d, c);
-		if (rc)
-			goto out;
-		offset = 0;
-		for (i = 0; i < n; i++) {
-			rc = my_get_sub(db, imsis[i], sub);
-			if (rc == ENOENT) {
-				rc = 0;
-				continue;
-			}
-			if (rc || (rc = cb(sub, arg)))
-				goto out;
-			done++;
-		}
-		if (n < want)
-			break;
-		strcpy(last, imsis[n - 1]);
-	}
-out:
+	sb_add(&b, " ORDER BY imsi LIMIT %zu OFFSET %" PRIu64, want, offset);
+	if (!(rc = q(c, &b, "list")) && !(res = mysql_store_result(c->h)))
+		rc = my_err(c->h, "list");
+	while (!rc && (row = mysql_fetch_row(res)) && n < want)
+		if (row[0] && strlen(row[0]) < 16)
+			strcpy(out[n++], row[0]);
+	if (res)
+		mysql_free_result(res);
+	sb_free(&b);
+	conn_put(d, c);
 	if (!rc)
-		hss_db_clear_error();
-	free(imsis);
-	free(sub);
+		*ret_n = n;
 	return rc;
 }
 
@@ -1404,7 +1368,7 @@ const struct hss_db_ops hss_db_mysql_ops = {
 	.put_stream = my_put_stream,
 	.update = my_update,
 	.del_sub = my_del_sub,
-	.list_subs = my_list_subs,
+	.list_imsis = my_list_imsis,
 	.count = my_count,
 	.sqn_reserve = my_sqn_reserve,
 	.sqn_set = my_sqn_set,

@@ -1013,74 +1013,34 @@ put:
 	return rc;
 }
 
-#define LIST_CHUNK 256
-
-/* IMSIs are fetched a chunk at a time and the connection is released before the callback
- * runs, so a callback may use the database and a long listing blocks no writer. */
-static int sq_list_subs(struct hss_db *db, const char *after_imsi, uint64_t offset, uint64_t limit,
-                        hss_db_list_cb cb, void *arg)
+/* One page of IMSIs for hss_db_list_subs (db.c), on a connection held only for the query. */
+static int sq_list_imsis(struct hss_db *db, const char *after, uint64_t offset, size_t want,
+                         char (*out)[16], size_t *ret_n)
 {
 	struct sq_db *d = SQ(db);
-	char (*imsis)[16] = NULL, last[16];
-	struct hss_sub *sub = NULL;
-	uint64_t done = 0;
-	int rc = 0;
+	struct sq_conn *c;
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int rc = 0, s;
 
-	snprintf(last, sizeof(last), "%s", after_imsi ? after_imsi : "");
-	if (!(imsis = malloc(sizeof(*imsis) * LIST_CHUNK)) || !(sub = malloc(sizeof(*sub)))) {
-		rc = ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		struct sq_conn *c;
-		sqlite3_stmt *st;
-		size_t n = 0, i;
-		uint64_t want = LIST_CHUNK;
-		int s;
-
-		if (limit && limit - done < want)
-			want = limit - done;
-		if (want == 0)
-			break;
-		if ((rc = conn_get(d, &c)))
-			goto out;
-		if (!(st = stmt(d, c, ST_LIST))) {
-			conn_put(d, c);
-			rc = EIO;
-			goto out;
-		}
-		sqlite3_bind_text(st, 1, last, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)want);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
-		while ((s = sqlite3_step(st)) == SQLITE_ROW && n < LIST_CHUNK)
-			if (col_str(st, 0, imsis[n], sizeof(imsis[n])) == 0)
-				n++;
-		if (s != SQLITE_DONE && s != SQLITE_ROW)
-			rc = sq_err(c->h, "list");
-		sqlite3_reset(st);
+	if ((rc = conn_get(d, &c)))
+		return rc;
+	if (!(st = stmt(d, c, ST_LIST))) {
 		conn_put(d, c);
-		if (rc)
-			goto out;
-		offset = 0;   /* applies to the first chunk only */
-		for (i = 0; i < n; i++) {
-			rc = sq_get_sub(db, imsis[i], sub);
-			if (rc == ENOENT) {  /* deleted meanwhile */
-				rc = 0;
-				continue;
-			}
-			if (rc || (rc = cb(sub, arg)))
-				goto out;
-			done++;
-		}
-		if (n < want)
-			break;
-		strcpy(last, imsis[n - 1]);
+		return EIO;
 	}
-out:
+	sqlite3_bind_text(st, 1, after, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)want);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW && n < want)
+		if (col_str(st, 0, out[n], sizeof(out[n])) == 0)
+			n++;
+	if (s != SQLITE_DONE && s != SQLITE_ROW)
+		rc = sq_err(c->h, "list");
+	sqlite3_reset(st);
+	conn_put(d, c);
 	if (!rc)
-		hss_db_clear_error();
-	free(imsis);
-	free(sub);
+		*ret_n = n;
 	return rc;
 }
 
@@ -1330,7 +1290,7 @@ const struct hss_db_ops hss_db_sqlite_ops = {
 	.put_stream = sq_put_stream,
 	.update = sq_update,
 	.del_sub = sq_del_sub,
-	.list_subs = sq_list_subs,
+	.list_imsis = sq_list_imsis,
 	.count = sq_count,
 	.sqn_reserve = sq_sqn_reserve,
 	.sqn_set = sq_sqn_set,

@@ -202,7 +202,7 @@ struct hss_db_serving_upd {
 	const char *mme_number_for_mt_sms; /* NULL: leave as stored */
 };
 
-/* Called once per subscriber by list_subs; a non-zero return stops the listing and is
+/* Called once per subscriber by hss_db_list_subs; a non-zero return stops the listing and is
  * returned by hss_db_list_subs. */
 typedef int (*hss_db_list_cb)(const struct hss_sub *sub, void *arg);
 
@@ -247,10 +247,11 @@ struct hss_db_ops {
 	int (*update)(struct hss_db *db, const char *imsi, const struct hss_db_kv *kv, size_t n,
 	              char *err, size_t errlen);
 	int (*del_sub)(struct hss_db *db, const char *imsi);
-	/* Subscribers in IMSI order, those after `after_imsi` (NULL: from the start), skipping
-	 * `offset`, at most `limit` (0: no limit). */
-	int (*list_subs)(struct hss_db *db, const char *after_imsi, uint64_t offset, uint64_t limit,
-	                 hss_db_list_cb cb, void *arg);
+	/* One page of a listing: at most `want` IMSIs in order, those after `after` ("": from
+	 * the start), skipping `offset`, into out[]; *ret_n = how many. hss_db_list_subs pages
+	 * through with it and reads each subscriber with get_sub. */
+	int (*list_imsis)(struct hss_db *db, const char *after, uint64_t offset, size_t want,
+	                  char (*out)[16], size_t *ret_n);
 	int (*count)(struct hss_db *db, uint64_t *ret);
 	/* In ONE transaction: read K, OP/OPc, AMF, ind_bits and the stored SQN s (or take
 	 * max(stored, *resync_sqn) as s: re-synchronisation never goes back), compute
