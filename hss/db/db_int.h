@@ -60,6 +60,11 @@ int hss_check_host(const char *field, const char *s, char *err, size_t errlen);
 
 /* Hex <-> bytes: decode needs exactly 2*n hex digits (EINVAL); out of encode is 2*n+1. */
 int hss_hex_decode(const char *s, uint8_t *out, size_t n);
+
+/* What a ULR writes into the serving state (db.c), the same for every backend: the new MME
+ * or SGSN (its purged flag cleared), ULR-Flags, RAT, visited PLMN, and the UE capabilities
+ * the request carried. u->time 0 means now. */
+void hss_serving_apply(struct hss_serving *s, const struct hss_db_serving_upd *u);
 void hss_hex_encode(const uint8_t *in, size_t n, char *out);
 
 /* Backends compiled in (db.c registry). */

@@ -1291,30 +1291,7 @@ static int body_serving(struct my_db *d, struct my_conn *c, void *arg)
 		else if (a->matched)
 			s->sgsn_purged = true;
 	} else {
-		const struct hss_db_serving_upd *u = a->u;
-		int64_t now = u->time ? u->time : (int64_t)time(NULL);
-		if (u->node == HSS_NODE_MME) {
-			snprintf(s->mme_host, sizeof(s->mme_host), "%s", u->host ? u->host : "");
-			snprintf(s->mme_realm, sizeof(s->mme_realm), "%s", u->realm ? u->realm : "");
-			s->mme_ulr_time = now;
-			s->mme_purged = false;
-			if (u->mme_number_for_mt_sms)
-				snprintf(s->mme_number_for_mt_sms, sizeof(s->mme_number_for_mt_sms), "%s",
-				         u->mme_number_for_mt_sms);
-		} else {
-			snprintf(s->sgsn_host, sizeof(s->sgsn_host), "%s", u->host ? u->host : "");
-			snprintf(s->sgsn_realm, sizeof(s->sgsn_realm), "%s", u->realm ? u->realm : "");
-			s->sgsn_ulr_time = now;
-			s->sgsn_purged = false;
-		}
-		s->ulr_flags = u->ulr_flags;
-		s->last_rat_type = u->rat_type < 0 ? -1 : u->rat_type;
-		snprintf(s->visited_plmn, sizeof(s->visited_plmn), "%s",
-		         u->visited_plmn ? u->visited_plmn : "");
-		if (u->ue_srvcc_support >= 0)
-			s->ue_srvcc_support = u->ue_srvcc_support ? 1 : 0;
-		if (u->homogeneous_ims_voice >= 0)
-			s->homogeneous_ims_voice = u->homogeneous_ims_voice ? 1 : 0;
+		hss_serving_apply(s, a->u);
 	}
 	rc = write_serving(d, c, sub);
 out:
