@@ -420,6 +420,24 @@ class RawMsg:
         return [a for a in self.avps if a.code == code and a.vendor == vendor]
 
 
+def recv_msg(sock):
+    """One Diameter message from a stream socket (RawMsg), or None when the peer closed."""
+    hdr = b''
+    while len(hdr) < 4:
+        chunk = sock.recv(4 - len(hdr))
+        if not chunk:
+            return None
+        hdr += chunk
+    length = int.from_bytes(hdr[1:4], 'big')
+    body = b''
+    while len(hdr) + len(body) < length:
+        chunk = sock.recv(length - len(hdr) - len(body))
+        if not chunk:
+            return None
+        body += chunk
+    return RawMsg(hdr + body)
+
+
 class RawPeer:
     """A Diameter server written with sockets only: it answers CER, DWR and DPR, records every
     other message exactly as received (RawPeer.received) and answers requests with
@@ -462,21 +480,6 @@ class RawPeer:
             self._conns.append(c)
             threading.Thread(target=self._serve, args=(c,), daemon=True).start()
 
-    def _recv_msg(self, c):
-        hdr = b''
-        while len(hdr) < 4:
-            chunk = c.recv(4 - len(hdr))
-            if not chunk:
-                return None
-            hdr += chunk
-        length = int.from_bytes(hdr[1:4], 'big')
-        body = b''
-        while len(hdr) + len(body) < length:
-            chunk = c.recv(length - len(hdr) - len(body))
-            if not chunk:
-                return None
-            body += chunk
-        return RawMsg(hdr + body)
 
     def _answer(self, m, avps_bytes):
         return msg_encode(m.code, m.app, m.flags & 0x40, m.hbh, m.e2e, avps_bytes)
@@ -484,7 +487,7 @@ class RawPeer:
     def _serve(self, c):
         try:
             while True:
-                m = self._recv_msg(c)
+                m = recv_msg(c)
                 if m is None:
                     return
                 if not m.request:

@@ -200,24 +200,6 @@ class Cases:
 
 # -- raw socket peer (requests a freeDiameter client would never send) ------------------
 
-def raw_recv(s):
-    """One Diameter message from socket s (harness.RawMsg), or None when the peer closed."""
-    hdr = b''
-    while len(hdr) < 4:
-        chunk = s.recv(4 - len(hdr))
-        if not chunk:
-            return None
-        hdr += chunk
-    length = int.from_bytes(hdr[1:4], 'big')
-    body = b''
-    while len(hdr) + len(body) < length:
-        chunk = s.recv(length - len(hdr) - len(body))
-        if not chunk:
-            return None
-        body += chunk
-    return harness.RawMsg(hdr + body)
-
-
 class RawClient:
     """A TCP Diameter client written with sockets: CER/CEA, then any bytes. answer() skips
     (and answers) the server's DWRs."""
@@ -242,7 +224,7 @@ class RawClient:
         A = harness.avp_encode
         while True:
             try:
-                m = raw_recv(self.s)
+                m = harness.recv_msg(self.s)
             except socket.timeout:
                 return 'timeout'
             except OSError:
