@@ -40,6 +40,7 @@ import harness  # noqa: E402
 PORTS = (25500, 25549)
 PORT_DRA, PORT_HSS = 25500, 25501
 PORT_ICSCF_CDP, PORT_SCSCF_CDP = 25502, 25503
+PORT_PROBE = 25505
 PORT_ICSCF_SIP, PORT_SCSCF_SIP, PORT_UE = 25510, 25511, 25512
 CAPTURE_FILTER = 'portrange 25500-25549'
 EXPERT_WARN = 6291456   # tshark expert severity "warning" (errors are above)
@@ -55,6 +56,7 @@ HSS_HOST = 'hss.' + REALM
 ICSCF_HOST = 'icscf.' + REALM
 SCSCF_HOST = 'scscf.' + REALM
 SCSCF_URI = 'sip:%s:%d' % (SCSCF_HOST, PORT_SCSCF_SIP)
+PROBE_HOST = 'cx-probe.' + REALM   # dclient asking the HSS whether it serves Cx
 
 # Cx/Dx command codes (TS 29.229), for captures and dclient echo output.
 UAR, SAR, LIR, MAR, RTR, PPR = 300, 301, 302, 303, 304, 305
@@ -219,7 +221,7 @@ class ImsBed:
             '  - { name: default, default: true, group: hss }\n' % (self.dir, HSS_HOST))
 
     def hss_yaml(self):
-        return harness.diameter_yaml(HSS_HOST, REALM, PORT_HSS, accept_peers=[DRA_HOST]) + (
+        return harness.diameter_yaml(HSS_HOST, REALM, PORT_HSS, accept_peers=[DRA_HOST, PROBE_HOST]) + (
             '  default_route: ["%s"]\n'
             'database:\n  backend: sqlite\n  path: %s\n'
             's6a:\n  home_plmns: ["00101"]\n'
@@ -310,29 +312,60 @@ class ImsBed:
         pat = r"'STATE_OPEN'\s+'%s'" % re.escape(host)
         self.dra.wait_log(pat, timeout=timeout)
 
-    def start(self, backend='hss', capture=True):
-        """The whole bed: capture, Diameter server, DRA, S-CSCF, I-CSCF; returns when both
-        CSCFs are connected to the DRA."""
-        self.backend = backend
+    def hss_serves_cx(self):
+        """Does our HSS answer Cx? A UAR straight to it (not through the DRA) from a probe
+        client: an HSS without Cx refuses the application (3007 APPLICATION_UNSUPPORTED, or
+        freeDiameter's local 3002 because its CEA lists no Cx); any Cx answer (success or a Cx
+        error such as 5001 USER_UNKNOWN) means it serves Cx. Returns (bool, what it answered)."""
+        u = DIGEST_USER
+        # --port: dclient without a listener finds no local address in a network namespace
+        # holding only lo ("Unable to find the address(es) of the local system").
+        r = self.h.dclient('--realm', REALM, '--dest-realm', REALM, '--port', PORT_PROBE,
+                           'uar', '--impi', u.impi, '--impu', u.impu,
+                           '--visited-network', DOMAIN, peer=PORT_HSS, peer_host=HSS_HOST,
+                           identity=PROBE_HOST, timeout_ms=3000)
+        if r.rc == 3 or not r.answer:
+            return False, 'no answer to a UAR (dclient rc %s: %s)' % (r.rc, r.stderr.strip()[-200:])
+        rc, exp = r.answer.get('result_code'), r.answer.get('experimental_result')
+        if exp is None and rc in (3001, 3002, 3007):
+            return False, 'UAR answered %s %s' % (rc, r.answer.get('result') or '')
+        return True, 'UAR answered %s' % (('Experimental-Result %s' % exp['code']) if exp else rc)
+
+    def start(self, capture=True):
+        """The whole bed: capture, HSS (provisioned), DRA, S-CSCF, I-CSCF. When the HSS does
+        not serve Cx, `dclient echo` takes its identity and port (self.backend 'echo', the
+        reason in self.cx_reason); else self.backend is 'hss'. Returns when both CSCFs have
+        their Diameter connection to the DRA open."""
         if capture:
             self.start_capture()
-        if backend == 'hss':
-            self.start_hss()
-        else:
+        self.start_hss()
+        self.provision()
+        served, self.cx_reason = self.hss_serves_cx()
+        self.backend = 'hss' if served else 'echo'
+        if not served:
+            self.hss.stop()
             self.start_echo()
         self.start_dra()
         self.start_kamailio('scscf')
         self.start_kamailio('icscf')
-        self.wait_peer_open(SCSCF_HOST)
-        self.wait_peer_open(ICSCF_HOST)
+        # cdp (5.6.3) sometimes sends its first CER without Host-IP-Address (I_Snd_CER's
+        # getsockname runs in a process that does not own the socket); freeDiameter refuses
+        # it and cdp retries after Tc (5 s here). See KAMAILIO.md.
+        self.wait_peer_open(SCSCF_HOST, timeout=40)
+        self.wait_peer_open(ICSCF_HOST, timeout=40)
+        return self.backend
 
     # -- UE -------------------------------------------------------------------------------
     def sipp(self, scenario, user, timeout=30, extra=()):
         """Run one sipp call of SCENARIO.xml.in for USER against the I-CSCF; returns a
-        SippResult (rc 0: every expected response came)."""
+        SippResult (rc 0: every expected response came). An AKA user's first REGISTER carries
+        empty credentials naming its IMPI and AKAv1-MD5 (FIRST_AUTH), as a 3GPP UE does."""
         name = '%s-%d' % (scenario, len(self.sipp_runs))
         values = {'DOMAIN': DOMAIN, 'IMPU': user.impu, 'IMPI': user.impi, 'VISITED': DOMAIN,
-                  'CONTACT_USER': user.impu.split(':', 1)[1].split('@')[0]}
+                  'CONTACT_USER': user.impu.split(':', 1)[1].split('@')[0], 'FIRST_AUTH': ''}
+        if user.k:
+            values['FIRST_AUTH'] = ('Authorization: Digest username="%s", realm="%s", nonce="", '
+                                    'uri="sip:%s", response="", algorithm=AKAv1-MD5' % (user.impi, DOMAIN, DOMAIN))
         if user.password:
             values['PASSWORD'] = user.password
         if user.k:
