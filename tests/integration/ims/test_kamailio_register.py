@@ -47,7 +47,7 @@ def cx_fields(bed):
                      '-e', 'diameter.cmd.code', '-e', 'diameter.flags.request', '-e', 'diameter.Origin-Host',
                      '-e', 'diameter.User-Name', '-e', 'diameter.Public-Identity',
                      '-e', 'diameter.Server-Assignment-Type', '-e', 'diameter.User-Authorization-Type',
-                     '-e', 'diameter.SIP-Authentication-Scheme', '-e', 'diameter.Result-Code',
+                     '-e', 'diameter.3GPP-SIP-Authentication-Scheme', '-e', 'diameter.Result-Code',
                      '-e', 'diameter.Experimental-Result-Code')
     rows = []
     for line in out.splitlines():
@@ -156,4 +156,5 @@ def test(h):
         path(h, bed)
 
 
-harness.run(test, ports=imsbed.PORTS)
+if __name__ == '__main__':
+    harness.run(test, ports=imsbed.PORTS)
