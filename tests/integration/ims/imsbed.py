@@ -299,9 +299,10 @@ class ImsBed:
         check = subprocess.run(['kamailio', '-c', '-f', cfg], capture_output=True, text=True)
         if check.returncode != 0:
             self.h.fail('kamailio -c refuses %s.cfg:\n%s' % (role, check.stderr[-4000:]))
-        # -DD: stay in the foreground with the usual child processes; -E: log to stderr.
-        argv = self.ns_argv(['kamailio', '-DD', '-E', '-f', cfg, '-Y', run, '-P', os.path.join(run, 'pid'),
-                             '-m', '64', '-M', '8'])
+        # -DD: stay in the foreground with the usual child processes; -E: log to stderr;
+        # -w: working directory (a crash's core file lands in the temp dir, not in /).
+        argv = self.ns_argv(['kamailio', '-DD', '-E', '-f', cfg, '-Y', run, '-w', run,
+                             '-P', os.path.join(run, 'pid'), '-m', '64', '-M', '8'])
         # cdp's children start after every module initialised: the process is up.
         p = self.h.start(role, argv, wait_log=r'CDiameterPeer child started', timeout=30)
         setattr(self, role, p)
