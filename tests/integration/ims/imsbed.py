@@ -351,7 +351,7 @@ class ImsBed:
         self.start_kamailio('icscf')
         # cdp (5.6.3) sometimes sends its first CER without Host-IP-Address (I_Snd_CER's
         # getsockname runs in a process that does not own the socket); freeDiameter refuses
-        # it and cdp retries after Tc (5 s here). See KAMAILIO.md.
+        # it and cdp retries after Tc (2 s here). See KAMAILIO.md.
         self.wait_peer_open(SCSCF_HOST, timeout=40)
         self.wait_peer_open(ICSCF_HOST, timeout=40)
         return self.backend
