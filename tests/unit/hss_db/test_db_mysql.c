@@ -23,7 +23,8 @@ int main(int argc, char **argv)
 	if (!*b)
 		return tap_skip_all("the mysql backend is not compiled in (libmariadb missing)");
 	if (!uri || !*uri)
-		return tap_skip_all("no MySQL database: set HSS_DB_MYSQL_URI=mysql://USER:PASS@HOST/DB");
+		return tap_skip_all("no MySQL database: set "
+		                    "HSS_DB_MYSQL_URI=mysql://USER:PASS@HOST/DB");
 	{
 		struct hss_db *db = NULL;
 		char err[512];

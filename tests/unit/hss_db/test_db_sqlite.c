@@ -62,8 +62,9 @@ static void t_migrations(void)
 	          "fresh database at schema version 2");
 	CHECK_INT(sql_int(path, "SELECT max(version) FROM schema_version"), ==, 2,
 	          "fresh database at schema version 2");
-	CHECK_INT(sql_int(path,
-	                  "SELECT count(*) FROM pragma_table_info('serving') WHERE name = " "'mme_number_for_mt_sms'"), ==, 1, "migration 2 column present");
+	CHECK_INT(sql_int(path, "SELECT count(*) FROM pragma_table_info('serving') "
+	                        "WHERE name = 'mme_number_for_mt_sms'"), ==, 1,
+	          "migration 2 column present");
 	/* reopening applies nothing twice */
 	rc = hss_db_open("sqlite", path, &db, err, sizeof(err));
 	hss_db_close(db);
