@@ -50,20 +50,19 @@ class System:
         db = os.path.join(h.tmp, 'hss.db')
         self.db = db
         self.hssctl('add', '--imsi', IMSI, '--k', K, '--opc', OPC, '--apn', 'internet')
-        cfg = harness.diameter_yaml(HSS_ID, HSS_REALM, self.hss_port)
-        cfg += 'database:\n  backend: sqlite\n  path: "%s"\n' % db
-        cfg += 's6a:\n  home_plmns: ["00101"]\n  max_vectors: %d\n' % max_vectors
-        self.hss = h.start('hss', [h.binary('hss'), '-c', h.write('hss.yaml', cfg)],
+        cfg = h.write_config('hss.yaml', HSS_ID, HSS_REALM, self.hss_port,
+                             database={'backend': 'sqlite', 'path': db},
+                             s6a={'home_plmns': ['00101'], 'max_vectors': max_vectors})
+        self.hss = h.start('hss', [h.binary('hss'), '-c', cfg],
                            wait_port=self.hss_port, timeout=20, env=sanitizer_env(h, 'hss'))
-        dcfg = harness.diameter_yaml(DRA_ID, DRA_REALM, self.dra_port, peers=[
-            {'host': HSS_ID, 'realm': HSS_REALM, 'addr': '127.0.0.1', 'port': self.hss_port}])
-        dcfg += '  tw_timer: 6\n'
-        dcfg += ('advertise_apps: [s6a]\n'
-                 'peer_groups:\n  - { name: hss, policy: failover, peers: [%s] }\n'
-                 'routes:\n  - { name: home, match: { realm: %s }, group: hss }\n') % (HSS_ID, HSS_REALM)
-        self.dra = h.start('dra', [h.binary('dra'), '-c', h.write('dra.yaml', dcfg)],
+        cfg = h.write_config('dra.yaml', DRA_ID, DRA_REALM, self.dra_port,
+                             peers=[{'host': HSS_ID, 'realm': HSS_REALM, 'port': self.hss_port}],
+                             diameter={'tw_timer': 6}, advertise_apps=['s6a'],
+                             peer_groups=[{'name': 'hss', 'policy': 'failover', 'peers': [HSS_ID]}],
+                             routes=[{'name': 'home', 'match': {'realm': HSS_REALM}, 'group': 'hss'}])
+        self.dra = h.start('dra', [h.binary('dra'), '-c', cfg],
                            wait_port=self.dra_port, timeout=20, env=sanitizer_env(h, 'dra'))
-        self.dra.wait_log(r"-> 'STATE_OPEN'\s+'%s'" % re.escape(HSS_ID), timeout=30)
+        self.dra.wait_peer_open(HSS_ID, timeout=30)
 
     def hssctl(self, *args):
         argv = [self.h.binary('hssctl'), '--db', self.db] + [str(a) for a in args]
