@@ -38,77 +38,88 @@ static void tap_put_name(const char *s)
 	}
 }
 
-/* Prints the test point; returns with tap_lock held so the caller's diagnostics follow it. */
-static void tap_point(bool ok, const char *file, int line, const char *expr, const char *fmt,
-                      va_list ap)
+/* Prints one test point and, when it failed, where it is and the diagnostic lines in diag
+ * (what the check saw), all under the lock so threads do not interleave them. */
+static void tap_vpoint(bool ok, const char *file, int line, const char *expr, const char *diag,
+                       const char *fmt, va_list ap)
 {
+	const char *base = strrchr(file, '/');
 	char name[1024];
 
+	vsnprintf(name, sizeof(name), fmt, ap);
 	pthread_mutex_lock(&tap_lock);
 	tap_n++;
-	if (!ok)
-		tap_failed++;
-	vsnprintf(name, sizeof(name), fmt, ap);
 	printf("%s %u - ", ok ? "ok" : "not ok", tap_n);
 	tap_put_name(name[0] ? name : expr);
 	putchar('\n');
 	if (!ok) {
-		const char *base = strrchr(file, '/');
+		tap_failed++;
 		printf("#   %s:%d: %s\n", base ? base + 1 : file, line, expr);
-	}
-}
+		for (const char *d = diag; d && *d;) {
+			const char *nl = strchr(d, '\n');
+			int len = nl ? (int)(nl - d) : (int)strlen(d);
 
-static void tap_end_point(void)
-{
+			printf("#   %.*s\n", len, d);
+			d += len + (nl != NULL);
+		}
+	}
 	fflush(stdout);
 	pthread_mutex_unlock(&tap_lock);
 }
 
-/* A value as a quoted C string: printable ASCII as is, the rest escaped. */
-static void tap_put_quoted(const char *s)
+/* In a check function with the parameters file, line, expr and fmt: report the point. */
+#define TAP_REPORT(ok, diag)                                              \
+	do {                                                              \
+		va_list ap_;                                              \
+		va_start(ap_, fmt);                                       \
+		tap_vpoint((ok), file, line, expr, (diag), fmt, ap_);     \
+		va_end(ap_);                                              \
+	} while (0)
+
+/* Appends a value to buf as a quoted C string: printable ASCII as is, the rest escaped. */
+static void tap_quote(char *buf, size_t size, const char *s)
 {
+	size_t n = strlen(buf);
+
 	if (!s) {
-		fputs("NULL", stdout);
+		snprintf(buf + n, size - n, "NULL");
 		return;
 	}
-	putchar('"');
-	for (; *s; s++) {
+	n += (size_t)snprintf(buf + n, size - n, "\"");
+	for (; *s && n + 8 < size; s++) {
 		unsigned char c = (unsigned char)*s;
+
 		if (c == '"' || c == '\\')
-			printf("\\%c", c);
+			n += (size_t)snprintf(buf + n, size - n, "\\%c", c);
 		else if (c == '\n')
-			fputs("\\n", stdout);
+			n += (size_t)snprintf(buf + n, size - n, "\\n");
 		else if (isprint(c))
-			putchar(c);
+			buf[n++] = (char)c, buf[n] = '\0';
 		else
-			printf("\\x%02x", c);
+			n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
 	}
-	putchar('"');
+	snprintf(buf + n, size - n, *s ? "\"..." : "\"");
 }
 
-static void tap_put_hex(const char *label, const uint8_t *p, size_t n, size_t from)
+/* Appends "LABEL: xx xx ..." (up to 32 octets from `from`) and a newline to buf. */
+static void tap_hexline(char *buf, size_t size, const char *label, const uint8_t *p, size_t n,
+                        size_t from)
 {
-	size_t i, end = from + 32 < n ? from + 32 : n;
+	size_t i, end = from + 32 < n ? from + 32 : n, k = strlen(buf);
 
-	printf("#   %s", label);
 	if (from)
-		printf(" [%zu..]", from);
-	putchar(':');
-	for (i = from; i < end; i++)
-		printf(" %02x", p[i]);
-	if (end < n)
-		fputs(" ...", stdout);
-	putchar('\n');
+		k += (size_t)snprintf(buf + k, size - k, "%s [%zu..]:", label, from);
+	else
+		k += (size_t)snprintf(buf + k, size - k, "%s:", label);
+	for (i = from; i < end && k + 4 < size; i++)
+		k += (size_t)snprintf(buf + k, size - k, " %02x", p[i]);
+	if (k < size)
+		snprintf(buf + k, size - k, "%s\n", end < n ? " ..." : "");
 }
 
 bool tap_check_(bool ok, const char *file, int line, const char *expr, const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	tap_point(ok, file, line, expr, fmt, ap);
-	va_end(ap);
-	tap_end_point();
+	TAP_REPORT(ok, NULL);
 	return ok;
 }
 
@@ -120,14 +131,10 @@ bool tap_int_(intmax_t a, enum tap_op op, intmax_t b, const char *file, int line
               const char *expr, const char *fmt, ...)
 {
 	bool ok = TAP_CMP(a, op, b);
-	va_list ap;
+	char diag[128];
 
-	va_start(ap, fmt);
-	tap_point(ok, file, line, expr, fmt, ap);
-	va_end(ap);
-	if (!ok)
-		printf("#   got %jd, want %s %jd\n", a, tap_op_text[op], b);
-	tap_end_point();
+	snprintf(diag, sizeof(diag), "got %jd, want %s %jd", a, tap_op_text[op], b);
+	TAP_REPORT(ok, diag);
 	return ok;
 }
 
@@ -135,53 +142,41 @@ bool tap_uint_(uintmax_t a, enum tap_op op, uintmax_t b, const char *file, int l
                const char *expr, const char *fmt, ...)
 {
 	bool ok = TAP_CMP(a, op, b);
-	va_list ap;
+	char diag[160];
 
-	va_start(ap, fmt);
-	tap_point(ok, file, line, expr, fmt, ap);
-	va_end(ap);
-	if (!ok)
-		printf("#   got %ju (0x%jx), want %s %ju (0x%jx)\n", a, a, tap_op_text[op], b, b);
-	tap_end_point();
+	snprintf(diag, sizeof(diag), "got %ju (0x%jx), want %s %ju (0x%jx)", a, a,
+	         tap_op_text[op], b, b);
+	TAP_REPORT(ok, diag);
 	return ok;
 }
 
 bool tap_err_(int a, int b, const char *file, int line, const char *expr, const char *fmt, ...)
 {
-	bool ok = a == b;
-	va_list ap;
+	char diag[256];
 
-	va_start(ap, fmt);
-	tap_point(ok, file, line, expr, fmt, ap);
-	va_end(ap);
-	if (!ok)
-		printf("#   got %d (%s), want %d (%s)\n", a, a > 0 ? strerror(a) : "-", b,
-		       b > 0 ? strerror(b) : "-");
-	tap_end_point();
-	return ok;
+	snprintf(diag, sizeof(diag), "got %d (%s), want %d (%s)", a, a > 0 ? strerror(a) : "-", b,
+	         b > 0 ? strerror(b) : "-");
+	TAP_REPORT(a == b, diag);
+	return a == b;
 }
 
 bool tap_str_(const char *got, const char *want, bool substr, const char *file, int line,
               const char *expr, const char *fmt, ...)
 {
+	char diag[4096] = "";
 	bool ok;
-	va_list ap;
 
 	if (substr)
 		ok = got && want && strstr(got, want);
 	else
 		ok = (!got && !want) || (got && want && !strcmp(got, want));
-	va_start(ap, fmt);
-	tap_point(ok, file, line, expr, fmt, ap);
-	va_end(ap);
 	if (!ok) {
-		fputs(substr ? "#   in:   " : "#   got:  ", stdout);
-		tap_put_quoted(got);
-		fputs(substr ? "\n#   want: " : "\n#   want: ", stdout);
-		tap_put_quoted(want);
-		putchar('\n');
+		strcpy(diag, substr ? "in:   " : "got:  ");
+		tap_quote(diag, sizeof(diag) / 2, got);
+		strcat(diag, "\nwant: ");
+		tap_quote(diag, sizeof(diag), want);
 	}
-	tap_end_point();
+	TAP_REPORT(ok, diag);
 	return ok;
 }
 
@@ -189,26 +184,25 @@ bool tap_mem_(const void *got, const void *want, size_t n, const char *file, int
               const char *expr, const char *fmt, ...)
 {
 	const uint8_t *g = got, *w = want;
+	char diag[512] = "";
 	size_t i = 0;
 	bool ok;
-	va_list ap;
 
 	if (g && w)
 		while (i < n && g[i] == w[i])
 			i++;
 	ok = g && w && i == n;
-	va_start(ap, fmt);
-	tap_point(ok, file, line, expr, fmt, ap);
-	va_end(ap);
 	if (!ok && g && w) {
 		size_t from = i < 8 ? 0 : i - 8;
-		printf("#   %zu octets, first difference at %zu\n", n, i);
-		tap_put_hex("got ", g, n, from);
-		tap_put_hex("want", w, n, from);
+
+		snprintf(diag, sizeof(diag), "%zu octets, first difference at %zu\n", n, i);
+		tap_hexline(diag, sizeof(diag), "got ", g, n, from);
+		tap_hexline(diag, sizeof(diag), "want", w, n, from);
 	} else if (!ok) {
-		printf("#   got %s, want %s\n", g ? "octets" : "NULL", w ? "octets" : "NULL");
+		snprintf(diag, sizeof(diag), "got %s, want %s", g ? "octets" : "NULL",
+		         w ? "octets" : "NULL");
 	}
-	tap_end_point();
+	TAP_REPORT(ok, diag);
 	return ok;
 }
 

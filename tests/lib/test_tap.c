@@ -91,7 +91,8 @@ int main(void)
 	tap_note("the child printed:\n%s", out);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		CHECK_SUBSTR(out, want[i], "output holds %.30s...", want[i]);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1, "failed checks give exit code 1 (status %d)",
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+	      "failed checks give exit code 1 (status %d)",
 	      status);
 	return tap_done();
 }

@@ -13,7 +13,8 @@ static struct dc_stats shared;
 
 static void *adder(void *arg)
 {
-	uintptr_t base = (uintptr_t)arg; /* samples base, base+4, ...: the four threads cover 0..39999 */
+	/* samples base, base+4, ...: the four threads cover 0..39999 */
+	uintptr_t base = (uintptr_t)arg;
 	for (uint32_t i = 0; i < 10000; i++)
 		dc_stats_add(&shared, (uint32_t)(base + i * 4));
 	return NULL;

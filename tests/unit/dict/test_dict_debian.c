@@ -117,7 +117,8 @@ static int verify_enums(const struct dict_avp_def *a, struct dict_object *avp)
 		struct dict_object *by_value = enumval(type, NULL, e->value);
 
 		if (!by_name || by_name != by_value) {
-			tap_note("FAIL: AVP %s: %s (%d) does not resolve by name and by value", a->name,
+			tap_note("FAIL: AVP %s: %s (%d) does not resolve by name and by value",
+			         a->name,
 			         e->name, e->value);
 			bad++;
 		}
@@ -144,11 +145,13 @@ static int verify(void)
 
 			if (fd_dict_search(d, DICT_AVP, AVP_BY_CODE_AND_VENDOR, &rq, &o, ENOENT) ||
 			    fd_dict_getval(o, &ad)) {
-				tap_note("FAIL: %s: AVP %u (%s) missing", (*t)->name, a->code, a->name);
+				tap_note("FAIL: %s: AVP %u (%s) missing", (*t)->name, a->code,
+				         a->name);
 				bad++;
 			} else if (ad.avp_basetype != a->base || strcmp(ad.avp_name, a->name)) {
 				tap_note("FAIL: %s: AVP %u is '%s' type %d, table says '%s' type %d",
-				         (*t)->name, a->code, ad.avp_name, ad.avp_basetype, a->name, a->base);
+				         (*t)->name, a->code, ad.avp_name, ad.avp_basetype, a->name,
+				         a->base);
 				bad++;
 			} else if (a->dtype == DICT_T_ENUM) {
 				bad += verify_enums(a, o);
@@ -284,7 +287,8 @@ static int scenario(int n)
 		return clashing_enums();
 	r = dict_load_all();
 	if (r) {
-		tap_note("FAIL: dict_load_all after the extensions: %s: %s", strerror(r), dict_errmsg());
+		tap_note("FAIL: dict_load_all after the extensions: %s: %s", strerror(r),
+		         dict_errmsg());
 		return 1;
 	}
 	if (*dict_warnmsg()) {
@@ -307,7 +311,8 @@ int main(int argc, char **argv)
 		our_fdx[i] = argc > i + 1 ? argv[i + 1] : "-";
 	snprintf(path, sizeof(path), "%s/dict_dcca_3gpp.fdx", ext_dir);
 	if (access(path, R_OK))
-		return tap_skip_all("%s not installed (Debian package freediameter-extensions)", path);
+		return tap_skip_all("%s not installed (Debian package freediameter-extensions)",
+		                    path);
 	for (i = 1; i <= 6; i++) {
 		int status = 0;
 		pid_t pid;

@@ -97,10 +97,12 @@ static void check_rules(const char *where, struct dict_object *parent,
 			continue;
 		if (!CHECK(!fd_dict_search(dict, DICT_RULE, RULE_BY_AVP_AND_PARENT, &rq, &robj,
 		                           ENOENT)
-		           && !fd_dict_getval(robj, &rd), "%s: rule for %s installed", where, r->avp))
+		           && !fd_dict_getval(robj, &rd), "%s: rule for %s installed", where,
+		           r->avp))
 			continue;
 		CHECK(rd.rule_position == r->pos && rd.rule_min == r->min && rd.rule_max == r->max,
-		      "%s: rule for %s is pos %d min %d max %d (installed: %d %d %d)", where, r->avp,
+		      "%s: rule for %s is pos %d min %d max %d (installed: %d %d %d)", where,
+		      r->avp,
 		      r->pos, r->min, r->max, rd.rule_position, rd.rule_min, rd.rule_max);
 	}
 	if (!CHECK_ERR(fd_dict_getlistof(RULE_BY_AVP_AND_PARENT, parent, &sentinel), 0,
@@ -179,7 +181,8 @@ static void check_avp(const struct dict_app_def *t, const struct dict_avp_def *a
 			CHECK(!fd_dict_search(dict, DICT_ENUMVAL, ENUMVAL_BY_STRUCT, &rq, &v,
 			                      ENOENT) &&
 			      !fd_dict_getval(v, &vd) && vd.enum_value.i32 == e->value,
-			      "%s: AVP %s value %s(%d) installed", t->name, a->name, e->name, e->value);
+			      "%s: AVP %s value %s(%d) installed", t->name, a->name, e->name,
+			      e->value);
 			/* And back: the value prints (and is matched) under the table's name. */
 			memset(&rq.search, 0, sizeof(rq.search));
 			rq.search.enum_value.i32 = e->value;
@@ -187,7 +190,8 @@ static void check_avp(const struct dict_app_def *t, const struct dict_avp_def *a
 			CHECK(!fd_dict_search(dict, DICT_ENUMVAL, ENUMVAL_BY_STRUCT, &rq, &v,
 			                      ENOENT) &&
 			      !fd_dict_getval(v, &vd) && !strcmp(vd.enum_name, e->name),
-			      "%s: AVP %s value %d is named %s", t->name, a->name, e->value, e->name);
+			      "%s: AVP %s value %d is named %s", t->name, a->name, e->value,
+			      e->name);
 		}
 	} else {
 		CHECK(!a->enums, "%s: AVP %s has values only if DICT_T_ENUM", t->name, a->name);
@@ -232,7 +236,8 @@ static void check_table(const struct dict_app_def *t)
 		               &o2, ENOENT);
 		CHECK(o == o2, "%s: command %s found by code %u", t->name, c->name, c->code);
 		fd_dict_getval(o, &cd);
-		CHECK(cd.cmd_code == c->code && !!(cd.cmd_flag_val & CMD_FLAG_REQUEST) == c->request &&
+		CHECK(cd.cmd_code == c->code &&
+		      !!(cd.cmd_flag_val & CMD_FLAG_REQUEST) == c->request &&
 		      !!(cd.cmd_flag_val & CMD_FLAG_PROXIABLE) == c->proxiable &&
 		      (cd.cmd_flag_mask & CMD_FLAG_REQUEST), "%s: command %s code and flags", t->name,
 		      c->name);
@@ -352,7 +357,8 @@ static void check_spec_facts(void)
 		CHECK(!strcmp(ad.avp_name, sp->name) && ad.avp_basetype == sp->base &&
 		      (ad.avp_flag_val & (DICT_M | DICT_V)) == sp->flags,
 		      "spec: AVP %u/%u is %s type %d flags %#x (installed: %s type %d flags %#x)",
-		      sp->code, sp->vendor, sp->name, sp->base, sp->flags, ad.avp_name, ad.avp_basetype,
+		      sp->code, sp->vendor, sp->name, sp->base, sp->flags, ad.avp_name,
+		      ad.avp_basetype,
 		      ad.avp_flag_val);
 	}
 	for (i = 0; i < sizeof(spec_enums) / sizeof(spec_enums[0]); i++) {
@@ -391,9 +397,11 @@ static void check_spec_facts(void)
 		fd_dict_getval(rq, &rd);
 		fd_dict_getval(an, &ad);
 		CHECK(!strcmp(rd.cmd_name, sp->request) && !strcmp(ad.cmd_name, sp->answer),
-		      "spec: command %u is %s/%s (installed: %s/%s)", sp->code, sp->request, sp->answer,
+		      "spec: command %u is %s/%s (installed: %s/%s)", sp->code, sp->request,
+		      sp->answer,
 		      rd.cmd_name, ad.cmd_name);
-		CHECK((rd.cmd_flag_val & CMD_FLAG_PROXIABLE) && (ad.cmd_flag_val & CMD_FLAG_PROXIABLE),
+		CHECK((rd.cmd_flag_val & CMD_FLAG_PROXIABLE) &&
+		      (ad.cmd_flag_val & CMD_FLAG_PROXIABLE),
 		      "spec: command %u is proxiable", sp->code);
 		CHECK(!fd_dict_search(dict, DICT_APPLICATION, APPLICATION_OF_COMMAND, rq, &app,
 		                      ENOENT)
@@ -705,7 +713,8 @@ static void check_enforced(const char *name, struct dict_object *model, bool is_
 			(*tried)++;
 			if (CHECK(r > 0 && (rd.rule_position == RULE_FIXED_HEAD ||
 			                    !strcmp(err, "DIAMETER_AVP_OCCURS_TOO_MANY_TIMES")),
-			          "%s with %d %s is refused (%d %s)", name, rd.rule_max + 1, ad.avp_name, r,
+			          "%s with %d %s is refused (%d %s)", name, rd.rule_max + 1,
+			          ad.avp_name, r,
 			          err))
 				(*refused)++;
 		}
@@ -779,7 +788,7 @@ static int load(bool after_debian)
 			return ENOENT;
 		}
 		snprintf(buf, sizeof(buf), "%s/dictionaries", getenv("DCORE_BUILDDIR"));
-		/* dict_sh.fdx installs the Cx table too; loading dict_cx.fdx after it must agree. */
+		/* dict_sh.fdx installs the Cx table too; dict_cx.fdx after it must agree. */
 		CHECK_ERR(load_extension(buf, "dict_sh.fdx"), 0, "dict_sh.fdx loads");
 		CHECK_ERR(load_extension(buf, "dict_cx.fdx"), 0, "dict_cx.fdx loads after it");
 		return 0;
@@ -817,7 +826,8 @@ int main(int argc, char **argv)
 		                      !strcmp(argv[i], "sh") || !strcmp(argv[i], "fdx"))) {
 			mode = argv[i];
 		} else {
-			fprintf(stderr, "usage: %s [all|cx|sh|fdx] [--after-debian] [--write-hex FILE]\n",
+			fprintf(stderr,
+			        "usage: %s [all|cx|sh|fdx] [--after-debian] [--write-hex FILE]\n",
 			        argv[0]);
 			return 2;
 		}

@@ -106,8 +106,10 @@ static void test_args(void)
 	uint8_t b[16] = { 0 };
 
 	CHECK_ERR(hss_milenage_opc(NULL, b, b), EINVAL, "OPc without K is EINVAL");
-	CHECK_ERR(hss_milenage_f1(b, b, b, b, b, NULL, NULL), EINVAL, "f1 with no output is EINVAL");
-	CHECK_ERR(hss_milenage_f2345(b, NULL, b, b, NULL, NULL, NULL), EINVAL, "f2345 without K is EINVAL");
+	CHECK_ERR(hss_milenage_f1(b, b, b, b, b, NULL, NULL), EINVAL,
+	          "f1 with no output is EINVAL");
+	CHECK_ERR(hss_milenage_f2345(b, NULL, b, b, NULL, NULL, NULL), EINVAL,
+	          "f2345 without K is EINVAL");
 	CHECK_ERR(hss_milenage_f5star(b, b, b, NULL), EINVAL, "f5* with no output is EINVAL");
 }
 

@@ -195,7 +195,8 @@ static void test_resync_sets(void)
 				memcpy(bad, auts, 14);
 				bad[j] ^= (uint8_t)(1u << bit);
 				CHECK_ERR(hss_resync(&keys, rand, bad, &untouched), EBADMSG,
-				          "set %d: AUTS octet %d bit %d flipped: rejected", s, j, bit);
+				          "set %d: AUTS octet %d bit %d flipped: rejected", s, j,
+				          bit);
 				CHECK_UINT(untouched, ==, 0xdead, "set %d: no output on failure",
 				           s);
 			}

@@ -166,7 +166,8 @@ static void test_err_buffer(void)
 
 	CHECK_ERR(xf_rules_load_buf("b.yaml", y, strlen(y), &rs, small, sizeof(small)), EINVAL);
 	CHECK_INT(strlen(small), ==, sizeof(small) - 1);
-	CHECK(!strncmp(small, "b.yaml:3: rule 'x'", 18), "truncated error keeps its head: %s", small);
+	CHECK(!strncmp(small, "b.yaml:3: rule 'x'", 18), "truncated error keeps its head: %s",
+	      small);
 	CHECK_ERR(xf_rules_load_buf("b.yaml", y, strlen(y), &rs, NULL, 0), EINVAL);
 	CHECK(rs == NULL);
 	/* YAML syntax errors come from the YAML loader, with a column */
@@ -240,7 +241,8 @@ static void test_valid(void)
 		struct xf_rules *rs = xft_load(ok[i]);     /* checks that it loads */
 
 		if (rs)
-			CHECK_UINT(xf_rules_count(rs), ==, i == 4 ? 1u : 0u, "valid file %zu: rules", i);
+			CHECK_UINT(xf_rules_count(rs), ==, i == 4 ? 1u : 0u,
+			           "valid file %zu: rules", i);
 		xf_rules_unref(rs);
 	}
 }
