@@ -392,6 +392,18 @@ class Harness:
     def fail(self, msg):
         raise Failure(msg)
 
+    def check_load(self, summary, count, what):
+        """A `dclient load` summary (DResult.answer) shows every one of count requests sent
+        and answered 2001, none timed out or failed."""
+        if not summary:
+            self.fail('%s: no load summary from dclient' % what)
+        self.check(summary['sent'] == count and summary['answered'] == count,
+                   '%s: all %d requests answered (sent %d, answered %d, timeouts %d, errors %d)' % (
+                       what, count, summary['sent'], summary['answered'], summary['timeouts'],
+                       summary['errors']))
+        self.check(summary['results'] == {'2001': count},
+                   '%s: every answer 2001: %s' % (what, summary['results']))
+
     def dump(self, f=sys.stderr):
         for argv, r in self.runs:
             f.write('----- run: %s (rc %s)\n' % (' '.join(argv), r.rc))

@@ -309,32 +309,34 @@ int tap_done(void)
 	return rc;
 }
 
-int tap_skip_all(const char *fmt, ...)
+/* "HEAD why" on one line, why from fmt and ap. */
+static void tap_vline(const char *head, const char *fmt, va_list ap)
 {
 	char why[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	printf("1..0 # SKIP ");
+	fputs(head, stdout);
 	tap_put_name(why);
 	putchar('\n');
 	fflush(stdout);
+}
+
+int tap_skip_all(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tap_vline("1..0 # SKIP ", fmt, ap);
+	va_end(ap);
 	return 0;
 }
 
 void tap_bail(const char *fmt, ...)
 {
-	char why[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	tap_vline("Bail out! ", fmt, ap);
 	va_end(ap);
-	printf("Bail out! ");
-	tap_put_name(why);
-	putchar('\n');
-	fflush(stdout);
 	exit(1);
 }
