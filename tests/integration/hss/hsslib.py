@@ -4,7 +4,6 @@
 USIM-side checker (hss_usim) on the vectors the HSS sends."""
 import json
 import os
-import socket
 import subprocess
 import sys
 
@@ -32,20 +31,7 @@ class Hss:
         return self.h.dclient_bg(name, *args, peer=self.port, peer_host='hss.test', identity=identity)
 
     def ctl(self, line):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(5)
-        try:
-            s.connect(self.ctl_path)
-            s.sendall(line.encode() + b'\n')
-            data = b''
-            while not data.endswith(b'\n'):
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-            return data.decode().strip()
-        finally:
-            s.close()
+        return harness.ctl_request(self.ctl_path, line)
 
     def stats(self):
         """Counters from the control socket: {'ULR': {'requests': n, ...}, 'vectors': {...}}."""
@@ -79,16 +65,16 @@ def provision(h, db, imsi, *extra, apns=('internet',)):
 
 
 def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None):
-    """Start an HSS; provision into .db before or after (SQLite, shared file)."""
+    """Start an HSS; provision into .db before or after (SQLite, shared file). s6a: the
+    `s6a:` section, as a dict or as YAML text indented by two."""
     port = h.port()
     db = db or os.path.join(h.tmp, name + '.db')
     ctl = os.path.join(h.tmp, name + '.ctl')
-    text = harness.diameter_yaml('hss.test', 'test', port)
-    text += 'database:\n  backend: sqlite\n  path: "%s"\n' % db
-    if s6a:
-        text += 's6a:\n' + s6a
-    text += 'ctl_socket: "%s"\n' % ctl
-    cfg = h.write(name + '.yaml', text)
+    sections = {'database': {'backend': 'sqlite', 'path': db}}
+    if isinstance(s6a, dict):
+        sections['s6a'] = s6a
+    cfg = h.write_config(name + '.yaml', 'hss.test', 'test', port, ctl_socket=ctl,
+                         extra='s6a:\n' + s6a if s6a and isinstance(s6a, str) else '', **sections)
     if not os.access(USIM, os.X_OK):
         harness.skip('hss_usim helper not built (%s)' % USIM)
     proc = h.start(name, [h.binary('hss'), '-c', cfg], wait_port=port)
