@@ -27,9 +27,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#ifdef DRA_HAVE_XF
 #include "xf.h"
-#endif
 
 #define DRA_APP_RELAY 0xffffffffu
 
@@ -221,9 +219,7 @@ int dra_group_rank(const struct dra_group *g, struct dra_cand *c, size_t n, uint
 struct dra_snap {
 	atomic_int refs;
 	struct dra_rtable *rt;
-#ifdef DRA_HAVE_XF
 	struct xf_rules *rules;                /* NULL: no rule file */
-#endif
 };
 
 /* Load routes and rules from the config file into a new snapshot (does not install it).
@@ -240,10 +236,8 @@ int dra_reload(const char *cfg_path);
 /* Drop the current snapshot (shutdown). */
 void dra_snap_clear(void);
 
-#ifdef DRA_HAVE_XF
 /* The topology-hiding state that survives reloads (created on first use). */
 struct xf_state *dra_xf_state(void);
-#endif
 
 /* ---------------------------------------------------------------------------------------
  * freeDiameter hookup (relay.c)
@@ -258,10 +252,10 @@ int dra_relay_init(const uint32_t *apps, size_t n_apps);
 void dra_relay_fini(void);
 
 /* Apply the rules of snapshot s to msg (in place). from: peer it came from; to: for answers
- * the peer it goes back to; both may be NULL. trace: NULL or a struct xf_trace. Returns 0 or
- * the rule engine's errno; *ret_fired gets the number of rules that fired. */
+ * the peer it goes back to; both may be NULL. trace: NULL, or collects what fired. Returns 0
+ * or the rule engine's errno; *ret_fired gets the number of rules that fired. */
 int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const char *from,
-                    const char *to, void *trace, int *ret_fired);
+                    const char *to, struct xf_trace *trace, int *ret_fired);
 
 /* ---------------------------------------------------------------------------------------
  * --explain (explain.c)

@@ -416,11 +416,7 @@ int dra_explain(const char *cfg_path, const char *msg_path, FILE *out, char *err
 	char *from = NULL, *own_id = NULL;
 	bool is_req = true;
 	int fired = 0, rc;
-#ifdef DRA_HAVE_XF
 	struct xf_trace *trace = NULL;
-#else
-	void *trace = NULL;
-#endif
 
 	cerr[0] = '\0';
 	if ((rc = dra_cfg_load(cfg_path, true, &cfg, cerr, sizeof(cerr)))) {
@@ -446,15 +442,11 @@ int dra_explain(const char *cfg_path, const char *msg_path, FILE *out, char *err
 	}
 	fprintf(out, "message from %s (%s)\n", from ? from : "(local)", is_req ? "request" : "answer");
 	dump_msg(out, "before rules:", m);
-#ifdef DRA_HAVE_XF
 	if ((rc = xf_trace_new(&trace)))
 		goto out;
-#endif
 	rc = dra_rules_apply(s, m, is_req, from, NULL, trace, &fired);
 	fprintf(out, "rules fired: %d\n", fired);
-#ifdef DRA_HAVE_XF
 	xf_trace_print(trace, out);
-#endif
 	if (rc) {
 		fprintf(out, "rule error: %s -> %s\n", strerror(rc),
 		        is_req ? "request answered 5012 DIAMETER_UNABLE_TO_COMPLY"
@@ -467,9 +459,7 @@ int dra_explain(const char *cfg_path, const char *msg_path, FILE *out, char *err
 	else
 		fprintf(out, "answer: relayed back to the peer the request came from\n");
 out:
-#ifdef DRA_HAVE_XF
 	xf_trace_free(trace);
-#endif
 	if (m)
 		fd_msg_free(m);
 	cm_yaml_free(doc);

@@ -5,10 +5,7 @@
  * else lives in the dra library so tests run the same code.
  */
 #include "dra.h"
-
-#ifdef DRA_HAVE_DICT
 #include "dict.h"
-#endif
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -32,15 +29,11 @@ static void usage(FILE *f)
 
 static int load_dicts(void)
 {
-#ifdef DRA_HAVE_DICT
 	int rc = dict_load_all();
 
 	if (!rc && dict_warnmsg() && dict_warnmsg()[0])
 		LOG_N("dra: dictionary: %s", dict_warnmsg());
 	return rc;
-#else
-	return 0;
-#endif
 }
 
 /* Print each line of err with a prefix. */
@@ -97,7 +90,6 @@ static int do_check(const char *path)
 		bad = 1;
 	}
 	if (cfg.rules_path) {
-#ifdef DRA_HAVE_XF
 		struct xf_rules *rules = NULL;
 		err[0] = '\0';
 		if (xf_rules_load(cfg.rules_path, &rules, err, sizeof(err))) {
@@ -106,10 +98,6 @@ static int do_check(const char *path)
 		} else {
 			xf_rules_unref(rules);
 		}
-#else
-		fprintf(stderr, "%s: rules: this build has no rule engine\n", cfg.rules_path);
-		bad = 1;
-#endif
 	}
 	if (!rc) {
 		warn_unreachable(&cfg);
