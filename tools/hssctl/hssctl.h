@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * hssctl.h: internal header of the hssctl provisioning tool (main.c, import.c, out.c).
+ * hssctl.h: internal header of the hssctl provisioning tool: main.c (command dispatch),
+ * args.c, dbspec.c, one file per command family (cmd_edit.c, cmd_read.c, import.c,
+ * export.c) and out.c.
  */
 #ifndef HSSCTL_H
 #define HSSCTL_H
@@ -8,6 +10,7 @@
 #include "hss_db.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit codes (documented in README.md). */
@@ -34,6 +37,37 @@ bool hssctl_is_serving(const char *name);
 
 /* Import a CSV or YAML file in one transaction. Returns an exit code. */
 int hssctl_import(struct hss_db *db, const char *path, const struct import_opts *o);
+
+/* main.c: print msg and the usage text to stderr, return HSSCTL_USAGE; print what failed
+ * (the database's message when it has one) and return the exit code for rc. */
+int usage(const char *msg);
+int fail(int rc, const char *what);
+
+/* dbspec.c: "BACKEND:URI" from the `database:` section of the HSS configuration file. */
+int db_spec_from_config(const char *path, char *spec, size_t speclen, char *err,
+                        size_t errlen);
+
+/* args.c: options after the command name. */
+struct opt {
+	const char *name;   /* without the leading dashes */
+	const char *value;  /* NULL for flags */
+};
+/* Split "--name value" / "--name=value" / "--flag" / positionals. */
+int parse_opts(int argc, char **argv, struct opt *opts, int *n_opts, char **pos, int *n_pos);
+bool opt_flag(const struct opt *o, int n, const char *name);
+int opt_u64(const struct opt *o, int n, const char *name, uint64_t def, uint64_t *ret);
+bool name_is(const char *a, const char *b);
+/* Join repeated list options (--apn, --roaming-plmn) with sep. */
+int join(char **acc, const char *v, char sep);
+
+/* The commands (cmd_edit.c, cmd_read.c, export.c); each returns an exit code. */
+int cmd_add(struct hss_db *db, struct opt *o, int n);
+int cmd_update(struct hss_db *db, char **pos, int npos, struct opt *o, int n);
+int cmd_delete(struct hss_db *db, char **pos, int npos);
+int cmd_show(struct hss_db *db, char **pos, int npos, struct opt *o, int n, bool json);
+int cmd_list(struct hss_db *db, struct opt *o, int n, bool json);
+int cmd_fields(void);
+int cmd_export(struct hss_db *db, char **pos, int npos);
 
 /* Output of subscribers (out.c). */
 void hssctl_print_sub(FILE *f, const struct hss_sub *sub);
