@@ -170,8 +170,6 @@ struct dc_result {
 };
 void dc_msg_result(struct msg *m, struct dc_result *r);
 void dc_print_msg(FILE *f, struct msg *m, const char *kind, bool json, int64_t latency_us);
-/* JSON string escape of len bytes. */
-void dc_json_str(FILE *f, const char *s, size_t len);
 /* Name of a Result-Code value (NULL if unknown). */
 const char *dc_rescode_name(uint32_t code);
 
