@@ -22,7 +22,8 @@ static bool is_flag(const char *name)
 }
 
 /* Split "--name value" / "--name=value" / "--flag" / positionals. */
-int parse_opts(int argc, char **argv, struct opt *opts, int *n_opts, char **pos, int *n_pos)
+int hssctl_parse_opts(int argc, char **argv, struct hssctl_opt *opts, int *n_opts, char **pos,
+                      int *n_pos)
 {
 	int i;
 
@@ -38,11 +39,11 @@ int parse_opts(int argc, char **argv, struct opt *opts, int *n_opts, char **pos,
 		if (strchr(a, '=')) {
 			char *eq = strchr(a, '=');
 			*eq = 0;
-			opts[*n_opts] = (struct opt){ a, eq + 1 };
+			opts[*n_opts] = (struct hssctl_opt){ a, eq + 1 };
 		} else if (is_flag(a)) {
-			opts[*n_opts] = (struct opt){ a, NULL };
+			opts[*n_opts] = (struct hssctl_opt){ a, NULL };
 		} else if (i + 1 < argc) {
-			opts[*n_opts] = (struct opt){ a, argv[++i] };
+			opts[*n_opts] = (struct hssctl_opt){ a, argv[++i] };
 		} else {
 			fprintf(stderr, "hssctl: option --%s needs a value\n", a);
 			return EINVAL;
@@ -52,7 +53,7 @@ int parse_opts(int argc, char **argv, struct opt *opts, int *n_opts, char **pos,
 	return 0;
 }
 
-bool opt_flag(const struct opt *o, int n, const char *name)
+bool hssctl_opt_flag(const struct hssctl_opt *o, int n, const char *name)
 {
 	int i;
 
@@ -62,7 +63,8 @@ bool opt_flag(const struct opt *o, int n, const char *name)
 	return false;
 }
 
-int opt_u64(const struct opt *o, int n, const char *name, uint64_t def, uint64_t *ret)
+int hssctl_opt_u64(const struct hssctl_opt *o, int n, const char *name, uint64_t def,
+                   uint64_t *ret)
 {
 	int i;
 	char *end;
@@ -83,7 +85,7 @@ bad:
 	return EINVAL;
 }
 
-bool name_is(const char *a, const char *b)
+bool hssctl_name_is(const char *a, const char *b)
 {
 	for (; *a && *b; a++, b++)
 		if (!((*a == *b) || ((*a == '-' || *a == '_') && (*b == '-' || *b == '_'))))
@@ -92,7 +94,7 @@ bool name_is(const char *a, const char *b)
 }
 
 /* Join repeated list options (--apn, --roaming-plmn) with sep. */
-int join(char **acc, const char *v, char sep)
+int hssctl_join(char **acc, const char *v, char sep)
 {
 	size_t a = *acc ? strlen(*acc) : 0;
 	char *n = realloc(*acc, a + strlen(v) + 2);

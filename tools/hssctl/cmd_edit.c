@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cmd_add(struct hss_db *db, struct opt *o, int n)
+int hssctl_cmd_add(struct hss_db *db, struct hssctl_opt *o, int n)
 {
 	struct hss_sub *sub = malloc(sizeof(*sub));
 	char err[512], *plmns = NULL;
@@ -24,8 +24,8 @@ int cmd_add(struct hss_db *db, struct opt *o, int n)
 			fprintf(stderr, "hssctl: add: --%s takes no flag form\n", o[i].name);
 			goto out;
 		}
-		if (name_is(o[i].name, "roaming-plmn") || name_is(o[i].name, "roaming-plmns")) {
-			if (join(&plmns, o[i].value, ','))
+		if (hssctl_name_is(o[i].name, "roaming-plmn") || hssctl_name_is(o[i].name, "roaming-plmns")) {
+			if (hssctl_join(&plmns, o[i].value, ','))
 				goto out;
 			continue;
 		}
@@ -38,9 +38,9 @@ int cmd_add(struct hss_db *db, struct opt *o, int n)
 			fprintf(stderr, "hssctl: add: %s\n", err);
 			goto out;
 		}
-		have_imsi |= name_is(o[i].name, "imsi");
-		have_k |= name_is(o[i].name, "k");
-		have_op |= name_is(o[i].name, "op") || name_is(o[i].name, "opc");
+		have_imsi |= hssctl_name_is(o[i].name, "imsi");
+		have_k |= hssctl_name_is(o[i].name, "k");
+		have_op |= hssctl_name_is(o[i].name, "op") || hssctl_name_is(o[i].name, "opc");
 	}
 	if (plmns && hss_sub_set(sub, "roaming_plmns", plmns, err, sizeof(err))) {
 		fprintf(stderr, "hssctl: add: %s\n", err);
@@ -54,8 +54,8 @@ int cmd_add(struct hss_db *db, struct opt *o, int n)
 		fprintf(stderr, "hssctl: add: %s\n", err);
 		goto out;
 	}
-	rc = hss_db_put_sub(db, sub, opt_flag(o, n, "replace") ? 0 : HSS_DB_PUT_NO_REPLACE);
-	rc = rc ? fail(rc, "add") : HSSCTL_OK;
+	rc = hss_db_put_sub(db, sub, hssctl_opt_flag(o, n, "replace") ? 0 : HSS_DB_PUT_NO_REPLACE);
+	rc = rc ? hssctl_fail(rc, "add") : HSSCTL_OK;
 	if (!rc)
 		printf("added %s\n", sub->imsi);
 out:
@@ -64,7 +64,8 @@ out:
 	return rc;
 }
 
-int cmd_update(struct hss_db *db, char **pos, int npos, struct opt *o, int n)
+int hssctl_cmd_update(struct hss_db *db, char **pos, int npos, struct hssctl_opt *o,
+                      int n)
 {
 	struct hss_db_kv *kv = calloc((size_t)n + 2, sizeof(*kv));
 	char err[512], *apns = NULL, *plmns = NULL;
@@ -74,17 +75,18 @@ int cmd_update(struct hss_db *db, char **pos, int npos, struct opt *o, int n)
 	if (!kv)
 		return HSSCTL_DB;
 	if (npos != 1) {
-		rc = usage("update: exactly one IMSI");
+		rc = hssctl_usage("update: exactly one IMSI");
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
 		if (!o[i].value || !strcmp(o[i].name, "json"))
 			continue;
-		if (name_is(o[i].name, "apn") || name_is(o[i].name, "apns")) {
-			if (join(&apns, o[i].value, ';'))
+		if (hssctl_name_is(o[i].name, "apn") || hssctl_name_is(o[i].name, "apns")) {
+			if (hssctl_join(&apns, o[i].value, ';'))
 				goto out;
-		} else if (name_is(o[i].name, "roaming-plmn") || name_is(o[i].name, "roaming-plmns")) {
-			if (join(&plmns, o[i].value, ','))
+		} else if (hssctl_name_is(o[i].name, "roaming-plmn") ||
+		           hssctl_name_is(o[i].name, "roaming-plmns")) {
+			if (hssctl_join(&plmns, o[i].value, ','))
 				goto out;
 		} else {
 			kv[nkv++] = (struct hss_db_kv){ o[i].name, o[i].value };
@@ -95,7 +97,7 @@ int cmd_update(struct hss_db *db, char **pos, int npos, struct opt *o, int n)
 	if (plmns)
 		kv[nkv++] = (struct hss_db_kv){ "roaming_plmns", plmns };
 	if (!nkv) {
-		rc = usage("update: nothing to change");
+		rc = hssctl_usage("update: nothing to change");
 		goto out;
 	}
 	rc = hss_db_update(db, pos[0], kv, nkv, err, sizeof(err));
@@ -112,15 +114,15 @@ out:
 	return rc;
 }
 
-int cmd_delete(struct hss_db *db, char **pos, int npos)
+int hssctl_cmd_delete(struct hss_db *db, char **pos, int npos)
 {
 	int rc, i, ret = HSSCTL_OK;
 
 	if (npos < 1)
-		return usage("delete: IMSI expected");
+		return hssctl_usage("delete: IMSI expected");
 	for (i = 0; i < npos; i++) {
 		if ((rc = hss_db_del_sub(db, pos[i])))
-			ret = fail(rc, "delete");
+			ret = hssctl_fail(rc, "delete");
 		else
 			printf("deleted %s\n", pos[i]);
 	}

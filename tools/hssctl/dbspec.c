@@ -30,8 +30,7 @@ static const char *ymap_scalar(yaml_document_t *d, yaml_node_t *map, const char 
 	return NULL;
 }
 
-int db_spec_from_config(const char *path, char *spec, size_t speclen, char *err,
-                               size_t errlen)
+int hssctl_db_spec(const char *path, char *spec, size_t speclen, char *err, size_t errlen)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;

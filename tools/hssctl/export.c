@@ -58,7 +58,7 @@ static int export_cb(const struct hss_sub *sub, void *arg)
 	return ferror(c->f) ? EIO : 0;
 }
 
-int cmd_export(struct hss_db *db, char **pos, int npos)
+int hssctl_cmd_export(struct hss_db *db, char **pos, int npos)
 {
 	const struct hss_field_info *fi;
 	struct export_ctx c = { stdout, 0 };
@@ -66,7 +66,7 @@ int cmd_export(struct hss_db *db, char **pos, int npos)
 	int rc;
 
 	if (npos > 1)
-		return usage("export: at most one FILE");
+		return hssctl_usage("export: at most one FILE");
 	if (npos == 1 && strcmp(pos[0], "-") && !(c.f = fopen(pos[0], "w"))) {
 		fprintf(stderr, "hssctl: export: %s: %s\n", pos[0], strerror(errno));
 		return HSSCTL_USAGE;
@@ -84,7 +84,7 @@ int cmd_export(struct hss_db *db, char **pos, int npos)
 	if (c.f != stdout && fclose(c.f) && !rc)
 		rc = EIO;
 	if (rc)
-		return fail(rc, "export");
+		return hssctl_fail(rc, "export");
 	if (c.f != stdout)
 		fprintf(stderr, "exported %" PRIu64 " subscriber(s)\n", c.n);
 	return HSSCTL_OK;

@@ -40,34 +40,37 @@ int hssctl_import(struct hss_db *db, const char *path, const struct import_opts 
 
 /* main.c: print msg and the usage text to stderr, return HSSCTL_USAGE; print what failed
  * (the database's message when it has one) and return the exit code for rc. */
-int usage(const char *msg);
-int fail(int rc, const char *what);
+int hssctl_usage(const char *msg);
+int hssctl_fail(int rc, const char *what);
 
 /* dbspec.c: "BACKEND:URI" from the `database:` section of the HSS configuration file. */
-int db_spec_from_config(const char *path, char *spec, size_t speclen, char *err,
-                        size_t errlen);
+int hssctl_db_spec(const char *path, char *spec, size_t speclen, char *err, size_t errlen);
 
 /* args.c: options after the command name. */
-struct opt {
+struct hssctl_opt {
 	const char *name;   /* without the leading dashes */
 	const char *value;  /* NULL for flags */
 };
 /* Split "--name value" / "--name=value" / "--flag" / positionals. */
-int parse_opts(int argc, char **argv, struct opt *opts, int *n_opts, char **pos, int *n_pos);
-bool opt_flag(const struct opt *o, int n, const char *name);
-int opt_u64(const struct opt *o, int n, const char *name, uint64_t def, uint64_t *ret);
-bool name_is(const char *a, const char *b);
+int hssctl_parse_opts(int argc, char **argv, struct hssctl_opt *opts, int *n_opts, char **pos,
+                      int *n_pos);
+bool hssctl_opt_flag(const struct hssctl_opt *o, int n, const char *name);
+int hssctl_opt_u64(const struct hssctl_opt *o, int n, const char *name, uint64_t def,
+                   uint64_t *ret);
+bool hssctl_name_is(const char *a, const char *b);
 /* Join repeated list options (--apn, --roaming-plmn) with sep. */
-int join(char **acc, const char *v, char sep);
+int hssctl_join(char **acc, const char *v, char sep);
 
 /* The commands (cmd_edit.c, cmd_read.c, export.c); each returns an exit code. */
-int cmd_add(struct hss_db *db, struct opt *o, int n);
-int cmd_update(struct hss_db *db, char **pos, int npos, struct opt *o, int n);
-int cmd_delete(struct hss_db *db, char **pos, int npos);
-int cmd_show(struct hss_db *db, char **pos, int npos, struct opt *o, int n, bool json);
-int cmd_list(struct hss_db *db, struct opt *o, int n, bool json);
-int cmd_fields(void);
-int cmd_export(struct hss_db *db, char **pos, int npos);
+int hssctl_cmd_add(struct hss_db *db, struct hssctl_opt *o, int n);
+int hssctl_cmd_update(struct hss_db *db, char **pos, int npos, struct hssctl_opt *o, int n);
+int hssctl_cmd_delete(struct hss_db *db, char **pos, int npos);
+int hssctl_cmd_show(struct hss_db *db, char **pos, int npos, struct hssctl_opt *o, int n,
+                    bool json);
+int hssctl_cmd_list(struct hss_db *db, struct hssctl_opt *o, int n, bool json);
+int hssctl_cmd_count(struct hss_db *db);
+int hssctl_cmd_fields(void);
+int hssctl_cmd_export(struct hss_db *db, char **pos, int npos);
 
 /* Output of subscribers (out.c). */
 void hssctl_print_sub(FILE *f, const struct hss_sub *sub);

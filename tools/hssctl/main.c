@@ -4,12 +4,13 @@
  * count and bulk import of subscribers in the HSS database (any hss/db backend).
  *
  * The database comes from -d BACKEND:URI, --db PATH, or the `database:` section of the HSS
- * configuration file given with -c (db_spec_from_config).
+ * configuration file given with -c (dbspec.c). The commands live one family per file
+ * (cmd_edit.c, cmd_read.c, import.c, export.c); this file parses the global options and
+ * dispatches.
  */
 #include "hssctl.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +35,7 @@ static const char usage_text[] =
 	"The database may also come from the HSS_DB environment variable (BACKEND:URI or a path).\n"
 	"exit codes: 0 ok, 1 not found, 2 usage or validation error, 3 database error\n";
 
-int usage(const char *msg)
+int hssctl_usage(const char *msg)
 {
 	if (msg)
 		fprintf(stderr, "hssctl: %s\n", msg);
@@ -59,7 +60,7 @@ int hssctl_exit_code(int rc)
 	}
 }
 
-int fail(int rc, const char *what)
+int hssctl_fail(int rc, const char *what)
 {
 	const char *m = hss_db_strerror();
 
@@ -72,7 +73,7 @@ int main(int argc, char **argv)
 	const char *spec = NULL, *config = NULL, *cmd;
 	char cfgspec[1024], err[512];
 	struct hss_db *db = NULL;
-	struct opt *opts = NULL;
+	struct hssctl_opt *opts = NULL;
 	char **pos = NULL;
 	int i, nopt, npos, rc;
 	bool json = false;
@@ -96,29 +97,29 @@ int main(int argc, char **argv)
 		} else if (!strncmp(a, "--config=", 9)) {
 			config = a + 9;
 		} else {
-			return usage("unknown option or missing value");
+			return hssctl_usage("unknown option or missing value");
 		}
 	}
 	if (i >= argc)
-		return usage("no command");
+		return hssctl_usage("no command");
 	cmd = argv[i++];
 	if (!strcmp(cmd, "help"))
 		return fputs(usage_text, stdout), HSSCTL_OK;
 	if (!strcmp(cmd, "fields"))
-		return cmd_fields();
+		return hssctl_cmd_fields();
 
 	opts = calloc((size_t)argc, sizeof(*opts));
 	pos = calloc((size_t)argc, sizeof(*pos));
 	if (!opts || !pos)
 		return HSSCTL_DB;
-	if (parse_opts(argc - i, argv + i, opts, &nopt, pos, &npos)) {
+	if (hssctl_parse_opts(argc - i, argv + i, opts, &nopt, pos, &npos)) {
 		rc = HSSCTL_USAGE;
 		goto out;
 	}
-	json |= opt_flag(opts, nopt, "json");
+	json |= hssctl_opt_flag(opts, nopt, "json");
 
 	if (!spec && config) {
-		if ((rc = db_spec_from_config(config, cfgspec, sizeof(cfgspec), err, sizeof(err)))) {
+		if ((rc = hssctl_db_spec(config, cfgspec, sizeof(cfgspec), err, sizeof(err)))) {
 			fprintf(stderr, "hssctl: %s\n", err);
 			rc = HSSCTL_USAGE;
 			goto out;
@@ -128,7 +129,7 @@ int main(int argc, char **argv)
 	if (!spec)
 		spec = getenv("HSS_DB");
 	if (!spec) {
-		rc = usage("no database: give -d BACKEND:URI, --db PATH or -c HSS.yaml");
+		rc = hssctl_usage("no database: give -d BACKEND:URI, --db PATH or -c HSS.yaml");
 		goto out;
 	}
 	if ((rc = hss_db_open_spec(spec, &db, err, sizeof(err)))) {
@@ -138,34 +139,31 @@ int main(int argc, char **argv)
 	}
 
 	if (!strcmp(cmd, "add")) {
-		rc = npos ? usage("add: unexpected argument") : cmd_add(db, opts, nopt);
+		rc = npos ? hssctl_usage("add: unexpected argument") : hssctl_cmd_add(db, opts, nopt);
 	} else if (!strcmp(cmd, "show") || !strcmp(cmd, "get")) {
-		rc = cmd_show(db, pos, npos, opts, nopt, json);
+		rc = hssctl_cmd_show(db, pos, npos, opts, nopt, json);
 	} else if (!strcmp(cmd, "list")) {
-		rc = npos ? usage("list: unexpected argument") : cmd_list(db, opts, nopt, json);
+		rc = npos ? hssctl_usage("list: unexpected argument")
+		          : hssctl_cmd_list(db, opts, nopt, json);
 	} else if (!strcmp(cmd, "update")) {
-		rc = cmd_update(db, pos, npos, opts, nopt);
+		rc = hssctl_cmd_update(db, pos, npos, opts, nopt);
 	} else if (!strcmp(cmd, "delete") || !strcmp(cmd, "del")) {
-		rc = cmd_delete(db, pos, npos);
+		rc = hssctl_cmd_delete(db, pos, npos);
 	} else if (!strcmp(cmd, "export")) {
-		rc = cmd_export(db, pos, npos);
+		rc = hssctl_cmd_export(db, pos, npos);
 	} else if (!strcmp(cmd, "count")) {
-		uint64_t n = 0;
-		if ((rc = hss_db_count(db, &n)))
-			rc = fail(rc, "count");
-		else
-			printf("%" PRIu64 "\n", n);
+		rc = hssctl_cmd_count(db);
 	} else if (!strcmp(cmd, "import")) {
-		struct import_opts io = { .skip_bad = opt_flag(opts, nopt, "skip-bad"),
-			.no_replace = opt_flag(opts, nopt, "no-replace"),
-			.reset_sqn = opt_flag(opts, nopt, "reset-sqn"),
-			.quiet = opt_flag(opts, nopt, "quiet") };
+		struct import_opts io = { .skip_bad = hssctl_opt_flag(opts, nopt, "skip-bad"),
+			.no_replace = hssctl_opt_flag(opts, nopt, "no-replace"),
+			.reset_sqn = hssctl_opt_flag(opts, nopt, "reset-sqn"),
+			.quiet = hssctl_opt_flag(opts, nopt, "quiet") };
 		for (i = 0; i < nopt; i++)
 			if (!strcmp(opts[i].name, "format"))
 				io.format = opts[i].value;
-		rc = npos != 1 ? usage("import: exactly one FILE") : hssctl_import(db, pos[0], &io);
+		rc = npos != 1 ? hssctl_usage("import: exactly one FILE") : hssctl_import(db, pos[0], &io);
 	} else {
-		rc = usage("unknown command");
+		rc = hssctl_usage("unknown command");
 	}
 out:
 	hss_db_close(db);
