@@ -14,10 +14,9 @@
 #define HSS_VENDOR_3GPP DICT_VENDOR_3GPP
 #define HSS_APP_S6A DICT_APP_S6A
 
+/* The configuration is not here: each request takes a reference on the running snapshot
+ * (hss_snap_get, reload.c). */
 struct hss_ctx {
-	/* Swapped whole by hss_s6a_set_cfg (SIGHUP); each read is one atomic load, and the
-	 * configurations it pointed to stay allocated until exit. */
-	_Atomic(const struct hss_cfg *) cfg;
 	struct hss_db *db;
 };
 extern struct hss_ctx hss_g;
