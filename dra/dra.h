@@ -11,6 +11,7 @@
  *   stats.c         atomic counters per route / group / peer, dump
  *   reload.c        the current snapshot (route table + rule set), swapped on SIGHUP
  *   relay.c         freeDiameter callbacks (forward, out routing, advertised applications)
+ *   check.c         --check: every problem of a configuration, unreachable-member warnings
  *   explain.c       --explain: run one YAML-described message through rules and routes
  *   main.c          command line
  *
@@ -146,6 +147,11 @@ enum dra_ans_class dra_ans_class(uint32_t result_code);
 void dra_stats_dump(FILE *f);
 /* Value of one counter by its dump name, e.g. ("peer", "hss1.a", "answers_2xxx"); 0 if unknown. */
 uint64_t dra_stats_get(const char *kind, const char *name, const char *counter);
+/* Write the dump to path through path.tmp and a rename, so a reader never sees half of it;
+ * on failure path is untouched and path.tmp removed. 0 or errno. */
+int dra_stats_write(const char *path);
+/* Log the dump, one "dra stats: ..." notice per line. */
+void dra_stats_log(void);
 
 /* ---------------------------------------------------------------------------------------
  * Route table (routes.c) and selection (route_select.c)
@@ -256,6 +262,22 @@ void dra_relay_fini(void);
  * or the rule engine's errno; *ret_fired gets the number of rules that fired. */
 int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const char *from,
                     const char *to, struct xf_trace *trace, int *ret_fired);
+
+/* ---------------------------------------------------------------------------------------
+ * --check (check.c)
+ * ------------------------------------------------------------------------------------- */
+
+/* Check the configuration at path as the relay would load it: node section, peer groups,
+ * routes and the rule file. Every problem goes to out, one "FILE:LINE: ..." line each, then
+ * warnings for group members that can never connect. Needs fd_core_initialize and the
+ * dictionaries (the rules name AVPs). 0 when it would load, EINVAL when not, ENOMEM. */
+int dra_check(const char *path, FILE *out);
+/* One "FILE:LINE: warning: ..." line to out for each peer-group member that is neither in
+ * diameter.peers nor matched by accept_peers (the file is valid; probably not meant). Returns
+ * their number. */
+size_t dra_warn_unreachable(const struct dra_cfg *cfg, FILE *out);
+/* Print each non-empty line of a newline-separated error text (as the loaders return). */
+void dra_print_lines(FILE *f, const char *text);
 
 /* ---------------------------------------------------------------------------------------
  * --explain (explain.c)
