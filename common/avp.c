@@ -1,7 +1,9 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* avp.c: building and reading AVPs by their dictionary names. Name lookups walk freeDiameter's
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * avp.c: building and reading AVPs by their dictionary names. Name lookups walk freeDiameter's
  * dictionary lists, so the results are cached here (dictionary objects live as long as the
- * process); the cache is read-mostly and taken under a read lock. */
+ * process); the cache is read-mostly and taken under a read lock.
+ */
 #include "cm.h"
 
 #include <errno.h>

@@ -1,7 +1,9 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* avptype.c: what kind of value an AVP holds, read from freeDiameter's dictionary once into a
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * avptype.c: what kind of value an AVP holds, read from freeDiameter's dictionary once into a
  * struct cm_avpdef: its base type, the derived types that change its text form (Address,
- * Time, the string types), and whether its name makes it a TBCD number. */
+ * Time, the string types), and whether its name makes it a TBCD number.
+ */
 #include "cm.h"
 
 #include <errno.h>

@@ -1,7 +1,9 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* avpval.c: AVP values to and from their text form (the table in cm.h), written once for the
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * avpval.c: AVP values to and from their text form (the table in cm.h), written once for the
  * rule engine, dra --explain, dclient and the HSS. Parsing checks the text against the type
- * (ranges, addresses, constant names, TBCD digits) and says why it does not fit. */
+ * (ranges, addresses, constant names, TBCD digits) and says why it does not fit.
+ */
 #include "cm.h"
 
 #include <arpa/inet.h>

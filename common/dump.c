@@ -1,8 +1,10 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* dump.c: the AVPs of a message as an indented text tree (dra --explain, dclient) or as JSON
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dump.c: the AVPs of a message as an indented text tree (dra --explain, dclient) or as JSON
  * (dclient --json, which the tests read). Values are decoded from the dictionary: constant
  * names, addresses, strings, TBCD digits and PLMN ids. The input may be anything a peer sent:
- * unknown AVPs, values that are not what their type says, bytes that are not UTF-8. */
+ * unknown AVPs, values that are not what their type says, bytes that are not UTF-8.
+ */
 #include "cm.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * dra.h: internal header of the DRA daemon (dra/). The daemon is a freeDiameter relay whose
+ * dra.h: the one header of the DRA (dra/). The daemon is a freeDiameter relay whose
  * routing decisions come from a YAML route table (peer groups with failover, round-robin or
  * weighted policies) and whose relayed messages go through the transforms/ rule engine.
  *
@@ -15,7 +15,7 @@
  *   explain.c       --explain: run one YAML-described message through rules and routes
  *   main.c          command line
  *
- * Not included from outside dra/ (tests under tests/unit/dra link the same code).
+ * main.c and the tests include this header and link the `dra` library: they run the same code.
  */
 #ifndef DRA_H
 #define DRA_H

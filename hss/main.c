@@ -1,7 +1,9 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* main.c: the `hss` daemon, kept thin: read hss.yaml, open the database, start the Diameter
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * main.c: the `hss` daemon, kept thin: read hss.yaml, open the database, start the Diameter
  * node with the S6a application, run until SIGINT/SIGTERM, reload on SIGHUP (reload.c).
- * Everything else is in hss_core, which the tests link too. */
+ * Everything else is in hss_core, which the tests link too.
+ */
 #include "hss_int.h"
 
 #include <errno.h>

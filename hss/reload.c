@@ -1,12 +1,14 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* reload.c: the configuration the procedures read, as a reference-counted snapshot swapped
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * reload.c: the configuration the procedures read, as a reference-counted snapshot swapped
  * whole on SIGHUP (the design of dra/reload.c). A request takes a reference for as long as it
  * reads the configuration, so a request in flight finishes with the one it started with while
  * new ones see the new one; the replaced snapshot is freed when its last request is done. A
  * file that fails to load leaves the running snapshot in place.
  *
  * The read side holds a read lock only while it loads the pointer and bumps its count (a
- * plain atomic load could race with the last unref of the old snapshot). */
+ * plain atomic load could race with the last unref of the old snapshot).
+ */
 #include "hss_int.h"
 
 #include <errno.h>

@@ -8,6 +8,11 @@
 #ifndef XF_INT_H
 #define XF_INT_H
 
+/* Defined by transforms/meson.build for the component's own sources only. */
+#ifndef XF_INTERNAL
+#error "xf_int.h is internal to transforms/: include xf.h"
+#endif
+
 #include "cm.h"
 #include "xf.h"
 

@@ -1,8 +1,10 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* s6a_air.c: Authentication-Information-Request (TS 29.272 5.2.3.1). Vectors are made on the
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_air.c: Authentication-Information-Request (TS 29.272 5.2.3.1). Vectors are made on the
  * fly: all the SQNs of one answer come from ONE database reservation (atomic across threads
  * and processes), re-synchronisation checks AUTS before moving the stored SQN, and E-UTRAN
- * vectors bind KASME to the serving network of Visited-PLMN-Id. */
+ * vectors bind KASME to the serving network of Visited-PLMN-Id.
+ */
 #include "hss_int.h"
 
 #include <errno.h>

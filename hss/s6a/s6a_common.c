@@ -1,8 +1,10 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* s6a_common.c: what every S6a procedure of the HSS shares: registration of the application
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_common.c: what every S6a procedure of the HSS shares: registration of the application
  * and its handlers, the readers that turn a malformed request into 5004/5005 with
  * Failed-AVP instead of a crash, the one-exit answer builder, database error mapping, and
- * the sending of HSS-initiated requests (CLR, IDR, DSR) with answer/timeout counting. */
+ * the sending of HSS-initiated requests (CLR, IDR, DSR) with answer/timeout counting.
+ */
 #include "hss_int.h"
 
 #include <errno.h>

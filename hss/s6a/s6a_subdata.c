@@ -1,7 +1,9 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* subdata.c: the Subscription-Data AVP (TS 29.272 7.3.2) built from a subscriber record,
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_subdata.c: the Subscription-Data AVP (TS 29.272 7.3.2) built from a subscriber record,
  * shared by the ULA and the IDR. Children are added in the order of the ABNF; optional
- * values the subscriber does not have are left out rather than sent as zero. */
+ * values the subscriber does not have are left out rather than sent as zero.
+ */
 #include "hss_int.h"
 
 #include <errno.h>

@@ -1,9 +1,11 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* s6a_ulr.c: Update-Location-Request (TS 29.272 5.2.1.1). Checks the subscription, the RAT
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_ulr.c: Update-Location-Request (TS 29.272 5.2.1.1). Checks the subscription, the RAT
  * (subscriber Access-Restriction-Data and the configured allowed RATs) and roaming, records
  * the new serving MME or SGSN in one database transaction that returns the previous one,
  * cancels the previous node with a CLR when it changed, and answers with the
- * Subscription-Data unless the MME asked to skip it. */
+ * Subscription-Data unless the MME asked to skip it.
+ */
 #include "hss_int.h"
 
 #include <errno.h>

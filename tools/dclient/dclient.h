@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * dclient.h: internal header of tools/dclient, the Diameter test client, load generator and
- * echo server. dclient is a freeDiameter node of its own (through common/'s glue); each file
+ * dclient.h: the header of tools/dclient's library (main.c, the fuzz targets and tests link
+ * it), the Diameter test client, load generator and echo server. dclient is a freeDiameter node of its own (through common/'s glue); each file
  * holds one job: option parsing (cli.c), the node (node.c), request building (req.c with one
  * file per application: s6a.c, cx.c, sh.c, and raw.c for free-form AVPs), answer printing
  * (print.c), the one-shot and serve modes (oneshot.c), load mode (load.c), echo mode

@@ -7,6 +7,11 @@
 #ifndef HSSCTL_H
 #define HSSCTL_H
 
+/* Defined by tools/hssctl/meson.build for the component's own sources only. */
+#ifndef HSSCTL_INTERNAL
+#error "hssctl.h is internal to tools/hssctl/"
+#endif
+
 #include "hss_db.h"
 
 #include <stdbool.h>

@@ -1,7 +1,9 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* test_avpval.c: the AVP value codec of common/ (avptype.c, avpval.c) and the message dump
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_avpval.c: the AVP value codec of common/ (avptype.c, avpval.c) and the message dump
  * (dump.c) on freeDiameter's base dictionary plus a few AVPs defined here for the types it
- * lacks: every type's text form both ways, round trips, and bad input with its reason. */
+ * lacks: every type's text form both ways, round trips, and bad input with its reason.
+ */
 #include "cm.h"
 
 #include <errno.h>

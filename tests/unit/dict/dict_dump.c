@@ -5,6 +5,7 @@
  * test_dict_wireshark.py. Needs no freeDiameter initialisation: it only reads the tables.
  */
 #include "dict.h"
+#define DICT_INTERNAL   /* white-box: reads the tables themselves */
 #include "dict_int.h"
 
 #include <stdio.h>

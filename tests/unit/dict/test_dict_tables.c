@@ -12,6 +12,7 @@
  * message (or grouped AVP) with DIAMETER_MISSING_AVP / DIAMETER_AVP_OCCURS_TOO_MANY_TIMES.
  */
 #include "dict.h"
+#define DICT_INTERNAL   /* white-box: reads the tables themselves */
 #include "dict_int.h"
 
 #include <dlfcn.h>

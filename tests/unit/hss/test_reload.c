@@ -1,8 +1,10 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* test_reload.c: the HSS's running configuration (hss/reload.c). A reload installs the new
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_reload.c: the HSS's running configuration (hss/reload.c). A reload installs the new
  * file and frees the replaced configuration once the last request holding it lets go (the
  * daemon used to keep every one until exit); a broken file leaves the running one in place and
- * logs file, line and key; readers on other threads always see one whole configuration. */
+ * logs file, line and key; readers on other threads always see one whole configuration.
+ */
 #include "hss.h"
 #include "test_util.h"
 

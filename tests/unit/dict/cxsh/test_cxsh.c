@@ -21,6 +21,7 @@
  */
 #include "cm.h"
 #include "dict.h"
+#define DICT_INTERNAL   /* white-box: reads the tables themselves */
 #include "dict_int.h"
 
 #include <dlfcn.h>
