@@ -116,7 +116,7 @@ void hss_stats_log(void);
 size_t hss_stats_format(char *buf, size_t bufsz);
 
 /* ---------------------------------------------------------------------------------------
- * The S6a application (hss/s6a_*.c)
+ * The S6a application (hss/s6a/s6a_*.c)
  * ------------------------------------------------------------------------------------- */
 
 /* TS 29.272 result codes used by the HSS (Experimental-Result, vendor 10415). */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * action.c: running one compiled action on a message. Every value change goes through the
- * AVP's text form (value.c): read, rewrite as text, encode back for the AVP's type, then
+ * AVP's text form (common/avpval.c): read, rewrite as text, encode back for the AVP's type, then
  * fd_msg_avp_setvalue (which copies). An instance is changed only once its new value has
  * been encoded, so a failing action never leaves a half-written AVP.
  */

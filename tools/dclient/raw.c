@@ -187,8 +187,8 @@ static int dc_group_child(msg_or_avp *parent, const struct dc_comp *c, struct av
 	return 0;
 }
 
-int dc_raw_value(struct dict_object *model, const char *text, union avp_value *val, uint8_t **ret_buf,
-                 char *err, size_t errlen)
+int dc_raw_value(struct dict_object *model, const char *text, union avp_value *val,
+                 uint8_t **ret_buf, char *err, size_t errlen)
 {
 	struct cm_avpdef d;
 	uint8_t *buf = NULL;
