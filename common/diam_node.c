@@ -1,8 +1,10 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* diam_node.c: embeds libfdcore in our daemons and tools. It turns struct cm_diam_cfg into a
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * diam_node.c: embeds libfdcore in our daemons and tools. It turns struct cm_diam_cfg into a
  * private freeDiameter configuration file, works around the 1.2.1 traps (loopback listen
  * addresses are dropped, TLS credentials needed whenever TLS is on, unknown peers refused,
- * per-message log formatting) and owns signal handling for the process. */
+ * per-message log formatting) and owns signal handling for the process.
+ */
 #include "cm.h"
 #include "cm_int.h"
 

@@ -1,7 +1,9 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* config.c: hss.yaml, checked against a schema (every error names file, line and key) and
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * config.c: hss.yaml, checked against a schema (every error names file, line and key) and
  * turned into struct hss_cfg: the `diameter:` node (common/), the `database:`, the `s6a:`
- * policy and the optional control socket. */
+ * policy and the optional control socket.
+ */
 #include "hss_int.h"
 
 #include <errno.h>

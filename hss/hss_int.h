@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * hss_int.h: internal to hss/. What the S6a procedure files share: the running context,
- * the request-reading helpers that turn malformed input into a result instead of a crash,
- * the one-exit answer builder, and the Subscription-Data builder (ULA and IDR).
+ * hss_int.h: internal to hss/ and its application folders (s6a/). What the procedure files
+ * share: the running context, the request-reading helpers that turn malformed input into a
+ * result instead of a crash, the one-exit answer builder, and the Subscription-Data builder
+ * (ULA and IDR).
  */
 #ifndef HSS_INT_H
 #define HSS_INT_H
+
+/* Defined by hss/meson.build for the component's own sources only. */
+#ifndef HSS_INTERNAL
+#error "hss_int.h is internal to hss/: include hss.h"
+#endif
 
 #include "hss.h"
 #include "hss_auth.h"
@@ -14,10 +20,9 @@
 #define HSS_VENDOR_3GPP DICT_VENDOR_3GPP
 #define HSS_APP_S6A DICT_APP_S6A
 
+/* The configuration is not here: each request takes a reference on the running snapshot
+ * (hss_snap_get, reload.c). */
 struct hss_ctx {
-	/* Swapped whole by hss_s6a_set_cfg (SIGHUP); each read is one atomic load, and the
-	 * configurations it pointed to stay allocated until exit. */
-	_Atomic(const struct hss_cfg *) cfg;
 	struct hss_db *db;
 };
 extern struct hss_ctx hss_g;

@@ -5,6 +5,11 @@
 #ifndef HSS_DB_SQLITE_H
 #define HSS_DB_SQLITE_H
 
+/* Defined by hss/db/meson.build for the component's own sources only. */
+#ifndef HSS_DB_INTERNAL
+#error "db_sqlite.h is internal to hss/db/: include hss_db.h"
+#endif
+
 #include <stddef.h>
 
 struct db_sqlite_migration {

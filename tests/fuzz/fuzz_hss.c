@@ -60,6 +60,7 @@ static void fh_provision(const char *imsi, const char *apn)
 static void fh_init(void)
 {
 	static bool done;
+	struct hss_snap *snap = NULL;
 	char err[512];
 	sigset_t none;
 
@@ -73,8 +74,10 @@ static void fh_init(void)
 		fprintf(stderr, "fuzz_hss: %s\n", err);
 		abort();
 	}
-	if (cm_diam_init(&fh_cfg.diam) || dict_load_all() || hss_s6a_init(&fh_cfg, fh_db) ||
-	    cm_diam_start())
+	if (cm_diam_init(&fh_cfg.diam) || dict_load_all() || hss_snap_new(&fh_cfg, &snap))
+		abort();
+	hss_snap_install(snap);
+	if (hss_s6a_init(fh_db) || cm_diam_start())
 		abort();
 	/* The core's threads keep signals blocked; the fuzzer's own handlers need them here. */
 	sigemptyset(&none);

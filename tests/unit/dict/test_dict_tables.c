@@ -24,6 +24,7 @@
  *   --write-hex    saves every built command for test_dict_tshark.py
  */
 #include "dict.h"
+#define DICT_INTERNAL   /* white-box: reads the tables themselves */
 #include "dict_int.h"
 #include "tap.h"
 

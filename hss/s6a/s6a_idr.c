@@ -1,6 +1,8 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* s6a_idr.c: Insert-Subscriber-Data-Request sent by the HSS (TS 29.272 5.2.2.1) with the
- * subscriber's full Subscription-Data, to the registered MME (else the SGSN). */
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_idr.c: Insert-Subscriber-Data-Request sent by the HSS (TS 29.272 5.2.2.1) with the
+ * subscriber's full Subscription-Data, to the registered MME (else the SGSN).
+ */
 #include "hss_int.h"
 
 #include <errno.h>

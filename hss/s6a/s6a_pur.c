@@ -1,7 +1,9 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* s6a_pur.c: Purge-UE-Request (TS 29.272 5.2.2.1). The "UE purged" flag is set only when the
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_pur.c: Purge-UE-Request (TS 29.272 5.2.2.1). The "UE purged" flag is set only when the
  * purging node is the one registered (checked and set in one database transaction), and the
- * PUA-Flags tell that node whether it may freeze the M-TMSI / P-TMSI. */
+ * PUA-Flags tell that node whether it may freeze the M-TMSI / P-TMSI.
+ */
 #include "hss_int.h"
 
 #include <string.h>

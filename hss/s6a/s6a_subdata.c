@@ -1,24 +1,22 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* subdata.c: the Subscription-Data AVP (TS 29.272 7.3.2) built from a subscriber record,
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_subdata.c: the Subscription-Data AVP (TS 29.272 7.3.2) built from a subscriber record,
  * shared by the ULA and the IDR. Children are added in the order of the ABNF; optional
- * values the subscriber does not have are left out rather than sent as zero. */
+ * values the subscriber does not have are left out rather than sent as zero.
+ */
 #include "hss_int.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
-static int sd_tbcd(struct avp *g, const char *name, const char *digits)
+/* An optional value in its text form (cm.h): TBCD digits, an IPv4/IPv6 address. Left out when
+ * the subscriber has none; EINVAL for a value the database should have refused (never send
+ * garbage). */
+static int sd_text(struct avp *parent, const char *name, const char *text, bool tbcd)
 {
-	uint8_t buf[8];
-	size_t len = 0;
-	int rc;
-
-	if (!digits[0])
+	if (!text[0])
 		return 0;
-	if ((rc = cm_tbcd_encode(digits, strlen(digits), buf, sizeof(buf), &len)))
-		return rc;
-	return cm_avp_add_os(g, name, buf, len);
+	return cm_avp_add_text(parent, name, text, tbcd, NULL);
 }
 
 static int sd_ambr(struct avp *parent, uint32_t ul, uint32_t dl)
@@ -33,27 +31,6 @@ static int sd_ambr(struct avp *parent, uint32_t ul, uint32_t dl)
 	return cm_avp_add_u32(a, "Max-Requested-Bandwidth-DL", dl);
 }
 
-/* Served-Party-IP-Address is of type Address: 2 octets of address family, then the
- * address (RFC 6733 4.3.1). */
-static int sd_ip(struct avp *parent, const char *text)
-{
-	uint8_t buf[2 + 16];
-
-	if (!text[0])
-		return 0;
-	if (inet_pton(AF_INET, text, buf + 2) == 1) {
-		buf[0] = 0;
-		buf[1] = 1;
-		return cm_avp_add_os(parent, "Served-Party-IP-Address", buf, 2 + 4);
-	}
-	if (inet_pton(AF_INET6, text, buf + 2) == 1) {
-		buf[0] = 0;
-		buf[1] = 2;
-		return cm_avp_add_os(parent, "Served-Party-IP-Address", buf, 2 + 16);
-	}
-	return EINVAL;   /* the database validated it; never send garbage */
-}
-
 static int sd_apn(struct avp *profile, const struct hss_apn *apn)
 {
 	struct avp *c = NULL, *q = NULL, *arp = NULL, *mip = NULL, *hah = NULL;
@@ -61,7 +38,8 @@ static int sd_apn(struct avp *profile, const struct hss_apn *apn)
 
 	if ((rc = cm_avp_add_group(profile, "APN-Configuration", &c)) ||
 	    (rc = cm_avp_add_u32(c, "Context-Identifier", apn->ctx_id)) ||
-	    (rc = sd_ip(c, apn->static_ipv4)) || (rc = sd_ip(c, apn->static_ipv6)) ||
+	    (rc = sd_text(c, "Served-Party-IP-Address", apn->static_ipv4, false)) ||
+	    (rc = sd_text(c, "Served-Party-IP-Address", apn->static_ipv6, false)) ||
 	    (rc = cm_avp_add_i32(c, "PDN-Type", (int32_t)apn->pdn_type)) ||
 	    (rc = cm_avp_add_str(c, "Service-Selection", apn->apn)))
 		return rc;
@@ -100,8 +78,8 @@ static int sd_fill(struct avp *sd, const struct hss_sub *sub)
 	int rc;
 
 	if ((rc = cm_avp_add_i32(sd, "Subscriber-Status", (int32_t)sub->subscriber_status)) ||
-	    (rc = sd_tbcd(sd, "MSISDN", sub->msisdn)) ||
-	    (rc = sd_tbcd(sd, "A-MSISDN", sub->a_msisdn)) ||
+	    (rc = sd_text(sd, "MSISDN", sub->msisdn, true)) ||
+	    (rc = sd_text(sd, "A-MSISDN", sub->a_msisdn, true)) ||
 	    (rc = cm_avp_add_i32(sd, "Network-Access-Mode", (int32_t)sub->network_access_mode)))
 		return rc;
 	if ((sub->subscriber_status == HSS_SUB_OPERATOR_DETERMINED_BARRING || sub->odb) &&

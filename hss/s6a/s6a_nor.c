@@ -1,7 +1,9 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* s6a_nor.c: Notify-Request (TS 29.272 5.2.5.1). Only the registered MME or SGSN may notify
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_nor.c: Notify-Request (TS 29.272 5.2.5.1). Only the registered MME or SGSN may notify
  * (5423 DIAMETER_ERROR_UNKNOWN_SERVING_NODE otherwise); what it reports (NOR-Flags,
- * UE-SRVCC-Capability, Homogeneous-Support-of-IMS-Voice-Over-PS-Sessions) is stored. */
+ * UE-SRVCC-Capability, Homogeneous-Support-of-IMS-Voice-Over-PS-Sessions) is stored.
+ */
 #include "hss_int.h"
 
 #include <stdlib.h>

@@ -1,6 +1,8 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* s6a_dsr.c: Delete-Subscriber-Data-Request sent by the HSS (TS 29.272 5.2.2.2), with the
- * DSR-Flags saying what the serving node must remove. */
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_dsr.c: Delete-Subscriber-Data-Request sent by the HSS (TS 29.272 5.2.2.2), with the
+ * DSR-Flags saying what the serving node must remove.
+ */
 #include "hss_int.h"
 
 #include <errno.h>

@@ -1,8 +1,10 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* s6a_common.c: what every S6a procedure of the HSS shares: registration of the application
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_common.c: what every S6a procedure of the HSS shares: registration of the application
  * and its handlers, the readers that turn a malformed request into 5004/5005 with
  * Failed-AVP instead of a crash, the one-exit answer builder, database error mapping, and
- * the sending of HSS-initiated requests (CLR, IDR, DSR) with answer/timeout counting. */
+ * the sending of HSS-initiated requests (CLR, IDR, DSR) with answer/timeout counting.
+ */
 #include "hss_int.h"
 
 #include <errno.h>
@@ -20,7 +22,7 @@ static struct {
 
 /* ---- registration ------------------------------------------------------------------- */
 
-int hss_s6a_init(const struct hss_cfg *cfg, struct hss_db *db)
+int hss_s6a_init(struct hss_db *db)
 {
 	static const struct {
 		const char *cmd;
@@ -37,9 +39,8 @@ int hss_s6a_init(const struct hss_cfg *cfg, struct hss_db *db)
 	size_t i;
 	int rc;
 
-	if (!cfg || !db)
+	if (!db)
 		return EINVAL;
-	hss_g.cfg = cfg;
 	hss_g.db = db;
 	memset(&when, 0, sizeof(when));
 	if (!(when.app = cm_dict_app(HSS_APP_S6A))) {
@@ -61,12 +62,6 @@ int hss_s6a_init(const struct hss_cfg *cfg, struct hss_db *db)
 	}
 	/* The S6a head on the error answers freeDiameter builds itself (s6a_errors.c). */
 	return hss_s6a_errors_init();
-}
-
-void hss_s6a_set_cfg(const struct hss_cfg *cfg)
-{
-	if (cfg)
-		atomic_store(&hss_g.cfg, cfg);
 }
 
 void hss_s6a_fini(void)
@@ -471,10 +466,12 @@ static void sc_expire_cb(void *data, DiamId_t sentto, size_t len, struct msg **r
 int hss_req_send(struct msg **req, enum hss_cmd cmd, const char *imsi, const char *host)
 {
 	struct sc_sent *s = calloc(1, sizeof(*s));
-	const struct hss_cfg *cfg = atomic_load(&hss_g.cfg);
-	unsigned ms = cfg && cfg->clr_timeout_ms ? cfg->clr_timeout_ms : 5000;
+	struct hss_snap *snap = hss_snap_get();
+	unsigned ms = snap && snap->cfg.clr_timeout_ms ? snap->cfg.clr_timeout_ms : 5000;
 	struct timespec ts;
 	int rc;
+
+	hss_snap_unref(snap);
 
 	atomic_fetch_add_explicit(&hss_stats.cmd[cmd].requests, 1, memory_order_relaxed);
 	if (!s) {

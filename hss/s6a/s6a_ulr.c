@@ -1,9 +1,11 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* s6a_ulr.c: Update-Location-Request (TS 29.272 5.2.1.1). Checks the subscription, the RAT
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_ulr.c: Update-Location-Request (TS 29.272 5.2.1.1). Checks the subscription, the RAT
  * (subscriber Access-Restriction-Data and the configured allowed RATs) and roaming, records
  * the new serving MME or SGSN in one database transaction that returns the previous one,
  * cancels the previous node with a CLR when it changed, and answers with the
- * Subscription-Data unless the MME asked to skip it. */
+ * Subscription-Data unless the MME asked to skip it.
+ */
 #include "hss_int.h"
 
 #include <errno.h>
@@ -20,6 +22,7 @@ struct ulr_ctx {
 	int32_t ims_voice;           /* -1 absent */
 	char mt_sms[16];             /* MME-Number-for-MT-SMS digits, "" absent */
 	char host[HSS_DB_HOST_LEN], realm[HSS_DB_HOST_LEN];
+	const struct hss_cfg *cfg;   /* the snapshot this request holds */
 };
 
 static int ulr_read(struct msg *req, struct ulr_ctx *c, struct hss_res *res)
@@ -65,7 +68,7 @@ static bool ulr_rat_ok(const struct ulr_ctx *c, const struct hss_sub *sub)
 {
 	int bit = hss_rat_bit(c->rat), ard = hss_rat_ard_bit(c->rat);
 
-	if (bit < 0 || !(hss_g.cfg->rat_allowed_mask & (1u << bit)))
+	if (bit < 0 || !(c->cfg->rat_allowed_mask & (1u << bit)))
 		return false;
 	return ard < 0 || !(sub->access_restriction_data & (1u << ard));
 }
@@ -83,7 +86,7 @@ static bool ulr_plmn_listed(const char *list, size_t n, const char *mccmnc)
 
 static bool ulr_roaming_ok(const struct ulr_ctx *c, const struct hss_sub *sub)
 {
-	const struct hss_cfg *cfg = hss_g.cfg;
+	const struct hss_cfg *cfg = c->cfg;
 
 	if (hss_plmn_is_home(cfg, c->imsi, c->mccmnc))
 		return true;
@@ -99,15 +102,16 @@ static bool ulr_roaming_ok(const struct ulr_ctx *c, const struct hss_sub *sub)
 	return true;
 }
 
-static void ulr_cancel_sgsn(const char *imsi, const struct hss_serving *old)
+static void ulr_cancel_sgsn(const struct ulr_ctx *c, const struct hss_serving *old)
 {
+	const char *imsi = c->imsi;
 	static const struct hss_db_kv clear[] = {
 		{ "sgsn_host", "" }, { "sgsn_realm", "" }, { "sgsn_purged", "0" },
 	};
 	char err[256];
 	int rc;
 
-	if (hss_g.cfg->cancel_old_mme)
+	if (c->cfg->cancel_old_mme)
 		hss_s6a_send_clr(imsi, old->sgsn_host, old->sgsn_realm, HSS_CANCEL_SGSN_UPDATE, 0);
 	if ((rc = hss_db_update(hss_g.db, imsi, clear, 3, err, sizeof(err))))
 		LOG_E("hss: ULR %s: cannot clear the SGSN registration: %s", imsi, err);
@@ -163,7 +167,7 @@ static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **bod
 	/* A different node of the same kind was registered: cancel it (5.2.1.1.3). */
 	old_host = mme ? old.mme_host : old.sgsn_host;
 	old_realm = mme ? old.mme_realm : old.sgsn_realm;
-	if (hss_g.cfg->cancel_old_mme && old_host[0] && !hss_host_eq(old_host, c->host)) {
+	if (c->cfg->cancel_old_mme && old_host[0] && !hss_host_eq(old_host, c->host)) {
 		uint32_t type = mme ? HSS_CANCEL_MME_UPDATE : HSS_CANCEL_SGSN_UPDATE;
 		if (c->flags & HSS_ULR_INITIAL_ATTACH)
 			type = HSS_CANCEL_INITIAL_ATTACH;
@@ -175,7 +179,7 @@ static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **bod
 	/* Single-Registration-Indication from an MME (5.2.1.1.3): the UE is now served by the
 	 * MME alone, so the registered SGSN is cancelled and forgotten. */
 	if (mme && (c->flags & HSS_ULR_SINGLE_REGISTRATION) && old.sgsn_host[0])
-		ulr_cancel_sgsn(c->imsi, &old);
+		ulr_cancel_sgsn(c, &old);
 
 	/* The HSS keeps the MME and SGSN registrations apart: Separation Indication. */
 	if ((rc = hss_avp_new_u32("ULA-Flags", HSS_ULA_SEPARATION_IND, &body[0])) ||
@@ -196,10 +200,13 @@ int hss_ulr_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
 	struct avp *body[2] = { NULL, NULL };
 	struct ulr_ctx *c = calloc(1, sizeof(*c));
+	struct hss_snap *snap = hss_snap_get();
+	int rc;
 
 	atomic_fetch_add_explicit(&hss_stats.cmd[HSS_CMD_ULR].requests, 1, memory_order_relaxed);
 	*act = DISP_ACT_CONT;
-	if (c && !ulr_read(*msg, c, &res))
+	/* Without a configuration installed or memory: 5012. */
+	if (c && snap && (c->cfg = &snap->cfg) && !ulr_read(*msg, c, &res))
 		ulr_process(c, &res, body);
 	if (res.code != HSS_RC_SUCCESS) {
 		/* Only a successful ULA carries flags and data. */
@@ -210,5 +217,7 @@ int hss_ulr_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 		body[0] = body[1] = NULL;
 	}
 	free(c);
-	return hss_answer(msg, HSS_CMD_ULR, &res, body, 2);
+	rc = hss_answer(msg, HSS_CMD_ULR, &res, body, 2);
+	hss_snap_unref(snap);
+	return rc;
 }

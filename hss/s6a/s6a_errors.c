@@ -1,5 +1,6 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* s6a_errors.c: the S6a answer head on the error answers freeDiameter 1.2.1 builds by itself.
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_errors.c: the S6a answer head on the error answers freeDiameter 1.2.1 builds by itself.
  *
  * TS 29.272 7.2 gives every S6a answer < Session-Id > [ DRMP ] [ Vendor-Specific-Application-Id ]
  * ... { Auth-Session-State }. The HSS handlers build their answers with that head
@@ -21,7 +22,8 @@
  * Cost on the success path: SENDING runs for every message the HSS sends. For an answer of
  * the S6a application built by a handler the second AVP is already the
  * Vendor-Specific-Application-Id, which two list steps see; anything else returns after the
- * header check. Nothing is allocated unless an answer is missing the head. */
+ * header check. Nothing is allocated unless an answer is missing the head.
+ */
 #include "hss_int.h"
 
 #include <errno.h>

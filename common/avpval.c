@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * value.c: AVP names and values. Every match and rewrite works on one text form per AVP
- * type (octets, TBCD digits, address text, decimal numbers), so one rule language covers
- * all types; this file converts between that text and freeDiameter's union avp_value.
+ * avpval.c: AVP values to and from their text form (the table in cm.h), written once for the
+ * rule engine, dra --explain, dclient and the HSS. Parsing checks the text against the type
+ * (ranges, addresses, constant names, TBCD digits) and says why it does not fit.
  */
-#include "xf_int.h"
+#include "cm.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -12,69 +12,16 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-/* AVPs whose value is a TBCD-encoded number (TS 29.272, 29.329, 29.338, 29.173). */
-static const char *const xf_tbcd_names[] = {
-	"MSISDN", "A-MSISDN", "C-MSISDN", "Correlation-MSISDN", "STN-SR", "MME-Number-for-MT-SMS",
-	"SGSN-Number", "GMLC-Number", "MSC-Number", "SC-Address", NULL,
-};
-
-bool xf_name_is_tbcd(const char *name)
-{
-	for (size_t i = 0; xf_tbcd_names[i]; i++)
-		if (!strcmp(name, xf_tbcd_names[i]))
-			return true;
-	return false;
-}
-
-int xf_avpdef_resolve(struct dictionary *dict, const char *name, struct xf_avpdef *ret)
-{
-	struct dict_object *obj = NULL, *type = NULL;
-	struct dict_avp_data ad;
-	struct dict_type_data td;
-	struct xf_avpdef d;
-
-	memset(&d, 0, sizeof(d));
-	if (fd_dict_search(dict, DICT_AVP, AVP_BY_NAME_ALL_VENDORS, name, &obj, ENOENT) || !obj)
-		return ENOENT;
-	if (fd_dict_getval(obj, &ad))
-		return EINVAL;
-	d.model = obj;
-	d.code = ad.avp_code;
-	d.vendor = ad.avp_vendor;
-	d.base = ad.avp_basetype;
-	d.name = ad.avp_name;
-	if (fd_dict_search(dict, DICT_TYPE, TYPE_OF_AVP, obj, &type, 0) == 0 && type
-	    && fd_dict_getval(type, &td) == 0) {
-		d.type = type;
-		if (td.type_name && !strcmp(td.type_name, "Address"))
-			d.fmt = XF_VF_ADDRESS;
-		else if (td.type_name && !strcmp(td.type_name, "Time"))
-			d.fmt = XF_VF_TIME;
-		if (td.type_name && (!strcmp(td.type_name, "DiameterIdentity")
-		                     || !strcmp(td.type_name, "DiameterURI")))
-			d.nocase = true;
-	}
-	if (d.base == AVP_TYPE_GROUPED)
-		d.fmt = XF_VF_GROUPED;
-	else if (d.base != AVP_TYPE_OCTETSTRING)
-		d.fmt = XF_VF_NUM;
-	else if (d.fmt != XF_VF_ADDRESS && d.fmt != XF_VF_TIME)
-		d.fmt = XF_VF_RAW;
-	*ret = d;
-	return 0;
-}
-
-int xf_value_text(const struct xf_avpdef *def, bool tbcd, const union avp_value *v, char *buf,
-                  size_t bufsz, size_t *ret_len)
+int cm_avpval_text(const struct cm_avpdef *def, bool tbcd, const union avp_value *v, char *buf,
+                   size_t bufsz, size_t *ret_len)
 {
 	int n = 0;
 
-	if (!v || bufsz == 0)
+	if (!def || !v || !buf || bufsz == 0)
 		return EINVAL;
 	switch (def->fmt) {
-	case XF_VF_RAW:
+	case CM_VF_OCTETS:
 		if (tbcd) {
 			int ret = cm_tbcd_decode(v->os.data, v->os.len, buf, bufsz);
 			if (ret)
@@ -89,7 +36,7 @@ int xf_value_text(const struct xf_avpdef *def, bool tbcd, const union avp_value 
 		buf[v->os.len] = '\0';
 		*ret_len = v->os.len;
 		return 0;
-	case XF_VF_ADDRESS: {
+	case CM_VF_ADDRESS: {
 		int af;
 		if (v->os.len == 6 && v->os.data[0] == 0 && v->os.data[1] == 1)
 			af = AF_INET;
@@ -97,19 +44,19 @@ int xf_value_text(const struct xf_avpdef *def, bool tbcd, const union avp_value 
 			af = AF_INET6;
 		else
 			return EINVAL;
-		if (!inet_ntop(af, v->os.data + 2, buf, bufsz))
+		if (!inet_ntop(af, v->os.data + 2, buf, (socklen_t)bufsz))
 			return ENOSPC;
 		*ret_len = strlen(buf);
 		return 0;
 	}
-	case XF_VF_TIME:
+	case CM_VF_TIME:
 		if (v->os.len != 4)
 			return EINVAL;
 		n = snprintf(buf, bufsz, "%" PRIu32,
 		             (uint32_t)v->os.data[0] << 24 | (uint32_t)v->os.data[1] << 16
 		             | (uint32_t)v->os.data[2] << 8 | v->os.data[3]);
 		break;
-	case XF_VF_NUM:
+	case CM_VF_NUM:
 		switch (def->base) {
 		case AVP_TYPE_INTEGER32: n = snprintf(buf, bufsz, "%" PRId32, v->i32); break;
 		case AVP_TYPE_INTEGER64: n = snprintf(buf, bufsz, "%" PRId64, v->i64); break;
@@ -120,7 +67,7 @@ int xf_value_text(const struct xf_avpdef *def, bool tbcd, const union avp_value 
 		default: return EINVAL;
 		}
 		break;
-	case XF_VF_GROUPED:
+	case CM_VF_GROUPED:
 		return EINVAL;
 	}
 	if (n < 0 || (size_t)n >= bufsz)
@@ -129,29 +76,63 @@ int xf_value_text(const struct xf_avpdef *def, bool tbcd, const union avp_value 
 	return 0;
 }
 
-/* A named constant of the AVP's type (Enumerated and the like). */
-static int xf_enum_lookup(const struct xf_avpdef *def, const char *name, union avp_value *v)
+/* The dictionary of the AVP's type, for constant lookups. */
+static struct dictionary *type_dict(const struct cm_avpdef *def)
 {
 	struct dictionary *dict = NULL;
+
+	if (!def->type || fd_dict_getdict(def->type, &dict))
+		return NULL;
+	return dict;
+}
+
+/* A named constant of the AVP's type (Enumerated and the like). */
+static int enum_by_name(const struct cm_avpdef *def, const char *name, union avp_value *v)
+{
+	struct dictionary *dict = type_dict(def);
 	struct dict_object *ev = NULL;
 	struct dict_enumval_request req;
 	struct dict_enumval_data ed;
 
-	if (!def->type || fd_dict_getdict(def->type, &dict))
+	if (!dict)
 		return ENOENT;
 	memset(&req, 0, sizeof(req));
 	req.type_obj = def->type;
 	req.search.enum_name = (char *)name;
-	if (fd_dict_search(dict, DICT_ENUMVAL, ENUMVAL_BY_STRUCT, &req, &ev, ENOENT) || !ev)
-		return ENOENT;
-	if (fd_dict_getval(ev, &ed))
+	if (fd_dict_search(dict, DICT_ENUMVAL, ENUMVAL_BY_STRUCT, &req, &ev, ENOENT) || !ev ||
+	    fd_dict_getval(ev, &ed))
 		return ENOENT;
 	*v = ed.enum_value;
 	return 0;
 }
 
-static int xf_parse_num(const struct xf_avpdef *def, const char *s, union avp_value *v,
-                        const char **why)
+const char *cm_avpval_enum_name(const struct cm_avpdef *def, const union avp_value *v)
+{
+	struct dictionary *dict;
+	struct dict_object *ev = NULL;
+	struct dict_enumval_request req;
+	struct dict_enumval_data ed;
+
+	if (!def || !v || def->fmt != CM_VF_NUM || !(dict = type_dict(def)))
+		return NULL;
+	memset(&req, 0, sizeof(req));
+	req.type_obj = def->type;
+	switch (def->base) {
+	case AVP_TYPE_INTEGER32: req.search.enum_value.i32 = v->i32; break;
+	case AVP_TYPE_UNSIGNED32: req.search.enum_value.u32 = v->u32; break;
+	case AVP_TYPE_INTEGER64: req.search.enum_value.i64 = v->i64; break;
+	case AVP_TYPE_UNSIGNED64: req.search.enum_value.u64 = v->u64; break;
+	default: return NULL;
+	}
+	if (fd_dict_search(dict, DICT_ENUMVAL, ENUMVAL_BY_STRUCT, &req, &ev, ENOENT) || !ev ||
+	    fd_dict_getval(ev, &ed))
+		return NULL;
+	return ed.enum_name;
+}
+
+/* A NUL-terminated number (or constant name) into v for def's base type. */
+static int parse_num(const struct cm_avpdef *def, const char *s, union avp_value *v,
+                     const char **why)
 {
 	char *end = NULL;
 	bool neg = s[0] == '-';
@@ -212,7 +193,7 @@ static int xf_parse_num(const struct xf_avpdef *def, const char *s, union avp_va
 	}
 bad:
 	/* Not a number: maybe a constant name of the type (e.g. an Enumerated value). */
-	if (xf_enum_lookup(def, s, v) == 0)
+	if (enum_by_name(def, s, v) == 0)
 		return 0;
 	switch (def->base) {
 	case AVP_TYPE_INTEGER32: *why = def->type ? "not an Integer32 or a known constant of its "
@@ -225,17 +206,21 @@ bad:
 	return EINVAL;
 }
 
-int xf_value_parse(const struct xf_avpdef *def, bool tbcd, const char *text, size_t len,
-                   union avp_value *v, uint8_t *store, size_t storesz, const char **why)
+int cm_avpval_parse(const struct cm_avpdef *def, bool tbcd, const char *text, size_t len,
+                    union avp_value *v, uint8_t *store, size_t storesz, const char **why)
 {
 	char tmp[64];
 	const char *dummy;
 
 	if (!why)
 		why = &dummy;
+	if (!def || !v || (!text && len) || (!store && storesz)) {
+		*why = "no value";
+		return EINVAL;
+	}
 	memset(v, 0, sizeof(*v));
 	switch (def->fmt) {
-	case XF_VF_RAW:
+	case CM_VF_OCTETS:
 		if (tbcd) {
 			size_t olen = 0;
 			int ret = cm_tbcd_encode(text, len, store, storesz, &olen);
@@ -258,7 +243,7 @@ int xf_value_parse(const struct xf_avpdef *def, bool tbcd, const char *text, siz
 		v->os.data = store;
 		v->os.len = len;
 		return 0;
-	case XF_VF_ADDRESS:
+	case CM_VF_ADDRESS:
 		if (len >= sizeof(tmp) || storesz < 18)
 			goto bad_addr;
 		memcpy(tmp, text, len);
@@ -276,14 +261,14 @@ int xf_value_parse(const struct xf_avpdef *def, bool tbcd, const char *text, siz
 		}
 		v->os.data = store;
 		return 0;
-	case XF_VF_TIME: {
-		struct xf_avpdef u = { .base = AVP_TYPE_UNSIGNED32 };
+	case CM_VF_TIME: {
+		struct cm_avpdef u = { .base = AVP_TYPE_UNSIGNED32, .fmt = CM_VF_NUM };
 		union avp_value t;
-		if (len >= sizeof(tmp) || storesz < 4)
+		if (len >= sizeof(tmp) || storesz < 4 || memchr(text, '\0', len))
 			goto bad_time;
 		memcpy(tmp, text, len);
 		tmp[len] = '\0';
-		if (xf_parse_num(&u, tmp, &t, why))
+		if (parse_num(&u, tmp, &t, why))
 			goto bad_time;
 		store[0] = (uint8_t)(t.u32 >> 24);
 		store[1] = (uint8_t)(t.u32 >> 16);
@@ -293,15 +278,15 @@ int xf_value_parse(const struct xf_avpdef *def, bool tbcd, const char *text, siz
 		v->os.len = 4;
 		return 0;
 	}
-	case XF_VF_NUM:
+	case CM_VF_NUM:
 		if (len >= sizeof(tmp) || memchr(text, '\0', len)) {
 			*why = "not a number";
 			return EINVAL;
 		}
 		memcpy(tmp, text, len);
 		tmp[len] = '\0';
-		return xf_parse_num(def, tmp, v, why);
-	case XF_VF_GROUPED:
+		return parse_num(def, tmp, v, why);
+	case CM_VF_GROUPED:
 		break;
 	}
 	*why = "a Grouped AVP has no value of its own";

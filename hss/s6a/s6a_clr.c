@@ -1,6 +1,8 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* s6a_clr.c: Cancel-Location-Request sent by the HSS (TS 29.272 5.2.1.2) to a node that no
- * longer serves the subscriber; asynchronous, the answer or its absence is counted. */
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_clr.c: Cancel-Location-Request sent by the HSS (TS 29.272 5.2.1.2) to a node that no
+ * longer serves the subscriber; asynchronous, the answer or its absence is counted.
+ */
 #include "hss_int.h"
 
 #include <errno.h>

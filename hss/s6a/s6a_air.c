@@ -1,8 +1,10 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* s6a_air.c: Authentication-Information-Request (TS 29.272 5.2.3.1). Vectors are made on the
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_air.c: Authentication-Information-Request (TS 29.272 5.2.3.1). Vectors are made on the
  * fly: all the SQNs of one answer come from ONE database reservation (atomic across threads
  * and processes), re-synchronisation checks AUTS before moving the stored SQN, and E-UTRAN
- * vectors bind KASME to the serving network of Visited-PLMN-Id. */
+ * vectors bind KASME to the serving network of Visited-PLMN-Id.
+ */
 #include "hss_int.h"
 
 #include <errno.h>
@@ -22,10 +24,11 @@ struct air_ctx {
 	char mccmnc[7];
 	struct air_req eutran, ug;
 	bool triplets;               /* answer UTRAN/GERAN with GERAN-Vector */
+	const struct hss_cfg *cfg;   /* the snapshot this request holds */
 };
 
-static int air_read_group(struct msg *req, const char *name, struct air_req *out,
-                          struct hss_res *res)
+static int air_read_group(const struct air_ctx *c, struct msg *req, const char *name,
+                          struct air_req *out, struct hss_res *res)
 {
 	struct avp *g = cm_avp_find(req, name);
 	uint32_t n = 1, max;
@@ -40,7 +43,7 @@ static int air_read_group(struct msg *req, const char *name, struct air_req *out
 		return rc;
 	if (!present || n == 0)
 		n = 1;
-	max = atomic_load(&hss_g.cfg)->max_vectors;
+	max = c->cfg->max_vectors;
 	out->n = n > max ? max : n;
 	if ((out->resync = cm_avp_find(g, "Re-Synchronization-Info"))) {
 		union avp_value *v = cm_avp_value(out->resync);
@@ -154,7 +157,7 @@ static void air_process(struct air_ctx *c, struct hss_res *res, struct avp **bod
 		hss_res_set(res, HSS_ER_UNKNOWN_EPS_SUBSCRIPTION, true);
 		goto out;
 	}
-	if (c->ug.present && (!hss_g.cfg->utran_geran_vectors || !sub->n_apns)) {
+	if (c->ug.present && (!c->cfg->utran_geran_vectors || !sub->n_apns)) {
 		if (!c->eutran.present) {
 			hss_res_set(res, HSS_ER_UNKNOWN_EPS_SUBSCRIPTION, true);
 			goto out;
@@ -162,7 +165,7 @@ static void air_process(struct air_ctx *c, struct hss_res *res, struct avp **bod
 		c->ug.present = false;   /* serve the E-UTRAN part only */
 		c->ug.n = 0;
 	}
-	c->triplets = hss_g.cfg->geran_triplets;
+	c->triplets = c->cfg->geran_triplets;
 
 	resync = c->eutran.resync ? c->eutran.resync : (c->ug.present ? c->ug.resync : NULL);
 	if ((rc = hss_keys_from_sub(sub, &keys))) {
@@ -223,13 +226,18 @@ int hss_air_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 {
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
 	struct avp *body[1] = { NULL };
+	struct hss_snap *snap = hss_snap_get();
 	struct air_ctx c;
+	int rc;
 
 	memset(&c, 0, sizeof(c));
 	atomic_fetch_add_explicit(&hss_stats.cmd[HSS_CMD_AIR].requests, 1, memory_order_relaxed);
+	if (!snap)
+		goto answer;   /* no configuration installed: 5012 */
+	c.cfg = &snap->cfg;
 	if (hss_req_imsi(*msg, c.imsi, &res) || hss_req_plmn(*msg, c.plmn, c.mccmnc, &res) ||
-	    air_read_group(*msg, "Requested-EUTRAN-Authentication-Info", &c.eutran, &res) ||
-	    air_read_group(*msg, "Requested-UTRAN-GERAN-Authentication-Info", &c.ug, &res))
+	    air_read_group(&c, *msg, "Requested-EUTRAN-Authentication-Info", &c.eutran, &res) ||
+	    air_read_group(&c, *msg, "Requested-UTRAN-GERAN-Authentication-Info", &c.ug, &res))
 		goto answer;
 	if (!c.eutran.present && !c.ug.present) {
 		/* Nothing asked for: the one thing an AIR exists to carry is missing. */
@@ -240,5 +248,7 @@ int hss_air_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 	air_process(&c, &res, body);
 answer:
 	*act = DISP_ACT_CONT;
-	return hss_answer(msg, HSS_CMD_AIR, &res, body, 1);
+	rc = hss_answer(msg, HSS_CMD_AIR, &res, body, 1);
+	hss_snap_unref(snap);
+	return rc;
 }
