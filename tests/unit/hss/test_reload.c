@@ -6,7 +6,7 @@
  * logs file, line and key; readers on other threads always see one whole configuration.
  */
 #include "hss.h"
-#include "test_util.h"
+#include "tap.h"
 
 #include <malloc.h>
 #include <pthread.h>
@@ -169,7 +169,7 @@ int main(void)
 
 	fd_g_debug_lvl = FD_LOG_NOTICE;
 	if (fd_log_handler_register(logger)) {
-		fprintf(stderr, "cannot capture the log\n");
+		tap_bail("cannot capture the log");
 		return 1;
 	}
 	snprintf(path, sizeof(path), "/tmp/test_hss_reload.XXXXXX");
@@ -184,9 +184,5 @@ int main(void)
 	hss_snap_clear();
 	CHECK(hss_snap_get() == NULL, "cleared");
 	unlink(path);
-	if (tu_failures)
-		fprintf(stderr, "%d check(s) failed\n", tu_failures);
-	else
-		printf("all checks passed\n");
-	return tu_failures ? 1 : 0;
+	return tap_done();
 }
