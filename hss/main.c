@@ -46,6 +46,7 @@ static void on_hup(void *data)
 	if (str_differ(n->diam.identity, m->cur->diam.identity) ||
 	    str_differ(n->diam.realm, m->cur->diam.realm) || n->diam.port != m->cur->diam.port ||
 	    str_differ(n->db_backend, m->cur->db_backend) || str_differ(n->db_uri, m->cur->db_uri) ||
+	    n->db_timeout_ms != m->cur->db_timeout_ms ||
 	    str_differ(n->ctl_socket, m->cur->ctl_socket))
 		LOG_N("hss: %s: only the s6a section is reloaded; diameter, database and "
 		      "ctl_socket changes need a restart", m->path);
@@ -72,6 +73,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct hss_main m = { NULL, NULL, NULL, 0 };
+	struct hss_db_opts dbo = { 0, 0 };
 	struct hss_db *db = NULL;
 	bool check = false, started = false;
 	char err[512];
@@ -111,7 +113,9 @@ int main(int argc, char **argv)
 		printf("hss: %s: configuration OK\n", m.path);
 		goto out_cfg;
 	}
-	if ((rc = hss_db_open(m.cur->db_backend, m.cur->db_uri, &db, err, sizeof(err)))) {
+	/* never with HSS_DB_OPEN_CREATE: a missing database is an error, not an empty one */
+	dbo.timeout_ms = m.cur->db_timeout_ms;
+	if ((rc = hss_db_open(m.cur->db_backend, m.cur->db_uri, &dbo, &db, err, sizeof(err)))) {
 		fprintf(stderr, "hss: database %s:%s: %s\n", m.cur->db_backend, m.cur->db_uri, err);
 		goto out_cfg;
 	}

@@ -57,9 +57,10 @@ const char *const *hss_db_backends(void)
 	return backend_names;
 }
 
-int hss_db_open(const char *backend, const char *uri, struct hss_db **ret, char *err,
-                size_t errlen)
+int hss_db_open(const char *backend, const char *uri, const struct hss_db_opts *opts,
+                struct hss_db **ret, char *err, size_t errlen)
 {
+	struct hss_db_opts o = { 0, HSS_DB_TIMEOUT_DEFAULT_MS };
 	size_t i;
 	struct hss_db *db = NULL;
 	int rc;
@@ -78,14 +79,20 @@ int hss_db_open(const char *backend, const char *uri, struct hss_db **ret, char 
 		         backends[1] ? ", mysql" : "");
 		return ENOENT;
 	}
-	if ((rc = backends[i]->open(uri, &db, err, errlen)))
+	if (opts) {
+		o = *opts;
+		if (!o.timeout_ms)
+			o.timeout_ms = HSS_DB_TIMEOUT_DEFAULT_MS;
+	}
+	if ((rc = backends[i]->open(uri, &o, &db, err, errlen)))
 		return rc;
 	db->ops = backends[i];
 	*ret = db;
 	return 0;
 }
 
-int hss_db_open_spec(const char *spec, struct hss_db **ret, char *err, size_t errlen)
+int hss_db_open_spec(const char *spec, const struct hss_db_opts *opts, struct hss_db **ret,
+                     char *err, size_t errlen)
 {
 	const char *colon;
 	char name[32];
@@ -102,7 +109,7 @@ int hss_db_open_spec(const char *spec, struct hss_db **ret, char *err, size_t er
 		name[colon - spec] = 0;
 		for (i = 0; backends[i]; i++)
 			if (!strcmp(backends[i]->name, name))
-				return hss_db_open(name, colon + 1, ret, err, errlen);
+				return hss_db_open(name, colon + 1, opts, ret, err, errlen);
 		/* "word:..." names a backend (a path would hold a '/' or '.' before the colon):
 		 * an unknown or not compiled-in one is an error, not a file name. */
 		if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(name) &&
@@ -112,7 +119,7 @@ int hss_db_open_spec(const char *spec, struct hss_db **ret, char *err, size_t er
 			return ENOENT;
 		}
 	}
-	return hss_db_open("sqlite", spec, ret, err, errlen);
+	return hss_db_open("sqlite", spec, opts, ret, err, errlen);
 }
 
 void hss_db_close(struct hss_db *db)

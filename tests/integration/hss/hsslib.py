@@ -78,20 +78,36 @@ def provision(h, db, imsi, *extra, apns=('internet',)):
     hssctl(h, db, *(args + list(extra)))
 
 
-def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None):
-    """Start an HSS; provision into .db before or after (SQLite, shared file)."""
-    port = h.port()
-    db = db or os.path.join(h.tmp, name + '.db')
+def init(h, db):
+    """Create the SQLite database (the HSS never creates it) unless it exists."""
+    if not os.path.exists(db):
+        hssctl(h, db, 'init')
+
+
+def config(h, port, db, name='hss', s6a='  home_plmns: ["00101"]\n', database=''):
+    """Write NAME.yaml for an HSS on PORT over the SQLite file DB; database: extra lines of
+    the `database:` map. Returns (path, control socket path)."""
     ctl = os.path.join(h.tmp, name + '.ctl')
     text = harness.diameter_yaml('hss.test', 'test', port)
-    text += 'database:\n  backend: sqlite\n  path: "%s"\n' % db
+    text += 'database:\n  backend: sqlite\n  path: "%s"\n' % db + database
     if s6a:
         text += 's6a:\n' + s6a
     text += 'ctl_socket: "%s"\n' % ctl
-    cfg = h.write(name + '.yaml', text)
+    return h.write(name + '.yaml', text), ctl
+
+
+def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None, database='', create=True,
+          **kw):
+    """Start an HSS; provision into .db before or after (SQLite, shared file). The database
+    is created with `hssctl init` first unless create is False. kw go to h.start."""
+    port = h.port()
+    db = db or os.path.join(h.tmp, name + '.db')
+    if create:
+        init(h, db)
+    cfg, ctl = config(h, port, db, name, s6a, database)
     if not os.access(USIM, os.X_OK):
         harness.skip('hss_usim helper not built (%s)' % USIM)
-    proc = h.start(name, [h.binary('hss'), '-c', cfg], wait_port=port)
+    proc = h.start(name, [h.binary('hss'), '-c', cfg], wait_port=port, **kw)
     return Hss(h, proc, port, db, ctl)
 
 

@@ -49,6 +49,7 @@ class System:
         self.dra_port = free_port(h, *dra_ports)
         db = os.path.join(h.tmp, 'hss.db')
         self.db = db
+        self.hssctl('init')
         self.hssctl('add', '--imsi', IMSI, '--k', K, '--opc', OPC, '--apn', 'internet')
         cfg = harness.diameter_yaml(HSS_ID, HSS_REALM, self.hss_port)
         cfg += 'database:\n  backend: sqlite\n  path: "%s"\n' % db

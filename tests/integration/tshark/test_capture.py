@@ -222,6 +222,9 @@ def test(h):
     h.write("hss.yaml", HSS_YAML % (PORT_HSS, h.tmp, h.tmp))
     h.write("rules.yaml", RULES)
     h.write("dra.yaml", DRA_YAML % (PORT_DRA, PORT_HSS, PORT_ECHO))
+    cp = subprocess.run([hssctl, "--db", os.path.join(h.tmp, "hss.db"), "init"],
+                        capture_output=True, text=True)
+    h.check(cp.returncode == 0, "database created (%s)" % cp.stderr.strip())
     cp = subprocess.run([hssctl, "--db", os.path.join(h.tmp, "hss.db"), "add", "--imsi", IMSI,
                          "--msisdn", "33612345678", "--k", K, "--opc", OPC,
                          "--apn", "internet,qci=9,arp=8", "--apn", "ims,qci=5,arp=1"],

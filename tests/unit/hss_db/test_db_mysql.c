@@ -30,12 +30,12 @@ int main(int argc, char **argv)
 	{
 		struct hss_db *db = NULL;
 		char err[512];
-		int rc = hss_db_open("mysql", "mysql://nohost", &db, err, sizeof(err));
+		int rc = hss_db_open("mysql", "mysql://nohost", NULL, &db, err, sizeof(err));
 		conf_check(rc == EINVAL && strstr(err, "expected"), "bad URI refused (%s)", err);
-		rc = hss_db_open("mysql", "//root@localhost/hss?socket=/nonexistent/sock&timeout=2", &db,
+		rc = hss_db_open("mysql", "//root@localhost/hss?socket=/nonexistent/sock&timeout=2", NULL, &db,
 		                 err, sizeof(err));
 		conf_check(rc == EIO, "unreachable server is EIO (%s)", err);
-		rc = hss_db_open("mysql", "//root@localhost/hss?colour=red", &db, err, sizeof(err));
+		rc = hss_db_open("mysql", "//root@localhost/hss?colour=red", NULL, &db, err, sizeof(err));
 		conf_check(rc == EINVAL, "unknown option refused (%s)", err);
 	}
 	run_conformance("mysql", uri);
