@@ -42,6 +42,7 @@ struct sq_conn {
 	sqlite3_stmt *st[ST_MAX];
 	bool busy;
 	bool broken;             /* failed in a way that may stick to it: closed when put back */
+	bool readonly;           /* failed as read-only: close the whole pool (see conn_put) */
 	bool probe;              /* the one operation that waits while the database is locked */
 	unsigned gen;            /* file generation (struct sq_db) it was opened on */
 	int64_t deadline;        /* CLOCK_MONOTONIC ms: the current operation stops waiting */

@@ -21,7 +21,12 @@
  *   peers' timers.
  * - A connection that failed in a way that may stick to it (read-only fallback, I/O error,
  *   corruption) is closed when put back and reopened on next use; a read-only connection
- *   about to write is reopened first (the file may be writable again).
+ *   about to write is reopened first (the file may be writable again). A read-only failure
+ *   closes the whole pool: the -shm mapping is shared by every connection of the process
+ *   and stays read-only until the last one closes. SQLite creates -wal and -shm with the
+ *   mode of the database file, so a file that was read-only when they were created leaves
+ *   them read-only: when the database is writable again, conn_open gives them back the
+ *   database's mode (only files this process's user owns).
  */
 #include "db_sqlite.h"
 
@@ -29,8 +34,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 int64_t db_sqlite_now_ms(void)
 {
@@ -69,6 +76,7 @@ int db_sqlite_err(struct sq_conn *c, const char *what)
 		                        what, d ? d->timeout_ms : 0);
 	case SQLITE_READONLY:
 		c->broken = true;
+		c->readonly = x != SQLITE_READONLY_DBMOVED;
 		if (x == SQLITE_READONLY_DBMOVED)
 			return hss_db_set_error(ESTALE, "sqlite: %s: '%s' was moved or deleted while "
 			                        "open", what, d->path);
@@ -195,6 +203,26 @@ out:
 	return rc;
 }
 
+/* -wal and -shm created while the database was read-only got its mode then: give them
+ * the mode it has now that it is writable again. */
+static void fix_side_modes(struct sq_db *d, const struct stat *db_st)
+{
+	const char *sfx[] = { "-wal", "-shm" };
+	char side[4200];
+	struct stat st;
+	size_t i;
+
+	if (!(db_st->st_mode & S_IWUSR) || faccessat(AT_FDCWD, d->path, W_OK, AT_EACCESS))
+		return;
+	for (i = 0; i < 2; i++) {
+		if ((size_t)snprintf(side, sizeof(side), "%s%s", d->path, sfx[i]) >= sizeof(side) ||
+		    stat(side, &st) || st.st_uid != geteuid() || (st.st_mode & S_IWUSR))
+			continue;
+		/* best effort: if it fails, the connection opens read-only and says so */
+		(void)chmod(side, db_st->st_mode & 0777);
+	}
+}
+
 int db_sqlite_conn_open(struct sq_db *d, struct sq_conn *c, enum db_sqlite_check check)
 {
 	struct stat before, after;
@@ -202,7 +230,7 @@ int db_sqlite_conn_open(struct sq_db *d, struct sq_conn *c, enum db_sqlite_check
 	int rc, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
 	c->d = d;
-	c->broken = false;
+	c->broken = c->readonly = false;
 	if (!d->memory) {
 		if (stat(d->path, &before)) {
 			if (errno == ENOENT && d->create)
@@ -213,6 +241,8 @@ int db_sqlite_conn_open(struct sq_db *d, struct sq_conn *c, enum db_sqlite_check
 			return hss_db_set_error(EIO, "sqlite: '%s' is not a regular file", d->path);
 		} else if ((rc = check_stale_wal(d, &before))) {
 			return rc;
+		} else {
+			fix_side_modes(d, &before);
 		}
 	}
 	if (d->create)
@@ -270,7 +300,7 @@ void db_sqlite_conn_close(struct sq_conn *c)
 	if (c->h)
 		sqlite3_close(c->h);
 	c->h = NULL;
-	c->broken = false;
+	c->broken = c->readonly = false;
 }
 
 /* Close a connection whose file is no longer at the path: SQLite would skip the checkpoint
@@ -427,13 +457,38 @@ out:
 	return rc;
 }
 
+/* A read-only failure: close every idle connection of the current file, mark the busy
+ * ones (d->mu held). The next ones open with a fresh -shm mapping. */
+static void reset_pool(struct sq_db *d)
+{
+	unsigned i;
+
+	for (i = 0; i < d->npool; i++) {
+		struct sq_conn *o = &d->pool[i];
+
+		if (!o->h || o->gen != d->gen)
+			continue;
+		if (o->busy)
+			o->broken = true;
+		else
+			db_sqlite_conn_close(o);
+	}
+}
+
 void db_sqlite_conn_put(struct sq_db *d, struct sq_conn *c)
 {
 	if (c->probe) {
 		c->probe = false;
 		atomic_store(&d->probing, false);
 	}
-	if (c->broken) {
+	if (c->readonly) {
+		pthread_mutex_lock(&d->mu);
+		if (c->gen == d->gen) {
+			db_sqlite_conn_close(c);
+			reset_pool(d);
+		}
+		pthread_mutex_unlock(&d->mu);
+	} else if (c->broken) {
 		bool current;
 
 		pthread_mutex_lock(&d->mu);

@@ -85,10 +85,11 @@ def init(h, db):
         hssctl(h, db, 'init')
 
 
-def config(h, port, db, name='hss', s6a='  home_plmns: ["00101"]\n', database=''):
+def config(h, port, db, name='hss', s6a='  home_plmns: ["00101"]\n', database='', ctl_dir=None):
     """Write NAME.yaml for an HSS on PORT over the SQLite file DB; database: extra lines of
-    the `database:` map. Returns (path, control socket path)."""
-    ctl = os.path.join(h.tmp, name + '.ctl')
+    the `database:` map; the control socket goes in ctl_dir (default the test's temp dir).
+    Returns (path, control socket path)."""
+    ctl = os.path.join(ctl_dir or h.tmp, name + '.ctl')
     text = harness.diameter_yaml('hss.test', 'test', port)
     text += 'database:\n  backend: sqlite\n  path: "%s"\n' % db + database
     if s6a:
@@ -98,17 +99,18 @@ def config(h, port, db, name='hss', s6a='  home_plmns: ["00101"]\n', database=''
 
 
 def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None, database='', create=True,
-          **kw):
+          prefix=(), ctl_dir=None, **kw):
     """Start an HSS; provision into .db before or after (SQLite, shared file). The database
-    is created with `hssctl init` first unless create is False. kw go to h.start."""
+    is created with `hssctl init` first unless create is False. prefix: argv before the
+    program (e.g. setpriv to run it as another user); kw go to h.start."""
     port = h.port()
     db = db or os.path.join(h.tmp, name + '.db')
     if create:
         init(h, db)
-    cfg, ctl = config(h, port, db, name, s6a, database)
+    cfg, ctl = config(h, port, db, name, s6a, database, ctl_dir)
     if not os.access(USIM, os.X_OK):
         harness.skip('hss_usim helper not built (%s)' % USIM)
-    proc = h.start(name, [h.binary('hss'), '-c', cfg], wait_port=port, **kw)
+    proc = h.start(name, list(prefix) + [h.binary('hss'), '-c', cfg], wait_port=port, **kw)
     return Hss(h, proc, port, db, ctl)
 
 
