@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 	struct hss_db_opts dbo = { 0, 0 };
 	struct hss_db *db = NULL;
 	bool check = false, started = false;
-	char err[512];
+	char err[512], uri[1024];
 	size_t i;
 	int c, rc;
 
@@ -115,8 +115,9 @@ int main(int argc, char **argv)
 	}
 	/* never with HSS_DB_OPEN_CREATE: a missing database is an error, not an empty one */
 	dbo.timeout_ms = m.cur->db_timeout_ms;
+	hss_db_uri_redact(m.cur->db_uri, uri, sizeof(uri));   /* no password in a log */
 	if ((rc = hss_db_open(m.cur->db_backend, m.cur->db_uri, &dbo, &db, err, sizeof(err)))) {
-		fprintf(stderr, "hss: database %s:%s: %s\n", m.cur->db_backend, m.cur->db_uri, err);
+		fprintf(stderr, "hss: database %s:%s: %s\n", m.cur->db_backend, uri, err);
 		goto out_cfg;
 	}
 	if ((rc = cm_diam_init(&m.cur->diam))) {
@@ -144,7 +145,7 @@ int main(int argc, char **argv)
 	}
 	started = true;
 	fd_log_notice("hss: %s serving S6a/S6d on realm %s, database %s:%s", m.cur->diam.identity,
-	              m.cur->diam.realm, m.cur->db_backend, m.cur->db_uri);
+	              m.cur->diam.realm, m.cur->db_backend, uri);
 	rc = cm_diam_run(on_hup, &m);
 out:
 	hss_ctl_stop();

@@ -122,6 +122,30 @@ int hss_db_open_spec(const char *spec, const struct hss_db_opts *opts, struct hs
 	return hss_db_open("sqlite", spec, opts, ret, err, errlen);
 }
 
+const char *hss_db_uri_redact(const char *uri, char *buf, size_t len)
+{
+	const char *p = uri ? strstr(uri, "//") : NULL, *at = NULL, *colon = NULL;
+	size_t i, n;
+
+	if (!len)
+		return buf;
+	if (p) {
+		p += 2;
+		n = strcspn(p, "/?");
+		/* the last '@' of the authority: a password may hold one (parse_uri refuses it,
+		 * but the message saying so must not show it either) */
+		for (i = 0; i < n; i++)
+			if (p[i] == '@')
+				at = p + i;
+		colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
+	}
+	if (!colon)
+		snprintf(buf, len, "%s", uri ? uri : "");
+	else
+		snprintf(buf, len, "%.*s***%s", (int)(colon + 1 - uri), uri, at);
+	return buf;
+}
+
 void hss_db_close(struct hss_db *db)
 {
 	if (db)

@@ -16,7 +16,11 @@
  * later as the last resort against a stalled server. A connection that failed on the
  * client side (server gone, lost, timed out) is closed and reopened on next use; while the
  * server cannot be reached, one attempt to connect is made per RECONNECT_MS, the other
- * operations fail at once.
+ * operations fail at once. Once a lock wait has run into the timeout (a table locked by
+ * another client, a global read lock), the other operations wait for no lock at all until
+ * one succeeds (one of them at a time waits in full and sees the lock go): a locked
+ * database cannot hold every connection and queue requests past the peers' timers, and an
+ * operation that meets no lock is not slowed.
  *
  * The schema is created only when the handle is opened with HSS_DB_OPEN_CREATE (hssctl
  * init); otherwise a database without it is refused.
@@ -35,6 +39,7 @@
 #include <errmsg.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +54,8 @@
 struct my_conn {
 	MYSQL *h;
 	bool busy;
+	bool short_waits;            /* the session's lock waits are 0 (see set_waits) */
+	bool probe;                  /* the one operation with full lock waits while locked */
 	int64_t deadline;            /* CLOCK_MONOTONIC ms: the current operation gives up */
 };
 
@@ -64,6 +71,9 @@ struct my_db {
 	pthread_cond_t cv;           /* CLOCK_MONOTONIC */
 	int64_t down_until;          /* no new connection attempt before (ms), see conn_get */
 	char down_msg[256];          /* why the last attempt failed */
+	/* A lock wait ran into the timeout and no operation succeeded since: the others do not
+	 * wait for locks at all (one probe at a time does), see set_waits. */
+	atomic_bool locked, probing;
 	const struct hss_fdesc *sub_cols[64], *srv_cols[64];
 	size_t n_sub_cols, n_srv_cols;
 	char *sub_sel, *srv_sel;     /* column lists */
@@ -323,6 +333,33 @@ fail:
 	return rc;
 }
 
+static void conn_put(struct my_db *d, struct my_conn *c, int rc);
+
+/* Lock waits of the session: none while the database is known to be locked, unless this
+ * operation is the probe; the configured ones otherwise. */
+static int set_waits(struct my_db *d, struct my_conn *c)
+{
+	bool want = false, no = false;
+	char sql[160];
+	unsigned s;
+
+	if (atomic_load(&d->locked)) {
+		if (atomic_compare_exchange_strong(&d->probing, &no, true))
+			c->probe = true;
+		else
+			want = true;
+	}
+	if (want == c->short_waits)
+		return 0;
+	s = want ? 0 : secs(d->timeout_ms);
+	snprintf(sql, sizeof(sql), "SET SESSION innodb_lock_wait_timeout = %u, lock_wait_timeout = %u",
+	         s, s);
+	if (mysql_query(c->h, sql))
+		return my_err(c->h, "session setup");
+	c->short_waits = want;
+	return 0;
+}
+
 static int conn_get(struct my_db *d, struct my_conn **ret)
 {
 	int64_t deadline = now_ms() + d->timeout_ms;
@@ -359,23 +396,39 @@ static int conn_get(struct my_db *d, struct my_conn **ret)
 	c->busy = true;
 	pthread_mutex_unlock(&d->mu);
 	c->deadline = deadline;
-	if (!c->h && (rc = conn_open(d, c, false))) {
-		pthread_mutex_lock(&d->mu);
-		if (rc == ENOTCONN) {
-			d->down_until = now_ms() + RECONNECT_MS;
-			snprintf(d->down_msg, sizeof(d->down_msg), "%s", hss_db_strerror());
+	if (!c->h) {
+		c->short_waits = false;
+		if ((rc = conn_open(d, c, false))) {
+			pthread_mutex_lock(&d->mu);
+			if (rc == ENOTCONN) {
+				d->down_until = now_ms() + RECONNECT_MS;
+				snprintf(d->down_msg, sizeof(d->down_msg), "%s", hss_db_strerror());
+			}
+			c->busy = false;
+			pthread_cond_signal(&d->cv);
+			pthread_mutex_unlock(&d->mu);
+			return rc;
 		}
-		c->busy = false;
-		pthread_cond_signal(&d->cv);
-		pthread_mutex_unlock(&d->mu);
+	}
+	if ((rc = set_waits(d, c))) {
+		conn_put(d, c, rc);
 		return rc;
 	}
 	*ret = c;
 	return 0;
 }
 
-static void conn_put(struct my_db *d, struct my_conn *c)
+/* rc: the operation's result, for the lock state (see set_waits). */
+static void conn_put(struct my_db *d, struct my_conn *c, int rc)
 {
+	if (!rc)
+		atomic_store(&d->locked, false);
+	else if (rc == ETIMEDOUT && !c->short_waits)
+		atomic_store(&d->locked, true);
+	if (c->probe) {
+		c->probe = false;
+		atomic_store(&d->probing, false);
+	}
 	/* a connection that failed on the client side (server gone, lost, read timeout: the
 	 * protocol state is unknown) is reopened next time */
 	if (c->h && client_error(mysql_errno(c->h))) {
@@ -420,6 +473,7 @@ static int run_tx(struct my_db *d, int (*body)(struct my_db *d, struct my_conn *
 			if (attempt == 0 && (e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST)) {
 				mysql_close(c->h);
 				c->h = NULL;
+				c->short_waits = false;
 				if ((rc = conn_open(d, c, false)) == 0)
 					continue;
 			}
@@ -443,7 +497,7 @@ static int run_tx(struct my_db *d, int (*body)(struct my_db *d, struct my_conn *
 		rc = hss_db_set_error(ETIMEDOUT, "mysql: still deadlocked after %d attempts: %s",
 		                      attempt, why);
 	}
-	conn_put(d, c);
+	conn_put(d, c, rc);
 	return rc;
 }
 
@@ -827,6 +881,7 @@ static char *dup_n(const char *s, size_t n)
 
 static int parse_uri(struct my_db *d, const char *uri, char *err, size_t errlen)
 {
+	char shown[512];
 	const char *p = uri, *at, *slash, *qm, *colon, *end;
 
 	if (!strncmp(p, "mysql:", 6))
@@ -894,7 +949,7 @@ static int parse_uri(struct my_db *d, const char *uri, char *err, size_t errlen)
 	return 0;
 bad:
 	snprintf(err, errlen, "mysql: URI '%s': expected //USER[:PASSWORD]@HOST[:PORT]/DATABASE"
-	         "[?socket=PATH&pool=N&timeout=S]", uri);
+	         "[?socket=PATH&pool=N&timeout=S]", hss_db_uri_redact(uri, shown, sizeof(shown)));
 	return EINVAL;
 }
 
@@ -1264,7 +1319,7 @@ static int my_list_imsis(struct hss_db *db, const char *after, uint64_t offset, 
 	if (res)
 		mysql_free_result(res);
 	sb_free(&b);
-	conn_put(d, c);
+	conn_put(d, c, rc);
 	if (!rc)
 		*ret_n = n;
 	return rc;
@@ -1288,7 +1343,7 @@ static int my_count(struct hss_db *db, uint64_t *ret)
 		if (res)
 			mysql_free_result(res);
 	}
-	conn_put(d, c);
+	conn_put(d, c, rc);
 	return rc;
 }
 

@@ -311,6 +311,9 @@ int hss_db_open(const char *backend, const char *uri, const struct hss_db_opts *
 int hss_db_open_spec(const char *spec, const struct hss_db_opts *opts, struct hss_db **ret,
                      char *err, size_t errlen);
 void hss_db_close(struct hss_db *db);   /* accepts NULL */
+/* The URI as it may be shown or logged: a password ("//USER:PASSWORD@") becomes "***".
+ * Returns buf. */
+const char *hss_db_uri_redact(const char *uri, char *buf, size_t len);
 const char *hss_db_backend_name(const struct hss_db *db);
 unsigned hss_db_caps(const struct hss_db *db);
 /* NULL-terminated list of compiled-in backend names. */

@@ -86,12 +86,15 @@ def init(h, db):
 
 
 def config(h, port, db, name='hss', s6a='  home_plmns: ["00101"]\n', database='', ctl_dir=None):
-    """Write NAME.yaml for an HSS on PORT over the SQLite file DB; database: extra lines of
-    the `database:` map; the control socket goes in ctl_dir (default the test's temp dir).
-    Returns (path, control socket path)."""
+    """Write NAME.yaml for an HSS on PORT over the SQLite file DB (or "mysql:URI");
+    database: extra lines of the `database:` map; the control socket goes in ctl_dir
+    (default the test's temp dir). Returns (path, control socket path)."""
     ctl = os.path.join(ctl_dir or h.tmp, name + '.ctl')
     text = harness.diameter_yaml('hss.test', 'test', port)
-    text += 'database:\n  backend: sqlite\n  path: "%s"\n' % db + database
+    if db.startswith('mysql:'):
+        text += 'database:\n  backend: mysql\n  uri: "%s"\n' % db[6:] + database
+    else:
+        text += 'database:\n  backend: sqlite\n  path: "%s"\n' % db + database
     if s6a:
         text += 's6a:\n' + s6a
     text += 'ctl_socket: "%s"\n' % ctl
@@ -105,7 +108,7 @@ def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None, database='', 
     program (e.g. setpriv to run it as another user); kw go to h.start."""
     port = h.port()
     db = db or os.path.join(h.tmp, name + '.db')
-    if create:
+    if create and not db.startswith('mysql:'):
         init(h, db)
     cfg, ctl = config(h, port, db, name, s6a, database, ctl_dir)
     if not os.access(USIM, os.X_OK):

@@ -3,6 +3,8 @@
 # run_mysql.py: runs test_db_mysql (the hss/db conformance suite) against a real MariaDB:
 # HSS_DB_MYSQL_URI if set (an empty database), else a private mariadbd started here on a
 # UNIX socket only (no TCP port) and removed afterwards. Exits 77 when neither is possible.
+# Usage: run_mysql.py RUNNER [ARGS...]: the private server's URI (root, database `hss`) is
+# appended to the command; a RUNNER ending in .py runs with this Python.
 import os
 import shutil
 import signal
@@ -11,11 +13,13 @@ import sys
 import tempfile
 import time
 
-runner = sys.argv[1]
+runner = sys.argv[1:]
+if runner[0].endswith(".py"):
+    runner = [sys.executable] + runner
 # a timeout sends SIGTERM: turn it into an exception so the server is stopped and removed
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 if os.environ.get("HSS_DB_MYSQL_URI"):
-    sys.exit(subprocess.call([runner]))
+    sys.exit(subprocess.call(runner))
 
 mariadbd = shutil.which("mariadbd") or shutil.which("mysqld") or \
     next((p for p in ("/usr/sbin/mariadbd", "/usr/sbin/mysqld") if os.path.exists(p)), None)
@@ -57,7 +61,7 @@ try:
     if r.returncode != 0:
         print("# create database failed: " + r.stderr)
         sys.exit(1)
-    rc = subprocess.call([runner, f"mysql://root@localhost/hss?socket={sock}"], timeout=600)
+    rc = subprocess.call(runner + [f"mysql://root@localhost/hss?socket={sock}"], timeout=600)
 finally:
     if proc and proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
