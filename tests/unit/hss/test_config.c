@@ -42,7 +42,8 @@ static void test_example(void)
 	CHECK(rc == 0, "example config: %s", err);
 	if (rc)
 		return;
-	CHECK(!strcmp(cfg.db_backend, "sqlite") && !strcmp(cfg.db_uri, "hss.db"), "database");
+	CHECK(!strcmp(cfg.db_backend, "sqlite") && !strcmp(cfg.db_uri, "hss.db") &&
+	      cfg.db_timeout_ms == 1000, "database");
 	CHECK(cfg.max_vectors == 5 && cfg.n_home_plmns == 1 && !strcmp(cfg.home_plmns[0], "00101"),
 	      "s6a");
 	CHECK(cfg.ctl_socket && !strcmp(cfg.ctl_socket, "hss.ctl"), "ctl_socket");
@@ -62,6 +63,7 @@ static void test_defaults(void)
 	CHECK(cfg.max_vectors == 5, "max_vectors %u", cfg.max_vectors);
 	CHECK(cfg.cancel_old_mme && cfg.utran_geran_vectors && !cfg.geran_triplets, "bools");
 	CHECK(cfg.clr_timeout_ms == 5000, "clr_timeout_ms");
+	CHECK(cfg.db_timeout_ms == 1000, "database.timeout_ms default %u", cfg.db_timeout_ms);
 	CHECK(cfg.rat_allowed_mask == UINT32_MAX, "every RAT allowed by default");
 	CHECK(cfg.n_home_plmns == 0 && cfg.n_roaming_partners == 0, "no PLMN lists");
 	CHECK(!cfg.ctl_socket, "no control socket");
@@ -112,6 +114,20 @@ static void test_errors(void)
 	    "t.yaml", "path");
 	bad("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  path: a\n  uri: b\n",
 	    "t.yaml:6", "database.uri");
+	bad("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  path: a\n  timeout_ms: 5\n",
+	    "t.yaml:6", "timeout_ms");
+	bad("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  path: a\n"
+	    "  timeout_ms: 60001\n", "t.yaml:6", "timeout_ms");
+	{
+		struct hss_cfg cfg;
+		char err[512];
+		int rc = load("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  path: a\n"
+		              "  timeout_ms: 250\n", &cfg, err, sizeof(err));
+
+		CHECK(rc == 0 && cfg.db_timeout_ms == 250, "database.timeout_ms 250 (%s)", err);
+		if (!rc)
+			hss_cfg_free(&cfg);
+	}
 	bad(HEAD "diameter2: {}\n", "t.yaml:6", "diameter2");
 	bad(HEAD "s6a:\n  home_plmns: [\n", "t.yaml", NULL);
 	bad("", "empty", NULL);
