@@ -171,11 +171,16 @@ static int exec_st(struct sq_conn *c, sqlite3_stmt *st, const char *what)
 
 static int tx_begin(struct sq_db *d, struct sq_conn *c, bool write)
 {
-	sqlite3_stmt *st = stmt(d, c, write ? ST_BEGIN_IMM : ST_BEGIN);
-	int rc = st ? exec_st(c, st, "begin") : EIO;
+	sqlite3_stmt *st;
+	int rc;
 
-	/* the write lock was had: whatever held the database let it go */
-	if (!rc && write)
+	if (write && (rc = db_sqlite_write_lock(d, c)))
+		return rc;
+	st = stmt(d, c, write ? ST_BEGIN_IMM : ST_BEGIN);
+	rc = st ? exec_st(c, st, "begin") : EIO;
+	if (rc)
+		db_sqlite_write_unlock(d, c);
+	else if (write)   /* the write lock was had: whatever held the database let it go */
 		atomic_store(&d->locked, false);
 	return rc;
 }
@@ -187,12 +192,15 @@ static int tx_end(struct sq_db *d, struct sq_conn *c, int rc)
 	if (rc == 0) {
 		if (!(st = stmt(d, c, ST_COMMIT)))
 			rc = EIO;
-		else if (!(rc = exec_st(c, st, "commit")))
+		else if (!(rc = exec_st(c, st, "commit"))) {
+			db_sqlite_write_unlock(d, c);
 			return 0;
+		}
 	}
 	/* ROLLBACK also after a failed COMMIT: the transaction may still be open */
 	if (!sqlite3_get_autocommit(c->h) && (st = stmt(d, c, ST_ROLLBACK)))
 		sqlite3_step(st), sqlite3_reset(st);
+	db_sqlite_write_unlock(d, c);
 	return rc;
 }
 
@@ -631,6 +639,7 @@ static void sq_close(struct hss_db *db)
 	free(d->path);
 	free(d->wal_path);
 	pthread_mutex_destroy(&d->mu);
+	pthread_mutex_destroy(&d->wmu);
 	pthread_cond_destroy(&d->cv);
 	free(d);
 }
@@ -688,6 +697,7 @@ static int sq_open(const char *uri, const struct hss_db_opts *o, struct hss_db *
 	if (!(d = calloc(1, sizeof(*d))))
 		return ENOMEM;
 	pthread_mutex_init(&d->mu, NULL);
+	pthread_mutex_init(&d->wmu, NULL);
 	/* deadlines are CLOCK_MONOTONIC: a clock step must not stretch a wait */
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

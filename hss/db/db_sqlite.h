@@ -44,6 +44,7 @@ struct sq_conn {
 	bool broken;             /* failed in a way that may stick to it: closed when put back */
 	bool readonly;           /* failed as read-only: close the whole pool (see conn_put) */
 	bool probe;              /* the one operation that waits while the database is locked */
+	bool wlocked;            /* holds d->wmu (a write transaction is open) */
 	unsigned gen;            /* file generation (struct sq_db) it was opened on */
 	int64_t deadline;        /* CLOCK_MONOTONIC ms: the current operation stops waiting */
 };
@@ -68,6 +69,11 @@ struct sq_db {
 	struct sq_conn *pool;
 	pthread_mutex_t mu;          /* the pool and the file state below */
 	pthread_cond_t cv;           /* a connection was put back (CLOCK_MONOTONIC) */
+	/* One write transaction at a time in this process: our writers queue here (blocking,
+	 * in order) instead of polling SQLite's lock against each other, where one could lose
+	 * for longer than the timeout while the others commit; only another process is waited
+	 * for by polling (the busy handler). */
+	pthread_mutex_t wmu;
 	/* The file the connections of generation `gen` have open. When the path stops naming
 	 * it (moved, deleted, replaced), gen moves on and the connections of older generations
 	 * are retired before anything is opened again; see db_sqlite_conn.c. */
@@ -107,6 +113,13 @@ void db_sqlite_conn_close(struct sq_conn *c);
  * of the operation. */
 int db_sqlite_conn_get(struct sq_db *d, bool write, struct sq_conn **ret);
 void db_sqlite_conn_put(struct sq_db *d, struct sq_conn *c);
+
+/* Around a write transaction: take the process's write turn (d->wmu) within the
+ * operation's deadline, or fail at once with ETIMEDOUT while the database is known to be
+ * locked by someone else and another operation is already waiting for it. 0 or ETIMEDOUT
+ * with the message set. unlock accepts a connection that holds nothing. */
+int db_sqlite_write_lock(struct sq_db *d, struct sq_conn *c);
+void db_sqlite_write_unlock(struct sq_db *d, struct sq_conn *c);
 
 /* Close every connection; a file that is no longer at the path is checkpointed into
  * itself and left with no checkpoint on close (its -wal/-shm names may belong to another

@@ -15,10 +15,11 @@
  *   would write them into the new file and cut it to the old size. (That is how an HSS
  *   that had created an empty database destroyed the real one moved back under it.)
  * - Every wait of an operation ends at a deadline (timeout_ms): the wait for a free
- *   connection and the wait for a lock held by another process (our busy handler). Once a
- *   lock wait has run into the deadline, only one operation at a time waits for the lock
- *   again; the others fail at once, so a locked database cannot queue requests past the
- *   peers' timers.
+ *   connection, for the other writers of this process (they queue on a mutex rather than
+ *   poll SQLite's lock against each other) and for a lock held by another process (our
+ *   busy handler). Once a lock wait has run into the deadline, only one operation at a time
+ *   waits for the lock again; the others fail at once, so a locked database cannot queue
+ *   requests past the peers' timers.
  * - A connection that failed in a way that may stick to it (read-only fallback, I/O error,
  *   corruption) is closed when put back and reopened on next use; a read-only connection
  *   about to write is reopened first (the file may be writable again). A read-only failure
@@ -129,6 +130,38 @@ static int busy_cb(void *arg, int n)
 	ts.tv_nsec = (long)ms * 1000000L;
 	nanosleep(&ts, NULL);
 	return 1;
+}
+
+int db_sqlite_write_lock(struct sq_db *d, struct sq_conn *c)
+{
+	struct timespec ts;
+	int e;
+
+	if (!c->probe && atomic_load(&d->locked)) {
+		bool no = false;
+
+		if (!atomic_compare_exchange_strong(&d->probing, &no, true))
+			return hss_db_set_error(ETIMEDOUT, "sqlite: database locked for more than %u ms "
+			                        "(by another process; another operation waits for it)",
+			                        d->timeout_ms);
+		c->probe = true;
+	}
+	ts.tv_sec = (time_t)(c->deadline / 1000);
+	ts.tv_nsec = (long)(c->deadline % 1000) * 1000000L;
+	if ((e = pthread_mutex_clocklock(&d->wmu, CLOCK_MONOTONIC, &ts)))
+		return hss_db_set_error(ETIMEDOUT, "sqlite: the other writers of this process held the "
+		                        "database for more than %u ms%s", d->timeout_ms,
+		                        e == ETIMEDOUT ? "" : " (lock error)");
+	c->wlocked = true;
+	return 0;
+}
+
+void db_sqlite_write_unlock(struct sq_db *d, struct sq_conn *c)
+{
+	if (c->wlocked) {
+		c->wlocked = false;
+		pthread_mutex_unlock(&d->wmu);
+	}
 }
 
 /* ---- one connection ----------------------------------------------------------------- */
@@ -477,6 +510,7 @@ static void reset_pool(struct sq_db *d)
 
 void db_sqlite_conn_put(struct sq_db *d, struct sq_conn *c)
 {
+	db_sqlite_write_unlock(d, c);   /* tx_end did, unless an error path forgot */
 	if (c->probe) {
 		c->probe = false;
 		atomic_store(&d->probing, false);
