@@ -23,6 +23,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hsslib  # noqa: E402
 from hsslib import harness  # noqa: E402
 
+# Recovery must come by itself and soon; the times are printed. The bound is generous: the
+# test machine is shared, and each batch includes the start of a dclient (0.2-0.5 s).
+RECOVERY_S = 5.0
+
 N = 1000
 
 
@@ -98,7 +102,7 @@ def test(h):
     os.rename(away, db)
     took, seen = until_all(hss, imsis, '2001', 10, 'after the file came back')
     print('moved back: all 2001 after %.2f s (on the way: %s)' % (took, dict(seen)))
-    h.check(took < 2.0, 'served again %.2f s after the file came back' % took)
+    h.check(took < RECOVERY_S, 'served again %.2f s after the file came back' % took)
     h.check('exp:5001' not in seen, 'no 5001 after the file came back')
     a = hsslib.load(hss, imsis, count=200, concurrency=8)
     h.check(a['codes'] == {'2001': 200}, 'all 2001 after the return: %s' % a['codes'])
@@ -125,7 +129,7 @@ def test(h):
     os.replace(other, db)
     took, seen = until_all(hss, other_imsis, '2001', 10, 'after the replacement')
     print('replaced: the new file served after %.2f s (on the way: %s)' % (took, dict(seen)))
-    h.check(took < 2.0, 'the new file served %.2f s after the replacement' % took)
+    h.check(took < RECOVERY_S, 'the new file served %.2f s after the replacement' % took)
     a = hsslib.load(hss, imsis, count=20, concurrency=4)
     h.check(a['codes'] == {'exp:5001': 20}, "the old file's subscribers are unknown in the new "
             "one: %s" % a['codes'])

@@ -17,6 +17,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hsslib  # noqa: E402
 from hsslib import harness  # noqa: E402
 
+# Recovery must come by itself and soon; the times are printed. The bound is generous: the
+# test machine is shared, and each batch includes the start of a dclient (0.2-0.5 s).
+RECOVERY_S = 5.0
+
 NS_FLAG = 'DCORE_TEST_MNTNS'
 
 
@@ -69,15 +73,17 @@ def test(h):
 
     os.unlink(filler)
     t0 = time.monotonic()
+    way = collections.Counter()
     while True:
         a = hsslib.load(hss, imsis, count=20, concurrency=4)
+        way.update(a['codes'])
         if a['codes'] == {'2001': 20}:
             break
         if time.monotonic() - t0 > 10:
-            h.fail('not served 10 s after space was freed (%s)' % a['codes'])
+            h.fail('not served 10 s after space was freed (%s)' % dict(way))
     took = time.monotonic() - t0
-    print('space freed: all 2001 after %.2f s' % took)
-    h.check(took < 2.0, 'served again %.2f s after space was freed' % took)
+    print('space freed: all 2001 after %.2f s (on the way: %s)' % (took, dict(way)))
+    h.check(took < RECOVERY_S, 'served again %.2f s after space was freed' % took)
     a = hsslib.load(hss, imsis, count=200, concurrency=8)
     h.check(a['codes'] == {'2001': 200}, 'all 2001 afterwards: %s' % a['codes'])
     log = hsslib.db_log(hss)

