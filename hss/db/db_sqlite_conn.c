@@ -361,8 +361,9 @@ static bool checkpoint_detached(struct sq_db *d, struct sq_conn *c)
 /* ---- the pool ----------------------------------------------------------------------- */
 
 /* Compare the path with the file the pool has open (d->mu held). Returns 0 when the
- * connections may be used; ESTALE with the message otherwise, *retire set when the caller
- * is to retire the old generation now (all its connections idle). */
+ * connections may be used; ESTALE with the message when the path names no file; EAGAIN
+ * (message set) while connections of the old file are busy or being retired: the caller
+ * waits for them; *retire set when the caller is to retire them now (all idle). */
 static int file_check(struct sq_db *d, bool *retire)
 {
 	struct stat st;
@@ -390,9 +391,10 @@ static int file_check(struct sq_db *d, bool *retire)
 			*retire = true;
 			return ESTALE;
 		}
-		return hss_db_set_error(ESTALE, "sqlite: database file '%s' %s; finishing the "
-		                        "operations on the previous one", d->path,
-		                        e ? "is missing" : "was replaced");
+		if (e)   /* nothing to wait for */
+			return missing_error(d, e);
+		return hss_db_set_error(EAGAIN, "sqlite: database file '%s' was replaced; the "
+		                        "operations on the previous one did not end", d->path);
 	}
 	if (e)
 		return missing_error(d, e);
@@ -459,13 +461,16 @@ int db_sqlite_conn_get(struct sq_db *d, bool write, struct sq_conn **ret)
 			retire(d);
 			continue;
 		}
-		if (rc)
+		if (rc && rc != EAGAIN)
 			goto out;
-		if ((c = pick(d)))
+		if (!rc && (c = pick(d)))
 			break;
 		if (pthread_cond_timedwait(&d->cv, &d->mu, &ts) == ETIMEDOUT) {
-			rc = hss_db_set_error(ETIMEDOUT, "sqlite: all %u database connections stayed busy "
-			                      "for %u ms", d->npool, d->timeout_ms);
+			if (rc == EAGAIN)   /* the message says why */
+				rc = ESTALE;
+			else
+				rc = hss_db_set_error(ETIMEDOUT, "sqlite: all %u database connections "
+				                      "stayed busy for %u ms", d->npool, d->timeout_ms);
 			goto out;
 		}
 	}
