@@ -220,6 +220,7 @@ class Harness:
         self.procs = []
         self.runs = []   # (argv, DResult) of dclient runs, for the failure report
         self.raw_peers = []
+        self.dump_extra = None   # optional fn(file): more to print in a failure report
         self._ports = list(range(ports[0], ports[1] + 1))
         self._closed = False
         atexit.register(self.close)
@@ -323,6 +324,8 @@ class Harness:
                 f.write('--- stderr\n' + r.stderr[-20000:] + ('' if r.stderr.endswith('\n') else '\n'))
         for p in self.procs:
             p.dump(f)
+        if self.dump_extra:
+            self.dump_extra(f)
 
     def close(self):
         if self._closed:
