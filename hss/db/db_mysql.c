@@ -421,7 +421,8 @@ static int conn_get(struct my_db *d, struct my_conn **ret)
 /* rc: the operation's result, for the lock state (see set_waits). */
 static void conn_put(struct my_db *d, struct my_conn *c, int rc)
 {
-	if (!rc)
+	/* an unknown IMSI or a duplicate is the server answering too */
+	if (!rc || rc == ENOENT || rc == EEXIST)
 		atomic_store(&d->locked, false);
 	else if (rc == ETIMEDOUT && !c->short_waits)
 		atomic_store(&d->locked, true);

@@ -546,8 +546,12 @@ void db_sqlite_conn_put(struct sq_db *d, struct sq_conn *c)
 void db_sqlite_pool_close(struct sq_db *d)
 {
 	struct stat st;
-	bool here = d->memory || (!stat(d->path, &st) && same_file(&d->file, &st));
+	bool here;
 	unsigned i, j;
+
+	if (!d->pool || !d->path)
+		return;
+	here = d->memory || (!stat(d->path, &st) && same_file(&d->file, &st));
 
 	for (i = 0; d->pool && i < d->npool; i++) {
 		struct sq_conn *c = &d->pool[i];
