@@ -4,8 +4,6 @@
 USIM-side checker (hss_usim) on the vectors the HSS sends."""
 import json
 import os
-import re
-import socket
 import subprocess
 import sys
 
@@ -33,20 +31,7 @@ class Hss:
         return self.h.dclient_bg(name, *args, peer=self.port, peer_host='hss.test', identity=identity)
 
     def ctl(self, line):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(5)
-        try:
-            s.connect(self.ctl_path)
-            s.sendall(line.encode() + b'\n')
-            data = b''
-            while not data.endswith(b'\n'):
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-            return data.decode().strip()
-        finally:
-            s.close()
+        return harness.ctl_request(self.ctl_path, line)
 
     def stats(self):
         """Counters from the control socket: {'ULR': {'requests': n, ...}, 'vectors': {...}}."""
@@ -85,27 +70,31 @@ def init(h, db):
         hssctl(h, db, 'init')
 
 
-def config(h, port, db, name='hss', s6a='  home_plmns: ["00101"]\n', database='', ctl_dir=None):
+def config(h, port, db, name='hss', s6a='  home_plmns: ["00101"]\n', database=None,
+           ctl_dir=None):
     """Write NAME.yaml for an HSS on PORT over the SQLite file DB (or "mysql:URI");
-    database: extra lines of the `database:` map; the control socket goes in ctl_dir
-    (default the test's temp dir). Returns (path, control socket path)."""
+    database: more keys of the `database:` section (dict); s6a as for start; the control
+    socket goes in ctl_dir (default the test's temp dir). Returns (path, socket path)."""
     ctl = os.path.join(ctl_dir or h.tmp, name + '.ctl')
-    text = harness.diameter_yaml('hss.test', 'test', port)
     if db.startswith('mysql:'):
-        text += 'database:\n  backend: mysql\n  uri: "%s"\n' % db[6:] + database
+        dbsec = {'backend': 'mysql', 'uri': db[6:]}
     else:
-        text += 'database:\n  backend: sqlite\n  path: "%s"\n' % db + database
-    if s6a:
-        text += 's6a:\n' + s6a
-    text += 'ctl_socket: "%s"\n' % ctl
-    return h.write(name + '.yaml', text), ctl
+        dbsec = {'backend': 'sqlite', 'path': db}
+    dbsec.update(database or {})
+    sections = {'database': dbsec}
+    if isinstance(s6a, dict):
+        sections['s6a'] = s6a
+    cfg = h.write_config(name + '.yaml', 'hss.test', 'test', port, ctl_socket=ctl,
+                         extra='s6a:\n' + s6a if s6a and isinstance(s6a, str) else '', **sections)
+    return cfg, ctl
 
 
-def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None, database='', create=True,
+def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None, database=None, create=True,
           prefix=(), ctl_dir=None, **kw):
-    """Start an HSS; provision into .db before or after (SQLite, shared file). The database
-    is created with `hssctl init` first unless create is False. prefix: argv before the
-    program (e.g. setpriv to run it as another user); kw go to h.start."""
+    """Start an HSS; provision into .db before or after (SQLite, shared file). s6a: the
+    `s6a:` section, as a dict or as YAML text indented by two. The database is created with
+    `hssctl init` first unless create is False (or it is "mysql:URI"). prefix: argv before
+    the program (e.g. setpriv to run it as another user); kw go to h.start."""
     port = h.port()
     db = db or os.path.join(h.tmp, name + '.db')
     if create and not db.startswith('mysql:'):

@@ -7,8 +7,8 @@
  * ends in ETIMEDOUT within the timeout, and while it lasts only one operation waits;
  * passwords are hidden from URIs shown to people.
  */
-#include "conformance.h"
 #include "hss_db.h"
+#include "tap.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -74,9 +74,9 @@ static void t_no_accidental_create(void)
 
 	snprintf(path, sizeof(path), "%s/missing.db", dir);
 	rc = hss_db_open("sqlite", path, NULL, &db, err, sizeof(err));
-	conf_check(rc == EIO && strstr(err, path) && strstr(err, "hssctl init"),
+	CHECK(rc == EIO && strstr(err, path) && strstr(err, "hssctl init"),
 	           "missing file refused, naming it and hssctl init (%d %s)", rc, err);
-	conf_check(!exists(path, "") && !exists(path, "-wal") && !exists(path, "-shm") &&
+	CHECK(!exists(path, "") && !exists(path, "-wal") && !exists(path, "-shm") &&
 	           !exists(path, "-journal"), "nothing created at the path");
 
 	snprintf(path, sizeof(path), "%s/empty.db", dir);
@@ -84,11 +84,11 @@ static void t_no_accidental_create(void)
 	if (f)
 		fclose(f);
 	rc = hss_db_open("sqlite", path, NULL, &db, err, sizeof(err));
-	conf_check(rc == EIO && strstr(err, "not an HSS database"), "empty file refused (%d %s)", rc,
+	CHECK(rc == EIO && strstr(err, "not an HSS database"), "empty file refused (%d %s)", rc,
 	           err);
 	{
 		struct stat st;
-		conf_check(stat(path, &st) == 0 && st.st_size == 0 && !exists(path, "-wal"),
+		CHECK(stat(path, &st) == 0 && st.st_size == 0 && !exists(path, "-wal"),
 		           "the empty file is left as it was");
 	}
 
@@ -101,22 +101,22 @@ static void t_no_accidental_create(void)
 		sqlite3_close(h);
 	}
 	rc = hss_db_open("sqlite", path, NULL, &db, err, sizeof(err));
-	conf_check(rc == EIO && strstr(err, "not an HSS database"), "another database refused "
+	CHECK(rc == EIO && strstr(err, "not an HSS database"), "another database refused "
 	           "(%d %s)", rc, err);
 	rc = hss_db_open("sqlite", path, &create, &db, err, sizeof(err));
-	conf_check(rc == EIO && strstr(err, "without the HSS schema"), "even with CREATE, no HSS "
+	CHECK(rc == EIO && strstr(err, "without the HSS schema"), "even with CREATE, no HSS "
 	           "tables put into another database (%d %s)", rc, err);
-	conf_check(raw_count(path, "SELECT x FROM mine") == 42 &&
+	CHECK(raw_count(path, "SELECT x FROM mine") == 42 &&
 	           raw_count(path, "SELECT count(*) FROM sqlite_master WHERE name = 'subscribers'") == 0,
 	           "the other database is untouched");
 
 	snprintf(path, sizeof(path), "%s/new.db", dir);
 	rc = hss_db_open("sqlite", path, &create, &db, err, sizeof(err));
-	conf_check(rc == 0 && exists(path, ""), "HSS_DB_OPEN_CREATE creates it (%s)", rc ? err : "");
+	CHECK(rc == 0 && exists(path, ""), "HSS_DB_OPEN_CREATE creates it (%s)", rc ? err : "");
 	hss_db_close(db);
 	db = NULL;
 	rc = hss_db_open("sqlite", path, NULL, &db, err, sizeof(err));
-	conf_check(rc == 0, "and it opens without CREATE afterwards (%s)", rc ? err : "");
+	CHECK(rc == 0, "and it opens without CREATE afterwards (%s)", rc ? err : "");
 	hss_db_close(db);
 }
 
@@ -134,28 +134,28 @@ static void t_moved_and_replaced(void)
 	snprintf(other, sizeof(other), "%s/b.db", dir);
 	snprintf(kept, sizeof(kept), "%s/a-kept.db", dir);
 	if (!s || hss_db_open("sqlite", path, &create, &db, err, sizeof(err))) {
-		conf_check(0, "open a.db (%s)", err);
+		CHECK(0, "open a.db (%s)", err);
 		free(s);
 		return;
 	}
 	sub(s, "001010000000001");
-	conf_check(hss_db_put_sub(db, s, 0) == 0, "subscriber A1 in a.db");
-	conf_check(hss_db_sqn_reserve(db, "001010000000001", 3, NULL, &ad) == 0, "SQNs from a.db");
+	CHECK(hss_db_put_sub(db, s, 0) == 0, "subscriber A1 in a.db");
+	CHECK(hss_db_sqn_reserve(db, "001010000000001", 3, NULL, &ad) == 0, "SQNs from a.db");
 	sqn_a = ad.sqn[2];
 
 	/* moved away: no answer from the old file, none made up (ENOENT would be 5001) */
-	conf_check(rename(path, away) == 0, "a.db moved away");
+	CHECK(rename(path, away) == 0, "a.db moved away");
 	rc = hss_db_get_sub(db, "001010000000001", s);
-	conf_check(rc == ESTALE && strstr(hss_db_strerror(), "missing"), "read while away: ESTALE "
+	CHECK(rc == ESTALE && strstr(hss_db_strerror(), "missing"), "read while away: ESTALE "
 	           "(%d %s)", rc, hss_db_strerror());
 	rc = hss_db_sqn_reserve(db, "001010000000001", 1, NULL, &ad);
-	conf_check(rc == ESTALE, "write while away: ESTALE (%d)", rc);
-	conf_check(!exists(path, ""), "nothing created at the path while away");
-	conf_check(raw_count(away, "SELECT sqn FROM subscribers") == (int)sqn_a,
+	CHECK(rc == ESTALE, "write while away: ESTALE (%d)", rc);
+	CHECK(!exists(path, ""), "nothing created at the path while away");
+	CHECK(raw_count(away, "SELECT sqn FROM subscribers") == (int)sqn_a,
 	           "the moved file holds every SQN handed out (its WAL was checkpointed into it)");
-	conf_check(rename(away, path) == 0, "a.db moved back");
+	CHECK(rename(away, path) == 0, "a.db moved back");
 	rc = hss_db_sqn_reserve(db, "001010000000001", 1, NULL, &ad);
-	conf_check(rc == 0 && ad.sqn_prev == sqn_a, "served again once back, SQN continues (%d %s)",
+	CHECK(rc == 0 && ad.sqn_prev == sqn_a, "served again once back, SQN continues (%d %s)",
 	           rc, hss_db_strerror());
 	sqn_a = ad.sqn[0];
 
@@ -165,21 +165,21 @@ static void t_moved_and_replaced(void)
 		hss_db_put_sub(odb, s, 0);
 		hss_db_close(odb);
 	}
-	conf_check(link(path, kept) == 0, "a.db kept under another name");
-	conf_check(rename(other, path) == 0, "b.db renamed over a.db");
+	CHECK(link(path, kept) == 0, "a.db kept under another name");
+	CHECK(rename(other, path) == 0, "b.db renamed over a.db");
 	rc = hss_db_get_sub(db, "001010000000002", s);
 	if (rc == ESTALE)   /* the first operation may see the switch itself */
 		rc = hss_db_get_sub(db, "001010000000002", s);
-	conf_check(rc == 0, "the new file is served (%d %s)", rc, hss_db_strerror());
+	CHECK(rc == 0, "the new file is served (%d %s)", rc, hss_db_strerror());
 	rc = hss_db_get_sub(db, "001010000000001", s);
-	conf_check(rc == ENOENT, "A1 is not in the new file (%d)", rc);
-	conf_check(hss_db_sqn_reserve(db, "001010000000002", 2, NULL, &ad) == 0, "writes go to the "
+	CHECK(rc == ENOENT, "A1 is not in the new file (%d)", rc);
+	CHECK(hss_db_sqn_reserve(db, "001010000000002", 2, NULL, &ad) == 0, "writes go to the "
 	           "new file");
 	hss_db_close(db);
-	conf_check(raw_count(path, "SELECT count(*) FROM subscribers") == 1 &&
+	CHECK(raw_count(path, "SELECT count(*) FROM subscribers") == 1 &&
 	           raw_count(path, "SELECT count(*) FROM subscribers WHERE imsi = '001010000000002'") == 1,
 	           "new file: its own subscriber only");
-	conf_check(raw_count(kept, "SELECT count(*) FROM subscribers") == 1 &&
+	CHECK(raw_count(kept, "SELECT count(*) FROM subscribers") == 1 &&
 	           raw_count(kept, "SELECT sqn FROM subscribers") == (int)sqn_a,
 	           "old file: its subscriber and its last SQN");
 	free(s);
@@ -217,7 +217,7 @@ static void t_locked(void)
 
 	snprintf(path, sizeof(path), "%s/locked.db", dir);
 	if (!s || hss_db_open("sqlite", path, &create, &db, err, sizeof(err))) {
-		conf_check(0, "open locked.db (%s)", err);
+		CHECK(0, "open locked.db (%s)", err);
 		free(s);
 		return;
 	}
@@ -225,18 +225,18 @@ static void t_locked(void)
 	hss_db_put_sub(db, s, 0);
 	hss_db_close(db);
 	db = NULL;
-	conf_check(hss_db_open("sqlite", path, &o, &db, err, sizeof(err)) == 0, "open with a 600 ms "
+	CHECK(hss_db_open("sqlite", path, &o, &db, err, sizeof(err)) == 0, "open with a 600 ms "
 	           "timeout");
 	sqlite3_open(path, &h);
-	conf_check(sqlite3_exec(h, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK,
+	CHECK(sqlite3_exec(h, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK,
 	           "another connection holds the write lock");
 
 	rc = hss_db_get_sub(db, "001010000000001", s);
-	conf_check(rc == 0, "reads go on beside it (WAL) (%d %s)", rc, hss_db_strerror());
+	CHECK(rc == 0, "reads go on beside it (WAL) (%d %s)", rc, hss_db_strerror());
 	t = now();
 	rc = hss_db_sqn_reserve(db, "001010000000001", 1, NULL, &ad);
 	t = now() - t;
-	conf_check(rc == ETIMEDOUT && t >= 0.5 && t < 2.0, "a write waits the timeout, then "
+	CHECK(rc == ETIMEDOUT && t >= 0.5 && t < 2.0, "a write waits the timeout, then "
 	           "ETIMEDOUT (%d, %.0f ms: %s)", rc, t * 1000, hss_db_strerror());
 
 	/* while one operation waits for the lock, the others give up at once */
@@ -248,16 +248,16 @@ static void t_locked(void)
 	rc = hss_db_sqn_reserve(db, "001010000000001", 1, NULL, &ad);
 	t = now() - t;
 	pthread_join(th, NULL);
-	conf_check(probe.rc == ETIMEDOUT && probe.took >= 0.5, "one operation waits in full (%d, "
+	CHECK(probe.rc == ETIMEDOUT && probe.took >= 0.5, "one operation waits in full (%d, "
 	           "%.0f ms)", probe.rc, probe.took * 1000);
-	conf_check(rc == ETIMEDOUT && t < 0.3, "another fails at once meanwhile (%d, %.0f ms)", rc,
+	CHECK(rc == ETIMEDOUT && t < 0.3, "another fails at once meanwhile (%d, %.0f ms)", rc,
 	           t * 1000);
 
 	sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
 	sqlite3_close(h);
 	t = now();
 	rc = hss_db_sqn_reserve(db, "001010000000001", 1, NULL, &ad);
-	conf_check(rc == 0 && now() - t < 0.5, "served at once when the lock is gone (%d %s)", rc,
+	CHECK(rc == 0 && now() - t < 0.5, "served at once when the lock is gone (%d %s)", rc,
 	           hss_db_strerror());
 	hss_db_close(db);
 	free(s);
@@ -276,7 +276,7 @@ static void t_redact(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		conf_check(!strcmp(hss_db_uri_redact(cases[i][0], buf, sizeof(buf)), cases[i][1]),
+		CHECK(!strcmp(hss_db_uri_redact(cases[i][0], buf, sizeof(buf)), cases[i][1]),
 		           "redact '%s' -> '%s'", cases[i][0], buf);
 }
 
@@ -288,20 +288,17 @@ int main(void)
 	snprintf(dir, sizeof(dir), "%s/hss_db_faults.XXXXXX", base ? base : "/tmp");
 	if (!mkdtemp(dir)) {
 		snprintf(dir, sizeof(dir), "/tmp/hss_db_faults.XXXXXX");
-		if (!mkdtemp(dir)) {
-			perror("mkdtemp");
-			return 1;
-		}
+		if (!mkdtemp(dir))
+			tap_bail("mkdtemp: %s", strerror(errno));
 	}
 	t_no_accidental_create();
 	t_moved_and_replaced();
 	t_locked();
 	t_redact();
-	printf("# %d failed\n", conf_failures);
-	if (!conf_failures) {
+	if (!tap_failures()) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 		if (system(cmd))
-			return 1;
+			tap_note("could not remove %s", dir);
 	}
-	return conf_failures ? 1 : 0;
+	return tap_done();
 }

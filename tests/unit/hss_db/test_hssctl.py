@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # test_hssctl.py: hssctl end to end against a real SQLite database: add/show/list/update/
 # delete, exit codes, and bulk import of 5000 subscribers from CSV and YAML with bad-row
-# reporting by line number. Usage: test_hssctl.py PATH/TO/hssctl
+# reporting by line number. Usage: test_hssctl.py PATH/TO/hssctl. Output is TAP (a test point
+# per check, the plan at the end), as the C tests print through tests/lib/tap.h.
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ n = 0
 def check(cond, what):
     global failures, n
     n += 1
+    what = " ".join(what.split()).replace("#", "\\#")     # one TAP line, no directive
     print(("ok" if cond else "not ok") + f" {n} - {what}", flush=True)
     if not cond:
         failures += 1
@@ -70,7 +72,7 @@ def main():
         j = json.loads(out)
     except ValueError as e:
         j = {}
-        print("# bad JSON: " + str(e) + "\n" + out)
+        print("# bad JSON: " + str(e) + "\n# " + out.replace("\n", "\n# "))
     check(rc == 0 and j.get("imsi") == "001010000000001" and j.get("opc") == OPC and
           j.get("sqn") == 64 and j.get("roaming_allowed") is False and
           j.get("roaming_plmns") == ["00102", "208093"] and len(j.get("apns", [])) == 2 and
@@ -272,6 +274,7 @@ def main():
           f"({err.strip()})")
     check(run(db, "show", "001050000000001")[0] == 1, "bad YAML import writes nothing")
 
+    print(f"1..{n}")
     print(f"# {failures} failed of {n}")
     if failures == 0:
         shutil.rmtree(tmp, ignore_errors=True)

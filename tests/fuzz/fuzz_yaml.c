@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* fuzz_yaml.c: libFuzzer entry for the YAML loader, the schema checker and the `diameter:`
- * parser, i.e. everything a configuration file reaches before the daemon uses it. Built with
- * fuzz_replay.c it replays the saved corpus in the normal unit suite. */
+/* fuzz_yaml.c: libFuzzer target for the YAML loader, the schema checker and the `diameter:`
+ * parser, i.e. everything a configuration file reaches before the daemon uses it. Replayed
+ * over corpus/yaml by replay.c in the normal suite. */
 #include "cm.h"
 
 #include <stdint.h>

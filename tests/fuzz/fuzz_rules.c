@@ -4,19 +4,14 @@
  * with a message, never crash or leak; a set that loads is also applied to a request and an
  * answer, so the fuzzer reaches the evaluation code with arbitrary rules too.
  *
- * Built into the normal suite by fuzz_replay.c (replays the saved corpus); for a real
- * fuzzing run, see transforms/README.md.
+ * Replayed over corpus/rules and config/rules by replay.c in the normal suite; for a real
+ * fuzzing run, see README.md.
  */
-#include "cm.h"
+#include "fz.h"
 #include "xf.h"
-#ifdef XFT_HAVE_DICT
-#include "dict.h"
-#endif
 
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct dict_object *fz_avp(const char *name)
 {
@@ -63,21 +58,6 @@ static struct msg *fz_msg(const char *cmd)
 		fd_msg_parse_buffer(&buf, len, &r);
 	fd_msg_free(m);
 	return r;
-}
-
-static void fz_init(void)
-{
-	static bool done;
-
-	if (done)
-		return;
-	done = true;
-	fd_g_debug_lvl = FD_LOG_FATAL + 1;
-	if (fd_core_initialize())
-		abort();
-#ifdef XFT_HAVE_DICT
-	(void)dict_load_all();
-#endif
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
