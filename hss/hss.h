@@ -26,6 +26,7 @@ struct hss_cfg {
 	struct cm_diam_cfg diam;
 	char *db_backend;              /* "sqlite" */
 	char *db_uri;                  /* sqlite: file path */
+	unsigned db_timeout_ms;        /* longest database wait per operation (default 1000) */
 	unsigned max_vectors;          /* cap on vectors per kind per AIR, 1..16 (default 5) */
 	char home_plmns[HSS_MAX_PLMNS][7];   /* MCCMNC of the home network(s); none: IMSI prefix */
 	size_t n_home_plmns;

@@ -69,10 +69,17 @@ int hss_req_i32(msg_or_avp *parent, const char *name, bool required, int32_t *re
 int hss_req_origin(struct msg *req, char *host, char *realm, struct hss_res *res);
 
 /* Map a database error to the result: ENOENT -> 5001, anything else -> 5012 (counted,
- * logged once until the database works again). `what` names the operation. */
+ * logged once per cause and outage, see dbfault.c). `what` names the operation. */
 void hss_db_result(int rc, const char *what, struct hss_res *res);
-/* Call after each successful database operation (re-arms the error log). */
+/* Call after each successful database write: ends the outage (one "works again" line). */
 void hss_db_ok(void);
+
+/* dbfault.c: the database fault log. note: an operation failed with rc (the message is
+ * hss_db_strerror()); ok: a write succeeded. */
+void hss_dbfault_note(int rc, const char *what);
+void hss_dbfault_ok(void);
+/* Hide any run of 16 or more hex digits (key material) in a text about to be logged. */
+void hss_log_scrub(char *s);
 
 /* OPc of a subscriber's stored OP/OPc. */
 int hss_keys_from_sub(const struct hss_sub *sub, struct hss_auth_keys *keys);

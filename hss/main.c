@@ -35,10 +35,11 @@ int main(int argc, char **argv)
 	};
 	struct hss_snap *snap = NULL;
 	const struct hss_cfg *cfg;
+	struct hss_db_opts dbo = { 0, 0 };
 	struct hss_db *db = NULL;
 	const char *path = NULL;
 	bool check = false, started = false;
-	char err[512];
+	char err[512], uri[1024];
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
@@ -72,8 +73,11 @@ int main(int argc, char **argv)
 		printf("hss: %s: configuration OK\n", path);
 		goto out_cfg;
 	}
-	if ((rc = hss_db_open(cfg->db_backend, cfg->db_uri, &db, err, sizeof(err)))) {
-		fprintf(stderr, "hss: database %s:%s: %s\n", cfg->db_backend, cfg->db_uri, err);
+	/* never with HSS_DB_OPEN_CREATE: a missing database is an error, not an empty one */
+	dbo.timeout_ms = cfg->db_timeout_ms;
+	hss_db_uri_redact(cfg->db_uri, uri, sizeof(uri));   /* no password in a log */
+	if ((rc = hss_db_open(cfg->db_backend, cfg->db_uri, &dbo, &db, err, sizeof(err)))) {
+		fprintf(stderr, "hss: database %s:%s: %s\n", cfg->db_backend, uri, err);
 		goto out_cfg;
 	}
 	if ((rc = cm_diam_init(&cfg->diam))) {
@@ -102,7 +106,7 @@ int main(int argc, char **argv)
 	}
 	started = true;
 	fd_log_notice("hss: %s serving S6a/S6d on realm %s, database %s:%s", cfg->diam.identity,
-	              cfg->diam.realm, cfg->db_backend, cfg->db_uri);
+	              cfg->diam.realm, cfg->db_backend, uri);
 	rc = cm_diam_run(on_hup, (void *)path);
 out:
 	hss_ctl_stop();

@@ -102,6 +102,7 @@ int hss_reload(const char *path)
 		if (str_differ(a->diam.identity, b->diam.identity) ||
 		    str_differ(a->diam.realm, b->diam.realm) || a->diam.port != b->diam.port ||
 		    str_differ(a->db_backend, b->db_backend) || str_differ(a->db_uri, b->db_uri) ||
+		    a->db_timeout_ms != b->db_timeout_ms ||
 		    str_differ(a->ctl_socket, b->ctl_socket))
 			LOG_N("hss: %s: only the s6a section is reloaded; diameter, database and "
 			      "ctl_socket changes need a restart", path);

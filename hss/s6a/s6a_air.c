@@ -150,7 +150,6 @@ static void air_process(struct air_ctx *c, struct hss_res *res, struct avp **bod
 		hss_db_result(rc, "read", res);
 		goto out;
 	}
-	hss_db_ok();
 	/* 5.2.3.1.3: an E-UTRAN request for a subscriber without EPS subscription (no APN),
 	 * and a UTRAN/GERAN request this HSS does not serve: no subscription of that kind. */
 	if (c->eutran.present && !sub->n_apns) {
@@ -203,6 +202,7 @@ static void air_process(struct air_ctx *c, struct hss_res *res, struct avp **bod
 		hss_db_result(rc, "SQN reservation", res);
 		goto out;
 	}
+	hss_db_ok();
 	if (ad.n < n) {
 		hss_res_set(res, HSS_RC_UNABLE_TO_COMPLY, false);
 		goto out;

@@ -17,7 +17,6 @@ struct hss_ctx hss_g;
 
 static struct {
 	struct disp_hdl *hdl[4];
-	atomic_bool db_failing;
 } sc;
 
 /* ---- registration ------------------------------------------------------------------- */
@@ -317,17 +316,13 @@ void hss_db_result(int rc, const char *what, struct hss_res *res)
 	}
 	hss_res_set(res, HSS_RC_UNABLE_TO_COMPLY, false);
 	atomic_fetch_add_explicit(&hss_stats.db_errors, 1, memory_order_relaxed);
-	/* Once per outage, not once per request: a dead database must not flood the log. */
-	if (!atomic_exchange(&sc.db_failing, true))
-		LOG_E("hss: database %s failed: %s (%s); answering 5012 until it works again", what,
-		      strerror(rc), hss_db_strerror());
+	/* once per cause and outage, not once per request (dbfault.c) */
+	hss_dbfault_note(rc, what);
 }
 
 void hss_db_ok(void)
 {
-	if (atomic_load_explicit(&sc.db_failing, memory_order_relaxed) &&
-	    atomic_exchange(&sc.db_failing, false))
-		LOG_N("hss: database works again");
+	hss_dbfault_ok();
 }
 
 /* ---- keys ------------------------------------------------------------------------------- */

@@ -113,8 +113,9 @@ static void ulr_cancel_sgsn(const struct ulr_ctx *c, const struct hss_serving *o
 
 	if (c->cfg->cancel_old_mme)
 		hss_s6a_send_clr(imsi, old->sgsn_host, old->sgsn_realm, HSS_CANCEL_SGSN_UPDATE, 0);
+	/* the ULR succeeded; a failure here is a database fault like any other (dbfault.c) */
 	if ((rc = hss_db_update(hss_g.db, imsi, clear, 3, err, sizeof(err))))
-		LOG_E("hss: ULR %s: cannot clear the SGSN registration: %s", imsi, err);
+		hss_dbfault_note(rc, "SGSN registration clear");
 }
 
 static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **body)
@@ -134,7 +135,6 @@ static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **bod
 		hss_db_result(rc, "read", res);
 		goto out;
 	}
-	hss_db_ok();
 	if (!sub->n_apns) {
 		hss_res_set(res, HSS_ER_UNKNOWN_EPS_SUBSCRIPTION, true);
 		goto out;
@@ -163,6 +163,7 @@ static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **bod
 		hss_db_result(rc, "serving node update", res);
 		goto out;
 	}
+	hss_db_ok();
 
 	/* A different node of the same kind was registered: cancel it (5.2.1.1.3). */
 	old_host = mme ? old.mme_host : old.sgsn_host;

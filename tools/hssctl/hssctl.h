@@ -26,6 +26,12 @@ enum {
 	HSSCTL_DB = 3,          /* database error */
 };
 
+/* Longest wait for the database per operation (a lock held by the HSS, a busy server). */
+#define HSSCTL_TIMEOUT_MS 10000u
+
+/* `hssctl init` (init.c): create or migrate the database named by spec. Exit code. */
+int hssctl_init(const char *spec, int npos);
+
 /* errno from hss_db -> exit code */
 int hssctl_exit_code(int rc);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * main.c: hssctl, the HSS subscriber provisioning tool: add, show, list, update, delete,
- * count and bulk import of subscribers in the HSS database (any hss/db backend).
+ * main.c: hssctl, the HSS subscriber provisioning tool: init (init.c), add, show, list,
+ * update, delete, count and bulk import of subscribers in the HSS database (any hss/db backend).
  *
  * The database comes from -d BACKEND:URI, --db PATH, or the `database:` section of the HSS
  * configuration file given with -c (dbspec.c). The commands live one family per file
@@ -18,6 +18,8 @@ static const char usage_text[] =
 	"usage: hssctl [-d BACKEND:URI | --db PATH | -c HSS.yaml] [--json] COMMAND [ARGS]\n"
 	"\n"
 	"commands:\n"
+	"  init               create the database (SQLite file or schema) or migrate it; the\n"
+	"                     other commands, and the HSS, refuse a database that does not exist\n"
 	"  add --imsi IMSI --k K (--op OP | --opc OPC) [--FIELD VALUE]... [--apn SPEC]...\n"
 	"      [--roaming-plmn MCCMNC]... [--replace]\n"
 	"  show IMSI | --msisdn MSISDN [--json]\n"
@@ -72,6 +74,7 @@ int main(int argc, char **argv)
 {
 	const char *spec = NULL, *config = NULL, *cmd;
 	char cfgspec[1024], err[512];
+	struct hss_db_opts dbo = { 0, HSSCTL_TIMEOUT_MS };
 	struct hss_db *db = NULL;
 	struct hssctl_opt *opts = NULL;
 	char **pos = NULL;
@@ -132,7 +135,11 @@ int main(int argc, char **argv)
 		rc = hssctl_usage("no database: give -d BACKEND:URI, --db PATH or -c HSS.yaml");
 		goto out;
 	}
-	if ((rc = hss_db_open_spec(spec, &db, err, sizeof(err)))) {
+	if (!strcmp(cmd, "init")) {
+		rc = hssctl_init(spec, npos);
+		goto out;
+	}
+	if ((rc = hss_db_open_spec(spec, &dbo, &db, err, sizeof(err)))) {
 		fprintf(stderr, "hssctl: %s\n", err);
 		rc = rc == EINVAL || rc == ENOENT ? HSSCTL_USAGE : HSSCTL_DB;
 		goto out;

@@ -48,8 +48,11 @@ def bench(h):
         for i in range(n):
             f.write('%015d,%s,%s,internet\n' % (FIRST + i, K, OPC))
     t0 = time.monotonic()
-    cp = subprocess.run([h.binary('hssctl'), '--db', db, 'import', csv], stdout=subprocess.PIPE,
+    cp = subprocess.run([h.binary('hssctl'), '--db', db, 'init'], stdout=subprocess.PIPE,
                         stderr=subprocess.PIPE)
+    if cp.returncode == 0:
+        cp = subprocess.run([h.binary('hssctl'), '--db', db, 'import', csv],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     provision_s = time.monotonic() - t0
     if cp.returncode:
         h.fail('hssctl import: %s' % cp.stderr.decode())

@@ -233,7 +233,13 @@ class ImsBed:
         self.dra.wait_log(r'relaying, config', timeout=20)
         return self.dra
 
+    def init_db(self):
+        """Create the HSS database (the HSS never creates it) unless it exists."""
+        if not os.path.exists(self.hss_db):
+            self.hssctl('init')
+
     def start_hss(self):
+        self.init_db()
         cfg = self.h.write('ims/hss.yaml', self.hss_yaml())
         self.hss = self.h.start('hss', [self.h.binary('hss'), '-c', cfg], wait_port=PORT_HSS, timeout=20)
         return self.hss
@@ -258,6 +264,7 @@ class ImsBed:
         as its IMPI, issue 9); the IMS part (IMPI/IMPU, schemes, HA1, service profile) is added
         with hssctl's IMS commands once they exist: PROVISION_IMS is that hook."""
         u = AKA_USER
+        self.init_db()
         self.hssctl('add', '--imsi', u.imsi, '--k', u.k_hex, '--op', u.op_hex, '--amf', u.amf_hex,
                     '--msisdn', u.msisdn, '--apn', 'ims')
         PROVISION_IMS(self)

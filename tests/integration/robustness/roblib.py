@@ -54,6 +54,7 @@ class System:
         self.dra_port = free_port(h, *dra_ports)
         db = os.path.join(h.tmp, 'hss.db')
         self.db = db
+        self.hssctl('init')
         self.hssctl('add', '--imsi', IMSI, '--k', K, '--opc', OPC, '--apn', 'internet')
         cfg = h.write_config('hss.yaml', HSS_ID, HSS_REALM, self.hss_port,
                              database={'backend': 'sqlite', 'path': db},

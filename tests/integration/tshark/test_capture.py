@@ -182,6 +182,9 @@ def test(h):
                      {"name": "ims", "policy": "failover", "peers": ["echo.ims.t.example"]}],
         routes=[{"name": "home", "match": {"realm": "home.t.example"}, "group": "hss"},
                 {"name": "ims", "match": {"realm": "ims.t.example"}, "group": "ims"}])
+    cp = subprocess.run([hssctl, "--db", os.path.join(h.tmp, "hss.db"), "init"],
+                        capture_output=True, text=True)
+    h.check(cp.returncode == 0, "database created (%s)" % cp.stderr.strip())
     cp = subprocess.run([hssctl, "--db", os.path.join(h.tmp, "hss.db"), "add", "--imsi", IMSI,
                          "--msisdn", "33612345678", "--k", K, "--opc", OPC,
                          "--apn", "internet,qci=9,arp=8", "--apn", "ims,qci=5,arp=1"],

@@ -44,6 +44,7 @@ static void test_example(void)
 		return;
 	CHECK_STR(cfg.db_backend, "sqlite", "database");
 	CHECK_STR(cfg.db_uri, "hss.db", "database");
+	CHECK_INT(cfg.db_timeout_ms, ==, 1000, "database.timeout_ms");
 	CHECK_INT(cfg.max_vectors, ==, 5, "s6a");
 	CHECK_INT(cfg.n_home_plmns, ==, 1, "s6a");
 	CHECK_STR(cfg.home_plmns[0], "00101", "s6a");
@@ -66,6 +67,7 @@ static void test_defaults(void)
 	CHECK(cfg.utran_geran_vectors, "utran_geran_vectors defaults to true");
 	CHECK(!cfg.geran_triplets, "geran_triplets defaults to false");
 	CHECK_INT(cfg.clr_timeout_ms, ==, 5000, "clr_timeout_ms");
+	CHECK_INT(cfg.db_timeout_ms, ==, 1000, "database.timeout_ms default");
 	CHECK_UINT(cfg.rat_allowed_mask, ==, UINT32_MAX, "every RAT allowed by default");
 	CHECK_INT(cfg.n_home_plmns, ==, 0, "no PLMN lists");
 	CHECK_INT(cfg.n_roaming_partners, ==, 0, "no PLMN lists");
@@ -121,6 +123,20 @@ static void test_errors(void)
 	    "t.yaml", "path");
 	bad("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  path: a\n  uri: b\n",
 	    "t.yaml:6", "database.uri");
+	bad("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  path: a\n  timeout_ms: 5\n",
+	    "t.yaml:6", "timeout_ms");
+	bad("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  path: a\n"
+	    "  timeout_ms: 60001\n", "t.yaml:6", "timeout_ms");
+	{
+		struct hss_cfg cfg;
+		char err[512];
+		int rc = load("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  path: a\n"
+		              "  timeout_ms: 250\n", &cfg, err, sizeof(err));
+
+		CHECK(rc == 0 && cfg.db_timeout_ms == 250, "database.timeout_ms 250 (%s)", err);
+		if (!rc)
+			hss_cfg_free(&cfg);
+	}
 	bad(HEAD "diameter2: {}\n", "t.yaml:6", "diameter2");
 	bad(HEAD "s6a:\n  home_plmns: [\n", "t.yaml", NULL);
 	bad("", "empty", NULL);

@@ -562,13 +562,14 @@ static void t_sqn_processes(struct hss_db *db, const char *backend, const char *
 			return;
 		}
 		if (pid[i] == 0) {
+			struct hss_db_opts o = { 0, 10000 };   /* no create: it exists */
 			struct hss_db *cdb;
 			char err[256];
 			struct hss_auth_data a;
 			unsigned k, seed = 100 + (unsigned)i;
 
 			close(pfd[i][0]);
-			if (hss_db_open(backend, uri, &cdb, err, sizeof(err))) {
+			if (hss_db_open(backend, uri, &o, &cdb, err, sizeof(err))) {
 				fprintf(stderr, "child open: %s\n", err);
 				_exit(2);
 			}
@@ -617,13 +618,14 @@ static void t_sqn_processes(struct hss_db *db, const char *backend, const char *
 
 int run_conformance(const char *backend, const char *uri)
 {
+	struct hss_db_opts create = { HSS_DB_OPEN_CREATE, 10000 };
 	struct hss_db *db = NULL;
 	char err[512];
 	unsigned before = tap_failures();
 	int rc;
 
 	tap_note("conformance: backend %s uri %s", backend, uri);
-	rc = hss_db_open(backend, uri, &db, err, sizeof(err));
+	rc = hss_db_open(backend, uri, &create, &db, err, sizeof(err));
 	CHECK_ERR(rc, 0, "open (%d %s)", rc, rc ? err : "");
 	if (rc)
 		return (int)(tap_failures() - before);

@@ -4,6 +4,9 @@
 # HSS_DB_MYSQL_URI if set (an empty database), else a private mariadbd started here on a
 # UNIX socket only (no TCP port) and removed afterwards. Speaks TAP like test_db_mysql: when
 # neither is possible it prints "1..0 # SKIP why" and exits 0 (Meson counts it as skipped).
+# Usage: run_mysql.py RUNNER [ARGS...]: the private server's URI (root, database `hss`) is
+# appended to the command. A RUNNER ending in .py is a harness test (tests/integration): it
+# runs with this Python, and a skip is exit code 77 (Meson's exitcode protocol) instead.
 import os
 import shutil
 import signal
@@ -12,16 +15,24 @@ import sys
 import tempfile
 import time
 
+runner = sys.argv[1:]
+harness_test = runner[0].endswith(".py")
+if harness_test:
+    runner = [sys.executable] + runner
+
+
 def skip(why):
+    if harness_test:
+        print("SKIP: " + " ".join(why.split()), flush=True)
+        sys.exit(77)
     print("1..0 # SKIP " + " ".join(why.split()).replace("#", "\\#"), flush=True)
     sys.exit(0)
 
 
-runner = sys.argv[1]
 # a timeout sends SIGTERM: turn it into an exception so the server is stopped and removed
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 if os.environ.get("HSS_DB_MYSQL_URI"):
-    sys.exit(subprocess.call([runner]))
+    sys.exit(subprocess.call(runner))
 
 mariadbd = shutil.which("mariadbd") or shutil.which("mysqld") or \
     next((p for p in ("/usr/sbin/mariadbd", "/usr/sbin/mysqld") if os.path.exists(p)), None)
@@ -60,7 +71,7 @@ try:
     if r.returncode != 0:
         print("Bail out! create database failed: " + " ".join(r.stderr.split()))
         sys.exit(1)
-    rc = subprocess.call([runner, f"mysql://root@localhost/hss?socket={sock}"], timeout=600)
+    rc = subprocess.call(runner + [f"mysql://root@localhost/hss?socket={sock}"], timeout=600)
 finally:
     if proc and proc.poll() is None:
         proc.send_signal(signal.SIGTERM)

@@ -28,13 +28,13 @@ int main(int argc, char **argv)
 	{
 		struct hss_db *db = NULL;
 		char err[512];
-		int rc = hss_db_open("mysql", "mysql://nohost", &db, err, sizeof(err));
+		int rc = hss_db_open("mysql", "mysql://nohost", NULL, &db, err, sizeof(err));
 		CHECK_ERR(rc, EINVAL, "bad URI refused (%s)", err);
 		CHECK_SUBSTR(err, "expected", "bad URI refused (%s)", err);
-		rc = hss_db_open("mysql", "//root@localhost/hss?socket=/nonexistent/sock&timeout=2", &db,
-		                 err, sizeof(err));
+		rc = hss_db_open("mysql", "//root@localhost/hss?socket=/nonexistent/sock&timeout=2", NULL,
+		                 &db, err, sizeof(err));
 		CHECK_ERR(rc, EIO, "unreachable server is EIO (%s)", err);
-		rc = hss_db_open("mysql", "//root@localhost/hss?colour=red", &db, err, sizeof(err));
+		rc = hss_db_open("mysql", "//root@localhost/hss?colour=red", NULL, &db, err, sizeof(err));
 		CHECK_ERR(rc, EINVAL, "unknown option refused (%s)", err);
 	}
 	run_conformance("mysql", uri);

@@ -46,6 +46,8 @@ static int sql_int(const char *path, const char *q)
 	return v;
 }
 
+static const struct hss_db_opts create = { HSS_DB_OPEN_CREATE, 10000 };
+
 static void t_migrations(void)
 {
 	char path[600], uri[700], err[512];
@@ -55,7 +57,7 @@ static void t_migrations(void)
 
 	/* fresh database: every migration applied */
 	snprintf(path, sizeof(path), "%s/fresh.db", dir);
-	rc = hss_db_open("sqlite", path, &db, err, sizeof(err));
+	rc = hss_db_open("sqlite", path, &create, &db, err, sizeof(err));
 	CHECK_ERR(rc, 0, "fresh database created (%s)", rc ? err : "");
 	hss_db_close(db);
 	CHECK_INT(sql_int(path, "SELECT count(*) FROM schema_version"), ==, 2,
@@ -66,7 +68,7 @@ static void t_migrations(void)
 	                        "WHERE name = 'mme_number_for_mt_sms'"), ==, 1,
 	          "migration 2 column present");
 	/* reopening applies nothing twice */
-	rc = hss_db_open("sqlite", path, &db, err, sizeof(err));
+	rc = hss_db_open("sqlite", path, NULL, &db, err, sizeof(err));
 	hss_db_close(db);
 	CHECK_ERR(rc, 0, "reopen keeps version 2");
 	CHECK_INT(sql_int(path, "SELECT count(*) FROM schema_version"), ==, 2,
@@ -75,7 +77,7 @@ static void t_migrations(void)
 	/* an existing version-1 database with data is migrated and keeps its data */
 	snprintf(path, sizeof(path), "%s/v1.db", dir);
 	snprintf(uri, sizeof(uri), "%s?max_schema=1", path);
-	rc = hss_db_open("sqlite", uri, &db, err, sizeof(err));
+	rc = hss_db_open("sqlite", uri, &create, &db, err, sizeof(err));
 	hss_db_close(db);
 	CHECK_ERR(rc, 0, "version-1 database made (%s)", rc ? err : "");
 	CHECK_INT(sql_int(path, "SELECT max(version) FROM schema_version"), ==, 1,
@@ -85,7 +87,7 @@ static void t_migrations(void)
 	    "'ffeeddccbbaa99887766554433221100', 0, 4242);"
 	    "INSERT INTO apns (imsi, ctx_id, apn, qci) VALUES ('001019876543210', 1, 'web', 6);"
 	    "INSERT INTO serving (imsi, mme_host) VALUES ('001019876543210', 'old-mme');");
-	rc = hss_db_open("sqlite", path, &db, err, sizeof(err));
+	rc = hss_db_open("sqlite", path, NULL, &db, err, sizeof(err));
 	CHECK_ERR(rc, 0, "version-1 database opens (%s)", rc ? err : "");
 	if (rc == 0) {
 		rc = hss_db_get_sub(db, "001019876543210", s);
@@ -115,7 +117,7 @@ static void t_migrations(void)
 	/* data that breaks today's rules (written by hand or an older build) is still served,
 	 * and the HSS can still store serving state for it; provisioning must fix it first */
 	sql(path, "UPDATE apns SET qci = 0 WHERE imsi = '001019876543210'");
-	rc = hss_db_open("sqlite", path, &db, err, sizeof(err));
+	rc = hss_db_open("sqlite", path, NULL, &db, err, sizeof(err));
 	if (rc == 0) {
 		struct hss_db_kv kv = { "msisdn", "3399" };
 		rc = hss_db_get_sub(db, "001019876543210", s);
@@ -130,7 +132,7 @@ static void t_migrations(void)
 	}
 	sql(path, "UPDATE apns SET qci = 6 WHERE imsi = '001019876543210';"
 	    "UPDATE subscribers SET k = 'zz' WHERE imsi = '001019876543210'");
-	rc = hss_db_open("sqlite", path, &db, err, sizeof(err));
+	rc = hss_db_open("sqlite", path, NULL, &db, err, sizeof(err));
 	if (rc == 0) {
 		struct hss_auth_data ad;
 		rc = hss_db_get_sub(db, "001019876543210", s);
@@ -146,24 +148,24 @@ static void t_migrations(void)
 	/* a database from a newer build is refused, not damaged */
 	sql(path, "INSERT INTO schema_version (version, applied_at, what) VALUES (99, 0, 'future')");
 	db = NULL;
-	rc = hss_db_open("sqlite", path, &db, err, sizeof(err));
+	rc = hss_db_open("sqlite", path, NULL, &db, err, sizeof(err));
 	CHECK_ERR(rc, EIO, "newer schema refused (%d %s)", rc, err);
 	CHECK_SUBSTR(err, "newer", "newer schema refused (%d %s)", rc, err);
 	hss_db_close(db);
 
 	/* options */
 	snprintf(uri, sizeof(uri), "%s/o.db?pool=0", dir);
-	rc = hss_db_open("sqlite", uri, &db, err, sizeof(err));
+	rc = hss_db_open("sqlite", uri, NULL, &db, err, sizeof(err));
 	CHECK_ERR(rc, EINVAL, "pool=0 refused (%s)", err);
 	snprintf(uri, sizeof(uri), "%s/o.db?nope=1", dir);
-	rc = hss_db_open("sqlite", uri, &db, err, sizeof(err));
+	rc = hss_db_open("sqlite", uri, NULL, &db, err, sizeof(err));
 	CHECK_ERR(rc, EINVAL, "unknown option refused (%s)", err);
-	rc = hss_db_open("nosuch", "x", &db, err, sizeof(err));
+	rc = hss_db_open("nosuch", "x", NULL, &db, err, sizeof(err));
 	CHECK_ERR(rc, ENOENT, "unknown backend refused (%s)", err);
-	rc = hss_db_open("sqlite", "/nonexistent-dir/x/y.db", &db, err, sizeof(err));
+	rc = hss_db_open("sqlite", "/nonexistent-dir/x/y.db", &create, &db, err, sizeof(err));
 	CHECK_ERR(rc, EIO, "unopenable path is EIO (%s)", err);
 	snprintf(uri, sizeof(uri), "sqlite:%s/spec.db?pool=2", dir);
-	rc = hss_db_open_spec(uri, &db, err, sizeof(err));
+	rc = hss_db_open_spec(uri, &create, &db, err, sizeof(err));
 	CHECK_ERR(rc, 0, "open_spec sqlite:PATH");
 	CHECK_STR(hss_db_backend_name(db), "sqlite", "open_spec sqlite:PATH");
 	hss_db_close(db);

@@ -40,6 +40,18 @@ def main():
     tmp = tempfile.mkdtemp(prefix="hssctl_test.", dir=base)
     db = os.path.join(tmp, "hss.db")
 
+    # --- no database is created by accident: only `init` creates one
+    rc, out, err = run(db, "add", "--imsi", "001010000000001", "--k", K, "--opc", OPC)
+    check(rc == 3 and "hssctl init" in err and not os.path.exists(db),
+          f"add to a missing database: exit 3, nothing created ({rc} {err.strip()})")
+    rc, out, err = run(db, "count")
+    check(rc == 3 and "does not exist" in err and not os.path.exists(db),
+          f"count on a missing database: exit 3 ({rc} {err.strip()})")
+    rc, out, err = run(db, "init")
+    check(rc == 0 and "0 subscriber" in out and os.path.exists(db), f"init creates it ({rc} {out.strip()} {err.strip()})")
+    rc, out, err = run(db, "init", "extra")
+    check(rc == 2, "init takes no argument")
+
     # --- single subscriber life cycle
     rc, out, err = run(db, "add", "--imsi", "001010000000001", "--msisdn", "33612345678",
                        "--k", K, "--opc", OPC, "--amf", "8000", "--sqn", "64",
@@ -160,6 +172,7 @@ def main():
     exp = os.path.join(tmp, "export.csv")
     rc, out, err = run(db, "export", exp)
     db2 = os.path.join(tmp, "copy.db")
+    run(db2, "init")
     rc2, out2, err2 = run(db2, "import", exp)
     check(rc == 0 and rc2 == 0 and "imported 5000" in out2, f"export + import ({err.strip()} "
           f"{err2.strip()[:200]})")
