@@ -256,6 +256,8 @@ static int unwildcard(const char *uri, char *out, size_t outsz, unsigned *n_wild
 {
 	size_t o = 0;
 	const char *p = uri;
+	/* A stand-in the rest of the syntax check accepts where the wildcard stands. */
+	char stand_in = strncasecmp(uri, "tel:", 4) ? 'x' : '0';
 
 	*n_wild = 0;
 	while (*p) {
@@ -284,7 +286,7 @@ static int unwildcard(const char *uri, char *out, size_t outsz, unsigned *n_wild
 			(*n_wild)++;
 			if (o + 1 >= outsz)
 				return EINVAL;
-			out[o++] = 'x';
+			out[o++] = stand_in;
 			p = e + 1;
 			continue;
 		}
@@ -379,7 +381,12 @@ int hss_ims_check_diameter_uri(const char *uri, char *why, size_t whylen)
 		ims_err(why, whylen, "longer than %d octets", HSS_IMS_URI_MAX);
 		return EINVAL;
 	}
-	end = host + strcspn(host, ":;");
+	if (*host == '[') {
+		end = strchr(host, ']');
+		end = end ? end + 1 : host + strlen(host);
+	} else {
+		end = host + strcspn(host, ":;");
+	}
 	if (!host_ok(host, end)) {
 		ims_err(why, whylen, "no valid host");
 		return EINVAL;
