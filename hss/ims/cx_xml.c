@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * cx_xml.c: the Cx User-Data an SAA or a PPR carries (TS 29.228 6.1.2.1, 6.1.7, 6.6 and the
+ * cx_xml.c: the Cx User-Data an SAA or a PPR carries (TS 29.228 6.1.2 SAR, 6.2 PPR,
+ * 6.5 implicit registration, 6.6 download of the relevant user profile, and the
  * IMSSubscription schema of Annex E): the user profile of the implicit registration set
  * of the requested public identity, for the requesting private identity.
  *
- * What goes in (TS 29.228 6.6 and Annex B):
+ * What goes in (TS 29.228 6.5, 6.6 and Annex B):
  *   - PrivateID: the IMPI of the request;
  *   - every member of the implicit registration set, barred ones included with
  *     BarringIndication (the S-CSCF needs them to know the set; B.2.1), the default public
@@ -13,7 +14,7 @@
  *     that use it: several profiles in one set is allowed (B.2);
  *   - a wildcarded PSI / IMPU goes out with the identity the S-CSCF asked for as Identity and
  *     the pattern in WildcardedPSI / WildcardedIMPU, so the S-CSCF can match the next ones;
- *   - SharedIFCSetID only to an S-CSCF that supports "Shared iFC Sets" (TS 29.229 7.2.1);
+ *   - SharedIFCSetID only to an S-CSCF that supports "Shared iFC Sets" (Cx feature list, TS 29.229);
  *     to the others the sets' iFCs when the HSS has their definitions.
  */
 #include "ims_int.h"

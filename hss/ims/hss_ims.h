@@ -73,9 +73,9 @@ enum hss_ims_auth {
 enum hss_ims_id_type {
 	HSS_IMS_ID_PUBLIC_USER = 0,          /* distinct IMPU */
 	HSS_IMS_ID_DISTINCT_PSI = 1,
-	HSS_IMS_ID_WILDCARDED_PSI = 2,       /* identity holds the pattern (TS 23.003 13.5) */
+	HSS_IMS_ID_WILDCARDED_PSI = 2,       /* identity holds the pattern (TS 23.003 clause 13) */
 	HSS_IMS_ID_NON_DISTINCT_IMPU = 3,    /* an IMPU inside a wildcarded IMPU range */
-	HSS_IMS_ID_WILDCARDED_IMPU = 4,      /* identity holds the pattern (TS 23.003 13.4B) */
+	HSS_IMS_ID_WILDCARDED_IMPU = 4,      /* identity holds the pattern (TS 23.003 clause 13) */
 };
 
 /* SPT SessionCase, tDirectionOfRequest. */
@@ -142,7 +142,7 @@ struct hss_ims_profile {
 	size_t n_ifcs;
 };
 
-/* Dynamic Service Activation Info of one application server (TS 29.328 7.6.12 DSAI). */
+/* Dynamic Service Activation Info of one application server (TS 29.328 7.6, DSAI). */
 struct hss_ims_dsai {
 	char *as_name;                           /* the AS (SIP URI) the tag belongs to */
 	char *tag;                               /* DSAI-Tag */
@@ -213,7 +213,7 @@ struct hss_ims_sub {
 	size_t n_msisdns;
 };
 
-/* A shared iFC set (TS 29.228 B.2.2, feature "Shared iFC Sets" of TS 29.229 7.2.1): the
+/* A shared iFC set (TS 29.228 B.2.2, the "Shared iFC Sets" feature of the Cx feature list, TS 29.229): the
  * S-CSCF knows them by id; an HSS that talks to an S-CSCF without the feature sends their
  * iFCs instead, when it has their definitions. */
 struct hss_ims_shared_set {
@@ -271,7 +271,7 @@ int hss_ims_check_impu(const char *uri, bool wildcarded, char *why, size_t whyle
 int hss_ims_check_sip_uri(const char *uri, char *why, size_t whylen);
 int hss_ims_check_diameter_uri(const char *uri, char *why, size_t whylen);
 
-/* Wildcarded identities (TS 23.003 13.4B, 13.5): the parts between '!' are POSIX extended
+/* Wildcarded identities (TS 23.003 clause 13): the parts between '!' are POSIX extended
  * regular expressions, the rest matches literally. 1 match, 0 no match, or -EINVAL for a
  * pattern that does not compile. */
 int hss_ims_wildcard_match(const char *pattern, const char *identity);
@@ -289,10 +289,10 @@ bool hss_ims_impi_may_use(const struct hss_ims_sub *sub, size_t impi, size_t imp
 bool hss_ims_identity_eq(const char *a, const char *b);
 
 /* The implicit registration set of impu: indexes of its members, the default first, then
- * the others in model order (TS 29.228 6.6: the set is registered, de-registered and sent
+ * the others in model order (TS 29.228 6.5: the set is registered, de-registered and sent
  * together). Returns the count (at most max, of which idx holds max). */
 size_t hss_ims_irs(const struct hss_ims_sub *sub, size_t impu, size_t *idx, size_t max);
-/* Aliases of impu (TS 23.228 4.3.3.? alias public identities): members of its implicit
+/* Aliases of impu (TS 23.228, alias public user identities): members of its implicit
  * registration set that use the same service profile and, when either has one, the same
  * alias group; impu itself included, in model order. */
 size_t hss_ims_aliases(const struct hss_ims_sub *sub, size_t impu, size_t *idx, size_t max);
@@ -341,7 +341,7 @@ struct hss_ims_xml_limits {
 };
 
 /* ---------------------------------------------------------------------------------------
- * Cx User-Data (TS 29.228 6.1.2, 6.6, Annex B and E)
+ * Cx User-Data (TS 29.228 6.1.2, 6.5, 6.6, Annex B and E)
  * ------------------------------------------------------------------------------------- */
 
 /* Server-Assignment-Type (TS 29.229 6.3.15). */
@@ -504,7 +504,7 @@ int hss_ims_sh_add_repo(struct hss_ims_sh_data *d, const char *service_indicatio
 int hss_ims_sh_build(const struct hss_ims_sh_data *d, char **ret_xml, size_t *ret_len,
                      char *err, size_t errlen);
 
-/* Selection helpers for UDA. Identity sets (TS 29.328 7.6.? Identity-Set): with one set
+/* Selection helpers for UDA. Identity sets (TS 29.328 7.6, Identity-Set): with one set
  * (or none, meaning ALL_IDENTITIES) the identities go to PublicIdentifiers; with several,
  * each set goes to its own element of the Sh-Data Extension (RegisteredIdentities,
  * ImplicitIdentities, AllIdentities, AliasIdentities). `registered` (indexed like
@@ -513,7 +513,7 @@ int hss_ims_sh_build(const struct hss_ims_sh_data *d, char **ret_xml, size_t *re
 int hss_ims_sh_set_identities(const struct hss_ims_sub *sub, const char *impu,
                               const enum hss_ims_identity_set *sets, size_t n_sets,
                               const bool *registered, struct hss_ims_sh_data *d);
-/* The iFCs of impu's service profile whose ServerName is server_name (TS 29.328 7.6.?
+/* The iFCs of impu's service profile whose ServerName is server_name (TS 29.328 7.6,
  * InitialFilterCriteria: only those of the requesting AS), copied into d->ifcs. ENOENT. */
 int hss_ims_sh_set_ifcs(const struct hss_ims_sub *sub, const char *impu,
                         const char *server_name, struct hss_ims_sh_data *d);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * lookup.c: finding identities and profiles in a subscription, the IMPI/IMPU association,
- * implicit registration sets (TS 29.228 6.6, TS 23.228 4.3.3.3) and alias public identities
- * (TS 23.228 4.3.3.6, TS 29.228 B.2.1 AliasIdentityGroupID).
+ * implicit registration sets (TS 29.228 6.5, TS 23.228) and alias public identities
+ * (TS 23.228, TS 29.228 B.2.1 AliasIdentityGroupID).
  */
 #include "ims_int.h"
 

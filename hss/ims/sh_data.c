@@ -2,8 +2,8 @@
 /*
  * sh_data.c: life cycle of struct hss_ims_sh_data (what one Sh-Data document carries) and
  * the UDA selection helpers that fill it from a subscription: identity sets (TS 29.328
- * 7.6.1 IMS Public Identity with Identity-Set) and the iFCs of one application server
- * (7.6.4 Initial Filter Criteria).
+ * 7.6, IMS Public Identity with Identity-Set) and the iFCs of one application server
+ * (7.6, Initial Filter Criteria).
  */
 #include "ims_int.h"
 

@@ -2,7 +2,7 @@
 /*
  * uri.c: syntax of the identities and names the IMS model holds: private identities (NAI,
  * TS 23.003 13.3), public identities (SIP URI RFC 3261 19.1, tel URI RFC 3966, wildcarded
- * identities TS 23.003 13.4B/13.5 with POSIX extended regular expressions between '!'),
+ * identities of TS 23.003 clause 13 with POSIX extended regular expressions between '!'),
  * Diameter URIs (RFC 6733 4.3.1), text XML can carry; identity comparison and wildcard
  * matching.
  */
