@@ -193,6 +193,15 @@ static const char *str_of(const struct cm_ynode *map, const char *key)
 	return cm_yget_str(map, key, NULL);
 }
 
+/* A schema-checked number item, read the way the checker did (decimal or 0x hex). */
+static uint64_t num(const struct cm_ynode *n)
+{
+	uint64_t v = 0;
+
+	(void)cm_yscalar_u64(n, 0, UINT64_MAX, &v, NULL, 0);
+	return v;
+}
+
 static int set(struct yctx *c, char **field, const struct cm_ynode *map, const char *key)
 {
 	(void)c;
@@ -369,7 +378,7 @@ static int conv_profile(struct yctx *c, const struct cm_ynode *n, const char *pa
 		p->media_profile_id = (int64_t)cm_yget_u64(n, "subscribed_media_profile_id", 0);
 	x = cm_ymap_get(n, "shared_ifc_sets");
 	for (const struct cm_ynode *it = x ? x->child : NULL; it; it = it->next)
-		p->shared_ifc_sets[p->n_shared_ifc_sets++] = (uint32_t)strtoul(it->str, NULL, 0);
+		p->shared_ifc_sets[p->n_shared_ifc_sets++] = (uint32_t)num(it);
 	x = cm_ymap_get(n, "ifcs");
 	for (const struct cm_ynode *it = x ? x->child : NULL; it; it = it->next, i++) {
 		snprintf(sp, sizeof(sp), "%s.ifcs[%zu]", path, i);
@@ -526,10 +535,10 @@ static int conv_sub(struct yctx *c, const struct cm_ynode *root, struct hss_ims_
 			return rc;
 		x = cm_ymap_get(sc, "mandatory_capabilities");
 		for (const struct cm_ynode *it = x ? x->child : NULL; it; it = it->next)
-			sub->scscf.mandatory[sub->scscf.n_mandatory++] = (uint32_t)strtoul(it->str, NULL, 0);
+			sub->scscf.mandatory[sub->scscf.n_mandatory++] = (uint32_t)num(it);
 		x = cm_ymap_get(sc, "optional_capabilities");
 		for (const struct cm_ynode *it = x ? x->child : NULL; it; it = it->next)
-			sub->scscf.optional[sub->scscf.n_optional++] = (uint32_t)strtoul(it->str, NULL, 0);
+			sub->scscf.optional[sub->scscf.n_optional++] = (uint32_t)num(it);
 	}
 	i = 0;
 	x = cm_ymap_get(root, "msisdns");

@@ -89,18 +89,15 @@ static const char base[] =
 	"        application_server: {server_name: sip:as.example.org}\n"; /* 15 */
 
 /* base with line `line` (1-based) replaced by `repl` (may hold several lines or none). */
-static void expect_err(const char *what, int line, const char *repl, const char *want)
+static size_t make_doc(char *doc, size_t sz, int line, const char *repl)
 {
-	char doc[4096], err[512] = "";
 	const char *p = base;
 	size_t o = 0;
-	struct hss_ims_sub s;
-	int rc;
 
 	for (int l = 1; *p; l++) {
 		const char *e = strchr(p, '\n') + 1;
 		if (l == line)
-			o += (size_t)snprintf(doc + o, sizeof(doc) - o, "%s", repl);
+			o += (size_t)snprintf(doc + o, sz - o, "%s", repl);
 		else {
 			memcpy(doc + o, p, (size_t)(e - p));
 			o += (size_t)(e - p);
@@ -108,6 +105,17 @@ static void expect_err(const char *what, int line, const char *repl, const char 
 		p = e;
 	}
 	doc[o] = '\0';
+	return o;
+}
+
+static void expect_err(const char *what, int line, const char *repl, const char *want)
+{
+	char doc[4096], err[512] = "";
+	size_t o = make_doc(doc, sizeof(doc), line, repl);
+	struct hss_ims_sub s;
+	int rc;
+
+
 	hss_ims_sub_init(&s);
 	rc = hss_ims_yaml_parse("bob.yaml", doc, o, &s, err, sizeof(err));
 	CHECK(rc == EINVAL, "%s: rc %d", what, rc);
@@ -160,8 +168,26 @@ static void test_errors(void)
 	           "bob.yaml:16: key 'service_profiles[1].name': value 'unused': no public identity");
 }
 
+/* Numbers read as the schema checker reads them: decimal (a leading 0 is not octal) or
+ * 0x hex. */
+static void test_numbers(void)
+{
+	char doc[4096], err[512] = "";
+	size_t o = make_doc(doc, sizeof(doc), 11, "  - name: p\n    shared_ifc_sets: [010, 0x10]\n"
+	                    "    subscribed_media_profile_id: 007\n");
+	struct hss_ims_sub s;
+
+	hss_ims_sub_init(&s);
+	CHECK(hss_ims_yaml_parse("bob.yaml", doc, o, &s, err, sizeof(err)) == 0, "%s", err);
+	CHECK(s.n_profiles == 1 && s.profiles[0].n_shared_ifc_sets == 2 &&
+	      s.profiles[0].shared_ifc_sets[0] == 10 && s.profiles[0].shared_ifc_sets[1] == 16 &&
+	      s.profiles[0].media_profile_id == 7, "numbers");
+	hss_ims_sub_free(&s);
+}
+
 int main(void)
 {
+	test_numbers();
 	test_rich();
 	test_errors();
 	if (it_failures)
