@@ -172,7 +172,12 @@ static int read_repo(struct pctx *c, xmlNodePtr n, struct hss_ims_sh_data *d)
 		return rc;
 	r = &d->repo[d->n_repo - 1];
 	for (xmlNodePtr x = ims_xfirst(n); x; x = ims_xnext(x)) {
-		if (foreign(x) || ims_xname(x, "Extension"))
+		/* Skipping a namespaced element here could turn an update into a deletion (a
+		 * ServiceData put in a default namespace is not ServiceData): refuse it. */
+		if (foreign(x))
+			return bad(c, HSS_IMS_SH_NOT_RECOGNIZED, x, "in namespace '%s': not an element of "
+			           "RepositoryData", (const char *)x->ns->href);
+		if (ims_xname(x, "Extension"))
 			continue;
 		if (ims_xname(x, "ServiceIndication") && !r->service_indication) {
 			if ((rc = val(c, ims_xtext(x, HSS_IMS_TEXT_MAX, &r->service_indication, c->err,

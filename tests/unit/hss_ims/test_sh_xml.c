@@ -354,6 +354,9 @@ static const struct pur_case pur_cases[] = {
 	{ "stray element", "<Sh-Data><RepositoryData><ServiceIndication>a</ServiceIndication>"
 	  "<SequenceNumber>1</SequenceNumber><Junk/></RepositoryData></Sh-Data>", EINVAL,
 	  HSS_IMS_SH_NOT_RECOGNIZED, "<Junk>" },
+	{ "namespaced ServiceData", "<Sh-Data><RepositoryData><ServiceIndication>a</ServiceIndication>"
+	  "<SequenceNumber>1</SequenceNumber><ServiceData xmlns=\"urn:as\"><x/></ServiceData>"
+	  "</RepositoryData></Sh-Data>", EINVAL, HSS_IMS_SH_NOT_RECOGNIZED, "in namespace 'urn:as'" },
 	{ "PSI activation 2", "<Sh-Data><Sh-IMS-Data><Extension><PSIActivation>2</PSIActivation>"
 	  "</Extension></Sh-IMS-Data></Sh-Data>", EINVAL, HSS_IMS_SH_NOT_RECOGNIZED, "<PSIActivation>" },
 	{ "DSAI without value", "<Sh-Data><Sh-IMS-Data><Extension><Extension><DSAI><DSAI-Tag>t</DSAI-Tag>"
