@@ -72,6 +72,17 @@ int hss_hex_decode(const char *s, uint8_t *out, size_t n);
 void hss_serving_apply(struct hss_serving *s, const struct hss_db_serving_upd *u);
 void hss_hex_encode(const uint8_t *in, size_t n, char *out);
 
+/* Keyed records (rec.c): the version a new record gets (microseconds of the wall clock,
+ * never 0 nor HSS_DB_REC_ANY), and the upper bound of the keys that start with prefix (the
+ * prefix with its last octet below 0xff incremented, trailing 0xff dropped): keys k with
+ * prefix <= k < *upper. false when there is no upper bound (empty or all-0xff prefix).
+ * upper must hold strlen(prefix) + 1 octets. */
+uint64_t hss_db_rec_new_version(void);
+bool hss_db_rec_prefix_upper(const char *prefix, char *upper);
+/* Copy octets into a record field: malloc'd, NUL-terminated. ENOMEM. */
+int hss_db_rec_set_key(struct hss_db_rec *r, const void *key, size_t len);
+int hss_db_rec_set_data(struct hss_db_rec *r, const void *data, size_t len);
+
 /* Backends compiled in (db.c registry). */
 extern const struct hss_db_ops hss_db_sqlite_ops;
 #ifdef HSS_DB_HAVE_MYSQL

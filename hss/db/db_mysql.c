@@ -30,7 +30,7 @@
  * Migrations run under GET_LOCK (MySQL DDL is not transactional: a failed migration needs a
  * manual look).
  */
-#include "db_int.h"
+#include "db_mysql.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -51,35 +51,7 @@
 #define RETRIES 5
 #define RECONNECT_MS 250             /* one connection attempt per this while the server is away */
 
-struct my_conn {
-	MYSQL *h;
-	bool busy;
-	bool short_waits;            /* the session's lock waits are 0 (see set_waits) */
-	bool probe;                  /* the one operation with full lock waits while locked */
-	int64_t deadline;            /* CLOCK_MONOTONIC ms: the current operation gives up */
-};
-
-struct my_db {
-	struct hss_db base;          /* first: the public handle */
-	char *user, *pass, *host, *dbname, *socket;
-	unsigned port, timeout;      /* timeout: seconds to connect when opening */
-	unsigned timeout_ms;         /* bound on each wait of one operation */
-	bool create;                 /* HSS_DB_OPEN_CREATE */
-	unsigned npool;
-	struct my_conn *pool;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;           /* CLOCK_MONOTONIC */
-	int64_t down_until;          /* no new connection attempt before (ms), see conn_get */
-	char down_msg[256];          /* why the last attempt failed */
-	/* A lock wait ran into the timeout and no operation succeeded since: the others do not
-	 * wait for locks at all (one probe at a time does), see set_waits. */
-	atomic_bool locked, probing;
-	const struct hss_fdesc *sub_cols[64], *srv_cols[64];
-	size_t n_sub_cols, n_srv_cols;
-	char *sub_sel, *srv_sel;     /* column lists */
-};
-
-#define MY(db) ((struct my_db *)(db))
+/* struct my_conn, struct my_db, MY(): db_mysql.h (shared with db_mysql_rec.c) */
 
 /* ---- schema --------------------------------------------------------------------------- */
 
@@ -153,8 +125,20 @@ static const char *const m1[] = {
 	NULL
 };
 
+static const char *const m2[] = {
+	"CREATE TABLE records ("
+	" tbl VARCHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,"
+	" k VARBINARY(512) NOT NULL,"
+	" v LONGBLOB NOT NULL,"
+	" ver BIGINT UNSIGNED NOT NULL,"
+	" PRIMARY KEY (tbl, k)"
+	") ENGINE=InnoDB",
+	NULL
+};
+
 static const struct my_migration migrations[] = {
 	{ 1, "initial schema: subscribers, apns, serving", m1 },
+	{ 2, "keyed records (IMS subscriptions, indexes, registration and Sh state)", m2 },
 };
 
 /* ---- SQL text builder ----------------------------------------------------------------- */
@@ -1526,10 +1510,36 @@ static int my_set_purged(struct hss_db *db, const char *imsi, enum hss_node node
 	return rc;
 }
 
+/* ---- for db_mysql_rec.c -------------------------------------------------------------- */
+
+int db_mysql_err(MYSQL *h, const char *what)
+{
+	return my_err(h, what);
+}
+
+int db_mysql_conn_get(struct my_db *d, struct my_conn **ret)
+{
+	return conn_get(d, ret);
+}
+
+void db_mysql_conn_put(struct my_db *d, struct my_conn *c, int rc)
+{
+	conn_put(d, c, rc);
+}
+
+int db_mysql_reconnect(struct my_db *d, struct my_conn *c)
+{
+	if (c->h)
+		mysql_close(c->h);
+	c->h = NULL;
+	c->short_waits = false;
+	return conn_open(d, c, false);
+}
+
 const struct hss_db_ops hss_db_mysql_ops = {
 	.name = "mysql",
 	.caps = HSS_DB_CAP_MULTI_PROCESS | HSS_DB_CAP_ATOMIC_STREAM | HSS_DB_CAP_MSISDN |
-	        HSS_DB_CAP_MIGRATIONS,
+	        HSS_DB_CAP_MIGRATIONS | HSS_DB_CAP_RECORDS,
 	.open = my_open,
 	.close = my_close,
 	.get_sub = my_get_sub,
@@ -1544,4 +1554,11 @@ const struct hss_db_ops hss_db_mysql_ops = {
 	.sqn_set = my_sqn_set,
 	.set_serving = my_set_serving,
 	.set_purged = my_set_purged,
+	.rec_get = db_mysql_rec_get,
+	.rec_page = db_mysql_rec_page,
+	.rec_tx = db_mysql_rec_tx,
+	.tx_get = db_mysql_tx_get,
+	.tx_put = db_mysql_tx_put,
+	.tx_del = db_mysql_tx_del,
+	.tx_page = db_mysql_tx_page,
 };

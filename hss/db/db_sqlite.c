@@ -1203,7 +1203,7 @@ static int sq_set_purged(struct hss_db *db, const char *imsi, enum hss_node node
 const struct hss_db_ops hss_db_sqlite_ops = {
 	.name = "sqlite",
 	.caps = HSS_DB_CAP_MULTI_PROCESS | HSS_DB_CAP_ATOMIC_STREAM | HSS_DB_CAP_MSISDN |
-	        HSS_DB_CAP_MIGRATIONS,
+	        HSS_DB_CAP_MIGRATIONS | HSS_DB_CAP_RECORDS,
 	.open = sq_open,
 	.close = sq_close,
 	.get_sub = sq_get_sub,
@@ -1218,4 +1218,11 @@ const struct hss_db_ops hss_db_sqlite_ops = {
 	.sqn_set = sq_sqn_set,
 	.set_serving = sq_set_serving,
 	.set_purged = sq_set_purged,
+	.rec_get = db_sqlite_rec_get,
+	.rec_page = db_sqlite_rec_page,
+	.rec_tx = db_sqlite_rec_tx,
+	.tx_get = db_sqlite_tx_get,
+	.tx_put = db_sqlite_tx_put,
+	.tx_del = db_sqlite_tx_del,
+	.tx_page = db_sqlite_tx_page,
 };

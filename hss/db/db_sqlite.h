@@ -39,12 +39,16 @@ enum {
 	ST_MAX
 };
 
+/* Statements of the keyed records (db_sqlite_rec.c), cached per connection like st[]. */
+enum { RST_GET, RST_INS, RST_UPD, RST_DEL, RST_PAGE, RST_PAGE_UPPER, RST_MAX };
+
 struct sq_db;
 
 struct sq_conn {
 	struct sq_db *d;
 	sqlite3 *h;
 	sqlite3_stmt *st[ST_MAX];
+	sqlite3_stmt *rst[RST_MAX];
 	bool busy;
 	bool broken;             /* failed in a way that may stick to it: closed when put back */
 	bool readonly;           /* failed as read-only: close the whole pool (see conn_put) */
@@ -134,5 +138,19 @@ void db_sqlite_pool_close(struct sq_db *d);
 /* The error of the last call on c as an errno (ETIMEDOUT, EROFS, ENOSPC, ESTALE, EIO) with
  * the message set; marks c broken when the failure may stick to the connection. */
 int db_sqlite_err(struct sq_conn *c, const char *what);
+
+/* Keyed records (db_sqlite_rec.c): the hss_db_ops entries. */
+int db_sqlite_rec_get(struct hss_db *db, const char *table, const char *key,
+                      struct hss_db_rec *ret);
+int db_sqlite_rec_page(struct hss_db *db, const char *table, const char *prefix,
+                       const char *after, size_t want, struct hss_db_rec *out, size_t *ret_n);
+int db_sqlite_rec_tx(struct hss_db *db, hss_db_tx_fn fn, void *arg);
+int db_sqlite_tx_get(struct hss_db_tx *tx, const char *table, const char *key,
+                     struct hss_db_rec *ret);
+int db_sqlite_tx_put(struct hss_db_tx *tx, const char *table, const char *key, const void *data,
+                     size_t len, uint64_t expect, uint64_t *ret_version);
+int db_sqlite_tx_del(struct hss_db_tx *tx, const char *table, const char *key, uint64_t expect);
+int db_sqlite_tx_page(struct hss_db_tx *tx, const char *table, const char *prefix,
+                      const char *after, size_t want, struct hss_db_rec *out, size_t *ret_n);
 
 #endif /* HSS_DB_SQLITE_H */

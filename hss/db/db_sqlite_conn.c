@@ -330,6 +330,10 @@ void db_sqlite_conn_close(struct sq_conn *c)
 		sqlite3_finalize(c->st[i]);
 		c->st[i] = NULL;
 	}
+	for (i = 0; i < RST_MAX; i++) {
+		sqlite3_finalize(c->rst[i]);
+		c->rst[i] = NULL;
+	}
 	if (c->h)
 		sqlite3_close(c->h);
 	c->h = NULL;
