@@ -349,9 +349,15 @@ static int check_impi(struct vctx *c, const struct hss_ims_sub *sub, size_t i)
 	}
 	if (p->imsi[0] && !digits_ok(p->imsi, 5, 15))
 		return fail(c, p->imsi, "an IMSI has 5 to 15 digits", "private_identities[%zu].imsi", i);
-	if ((p->auth_schemes & (HSS_IMS_AUTH_AKAV1_MD5 | HSS_IMS_AUTH_AKAV2_SHA256)) && !p->imsi[0])
-		return fail(c, NULL, "AKA needs the IMSI of the S6a subscriber holding K and OPc",
-		            "private_identities[%zu].imsi", i);
+	if (p->imsi[0] && p->aka.present)
+		return fail(c, NULL, "give imsi (the S6a subscriber's K, OPc and SQN) or k/opc, not "
+		            "both", "private_identities[%zu].k", i);
+	if ((p->auth_schemes & (HSS_IMS_AUTH_AKAV1_MD5 | HSS_IMS_AUTH_AKAV2_SHA256)) && !p->imsi[0] &&
+	    !p->aka.present)
+		return fail(c, NULL, "AKA needs the IMSI of the S6a subscriber holding K and OPc, or "
+		            "k and opc of its own", "private_identities[%zu].imsi", i);
+	if (p->aka.present && (p->aka.sqn > 0xffffffffffffULL || p->aka.ind_bits > 16))
+		return fail(c, NULL, "SQN is 48 bits, ind_bits 0..16", "private_identities[%zu].sqn", i);
 	if (p->n_impus > HSS_IMS_MAX_IMPI_IMPUS)
 		return fail(c, NULL, "too many", "private_identities[%zu].impus", i);
 	for (size_t k = 0; k < p->n_impus; k++) {
