@@ -121,8 +121,13 @@ struct cm_diam_cfg {
 	bool sctp;                 /* default false: SCTP disabled (TCP only) */
 	char *tls_cert, *tls_key, *tls_ca;  /* NULL: an ephemeral self-signed pair is generated */
 	unsigned tw_timer;         /* default 30, >= 6 */
-	unsigned tc_timer;         /* default 30 */
+	unsigned tc_timer;         /* default CM_TC_TIMER_DEFAULT */
 	unsigned threads;          /* routing/dispatch threads; default 4 */
+	/* Incoming connections (common/listen.c); 0 leaves freeDiameter's own behaviour. */
+	unsigned accept_threads;   /* freeDiameter ThreadsPerServer; default 32 (its own: 5) */
+	unsigned listen_backlog;   /* listen(2) backlog; default 1024 (freeDiameter's: 5) */
+	unsigned cer_timeout;      /* seconds before a connection that sent no complete CER is
+	                            * closed; default 5 (freeDiameter's own: 20) */
 	struct cm_peer_cfg *peers;
 	size_t n_peers;
 	char **accept_peers;       /* fnmatch patterns of unknown peer identities allowed to connect */
@@ -135,10 +140,17 @@ struct cm_diam_cfg {
 	char *source;              /* file name the cfg came from (for messages) */
 };
 
+/* Defaults of the `diameter:` keys that shape recovery and admission of peers. */
+#define CM_TC_TIMER_DEFAULT 30
+#define CM_ACCEPT_THREADS_DEFAULT 32
+#define CM_LISTEN_BACKLOG_DEFAULT 1024
+#define CM_CER_TIMEOUT_DEFAULT 5
+
 /* The schema of the `diameter:` section, for embedding in a daemon's schema. Keys:
  * identity, realm, listen (seq of str), port, tls_port, sctp, tls_cert, tls_key, tls_ca,
  * tw_timer, tc_timer, threads, peers (seq of {host, realm, addr, port, tls, transport:
- * tcp|sctp}), accept_peers (seq of str), default_route (seq of str), fd_conf, log_level. */
+ * tcp|sctp}), accept_peers (seq of str), default_route (seq of str), fd_conf, log_level,
+ * accept_threads, listen_backlog, cer_timeout. */
 extern const struct cm_schema cm_diam_schema[];
 
 /* Fill cfg from the (schema-checked) `diameter:` map node. Frees nothing on failure: call
@@ -173,6 +185,10 @@ void cm_diam_request_stop(void);
  * cm_diam_start), so such a library failure never changes the process's outcome. */
 void cm_diam_shutdown(void);
 void cm_diam_set_exit_code(int code);
+
+/* Incoming connections closed because no complete CER arrived within cer_timeout (or, for
+ * a connection that sent nothing at all, once the kernel handed it over), since start. */
+uint64_t cm_listen_closed(void);
 
 /* Wait until the peer with this identity is in state OPEN, up to timeout_ms. 0 or ETIMEDOUT. */
 int cm_diam_wait_peer(const char *identity, int timeout_ms);

@@ -6,4 +6,12 @@
 /* Set TCP_NODELAY on every TCP socket of the process (tcp_nodelay.c). */
 void cm_tcp_nodelay_all(void);
 
+/* Incoming connections (listen.c). cm_listen_init: after fd_core_parseconf (keeps the
+ * ports and bounds; on a machine with loopback addresses only and no `listen`, gives those
+ * to freeDiameter). cm_listen_start: after fd_core_start (tunes the listening sockets, starts
+ * the guard thread). cm_listen_stop: before fd_core_shutdown. */
+int cm_listen_init(const struct cm_diam_cfg *cfg);
+int cm_listen_start(void);
+void cm_listen_stop(void);
+
 #endif /* CM_INT_H */
