@@ -141,7 +141,7 @@ struct cm_diam_cfg {
 };
 
 /* Defaults of the `diameter:` keys that shape recovery and admission of peers. */
-#define CM_TC_TIMER_DEFAULT 30
+#define CM_TC_TIMER_DEFAULT 3
 #define CM_ACCEPT_THREADS_DEFAULT 32
 #define CM_LISTEN_BACKLOG_DEFAULT 1024
 #define CM_CER_TIMEOUT_DEFAULT 5

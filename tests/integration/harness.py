@@ -598,3 +598,74 @@ def run(test, name=None, ports=(21000, 21499)):
             h.close()
     sys.stdout.flush()
     sys.exit(code)
+
+
+class RawClient:
+    """A Diameter client written with sockets only, for measurements over one connection:
+    it sends CER and checks the CEA (2001), answers DWR, and sends requests one at a time
+    (request()). Each request gets Session-Id, Origin-Host and Origin-Realm first; the caller
+    gives the rest as AVP bytes (avp_encode)."""
+
+    def __init__(self, h, port, identity, realm, apps=((10415, 16777251),), timeout=5.0):
+        self.h, self.identity, self.realm = h, identity, realm
+        self.sock = socket.create_connection(('127.0.0.1', port), timeout=timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.n = 0
+        body = avp_encode(264, identity) + avp_encode(296, realm) + avp_encode(257, b'\x00\x01\x7f\x00\x00\x01')
+        body += avp_encode(266, 0) + avp_encode(269, 'harness-rawclient', flags=0)
+        for vendor, app in apps:
+            body += avp_encode(265, vendor)
+            body += avp_encode(260, avp_encode(266, vendor) + avp_encode(258, app))
+        self.sock.sendall(msg_encode(257, 0, 0x80, 1, 1, body))
+        cea = self._recv(timeout)
+        rc = cea.find(268) if cea else []
+        if not cea or cea.code != 257 or not rc or rc[0].u32() != 2001:
+            h.fail('raw client %s: no CEA 2001 from port %d' % (identity, port))
+
+    def _recv(self, timeout):
+        self.sock.settimeout(timeout)
+        while True:
+            m = recv_msg(self.sock)
+            if m is None or not (m.request and m.code == 280):
+                return m
+            self.sock.sendall(msg_encode(280, 0, 0, m.hbh, m.e2e, avp_encode(268, 2001) +
+                                         avp_encode(264, self.identity) + avp_encode(296, self.realm)))
+
+    def request(self, code, app, avps_bytes, timeout=5.0):
+        """Send a request (flags R|P) and return its answer (RawMsg), or None when none came
+        within timeout or the connection closed."""
+        self.n += 1
+        head = avp_encode(263, '%s;raw;%d' % (self.identity, self.n)) + avp_encode(264, self.identity)
+        head += avp_encode(296, self.realm)
+        self.sock.sendall(msg_encode(code, app, 0xc0, self.n, self.n, head + avps_bytes))
+        end = time.monotonic() + timeout
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                m = self._recv(left)
+            except (socket.timeout, OSError):
+                return None
+            if m is None:
+                return None
+            if not m.request and m.hbh == self.n:
+                return m
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def result_of(m):
+    """Result-Code, or Experimental-Result-Code, of a RawMsg answer; None if neither."""
+    rc = m.find(268)
+    if rc:
+        return rc[0].u32()
+    for er in m.find(297):
+        for a in er.children():
+            if a.code == 298:
+                return a.u32()
+    return None

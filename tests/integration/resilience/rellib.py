@@ -30,7 +30,7 @@ def hssctl(h, db, *args):
     return cp
 
 
-def hss_yaml(h, port, db, dra=None, extra_diam='', extra=''):
+def hss_yaml(h, port, db, dra=None, extra_diam='', extra='', tag=''):
     """hss.yaml text. dra: (port) of a DRA the HSS knows with its address (it connects out),
     or None: the DRA is only accepted when it connects (accept_peers '*')."""
     peers = [{'host': DRA_ID, 'realm': DRA_REALM, 'addr': '127.0.0.1', 'port': dra}] if dra else ()
@@ -38,51 +38,53 @@ def hss_yaml(h, port, db, dra=None, extra_diam='', extra=''):
     cfg += extra_diam
     cfg += 'database:\n  backend: sqlite\n  path: "%s"\n' % db
     cfg += 's6a:\n  home_plmns: ["00101"]\n'
-    cfg += 'ctl_socket: "%s"\n' % os.path.join(h.tmp, 'hss.ctl')
+    cfg += 'ctl_socket: "%s"\n' % os.path.join(h.tmp, tag + 'hss.ctl')
     return cfg + extra
 
 
-def dra_yaml(h, port, hss_port, extra_diam='', extra=''):
+def dra_yaml(h, port, hss_port, extra_diam='', extra='', tag=''):
     cfg = harness.diameter_yaml(DRA_ID, DRA_REALM, port, peers=[
         {'host': HSS_ID, 'realm': HSS_REALM, 'addr': '127.0.0.1', 'port': hss_port}])
     cfg += extra_diam
-    cfg += ('stats_file: "%s"\n' % os.path.join(h.tmp, 'dra.stats') +
+    cfg += ('stats_file: "%s"\n' % os.path.join(h.tmp, tag + 'dra.stats') +
             'peer_groups:\n  - { name: hss, policy: failover, peers: [%s] }\n' % HSS_ID +
             'routes:\n  - { name: home, match: { realm: %s }, group: hss }\n' % HSS_REALM)
     return cfg + extra
 
 
 class System:
-    """hss + dra on 127.0.0.1 with one provisioned subscriber (IMSI)."""
+    """hss + dra on 127.0.0.1 with provisioned subscribers (IMSI, then the next ones). tag
+    prefixes file and process names, for a second system in one test."""
 
     def __init__(self, h, hss_connects=False, hss_diam='', dra_diam='', hss_extra='', dra_extra='',
-                 subscribers=1):
+                 subscribers=1, tag=''):
         self.h = h
+        self.tag = tag
         self.hss_port = h.port()
         self.dra_port = h.port()
-        self.db = os.path.join(h.tmp, 'hss.db')
+        self.db = os.path.join(h.tmp, tag + 'hss.db')
         if subscribers == 1:
             hssctl(h, self.db, 'add', '--imsi', IMSI, '--k', K, '--opc', OPC, '--apn', 'internet')
         else:
             lines = ['imsi,k,opc,apn']
             for i in range(subscribers):
                 lines.append('%s,%s,%s,internet' % ('00101%010d' % (i + 1), K, OPC))
-            csv = h.write('subs.csv', '\n'.join(lines) + '\n')
+            csv = h.write(tag + 'subs.csv', '\n'.join(lines) + '\n')
             hssctl(h, self.db, 'import', csv)
-        self.hss_cfg = h.write('hss.yaml', hss_yaml(h, self.hss_port, self.db,
-                                                    self.dra_port if hss_connects else None,
-                                                    hss_diam, hss_extra))
-        self.dra_cfg = h.write('dra.yaml', dra_yaml(h, self.dra_port, self.hss_port, dra_diam,
-                                                    dra_extra))
+        self.hss_cfg = h.write(tag + 'hss.yaml', hss_yaml(h, self.hss_port, self.db,
+                                                          self.dra_port if hss_connects else None,
+                                                          hss_diam, hss_extra, tag))
+        self.dra_cfg = h.write(tag + 'dra.yaml', dra_yaml(h, self.dra_port, self.hss_port, dra_diam,
+                                                          dra_extra, tag))
         self.n_hss = 0
         self.hss = self.start_hss()
-        self.dra = h.start('dra', [h.binary('dra'), '-c', self.dra_cfg], wait_port=self.dra_port,
+        self.dra = h.start(tag + 'dra', [h.binary('dra'), '-c', self.dra_cfg], wait_port=self.dra_port,
                            timeout=20)
         self.wait_open(timeout=40)
 
     def start_hss(self):
         self.n_hss += 1
-        name = 'hss' if self.n_hss == 1 else 'hss-%d' % self.n_hss
+        name = self.tag + ('hss' if self.n_hss == 1 else 'hss-%d' % self.n_hss)
         return self.h.start(name, [self.h.binary('hss'), '-c', self.hss_cfg], wait_port=self.hss_port,
                             timeout=20)
 
@@ -111,7 +113,7 @@ class System:
 
     def dra_stats(self):
         """The DRA's counters (SIGUSR1 -> stats_file): {(kind, name, counter): value}."""
-        path = os.path.join(self.h.tmp, 'dra.stats')
+        path = os.path.join(self.h.tmp, self.tag + 'dra.stats')
         try:
             os.unlink(path)
         except FileNotFoundError:
