@@ -193,6 +193,27 @@ uint64_t cm_listen_closed(void);
 /* Wait until the peer with this identity is in state OPEN, up to timeout_ms. 0 or ETIMEDOUT. */
 int cm_diam_wait_peer(const char *identity, int timeout_ms);
 
+/* ---------------------------------------------------------------------------------------
+ * Pending work and the `overload:` section (common/pending.c)
+ * ------------------------------------------------------------------------------------- */
+
+/* Count the requests (application != 0) this node has received and not yet answered or
+ * freed: a relay's requests in flight, a server's queued and in-service requests. Call
+ * after cm_diam_init, before cm_diam_start; once per process. */
+int cm_pending_start(void);
+/* The current count (0 before cm_pending_start). */
+unsigned long cm_pending(void);
+
+/* `overload:` in a daemon's configuration: { max_pending: N } (0: no bound). */
+struct cm_overload_cfg {
+	unsigned max_pending;
+};
+extern const struct cm_schema cm_overload_schema[];
+/* Fill cfg from the `overload:` map node (NULL: absent); def_max_pending is the daemon's
+ * default. EINVAL with err "FILE:LINE: key 'overload.x': problem". */
+int cm_overload_cfg_parse(const struct cm_ynode *overload, unsigned def_max_pending,
+                          struct cm_overload_cfg *cfg, char *err, size_t errlen);
+
 /* fd_msg_new_answer_from_req(dict, msg, flags) that also answers a request whose Proxy-Info
  * freeDiameter 1.2.1 cannot copy (an unknown AVP with empty data inside: it would fail and
  * leak): such a Proxy-Info is rebuilt from its copyable AVPs (common/answer.c). Same

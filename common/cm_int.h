@@ -14,4 +14,8 @@ int cm_listen_init(const struct cm_diam_cfg *cfg);
 int cm_listen_start(void);
 void cm_listen_stop(void);
 
+/* Replace freeDiameter's bounded incoming and local message queues by unbounded ones
+ * (pending.c); between fd_core_initialize and fd_core_parseconf. */
+int cm_pending_unbound_queues(void);
+
 #endif /* CM_INT_H */

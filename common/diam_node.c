@@ -459,6 +459,8 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 		return rc;
 	dn.inited = true;
 	fd_g_debug_lvl = lvl;
+	if ((rc = cm_pending_unbound_queues()))
+		goto out;
 
 	if ((rc = dn_allowed_build(cfg)) || (rc = dn_default_route_build(cfg)))
 		goto out;
