@@ -7,17 +7,20 @@
  * queued, the accepting thread blocks. 200 connections that never send a CER then keep new
  * peers out for minutes. The library cannot be changed, so this file acts on its sockets
  * from outside:
- *  - TCP_DEFER_ACCEPT on the TCP listening sockets: the kernel completes accept() only once
- *    data has arrived, so a connection that sends nothing stays in the kernel (the listen
- *    queue) for about 15-30 s and never reaches freeDiameter's threads in that time;
+ *  - TCP_DEFER_ACCEPT (cer_timeout) on the TCP listening sockets: the kernel completes
+ *    accept() only once data has arrived, so a connection that sends nothing stays in the
+ *    kernel (the listen queue) and never reaches freeDiameter's threads in that time;
  *  - listen() again with `listen_backlog`, so that queue holds a flood of them and the
  *    SYNs of real peers beside it;
  *  - more accepting threads (ThreadsPerServer = `accept_threads`, written by diam_node.c);
  *  - a guard thread that shuts down (shutdown(2), freeDiameter still owns and closes the
  *    descriptor) an accepted connection to which nothing was sent after `cer_timeout`
  *    seconds, i.e. whose CER (or TLS ClientHello) never arrived completely: this covers
- *    the peer that sends a few bytes and stalls, and the silent connections the kernel
- *    finally hands over when their deferral ends (those are shut down after 1 s).
+ *    the peer that sends a few bytes and stalls; a silent connection the kernel finally
+ *    hands over when its deferral ends is shut down at the next scan (a quarter second);
+ *    and, beyond a quarter of the accepting threads (at least 8) waiting for the CER of
+ *    connections from one address, the oldest of them, so that one host cannot take them
+ *    all.
  * freeDiameter then sees the connection fail before its CER and frees the thread.
  *
  * It also covers a machine whose only addresses are loopback ones (a test namespace, a
@@ -42,13 +45,15 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Kernel deferral of silent connections, seconds (rounded by Linux to SYN-ACK retransmits:
- * 30 holds them about 15 s after the last client ACK before handing them over). */
-#define LS_DEFER_S 30
-/* Scan period of the guard thread, and how long a handed-over connection that has received
- * nothing at all may stay (a real peer sends its CER within one round trip). */
+/* Scan period of the guard thread, and how long an accepted connection that has received
+ * nothing at all may stay when it did not come through the kernel's deferral (a SYN cookie
+ * when the listen queue overflowed: its CER follows the handshake within a round trip). */
 #define LS_TICK_MS 250
 #define LS_SILENT_MS 1000
+/* Connections from one address that may wait for their CER at once, at least (a quarter of
+ * the accepting threads otherwise): beyond, the oldest are closed, so one host sending a
+ * byte and stalling, again and again, cannot take every thread. */
+#define LS_PER_ADDR_MIN 8
 /* One log line per this many seconds at most, however many connections are closed. */
 #define LS_LOG_PERIOD_MS 10000
 
@@ -59,12 +64,14 @@ struct ls_ent {
 	int fd;
 	enum ls_state state;
 	uint64_t first_ms;
+	uint8_t addr[17];           /* LS_WATCH: family byte then the peer's address */
 };
 
 static struct {
 	uint16_t ports[2];          /* clear-text and TLS ports; 0: none */
 	unsigned backlog;
 	unsigned cer_timeout_s;
+	unsigned per_addr;
 	bool inited, started, stop;
 	pthread_t thr;
 	pthread_mutex_t lock;
@@ -135,6 +142,7 @@ int cm_listen_init(const struct cm_diam_cfg *cfg)
 	ls.ports[1] = cfg->tls_port;
 	ls.backlog = cfg->listen_backlog;
 	ls.cer_timeout_s = cfg->cer_timeout;
+	ls.per_addr = cfg->accept_threads / 4 > LS_PER_ADDR_MIN ? cfg->accept_threads / 4 : LS_PER_ADDR_MIN;
 	ls.inited = true;
 	if (cfg->n_listen)
 		return 0;
@@ -172,7 +180,9 @@ int cm_listen_init(const struct cm_diam_cfg *cfg)
 static void ls_tune_listeners(void)
 {
 	uint64_t end = ls_now_ms() + 3000;
-	int defer = LS_DEFER_S;
+	/* Linux rounds it up to SYN-ACK retransmits: 5 s hands a silent connection over after
+	 * about 7 s. */
+	int defer = ls.cer_timeout_s ? (int)ls.cer_timeout_s : 5;
 
 	for (;;) {
 		DIR *d = opendir("/proc/self/fd");
@@ -261,11 +271,67 @@ static enum ls_state ls_judge(struct ls_ent *e, uint64_t now)
 		return LS_WATCH;     /* closing already: freeDiameter sees it */
 	if (ti.tcpi_bytes_sent > 0)
 		return LS_DONE;      /* a CEA (or a TLS ServerHello) went out: a peer, not our business */
-	if (ti.tcpi_bytes_received == 0 && now - e->first_ms >= LS_SILENT_MS)
-		return LS_CLOSED;    /* silent through the whole kernel deferral, and a second more */
+	/* Nothing received, yet handed over: the deferral expired (its last SYN-ACK was a
+	 * retransmission, which the child socket's counter inherits), or a SYN cookie whose
+	 * data may still be on its way. */
+	if (ti.tcpi_bytes_received == 0 &&
+	    (ti.tcpi_total_retrans > 0 || now - e->first_ms >= LS_SILENT_MS))
+		return LS_CLOSED;
 	if (ls.cer_timeout_s && now - e->first_ms >= (uint64_t)ls.cer_timeout_s * 1000u)
 		return LS_CLOSED;    /* part of a CER, then nothing */
 	return LS_WATCH;
+}
+
+static void ls_peer_key(int fd, uint8_t key[17])
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(key, 0, 17);
+	if (getpeername(fd, (struct sockaddr *)&ss, &len))
+		return;
+	key[0] = (uint8_t)ss.ss_family;
+	if (ss.ss_family == AF_INET)
+		memcpy(key + 1, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	else if (ss.ss_family == AF_INET6)
+		memcpy(key + 1, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+}
+
+/* Same address together, newest first. */
+static int ls_cmp_addr(const void *a, const void *b)
+{
+	const struct ls_ent *x = *(struct ls_ent *const *)a, *y = *(struct ls_ent *const *)b;
+	int c = memcmp(x->addr, y->addr, sizeof(x->addr));
+
+	if (c)
+		return c;
+	return x->first_ms > y->first_ms ? -1 : x->first_ms < y->first_ms;
+}
+
+/* Beyond ls.per_addr connections of one address waiting for their CER, close the oldest. */
+static uint64_t ls_cap_per_addr(struct ls_ent *v, size_t n)
+{
+	struct ls_ent **w;
+	size_t nw = 0, i, run = 0;
+	uint64_t closed = 0;
+
+	for (i = 0; i < n; i++)
+		nw += v[i].state == LS_WATCH;
+	if (nw <= ls.per_addr || !(w = malloc(nw * sizeof(*w))))
+		return 0;
+	for (i = 0, nw = 0; i < n; i++)
+		if (v[i].state == LS_WATCH)
+			w[nw++] = &v[i];
+	qsort(w, nw, sizeof(*w), ls_cmp_addr);
+	for (i = 0; i < nw; i++) {
+		run = i && !memcmp(w[i]->addr, w[i - 1]->addr, sizeof(w[i]->addr)) ? run + 1 : 0;
+		if (run >= ls.per_addr) {
+			w[i]->state = LS_CLOSED;
+			closed += ls_shutdown(w[i]->fd, w[i]->ino);
+		}
+	}
+	free(w);
+	return closed;
 }
 
 static void ls_scan(void)
@@ -298,8 +364,10 @@ static void ls_scan(void)
 			cur.first_ms = now;
 			cur.state = LS_IGNORE;
 			if (ls_our_socket((int)fd) == IPPROTO_TCP &&
-			    ls_sockopt_int((int)fd, SOL_SOCKET, SO_ACCEPTCONN) == 0)
+			    ls_sockopt_int((int)fd, SOL_SOCKET, SO_ACCEPTCONN) == 0) {
 				cur.state = LS_WATCH;
+				ls_peer_key((int)fd, cur.addr);
+			}
 		}
 		if (cur.state == LS_WATCH) {
 			cur.state = ls_judge(&cur, now);
@@ -320,6 +388,7 @@ static void ls_scan(void)
 		nv[nn++] = cur;
 	}
 	closedir(d);
+	closed += ls_cap_per_addr(nv, nn);
 	if (nn)
 		qsort(nv, nn, sizeof(*nv), ls_cmp);
 	free(old);
