@@ -197,12 +197,18 @@ int cm_diam_wait_peer(const char *identity, int timeout_ms);
  * Pending work and the `overload:` section (common/pending.c)
  * ------------------------------------------------------------------------------------- */
 
-/* Count the requests (application != 0) this node has received and not yet answered or
- * freed: a relay's requests in flight, a server's queued and in-service requests. Call
- * after cm_diam_init, before cm_diam_start; once per process. */
-int cm_pending_start(void);
-/* The current count (0 before cm_pending_start). */
+/* Admission of requests (any application but the base protocol): each is judged when it
+ * arrives, refused when max_pending admitted requests are in progress (0: no bound); an
+ * admitted one counts until freeDiameter frees it, after its answer. cm_pending_start: after
+ * cm_diam_init, before cm_diam_start; once per process (later calls only set the bound). */
+int cm_pending_start(unsigned max_pending);
+void cm_pending_set_max(unsigned max_pending);
+unsigned cm_pending_max(void);
+/* Was this received request refused on arrival? The daemon then answers it 3004. */
+bool cm_pending_refused(struct msg *req);
+/* Requests received and not yet answered (admitted or refused), and the admitted ones. */
 unsigned long cm_pending(void);
+unsigned long cm_pending_admitted(void);
 
 /* `overload:` in a daemon's configuration: { max_pending: N } (0: no bound). */
 struct cm_overload_cfg {

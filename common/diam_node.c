@@ -453,6 +453,14 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 		return rc;
 	signal(SIGPIPE, SIG_IGN);
 
+	/* freeDiameter 1.2.1 draws its reconnection jitter (p_psm.c) from random() without
+	 * seeding it: every process would draw the same delays and retry in lockstep. */
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		srandom((unsigned)ts.tv_nsec ^ (unsigned)ts.tv_sec ^ ((unsigned)getpid() << 16));
+	}
 	lvl = dn_log_level(cfg->log_level);
 	fd_g_debug_lvl = lvl;
 	if ((rc = fd_core_initialize()))

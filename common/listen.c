@@ -19,8 +19,8 @@
  *    the peer that sends a few bytes and stalls; a silent connection the kernel finally
  *    hands over when its deferral ends is shut down at the next scan (a quarter second);
  *    and, beyond a quarter of the accepting threads (at least 8) waiting for the CER of
- *    connections from one address, the oldest of them, so that one host cannot take them
- *    all.
+ *    connections from one address, those silent for the longest, so that one host cannot
+ *    take them all.
  * freeDiameter then sees the connection fail before its CER and frees the thread.
  *
  * It also covers a machine whose only addresses are loopback ones (a test namespace, a
@@ -51,8 +51,8 @@
 #define LS_TICK_MS 250
 #define LS_SILENT_MS 1000
 /* Connections from one address that may wait for their CER at once, at least (a quarter of
- * the accepting threads otherwise): beyond, the oldest are closed, so one host sending a
- * byte and stalling, again and again, cannot take every thread. */
+ * the accepting threads otherwise): beyond, those silent for the longest are closed, so one
+ * host sending a byte and stalling, again and again, cannot take every thread. */
 #define LS_PER_ADDR_MIN 8
 /* One log line per this many seconds at most, however many connections are closed. */
 #define LS_LOG_PERIOD_MS 10000
@@ -64,6 +64,7 @@ struct ls_ent {
 	int fd;
 	enum ls_state state;
 	uint64_t first_ms;
+	uint32_t stall_ms;          /* LS_WATCH: time since it last received data */
 	uint8_t addr[17];           /* LS_WATCH: family byte then the peer's address */
 };
 
@@ -267,6 +268,7 @@ static enum ls_state ls_judge(struct ls_ent *e, uint64_t now)
 	memset(&ti, 0, sizeof(ti));
 	if (getsockopt(e->fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
 		return LS_IGNORE;
+	e->stall_ms = ti.tcpi_last_data_recv;
 	if (ti.tcpi_state != 1 /* TCP_ESTABLISHED */)
 		return LS_WATCH;     /* closing already: freeDiameter sees it */
 	if (ti.tcpi_bytes_sent > 0)
@@ -297,7 +299,9 @@ static void ls_peer_key(int fd, uint8_t key[17])
 		memcpy(key + 1, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
 }
 
-/* Same address together, newest first. */
+/* Same address together, the most recently active first. (Not by age: a real peer's
+ * connection may wait, its CER received, behind stalled ones for a free thread, and be seen
+ * after them.) */
 static int ls_cmp_addr(const void *a, const void *b)
 {
 	const struct ls_ent *x = *(struct ls_ent *const *)a, *y = *(struct ls_ent *const *)b;
@@ -305,10 +309,11 @@ static int ls_cmp_addr(const void *a, const void *b)
 
 	if (c)
 		return c;
-	return x->first_ms > y->first_ms ? -1 : x->first_ms < y->first_ms;
+	return x->stall_ms < y->stall_ms ? -1 : x->stall_ms > y->stall_ms;
 }
 
-/* Beyond ls.per_addr connections of one address waiting for their CER, close the oldest. */
+/* Beyond ls.per_addr connections of one address waiting for their CER, close those that
+ * have received nothing for the longest. */
 static uint64_t ls_cap_per_addr(struct ls_ent *v, size_t n)
 {
 	struct ls_ent **w;

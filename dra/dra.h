@@ -270,10 +270,11 @@ int dra_answer_error(struct msg **pmsg, const char *rescode, const char *why);
  * Overload (overload.c)
  * ------------------------------------------------------------------------------------- */
 
-/* Set the bound (NULL: the default) and start counting requests in progress; after
+/* Set the bound (NULL: the default) and start judging requests on arrival; after
  * cm_diam_init, before cm_diam_start. */
 int dra_overload_init(const struct cm_overload_cfg *cfg);
-/* Over the bound: answer *pmsg 3004 (it is taken, *pmsg NULL), count it, return true. */
+/* A request refused on arrival (over the bound): answer *pmsg 3004 (it is taken, *pmsg
+ * NULL), count it, return true. */
 bool dra_overload_shed(struct msg **pmsg);
 
 /* Apply the rules of snapshot s to msg (in place). from: peer it came from; to: for answers

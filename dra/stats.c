@@ -109,8 +109,10 @@ void dra_stats_dump(FILE *f)
 
 	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++)
 		fprintf(f, "global - %s %llu\n", g[i].n, (unsigned long long)atomic_load(g[i].v));
-	/* Gauges: requests in flight now, incoming connections closed before their CER. */
+	/* Readings: requests in progress now (all, and those admitted), incoming connections
+	 * closed before their CER. */
 	fprintf(f, "global - pending %lu\n", cm_pending());
+	fprintf(f, "global - admitted %lu\n", cm_pending_admitted());
 	fprintf(f, "global - cer_timeouts %llu\n", (unsigned long long)cm_listen_closed());
 	for (e = atomic_load_explicit(&dra_shead, memory_order_acquire); e; e = e->next) {
 		const char *k = dra_skind_name[e->kind];

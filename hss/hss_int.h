@@ -88,7 +88,7 @@ int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 
 /* overload.c: answer S6a requests 3004 while more than overload.max_pending are in
  * progress (a dispatch callback that runs before the handlers). */
-int hss_overload_init(void);
+int hss_overload_init(const struct hss_cfg *cfg);
 void hss_overload_fini(void);
 
 /* s6a_errors.c: add Vendor-Specific-Application-Id and Auth-Session-State to the error

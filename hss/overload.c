@@ -1,27 +1,25 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* overload.c: the HSS's admission bound. Requests wait in freeDiameter's queues for a
  * dispatch thread, and each AIR or ULR then costs a database commit; under more load than
- * the database can take they used to queue without limit, so every answer came late. Above
- * `overload.max_pending` requests in progress (common/pending.c: received, not yet answered)
- * a new S6a request is answered at once with 3004 DIAMETER_TOO_BUSY, before its handler and
- * any database work, with the S6a answer head (Session-Id, Vendor-Specific-Application-Id,
- * Result-Code, Auth-Session-State, Origin-Host, Origin-Realm) and the E bit, and counted
- * (too_busy). The bound is read from the running configuration, so a SIGHUP changes it.
+ * the database can take they used to queue without limit, so every answer came late.
+ * common/pending.c judges each request on arrival: beyond `overload.max_pending` admitted
+ * requests in progress it is refused, and a dispatch callback answers a refused S6a request
+ * at once with 3004 DIAMETER_TOO_BUSY, before its handler and any database work, with the
+ * S6a answer head (Session-Id, Vendor-Specific-Application-Id, Result-Code,
+ * Auth-Session-State, Origin-Host, Origin-Realm) and the E bit; counted as too_busy. The
+ * bound is read from the running configuration, so a SIGHUP changes it.
  *
- * The check is a dispatch callback for any message (DISP_HOW_ANY): freeDiameter calls those
- * before the command handlers, and one that sets DISP_ACT_SEND sends its answer instead. */
+ * The callback is registered for any message (DISP_HOW_ANY): freeDiameter calls those before
+ * the command handlers, and one that sets DISP_ACT_SEND sends its answer instead. */
 #include "hss_int.h"
 
 #include <errno.h>
 #include <string.h>
 
-static struct {
-	struct disp_hdl *hdl;
-	atomic_bool busy;           /* over the bound: for the log lines only */
-	atomic_ulong busy_since;    /* too_busy when the episode began */
-} ho;
+static struct disp_hdl *ho_hdl;
 
-/* The 3004 answer, in the order of TS 29.272's answers; *req becomes the answer. */
+/* The 3004 answer, in the order of TS 29.272's answers; *req becomes the answer. On failure
+ * *req is the request again. */
 static int ho_answer(struct msg **req)
 {
 	struct msg *ans = *req;
@@ -35,8 +33,14 @@ static int ho_answer(struct msg **req)
 	    (rc = cm_avp_add_i32(ans, "Auth-Session-State", 1 /* NO_STATE_MAINTAINED */)) ||
 	    (rc = fd_msg_add_origin(ans, 0)) ||
 	    (rc = fd_msg_hdr(ans, &hdr))) {
-		fd_msg_free(ans);   /* the request with it: it was linked to the answer */
-		*req = NULL;
+		/* Give the request back, unlinked from the half-built answer. */
+		struct msg *q = NULL;
+
+		if (!fd_msg_answ_getq(ans, &q) && q && !fd_msg_answ_detach(ans))
+			*req = q;
+		else
+			*req = NULL;   /* freed with the answer below */
+		fd_msg_free(ans);
 		return rc;
 	}
 	hdr->msg_flags |= CMD_FLAG_ERROR;   /* 3xxx: protocol error (RFC 6733 7.1.3) */
@@ -49,52 +53,39 @@ static int ho_gate(struct msg **msg, struct avp *avp, struct session *sess, void
 {
 	const struct hss_cfg *cfg = atomic_load(&hss_g.cfg);
 	struct msg_hdr *hdr = NULL;
-	unsigned long n;
-	unsigned max;
 	int rc;
 
 	(void)avp, (void)sess, (void)opaque;
 	*act = DISP_ACT_CONT;
-	max = cfg ? cfg->overload.max_pending : 0;
-	if (!max || fd_msg_hdr(*msg, &hdr) || !(hdr->msg_flags & CMD_FLAG_REQUEST) ||
-	    hdr->msg_appl != HSS_APP_S6A)
+	/* A reload may have changed the bound: the next arrivals are judged by it. */
+	if (cfg && cfg->overload.max_pending != cm_pending_max())
+		cm_pending_set_max(cfg->overload.max_pending);
+	if (fd_msg_hdr(*msg, &hdr) || !(hdr->msg_flags & CMD_FLAG_REQUEST) ||
+	    hdr->msg_appl != HSS_APP_S6A || !cm_pending_refused(*msg))
 		return 0;
-	n = cm_pending();
-	if (n <= max) {
-		if (atomic_load_explicit(&ho.busy, memory_order_relaxed) && n < max - max / 10 &&
-		    atomic_exchange(&ho.busy, false))
-			LOG_N("hss: load back under the bound (%lu requests in progress); %lu answered "
-			      "3004 meanwhile", n, atomic_load(&hss_stats.too_busy) - atomic_load(&ho.busy_since));
+	if ((rc = ho_answer(msg))) {
+		/* Still the request: the handlers serve it (an error here would drop it unanswered). */
+		LOG_E("hss: cannot build a 3004 answer: %s", strerror(rc));
 		return 0;
-	}
-	if (!atomic_exchange(&ho.busy, true)) {
-		atomic_store(&ho.busy_since, atomic_load(&hss_stats.too_busy));
-		LOG_N("hss: %lu requests in progress, over overload.max_pending %u: answering new ones "
-		      "3004 DIAMETER_TOO_BUSY", n, max);
 	}
 	atomic_fetch_add_explicit(&hss_stats.too_busy, 1, memory_order_relaxed);
-	if ((rc = ho_answer(msg))) {
-		/* Still the request (or nothing left): freeDiameter answers it 5012 itself. */
-		LOG_E("hss: cannot build a 3004 answer: %s", strerror(rc));
-		return *msg ? rc : 0;
-	}
 	*act = DISP_ACT_SEND;
 	return 0;
 }
 
-int hss_overload_init(void)
+int hss_overload_init(const struct hss_cfg *cfg)
 {
 	int rc;
 
-	if (ho.hdl)
+	if (ho_hdl)
 		return 0;
-	if ((rc = cm_pending_start()))
+	if ((rc = cm_pending_start(cfg->overload.max_pending)))
 		return rc;
-	return fd_disp_register(ho_gate, DISP_HOW_ANY, NULL, NULL, &ho.hdl);
+	return fd_disp_register(ho_gate, DISP_HOW_ANY, NULL, NULL, &ho_hdl);
 }
 
 void hss_overload_fini(void)
 {
-	if (ho.hdl)
-		fd_disp_unregister(&ho.hdl, NULL);
+	if (ho_hdl)
+		fd_disp_unregister(&ho_hdl, NULL);
 }

@@ -59,7 +59,7 @@ int hss_s6a_init(const struct hss_cfg *cfg, struct hss_db *db)
 		if ((rc = fd_disp_register(handlers[i].cb, DISP_HOW_CC, &when, NULL, &sc.hdl[i])))
 			return rc;
 	}
-	if ((rc = hss_overload_init()))
+	if ((rc = hss_overload_init(cfg)))
 		return rc;
 	/* The S6a head on the error answers freeDiameter builds itself (s6a_errors.c). */
 	return hss_s6a_errors_init();

@@ -12,8 +12,8 @@ and an open loop (`dclient load --rate`: requests leave on a fixed schedule at t
 chain answered in the closed loop without bounds, as new subscribers keep arriving whatever
 the answers). Printed per phase: answers/s, answers per result code, latency p50 of all
 answers per client and p50/p99 of the 2001 answers alone (dclient's latency_2xxx_us), the
-DRA's and the HSS's too_busy counts, the highest number of requests in progress each
-reported while the load ran; and the DRA's RSS after. Configurations: no bound, the shipped
+DRA's and the HSS's too_busy counts, the highest number of admitted requests in progress
+each reported while the load ran; and the DRA's RSS after. Configurations: no bound, the shipped
 defaults, and a DRA bound sized to what this HSS answers in 100 ms. Nothing about speed is
 asserted: it fails only when something does not work (a timeout, no 2001).
 
@@ -58,7 +58,7 @@ def hss_pending(sysm):
             data += c
     finally:
         s.close()
-    m = dict(re.findall(r'(too_busy|pending)=(\d+)', data.decode()))
+    m = dict(re.findall(r'(too_busy|pending|admitted)=(\d+)', data.decode()))
     return {k: int(v) for k, v in m.items()}
 
 
@@ -90,8 +90,8 @@ def phase(h, sysm, what, rate=None):
     def sample():
         while not stop:
             st = sysm.dra_stats()
-            peak['dra'] = max(peak['dra'], st.get(('global', '-', 'pending'), 0))
-            peak['hss'] = max(peak['hss'], hss_pending(sysm).get('pending', 0))
+            peak['dra'] = max(peak['dra'], st.get(('global', '-', 'admitted'), 0))
+            peak['hss'] = max(peak['hss'], hss_pending(sysm).get('admitted', 0))
             time.sleep(0.5)
     t = threading.Thread(target=sample, daemon=True)
     t.start()
@@ -110,7 +110,7 @@ def phase(h, sysm, what, rate=None):
         if l2.get('n'):
             lat_ok.append((l2['p50'], l2['p99']))
     print('  %s: %.0f answers/s, results %s, timeouts %d; p50 of all answers %s ms; 2001 p50/p99 %s ms; '
-          'too_busy DRA %d HSS %d; peak in progress DRA %d HSS %d' % (
+          'too_busy DRA %d HSS %d; peak admitted in progress DRA %d HSS %d' % (
               what, total, res, sum(s['timeouts'] for s in sums),
               '/'.join('%.0f' % (x / 1e3) for x in lat),
               ' '.join('%.0f/%.0f' % (a / 1e3, b / 1e3) for a, b in lat_ok),

@@ -8,8 +8,9 @@ with a backlog of 5 and hands each accepted connection to one of 5 threads that 
 
 For each target, 200 idle connections are opened and held, then 10 dclient processes (10 new
 peer identities) connect at once and send an AIR; each must get its answer (2001). The time
-each took is printed; the assertion is a generous bound (10 s, half freeDiameter's 20 s CER
-timeout) since timing on a shared 2-core machine is noisy. The established DRA->HSS link is
+each took is printed, beside the same without any flood; the assertion is a generous bound
+(15 s, below freeDiameter's 20 s CER timeout) since timing on a shared 2-core machine is
+noisy (dclient alone was seen to take 9 s there). The established DRA->HSS link is
 checked to keep working, and the held connections to have been closed by the node (not by
 us): the silent ones once the kernel's deferral (cer_timeout) ends, the stalled ones at once
 beyond 8 per address, the last 8 after cer_timeout (5 s)."""
@@ -25,7 +26,7 @@ from rellib import harness  # noqa: E402
 
 IDLE = 200
 NEW = 10
-BOUND_S = 10.0
+BOUND_S = 15.0
 
 
 def hold_idle(h, port, n, first=b''):
