@@ -79,6 +79,7 @@ static void test_good(void)
 		fprintf(stderr, "unexpected errors:\n%s\n", err);
 	CHECK(rc == 0);
 	CHECK(cfg.have_diam);
+	CHECK(cfg.overload.max_pending == DRA_MAX_PENDING_DEFAULT);
 	CHECK(cfg.n_advertise_apps == 3);
 	CHECK(cfg.advertise_apps[0] == 16777251 && cfg.advertise_apps[1] == 16777216 &&
 	      cfg.advertise_apps[2] == 16777217);
@@ -173,6 +174,27 @@ static void test_errors(void)
 	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
 	CHECK(rc == EINVAL);
 	CHECK(strstr(err, "realm") != NULL);
+	dra_cfg_free(&cfg);
+
+	/* The overload section: a bound, and its errors with file, line and key. */
+	path = write_file("ovl.yaml",
+		"diameter:\n"
+		"  identity: dra.test\n"
+		"  realm: test\n"
+		"overload: { max_pending: 50 }\n");
+	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
+	CHECK(rc == 0 && cfg.overload.max_pending == 50);
+	dra_cfg_free(&cfg);
+	path = write_file("ovl2.yaml",
+		"diameter:\n"
+		"  identity: dra.test\n"
+		"  realm: test\n"
+		"overload:\n"
+		"  max_pending: lots\n");
+	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
+	CHECK(rc == EINVAL);
+	snprintf(want, sizeof(want), "%s:5: key 'overload.max_pending'", path);
+	CHECK(strstr(err, want) != NULL);
 	dra_cfg_free(&cfg);
 
 	/* YAML syntax error: file and line. */
