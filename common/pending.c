@@ -78,16 +78,19 @@ static enum pd_state pd_judge(void)
 	unsigned max = atomic_load_explicit(&pd.max, memory_order_relaxed);
 	long n = atomic_load_explicit(&pd.admitted, memory_order_relaxed);
 
-	if (max && n >= (long)max) {
-		atomic_fetch_add_explicit(&pd.refused, 1, memory_order_relaxed);
-		if (!atomic_exchange(&pd.busy, true)) {
-			atomic_store(&pd.busy_since, atomic_load(&pd.refused) - 1);
-			LOG_N("cm: %ld requests in progress, overload.max_pending %u reached: refusing new "
-			      "ones (3004 DIAMETER_TOO_BUSY)", n, max);
+	/* Several state machine threads judge at once: never admit beyond the bound. */
+	do {
+		if (max && n >= (long)max) {
+			atomic_fetch_add_explicit(&pd.refused, 1, memory_order_relaxed);
+			if (!atomic_exchange(&pd.busy, true)) {
+				atomic_store(&pd.busy_since, atomic_load(&pd.refused) - 1);
+				LOG_N("cm: %ld requests in progress, overload.max_pending %u reached: "
+				      "refusing new ones (3004 DIAMETER_TOO_BUSY)", n, max);
+			}
+			return PD_REFUSED;
 		}
-		return PD_REFUSED;
-	}
-	atomic_fetch_add_explicit(&pd.admitted, 1, memory_order_relaxed);
+	} while (!atomic_compare_exchange_weak_explicit(&pd.admitted, &n, n + 1, memory_order_relaxed,
+	                                                memory_order_relaxed));
 	/* Below 90% of the bound the episode is over. */
 	if (atomic_load_explicit(&pd.busy, memory_order_relaxed) && n < (long)(max - max / 10) &&
 	    atomic_exchange(&pd.busy, false))
