@@ -22,18 +22,13 @@
  *    connections from one address, those silent for the longest, so that one host cannot
  *    take them all.
  * freeDiameter then sees the connection fail before its CER and frees the thread.
- *
- * It also covers a machine whose only addresses are loopback ones (a test namespace, a
- * container without a network): freeDiameter 1.2.1 refuses to start there ("Unable to find
- * the address(es) of the local system"), so those addresses are given to it. */
+ */
 #include "cm.h"
 #include "cm_int.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <linux/tcp.h>     /* struct tcp_info with the byte counters (glibc's lacks them) */
 #include <pthread.h>
@@ -131,46 +126,17 @@ static int ls_our_socket(int fd)
 	return proto;
 }
 
-/* ---- machines with loopback addresses only ------------------------------------------- */
+/* ---- configuration ------------------------------------------------------------------ */
 
 int cm_listen_init(const struct cm_diam_cfg *cfg)
 {
-	struct ifaddrs *ifs = NULL, *i;
-	bool other = false;
-	int rc = 0;
-
 	ls.ports[0] = cfg->port;
 	ls.ports[1] = cfg->tls_port;
 	ls.backlog = cfg->listen_backlog;
 	ls.cer_timeout_s = cfg->cer_timeout;
 	ls.per_addr = cfg->accept_threads / 4 > LS_PER_ADDR_MIN ? cfg->accept_threads / 4 : LS_PER_ADDR_MIN;
 	ls.inited = true;
-	if (cfg->n_listen)
-		return 0;
-	if (getifaddrs(&ifs))
-		return 0;   /* freeDiameter will say what it thinks of it */
-	for (i = ifs; i; i = i->ifa_next)
-		if (i->ifa_addr && !(i->ifa_flags & IFF_LOOPBACK) &&
-		    (i->ifa_addr->sa_family == AF_INET || i->ifa_addr->sa_family == AF_INET6))
-			other = true;
-	for (i = ifs; i && !other && !rc; i = i->ifa_next) {
-		socklen_t sl;
-
-		if (!i->ifa_addr || !(i->ifa_flags & IFF_LOOPBACK))
-			continue;
-		if (i->ifa_addr->sa_family == AF_INET)
-			sl = sizeof(struct sockaddr_in);
-		else if (i->ifa_addr->sa_family == AF_INET6)
-			sl = sizeof(struct sockaddr_in6);
-		else
-			continue;
-		rc = fd_ep_add_merge(&fd_g_config->cnf_endpoints, i->ifa_addr, sl,
-		                     EP_FL_CONF | EP_ACCEPTALL);
-	}
-	freeifaddrs(ifs);
-	if (!other && !rc)
-		LOG_N("cm: this system has loopback addresses only: using them as local addresses");
-	return rc;
+	return 0;
 }
 
 /* ---- listening sockets --------------------------------------------------------------- */

@@ -1,5 +1,6 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* ctl.c: the HSS control channel, a UNIX stream socket (`ctl_socket:` in hss.yaml) through
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ctl.c: the HSS control channel, a UNIX stream socket (`ctl_socket:` in hss.yaml) through
  * which provisioning tools and tests trigger the HSS-initiated procedures. One command line
  * per connection, one reply line:
  *   idr IMSI [IDR-FLAGS]        Insert-Subscriber-Data with the full Subscription-Data
@@ -8,7 +9,8 @@
  *                               SUBSCRIPTION_WITHDRAWAL)
  *   stats                       the counters
  * Replies start with "ok" or "error". Requests are queued, not awaited: their answers show
- * in the counters. The socket is created with mode 0600 (whoever may use it may provision). */
+ * in the counters. The socket is created with mode 0600 (whoever may use it may provision).
+ */
 #include "hss_int.h"
 
 #include <errno.h>

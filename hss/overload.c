@@ -7,7 +7,7 @@
  * at once with 3004 DIAMETER_TOO_BUSY, before its handler and any database work, with the
  * S6a answer head (Session-Id, Vendor-Specific-Application-Id, Result-Code,
  * Auth-Session-State, Origin-Host, Origin-Realm) and the E bit; counted as too_busy. The
- * bound is read from the running configuration, so a SIGHUP changes it.
+ * bound comes from the running configuration: hss_reload sets the new one.
  *
  * The callback is registered for any message (DISP_HOW_ANY): freeDiameter calls those before
  * the command handlers, and one that sets DISP_ACT_SEND sends its answer instead. */
@@ -51,15 +51,11 @@ static int ho_answer(struct msg **req)
 static int ho_gate(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
                    enum disp_action *act)
 {
-	const struct hss_cfg *cfg = atomic_load(&hss_g.cfg);
 	struct msg_hdr *hdr = NULL;
 	int rc;
 
 	(void)avp, (void)sess, (void)opaque;
 	*act = DISP_ACT_CONT;
-	/* A reload may have changed the bound: the next arrivals are judged by it. */
-	if (cfg && cfg->overload.max_pending != cm_pending_max())
-		cm_pending_set_max(cfg->overload.max_pending);
 	if (fd_msg_hdr(*msg, &hdr) || !(hdr->msg_flags & CMD_FLAG_REQUEST) ||
 	    hdr->msg_appl != HSS_APP_S6A || !cm_pending_refused(*msg))
 		return 0;
@@ -73,13 +69,19 @@ static int ho_gate(struct msg **msg, struct avp *avp, struct session *sess, void
 	return 0;
 }
 
-int hss_overload_init(const struct hss_cfg *cfg)
+int hss_overload_init(void)
 {
+	struct hss_snap *snap;
+	unsigned max = HSS_MAX_PENDING_DEFAULT;
 	int rc;
 
 	if (ho_hdl)
 		return 0;
-	if ((rc = cm_pending_start(cfg->overload.max_pending)))
+	if ((snap = hss_snap_get())) {
+		max = snap->cfg.overload.max_pending;
+		hss_snap_unref(snap);
+	}
+	if ((rc = cm_pending_start(max)))
 		return rc;
 	return fd_disp_register(ho_gate, DISP_HOW_ANY, NULL, NULL, &ho_hdl);
 }

@@ -63,6 +63,7 @@ class System:
         self.hss_port = h.port()
         self.dra_port = h.port()
         self.db = os.path.join(h.tmp, tag + 'hss.db')
+        hssctl(h, self.db, 'init')   # the HSS never creates its database
         if subscribers == 1:
             hssctl(h, self.db, 'add', '--imsi', IMSI, '--k', K, '--opc', OPC, '--apn', 'internet')
         else:
@@ -131,6 +132,78 @@ class System:
                 if len(parts) == 4:
                     out[(parts[0], parts[1], parts[2])] = int(parts[3])
         return out
+
+
+class Probe:
+    """One Diameter connection (harness.RawClient, which advertises Relay) sending requests
+    one at a time, each with its own hop-by-hop id and Session-Id; request() waits for the
+    answer with that id (a late answer to an earlier request that timed out is skipped)."""
+
+    def __init__(self, h, port, identity, realm='client'):
+        self.c = harness.RawClient(h, port, identity, realm=realm)
+        self.identity = identity
+        self.n = 100
+
+    def next_session_id(self):
+        return '%s;raw;%d' % (self.identity, self.n + 1)
+
+    def request(self, code, app, avps_bytes, timeout=5.0):
+        """The answer (RawMsg), or None when none came within timeout or the connection
+        closed."""
+        self.n += 1
+        self.c.s.settimeout(timeout)
+        try:
+            m = self.c.request(app, code, avps_bytes, hbh=self.n)
+            end = time.monotonic() + timeout
+            while isinstance(m, harness.RawMsg) and m.hbh != self.n and time.monotonic() < end:
+                m = self.c.answer()
+        except OSError:
+            return None
+        return m if isinstance(m, harness.RawMsg) and m.hbh == self.n else None
+
+    def burst(self, n, code, app, avps_bytes, timeout=10.0):
+        """n requests sent back to back, then their answers: [(Session-Id, RawMsg or None)]."""
+        A = harness.avp_encode
+        sent, data = {}, b''
+        for _ in range(n):
+            self.n += 1
+            sid = '%s;raw;%d' % (self.identity, self.n)
+            head = A(263, sid) + A(264, self.identity) + A(296, self.c.realm)
+            data += harness.msg_encode(code, app, 0xc0, self.n, self.n, head + avps_bytes)
+            sent[self.n] = sid
+        got = {}
+        self.c.s.settimeout(timeout)
+        try:
+            self.c.send(data)
+            end = time.monotonic() + timeout
+            while len(got) < n and time.monotonic() < end:
+                m = self.c.answer()
+                if not isinstance(m, harness.RawMsg):
+                    break
+                if m.hbh in sent:
+                    got[m.hbh] = m
+        except OSError:
+            pass
+        return [(sent[k], got.get(k)) for k in sorted(sent)]
+
+    @property
+    def sock(self):
+        return self.c.s
+
+    def close(self):
+        self.c.close()
+
+
+def result_of(m):
+    """Result-Code, or Experimental-Result-Code, of a RawMsg answer; None if neither."""
+    rc = m.find(268)
+    if rc:
+        return rc[0].u32()
+    for er in m.find(297):
+        for a in er.children():
+            if a.code == 298:
+                return a.u32()
+    return None
 
 
 def rss_kb(pid):

@@ -4,7 +4,7 @@
 requests at once with 3004 DIAMETER_TOO_BUSY, with the right head, and count them.
 
 A: through the DRA (DRA bound 50, HSS unbounded). A load of 400 AIRs in flight runs through
-the DRA while a probe client (harness.RawClient) sends AIRs over its own connection and keeps
+the DRA while a probe client (rellib.Probe) sends bursts of AIRs over its own connection and keeps
 the 3004 answers it gets: E bit, Session-Id of the request, Origin-Host/Realm of the DRA,
 Result-Code 3004, Error-Reporting-Host. Every answer of the load is 2001 or 3004, none times
 out, the DRA's too_busy counter (stats file and SIGUSR1 log) equals the 3004 answers the
@@ -69,7 +69,7 @@ def quiet_latency(probe, n=50):
     for _ in range(n):
         t0 = time.monotonic()
         m = probe.request(318, 16777251, air_body(), timeout=5)
-        if m is None or harness.result_of(m) != 2001:
+        if m is None or rellib.result_of(m) != 2001:
             return None
         lat.append(time.monotonic() - t0)
     lat.sort()
@@ -77,24 +77,20 @@ def quiet_latency(probe, n=50):
 
 
 def probe_during(h, probe, load):
-    """AIRs over the probe's connection while the load runs: (answers 3004 with the request's
-    Session-Id, count of 2001, count of others)."""
+    """Bursts of AIRs over the probe's connection while the load runs (a burst arrives while
+    the node is full): (answers 3004 with the request's Session-Id, count of 2001, count of
+    others)."""
     busy, ok, other = [], 0, 0
     while load.poll() is None:
-        sid = '%s;raw;%d' % (probe.identity, probe.n + 1)
-        m = probe.request(318, 16777251, air_body(), timeout=10)
-        if m is None:
-            other += 1
-            continue
-        r = harness.result_of(m)
-        if r == 3004:
-            busy.append((sid, m))
-        elif r == 2001:
-            ok += 1
-        else:
-            other += 1
-        # Leave the slot its answer freed to the load: the probe must meet a full node.
-        time.sleep(0.02)
+        for sid, m in probe.burst(20, 318, 16777251, air_body()):
+            r = rellib.result_of(m) if m is not None else None
+            if r == 3004:
+                busy.append((sid, m))
+            elif r == 2001:
+                ok += 1
+            else:
+                other += 1
+        time.sleep(0.05)
     return busy, ok, other
 
 
@@ -136,7 +132,7 @@ def part(h, target):
     else:
         sysm = rellib.System(h, dra_extra=overload_yaml(0), hss_extra=overload_yaml(BOUND), tag='b-')
         port, origin, realm = sysm.hss_port, rellib.HSS_ID, rellib.HSS_REALM
-    probe = harness.RawClient(h, port, 'probe-%s.client' % target, 'client')
+    probe = rellib.Probe(h, port, 'probe-%s.client' % target)
     cap = os.path.join(h.tmp, target + '.pcapng')
     capture = start_capture(h, port, probe.sock.getsockname()[1], cap)
     quiet = quiet_latency(probe)
@@ -193,7 +189,7 @@ def part(h, target):
 
     # Over: the probe is served again, and nothing is left counted.
     m = probe.request(318, 16777251, air_body(), timeout=10)
-    h.check(m is not None and harness.result_of(m) == 2001, '%s: 2001 again once the load is over' % target)
+    h.check(m is not None and rellib.result_of(m) == 2001, '%s: 2001 again once the load is over' % target)
     if capture:
         time.sleep(0.5)
         capture.stop()

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """HSS restart behind the DRA, with the shipped defaults: how long until AIRs through the DRA
 are answered 2001 again. A client sends one AIR through the DRA every 20 ms over one
-connection (harness.RawClient) and records each result; the HSS is stopped (kill -9, then
+connection (rellib.Probe) and records each result; the HSS is stopped (kill -9, then
 SIGTERM: a clean DPR with Disconnect-Cause REBOOTING), started again 2 s later, and the test
 prints the outage (last 2001 before the stop to first 2001 after) and the recovery (HSS
 listening again to first 2001).
@@ -38,7 +38,7 @@ class Prober:
     """AIRs through the DRA every PERIOD_S; samples (t_answer, result or None)."""
 
     def __init__(self, h, port):
-        self.c = harness.RawClient(h, port, 'probe.client', 'client')
+        self.c = rellib.Probe(h, port, 'probe.client')
         self.samples = []
         self.stop = False
         self.body = air_body()
@@ -49,7 +49,7 @@ class Prober:
         while not self.stop:
             t0 = time.monotonic()
             m = self.c.request(318, 16777251, self.body, timeout=2.0)
-            self.samples.append((time.monotonic(), harness.result_of(m) if m else None))
+            self.samples.append((time.monotonic(), rellib.result_of(m) if m else None))
             time.sleep(max(0.0, PERIOD_S - (time.monotonic() - t0)))
 
     def wait_ok(self, after, timeout):
