@@ -51,6 +51,7 @@ static const struct cm_schema cfg_schema[] = {
 	{ "database", CM_S_MAP, CM_S_REQUIRED, 0, 0, cfg_db_schema, NULL, "subscriber database" },
 	{ "s6a", CM_S_MAP, 0, 0, 0, cfg_s6a_schema, NULL, "S6a/S6d policy" },
 	{ "ctl_socket", CM_S_STR, 0, 1, 107, NULL, NULL, "control UNIX socket path" },
+	{ "overload", CM_S_MAP, 0, 0, 0, cm_overload_schema, NULL, "admission bound (3004 above it)" },
 	{ 0 }
 };
 
@@ -197,6 +198,9 @@ static int cfg_from_doc(struct cm_ydoc *doc, struct hss_cfg *cfg, char *err, siz
 	    (rc = cfg_plmns(cm_ymap_get(s6a, "roaming_partners"), "s6a.roaming_partners",
 	                    cfg->roaming_partners, &cfg->n_roaming_partners, err, errlen)) ||
 	    (rc = cfg_rats(cm_ymap_get(s6a, "rat_allowed"), &cfg->rat_allowed_mask, err, errlen)))
+		return rc;
+	if ((rc = cm_overload_cfg_parse(cm_ymap_get(root, "overload"), HSS_MAX_PENDING_DEFAULT,
+	                                &cfg->overload, err, errlen)))
 		return rc;
 	cfg->ctl_socket = cfg_strdup(cm_yget_str(root, "ctl_socket", NULL), &rc);
 	cfg->source = cfg_strdup(doc->file, &rc);
