@@ -337,16 +337,13 @@ static int check_impi(struct vctx *c, const struct hss_ims_sub *sub, size_t i)
 	                         strspn(p->digest_ha1, "0123456789abcdef") != 32))
 		return fail(c, NULL, "32 lower-case hex digits (MD5 of user:realm:password)",
 		            "private_identities[%zu].digest_ha1", i);
-	if (p->auth_schemes & HSS_IMS_AUTH_SIP_DIGEST) {
-		if (!p->digest_ha1[0])
-			return fail(c, NULL, "SIP Digest needs the HA1 (or a digest_password)",
-			            "private_identities[%zu].digest_ha1", i);
-		if (text(c, p->digest_realm, 255, true, "private_identities[%zu].digest_realm", i, 0, 0))
-			return EINVAL;
-	} else if (text(c, p->digest_realm, 255, false, "private_identities[%zu].digest_realm", i,
-	                0, 0)) {
+	/* The realm may be left out: the HSS then sends cx.digest_realm, or the realm of the
+	 * NAI (the HA1 must have been computed over that one). */
+	if ((p->auth_schemes & HSS_IMS_AUTH_SIP_DIGEST) && !p->digest_ha1[0])
+		return fail(c, NULL, "SIP Digest needs the HA1 (or a digest_password)",
+		            "private_identities[%zu].digest_ha1", i);
+	if (text(c, p->digest_realm, 255, false, "private_identities[%zu].digest_realm", i, 0, 0))
 		return EINVAL;
-	}
 	if (p->imsi[0] && !digits_ok(p->imsi, 5, 15))
 		return fail(c, p->imsi, "an IMSI has 5 to 15 digits", "private_identities[%zu].imsi", i);
 	if (p->imsi[0] && p->aka.present)

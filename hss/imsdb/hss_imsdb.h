@@ -248,6 +248,13 @@ int hss_imsdb_push_add(struct hss_imsdb *s, const struct hss_imsdb_push *p);
 /* Take the oldest queued request (removed in the same transaction: another process
  * cannot take it too). ENOENT: none queued. */
 int hss_imsdb_push_take(struct hss_imsdb *s, struct hss_imsdb_push *ret);
+/* Administrative de-registration (TS 29.228 6.1.3): the registered and unregistered
+ * identities of subscription id (of the implicit set of impu only, when given) become
+ * NOT_REGISTERED (the S-CSCF is cleared once nothing is left), and an RTR with Reason-Code
+ * reason (and Reason-Info info, may be NULL) naming them is queued for the S-CSCF, in one
+ * transaction. *ret_queued false: nothing was registered. ENOENT: no such subscription. */
+int hss_imsdb_deregister(struct hss_imsdb *s, const char *id, const char *impu, uint32_t reason,
+                         const char *info, bool *ret_queued);
 /* Number queued (capped at max). */
 int hss_imsdb_push_count(struct hss_imsdb *s, size_t max, size_t *ret);
 

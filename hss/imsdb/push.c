@@ -232,3 +232,72 @@ int hss_imsdb_push_count(struct hss_imsdb *s, size_t max, size_t *ret)
 	*ret = n;
 	return 0;
 }
+
+/* ---- administrative de-registration ------------------------------------------------- */
+
+struct rtr_upd {
+	const char *impu;            /* one identity (its implicit set), or NULL: all */
+	uint32_t reason;
+	const char *info;
+	bool queued;
+};
+
+static int dereg_state(struct hss_imsdb_tx *t, const struct hss_ims_sub *sub,
+                     struct hss_imsdb_state *st, void *arg)
+{
+	struct rtr_upd *a = arg;
+	struct hss_imsdb_push q = { .kind = HSS_IMSDB_PUSH_RTR, .sub_id = sub->id,
+		.dest_host = st->scscf_host, .dest_realm = st->scscf_realm, .reason = a->reason,
+		.reason_info = (char *)a->info, .state_done = true };
+	char *impus[HSS_IMS_MAX_IMPUS];
+	size_t sel[HSS_IMS_MAX_IMPUS], ns = 0;
+	int rc;
+
+	a->queued = false;
+	if (!st->scscf_host || !hss_imsdb_state_active(st))
+		return HSS_IMSDB_NO_CHANGE;
+	if (a->impu) {
+		long u = hss_ims_find_impu(sub, a->impu, true);
+		if (u < 0)
+			return HSS_IMSDB_NO_CHANGE;
+		ns = hss_ims_irs(sub, (size_t)u, sel, HSS_IMS_MAX_IMPUS);
+	} else {
+		for (size_t i = 0; i < sub->n_impus; i++)
+			sel[ns++] = i;
+	}
+	for (size_t i = 0; i < ns && i < HSS_IMS_MAX_IMPUS; i++) {
+		struct hss_imsdb_impu_state *u = hss_imsdb_state_impu(st, sub->impus[sel[i]].identity,
+		                                                      false);
+		if (!u || u->reg == HSS_IMSDB_NOT_REGISTERED)
+			continue;
+		impus[q.n_impus++] = u->identity;
+		if (!q.impi && u->n_impis)
+			q.impi = u->impis[0];
+	}
+	if (!q.n_impus)
+		return HSS_IMSDB_NO_CHANGE;
+	if (!q.impi)
+		q.impi = sub->impis[0].identity;
+	q.impus = impus;
+	/* queued before the state changes: it names the identities by the state's strings */
+	if ((rc = hss_imsdb_tx_push(t, &q)))
+		return rc;
+	for (size_t i = 0; i < q.n_impus; i++)
+		if ((rc = hss_imsdb_state_set(st, impus[i], HSS_IMSDB_NOT_REGISTERED, NULL)))
+			return rc;
+	if (!hss_imsdb_state_active(st))
+		hss_imsdb_state_scscf(st, NULL, NULL, NULL);
+	a->queued = true;
+	return 0;
+}
+
+int hss_imsdb_deregister(struct hss_imsdb *s, const char *id, const char *impu, uint32_t reason,
+                         const char *info, bool *ret_queued)
+{
+	struct rtr_upd a = { impu, reason, info, false };
+	int rc = hss_imsdb_update(s, id, dereg_state, &a);
+
+	if (!rc && ret_queued)
+		*ret_queued = a.queued;
+	return rc;
+}
