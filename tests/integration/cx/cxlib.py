@@ -27,6 +27,7 @@ import hsslib  # noqa: E402
 REALM = 'cx.test'
 DRA, HSS = 'dra.cx.test', 'hss.cx.test'
 ICSCF, SCSCF, SCSCF2 = 'icscf.cx.test', 'scscf.cx.test', 'scscf2.cx.test'
+DIRECT = 'direct.cx.test'   # a client the HSS accepts without the DRA (for what the DRA stops)
 SCSCF_URI, SCSCF2_URI = 'sip:scscf.cx.test:6060', 'sip:scscf2.cx.test:6060'
 K, OPC = hsslib.K, hsslib.OPC
 XSD = os.path.join(harness.SRCDIR, 'hss', 'ims', 'xsd', 'CxDataType.xsd')
@@ -59,7 +60,7 @@ class Bed:
             dbsec = {'backend': 'sqlite', 'path': self.db}
         self.ctl = h.path('hss.ctl')
         self.hss_cfg = h.write_config(
-            'hss.yaml', HSS, REALM, self.port_hss, accept_peers=[DRA],
+            'hss.yaml', HSS, REALM, self.port_hss, accept_peers=[DRA, DIRECT],
             diameter={'default_route': [DRA]}, database=dbsec, s6a={'home_plmns': ['00101']},
             ctl_socket=self.ctl,
             extra='cx:\n  scscf_names: ["%s"]\n  home_networks: ["%s"]\n'
@@ -105,6 +106,12 @@ class Bed:
                 continue
             return r
         return r
+
+    def direct(self, *args, timeout_ms=5000):
+        """One request straight to the HSS (not through the DRA, whose parser would stop a
+        malformed one first)."""
+        return self.h.dclient('--realm', REALM, '--dest-realm', REALM, *args, peer=self.port_hss,
+                              peer_host=HSS, identity=DIRECT, timeout_ms=timeout_ms)
 
     def serve(self, who, seconds, count, *extra):
         """A CSCF that stays up answering the HSS's requests (RTR, PPR), in the background."""
