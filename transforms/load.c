@@ -24,6 +24,7 @@ struct xf_lmsg {
 struct xf_load {
 	const char *file;
 	struct dictionary *dict;
+	struct xf_limits lim;      /* the file's `limits:` (read before its rules) */
 	struct xf_lmsg *msgs;
 	size_t nmsg, cap;
 	unsigned nerr;
@@ -319,20 +320,17 @@ static int xf_value_compile(struct xf_load *ld, const struct cm_ynode *map,
 	return 0;
 }
 
-static int xf_regcomp(struct xf_load *ld, int line, regex_t *re, const char *s, int flags,
-                      bool *ok)
+static int xf_regcomp(struct xf_load *ld, int line, struct xf_re *re, const char *s, bool nocase)
 {
-	int r = regcomp(re, s, REG_EXTENDED | flags);
+	char why[256];
+	int r = xf_re_compile(re, s, nocase, ld->lim.regex_length, why, sizeof(why));
 
-	if (r) {
-		char msg[128];
-		regerror(r, re, msg, sizeof(msg));
-		regfree(re);
-		xf_lerr(ld, line, "bad regex '%s': %s", s, msg);
+	if (r == EINVAL) {
+		/* a pattern can be long: quote its start only */
+		xf_lerr(ld, line, "bad regex '%.80s%s': %s", s, strlen(s) > 80 ? "..." : "", why);
 		return EINVAL;
 	}
-	*ok = true;
-	return 0;
+	return r;
 }
 
 static const char *const xf_sm_keys[] = { "exact", "prefix", "suffix", "regex", "glob", "present",
@@ -426,8 +424,7 @@ static int xf_smatch_compile(struct xf_load *ld, const struct cm_ynode *n, const
 		return ENOMEM;
 	m->len = strlen(m->s);
 	if (m->kind == XF_SM_REGEX)
-		ret = xf_regcomp(ld, k->line, &m->re, m->s, REG_NOSUB | (m->nocase ? REG_ICASE : 0),
-		                 &m->re_ok);
+		ret = xf_regcomp(ld, k->line, &m->re, m->s, m->nocase);
 	return ret;
 }
 
@@ -981,8 +978,7 @@ checks:
 		}
 		if (!(s = xf_scalar(ld, n, "regex")))
 			return EINVAL;
-		if (xf_regcomp(ld, n->line, &a->re, s, xf_last(&a->path)->nocase ? REG_ICASE : 0,
-		               &a->re_ok))
+		if (xf_regcomp(ld, n->line, &a->re, s, xf_last(&a->path)->nocase))
 			ret = EINVAL;
 		if (!(n = cm_ymap_get(p, "with"))) {
 			xf_lerr(ld, p->line, "replace needs 'with'");
@@ -992,9 +988,9 @@ checks:
 			return EINVAL;
 		for (const char *c = w; *c; c++) {
 			if (c[0] == '\\' && c[1] >= '0' && c[1] <= '9') {
-				if (a->re_ok && (size_t)(c[1] - '0') > a->re.re_nsub) {
-					xf_lerr(ld, n->line, "'with' refers to \\%c but the regex has %zu group%s",
-					        c[1], a->re.re_nsub, a->re.re_nsub == 1 ? "" : "s");
+				if (a->re.code && (uint32_t)(c[1] - '0') > a->re.ngroups) {
+					xf_lerr(ld, n->line, "'with' refers to \\%c but the regex has %u group%s",
+					        c[1], a->re.ngroups, a->re.ngroups == 1 ? "" : "s");
 					ret = EINVAL;
 				}
 				c++;
@@ -1138,8 +1134,7 @@ static void xf_rule_free(struct xf_rule *r)
 		struct xf_cond *c = &r->conds[i];
 		xf_path_free(&c->path);
 		free(c->m.s);
-		if (c->m.re_ok)
-			regfree(&c->m.re);
+		xf_re_free(&c->m.re);
 	}
 	free(r->conds);
 	for (size_t i = 0; i < r->nacts; i++) {
@@ -1149,8 +1144,7 @@ static void xf_rule_free(struct xf_rule *r)
 		xf_path_free(&a->rr);
 		free(a->val.buf);
 		free(a->val.text);
-		if (a->re_ok)
-			regfree(&a->re);
+		xf_re_free(&a->re);
 		free(a->with);
 		for (size_t j = 0; j < a->nkv; j++) {
 			free(a->kv[j].k);
@@ -1173,6 +1167,7 @@ static void xf_rules_free(struct xf_rules *rs)
 	free(rs->ctr);
 	free(rs->cmd_index);
 	free(rs->source);
+	pcre2_match_context_free(rs->mctx);
 	free(rs);
 }
 
@@ -1215,12 +1210,75 @@ static int xf_index(struct xf_rules *rs)
 	return 0;
 }
 
-static int xf_compile(struct xf_load *ld, const struct cm_ydoc *doc, struct xf_rules *rs)
+/* Defaults of `limits:`. A legitimate regex on a Diameter value takes tens of steps (1,000
+ * for a group repeated over a 2,000-octet value); a rule set of ten rules on an S6a
+ * request examines a few hundred AVPs. */
+static const struct xf_limits xf_limits_default = {
+	.regex_match = 10000,
+	.regex_length = 1024,
+	.message_steps = 10000,
+	.message_regex = 100,
+};
+
+static const struct {
+	const char *key;
+	size_t off;
+	uint32_t min, max;
+} xf_limit_keys[] = {
+	{ "regex_match", offsetof(struct xf_limits, regex_match), 100, 10000000 },
+	{ "regex_length", offsetof(struct xf_limits, regex_length), 16, 16384 },
+	{ "message_steps", offsetof(struct xf_limits, message_steps), 16, 10000000 },
+	{ "message_regex", offsetof(struct xf_limits, message_regex), 1, 1000000 },
+};
+
+#define XF_NLIMITS (sizeof(xf_limit_keys) / sizeof(xf_limit_keys[0]))
+
+static bool xf_parse_u32(const char *s, uint32_t *ret);
+
+static int xf_limits_compile(struct xf_load *ld, const struct cm_ynode *n)
 {
-	static const char *const keys[] = { "rules", NULL };
-	const struct cm_ynode *root = doc->root, *rules;
+	const char *keys[XF_NLIMITS + 1];
 	int ret = 0;
 
+	if (n->type == CM_Y_SCALAR && !*n->str)
+		return 0;   /* `limits:` with nothing */
+	if (n->type != CM_Y_MAP) {
+		xf_lerr(ld, n->line, "'limits' must be a map, not %s", xf_ytype(n));
+		return EINVAL;
+	}
+	for (size_t i = 0; i < XF_NLIMITS; i++)
+		keys[i] = xf_limit_keys[i].key;
+	keys[XF_NLIMITS] = NULL;
+	xf_check_keys(ld, n, "limits", keys);
+	for (size_t i = 0; i < XF_NLIMITS; i++) {
+		const struct cm_ynode *v = cm_ymap_get(n, xf_limit_keys[i].key);
+		const char *s;
+		uint32_t x = 0;
+
+		if (!v)
+			continue;
+		if (!(s = xf_scalar(ld, v, xf_limit_keys[i].key))) {
+			ret = EINVAL;
+			continue;
+		}
+		if (!xf_parse_u32(s, &x) || x < xf_limit_keys[i].min || x > xf_limit_keys[i].max) {
+			xf_lerr(ld, v->line, "limits.%s must be a number from %u to %u, not '%s'",
+			        xf_limit_keys[i].key, xf_limit_keys[i].min, xf_limit_keys[i].max, s);
+			ret = EINVAL;
+			continue;
+		}
+		*(uint32_t *)((char *)&ld->lim + xf_limit_keys[i].off) = x;
+	}
+	return ret;
+}
+
+static int xf_compile(struct xf_load *ld, const struct cm_ydoc *doc, struct xf_rules *rs)
+{
+	static const char *const keys[] = { "rules", "limits", NULL };
+	const struct cm_ynode *root = doc->root, *rules, *lim;
+	int ret = 0;
+
+	rs->limits = ld->lim;
 	if (!root)
 		return 0;   /* empty file: no rules */
 	if (root->type != CM_Y_MAP) {
@@ -1229,6 +1287,10 @@ static int xf_compile(struct xf_load *ld, const struct cm_ydoc *doc, struct xf_r
 		return EINVAL;
 	}
 	xf_check_keys(ld, root, "the rule file", keys);
+	/* Limits first: the regexes of the rules are compiled against them. */
+	if ((lim = cm_ymap_get(root, "limits")) && xf_limits_compile(ld, lim))
+		ret = EINVAL;
+	rs->limits = ld->lim;
 	rules = cm_ymap_get(root, "rules");
 	if (!rules)
 		return ld->nerr ? EINVAL : 0;
@@ -1261,7 +1323,7 @@ static int xf_compile(struct xf_load *ld, const struct cm_ydoc *doc, struct xf_r
 static int xf_load_doc(const char *name, struct cm_ydoc *doc, struct xf_rules **ret, char *err,
                        size_t errlen)
 {
-	struct xf_load ld = { .file = name };
+	struct xf_load ld = { .file = name, .lim = xf_limits_default };
 	struct xf_rules *rs = NULL;
 	int rc;
 
@@ -1281,6 +1343,8 @@ static int xf_load_doc(const char *name, struct cm_ydoc *doc, struct xf_rules **
 	rc = xf_compile(&ld, doc, rs);
 	if (rc == 0 && ld.nerr)
 		rc = EINVAL;
+	if (rc == 0 && !(rs->mctx = xf_re_mctx_new(&rs->limits)))
+		rc = ENOMEM;
 	if (rc) {
 		if (ld.nmsg)
 			xf_lerr_flush(&ld, err, errlen);

@@ -17,6 +17,7 @@
 #ifndef XF_H
 #define XF_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,13 +55,15 @@ size_t xf_rules_count(const struct xf_rules *rules);
 const char *xf_rules_source(const struct xf_rules *rules);
 
 /* Per-rule counters, for SNMP and logs. `hits`: times the rule matched and its actions ran;
- * `errors`: times an action of the rule failed (see xf_apply). */
+ * `errors`: times the rule failed (an action, or a limit; see xf_apply); `limits`: those of
+ * the errors where a bound stopped it (a regex limit or the message's budget, XF_ELIMIT). */
 struct xf_rule_stats {
 	size_t index;        /* 0-based position in the file */
 	const char *name;    /* valid as long as the rule set */
 	int line;            /* line of the rule in the file */
 	uint64_t hits;
 	uint64_t errors;
+	uint64_t limits;
 };
 /* Call cb once per rule, in file order. */
 void xf_rules_stats(const struct xf_rules *rules,
@@ -115,15 +118,21 @@ struct xf_ctx {
 	struct xf_trace *trace;   /* NULL, or collects fired rules and their changes */
 };
 
+/* xf_apply's result when a bound stopped the evaluation: a regex reached its match, depth or
+ * heap limit, or the message used up its budget of steps or regex executions (the rule
+ * file's `limits:`). Distinct from every other error xf_apply returns. */
+#define XF_ELIMIT ETIME
+
 /* Run the rules on msg, in file order: each rule whose match holds runs its actions in order;
  * later rules see the changes of earlier ones; a rule with `last: true` that fires ends the
  * evaluation. *ret_fired (if not NULL) receives the number of rules that fired, also when an
  * action failed (the failing rule counts).
  *
  * Returns 0 even if no rule fired. If an action cannot be applied (its result does not fit
- * the AVP type or XF_VALUE_MAX, the hide table is full, memory...), evaluation stops there
- * and the errno is returned (EINVAL, ENOSPC, ENOMEM, ENOTSUP); the rule's error counter is
- * incremented. Each action either completes on one AVP instance or leaves it untouched, so
+ * the AVP type or XF_VALUE_MAX, a pseudonym would be too long, memory...), or a bound is
+ * reached (XF_ELIMIT), evaluation stops there and the errno is returned (EINVAL, ENOSPC,
+ * ENAMETOOLONG, ENOMEM, ENOTSUP, XF_ELIMIT); the rule's error counter is incremented (and
+ * its limit counter for XF_ELIMIT). Each action either completes on one AVP instance or leaves it untouched, so
  * the message is always a valid Diameter message, with the changes made before the failure
  * kept. The DRA should answer a request with DIAMETER_UNABLE_TO_COMPLY (5012) and relay an
  * answer unchanged from that point, and count it.
