@@ -15,6 +15,7 @@
 
 struct xf_act_walk {
 	struct xf_walk w;
+	const struct xf_rules *rs;
 	const struct xf_rule *r;
 	const struct xf_action *a;
 	const struct xf_ctx *ctx;
@@ -255,6 +256,22 @@ static int xf_cb_first(struct xf_walk *w, struct avp *avp, union avp_value *v)
 	return XF_WALK_STOP;
 }
 
+/* unhide_host: the keys of the file first (nothing to look up), then the hiding table. */
+static int xf_unhide(const struct xf_act_walk *aw, const char *text, size_t len, char *out,
+                     size_t outsz)
+{
+	int ret = ENOENT;
+
+	for (size_t i = 0; i < aw->rs->nhkeys && ret == ENOENT; i++)
+		ret = xf_hkey_unhide(aw->rs->hkeys[i], text, len, out, outsz);
+	if (ret != ENOENT)
+		return ret;
+	if (aw->ctx->state)
+		return xf_state_unhide(aw->ctx->state, text, len, out, outsz);
+	/* a file with only table pseudonyms and no table: as for hide_host */
+	return aw->rs->nhkeys ? ENOENT : ENOTSUP;
+}
+
 static int xf_cb_hide(struct xf_walk *w, struct avp *avp, union avp_value *v)
 {
 	struct xf_act_walk *aw = XF_AW(w);
@@ -265,11 +282,15 @@ static int xf_cb_hide(struct xf_walk *w, struct avp *avp, union avp_value *v)
 
 	if (xf_value_text(aw->def, false, v, text, sizeof(text), &len))
 		return 0;
-	if (aw->a->kind == XF_A_HIDE_HOST)
+	if (a->kind == XF_A_UNHIDE_HOST)
+		ret = xf_unhide(aw, text, len, pseudo, sizeof(pseudo));
+	else if (a->hkey)
+		ret = xf_hkey_hide(a->hkey, text, len, pseudo, sizeof(pseudo));
+	else if (!aw->ctx->state)
+		ret = ENOTSUP;
+	else
 		ret = xf_state_hide(aw->ctx->state, a->tmpl, a->secret, a->secret_len, text, len, pseudo,
 		                    sizeof(pseudo));
-	else
-		ret = xf_state_unhide(aw->ctx->state, text, len, pseudo, sizeof(pseudo));
 	if (ret == ENOENT)
 		return 0;    /* unhide: not one of ours */
 	if (ret)
@@ -324,7 +345,7 @@ int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const stru
                   struct msg *msg, const struct xf_ctx *ctx, struct xf_budget *bud)
 {
 	struct xf_act_walk aw = {
-		.w = { .dict = rs->dict, .bud = bud }, .r = r, .a = a, .ctx = ctx,
+		.w = { .dict = rs->dict, .bud = bud }, .rs = rs, .r = r, .a = a, .ctx = ctx,
 		.def = &a->path.seg[a->path.n - 1], .tbcd = a->tbcd, .ptext = a->path.text,
 	};
 	int ret = 0;
@@ -379,7 +400,8 @@ int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const stru
 		uint8_t store[XF_VALUE_MAX];
 		union avp_value v;
 		struct xf_act_walk src = {
-			.w = { .cb = xf_cb_first, .dict = rs->dict, .bud = bud }, .r = r, .a = a, .ctx = ctx,
+			.w = { .cb = xf_cb_first, .dict = rs->dict, .bud = bud }, .rs = rs, .r = r, .a = a,
+			.ctx = ctx,
 			.def = &a->from.seg[a->from.n - 1], .tbcd = a->from_tbcd, .text = text,
 		};
 
@@ -401,10 +423,6 @@ int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const stru
 	}
 	case XF_A_HIDE_HOST:
 	case XF_A_UNHIDE_HOST:
-		if (!ctx->state) {
-			ret = ENOTSUP;
-			break;
-		}
 		aw.w.cb = xf_cb_hide;
 		ret = xf_walk_path(&aw.w, msg, &a->path, 0);
 		if (ret || !a->route_record)

@@ -790,38 +790,49 @@ static int xf_kv_compile(struct xf_load *ld, struct xf_action *a, const struct c
 	return ret;
 }
 
-static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *p)
+/* A pseudonym template: {enc} alone (a key file is then required), or {n} / {hash}, and
+ * characters a Diameter identity may hold. */
+static int xf_tmpl_check(struct xf_load *ld, const struct cm_ynode *n, const char *s, bool *ret_enc)
 {
-	const struct cm_ynode *n;
-	const char *s;
-	size_t worst = 0;
+	size_t worst = 0, nenc = 0, ntab = 0;
 	int ret = 0;
 
-	if (!(n = cm_ymap_get(p, "pseudo"))) {
-		xf_lerr(ld, p->line, "hide_host needs 'pseudo' (a template with {n} or {hash}, e.g. "
-		        "\"mme-{n}.hidden.example\")");
-		return EINVAL;
-	}
-	if (!(s = xf_scalar(ld, n, "pseudo")))
-		return EINVAL;
-	if (!strstr(s, "{n}") && !strstr(s, "{hash}")) {
-		xf_lerr(ld, n->line, "pseudo '%s' must contain {n} or {hash}", s);
-		ret = EINVAL;
-	}
 	for (const char *c = s; *c; c++) {
-		if (!strncmp(c, "{n}", 3)) {
+		if (!strncmp(c, "{enc}", 5)) {
+			c += 4;
+			nenc++;
+		} else if (!strncmp(c, "{n}", 3)) {
 			c += 2;
 			worst += XF_TMPL_N_MAX;
+			ntab++;
 		} else if (!strncmp(c, "{hash}", 6)) {
 			c += 5;
 			worst += XF_TMPL_HASH_LEN;
+			ntab++;
 		} else if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-' && *c != '_') {
 			xf_lerr(ld, n->line, "pseudo '%s': '%c' is not allowed in a Diameter identity", s, *c);
-			ret = EINVAL;
-			break;
+			return EINVAL;
 		} else {
 			worst++;
 		}
+	}
+	*ret_enc = nenc > 0;
+	if (!nenc && !ntab) {
+		xf_lerr(ld, n->line, "pseudo '%s' must contain {enc}, {n} or {hash}", s);
+		return EINVAL;
+	}
+	if (nenc && (nenc > 1 || ntab)) {
+		xf_lerr(ld, n->line, "pseudo '%s': {enc} must appear once, without {n} or {hash}", s);
+		return EINVAL;
+	}
+	if (nenc) {
+		const char *after = strstr(s, "{enc}") + 5;
+		if (*after && *after != '.') {
+			xf_lerr(ld, n->line, "pseudo '%s': {enc} must end its label (write "
+			        "\"{enc}.hidden.example\" or \"mme-{enc}.hidden.example\")", s);
+			ret = EINVAL;
+		}
+		return ret;
 	}
 	/* Checked here, not when a message comes: a template that can render too long would
 	 * make every hide fail at run time (answered 5012). */
@@ -830,7 +841,57 @@ static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct
 		        worst, XF_HOST_MAX - 1);
 		ret = EINVAL;
 	}
+	return ret;
+}
+
+/* key_file for an {enc} template: read, checked and turned into a key now. */
+static int xf_key_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *p,
+                          const struct cm_ynode *tn, bool enc)
+{
+	const struct cm_ynode *kn = cm_ymap_get(p, "key_file");
+	const char *kf;
+	char why[512];
+	int rc;
+
+	if (!enc) {
+		if (kn) {
+			xf_lerr(ld, kn->line, "key_file applies to a pseudo template with {enc}");
+			return EINVAL;
+		}
+		return 0;
+	}
+	if (!kn) {
+		xf_lerr(ld, tn->line, "pseudo '%s' has {enc}: give key_file (a file of 32 or more "
+		        "octets in hex, mode 0600)", a->tmpl);
+		return EINVAL;
+	}
+	if (!(kf = xf_scalar(ld, kn, "key_file")))
+		return EINVAL;
+	rc = xf_hkey_new(ld->file, kf, a->tmpl, &a->hkey, why, sizeof(why));
+	if (rc == EINVAL)
+		xf_lerr(ld, kn->line, "%s", why);
+	return rc;
+}
+
+static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *p)
+{
+	const struct cm_ynode *n, *tn;
+	const char *s;
+	bool enc = false;
+	int ret = 0;
+
+	if (!(tn = cm_ymap_get(p, "pseudo"))) {
+		xf_lerr(ld, p->line, "hide_host needs 'pseudo' (a template with {enc}, {n} or {hash}, "
+		        "e.g. \"{enc}.hidden.example\")");
+		return EINVAL;
+	}
+	if (!(s = xf_scalar(ld, tn, "pseudo")))
+		return EINVAL;
+	if (xf_tmpl_check(ld, tn, s, &enc))
+		ret = EINVAL;
 	if (!(a->tmpl = strdup(s)))
+		return ENOMEM;
+	if (!ret && (ret = xf_key_compile(ld, a, p, tn, enc)) == ENOMEM)
 		return ENOMEM;
 	if ((n = cm_ymap_get(p, "secret"))) {
 		if (!(s = xf_scalar(ld, n, "secret")))
@@ -851,6 +912,37 @@ static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct
 			return ENOMEM;
 	}
 	return ret;
+}
+
+/* unhide_host may name a key of its own (a DRA that only unhides, or the previous key while
+ * peers may still hold its pseudonyms). */
+static int xf_unhide_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *p)
+{
+	const struct cm_ynode *tn = cm_ymap_get(p, "pseudo");
+	const char *s;
+	bool enc = false;
+	int rc;
+
+	if (!tn) {
+		if (cm_ymap_get(p, "key_file")) {
+			xf_lerr(ld, p->line, "unhide_host with key_file needs the 'pseudo' template it was "
+			        "made with");
+			return EINVAL;
+		}
+		return 0;
+	}
+	if (!(s = xf_scalar(ld, tn, "pseudo")))
+		return EINVAL;
+	if ((rc = xf_tmpl_check(ld, tn, s, &enc)))
+		return rc;
+	if (!enc) {
+		xf_lerr(ld, tn->line, "unhide_host: 'pseudo' is for {enc} templates; {n} and {hash} "
+		        "pseudonyms are found in the hiding table");
+		return EINVAL;
+	}
+	if (!(a->tmpl = strdup(s)))
+		return ENOMEM;
+	return xf_key_compile(ld, a, p, tn, true);
 }
 
 /* `avp:` of an action, or a default AVP name when absent. */
@@ -883,8 +975,9 @@ static int xf_action_compile(struct xf_load *ld, struct xf_action *a, const stru
 	static const char *const k_map[] = { "avp", "table", "reverse", "tbcd", NULL };
 	static const char *const k_remove[] = { "avp", NULL };
 	static const char *const k_copy[] = { "from", "to", "tbcd", "from_tbcd", NULL };
-	static const char *const k_hide[] = { "avp", "pseudo", "secret", "route_record", NULL };
-	static const char *const k_unhide[] = { "avp", NULL };
+	static const char *const k_hide[] = { "avp", "pseudo", "key_file", "secret", "route_record",
+	                                      NULL };
+	static const char *const k_unhide[] = { "avp", "pseudo", "key_file", NULL };
 	static const char *const *const keys[] = {
 		[XF_A_SET] = k_set, [XF_A_ADD] = k_add, [XF_A_REPLACE] = k_replace,
 		[XF_A_PREFIX_MAP] = k_pmap, [XF_A_MAP] = k_map, [XF_A_REMOVE] = k_remove,
@@ -1036,16 +1129,20 @@ checks:
 		}
 		break;
 	case XF_A_HIDE_HOST:
-		if (xf_hide_compile(ld, a, p))
+	case XF_A_UNHIDE_HOST: {
+		int e = a->kind == XF_A_HIDE_HOST ? xf_hide_compile(ld, a, p)
+		        : p->type == CM_Y_MAP ? xf_unhide_compile(ld, a, p) : 0;
+		if (e == ENOMEM)
+			return e;
+		if (e)
 			ret = EINVAL;
-		/* fall through */
-	case XF_A_UNHIDE_HOST:
 		if (xf_last(&a->path)->base != AVP_TYPE_OCTETSTRING || a->tbcd) {
 			xf_lerr(ld, a->line, "%s applies to host-name AVPs (OctetString), not '%s'",
 			        p->key, a->path.text);
 			ret = EINVAL;
 		}
 		break;
+	}
 	case XF_A_REMOVE:
 		break;
 	}
@@ -1153,6 +1250,7 @@ static void xf_rule_free(struct xf_rule *r)
 		free(a->kv);
 		free(a->tmpl);
 		free(a->secret);
+		xf_hkey_free(a->hkey);
 	}
 	free(r->acts);
 }
@@ -1166,6 +1264,7 @@ static void xf_rules_free(struct xf_rules *rs)
 	free(rs->rules);
 	free(rs->ctr);
 	free(rs->cmd_index);
+	free(rs->hkeys);
 	free(rs->source);
 	pcre2_match_context_free(rs->mctx);
 	free(rs);
@@ -1186,7 +1285,18 @@ static int xf_u32_cmp(const void *a, const void *b)
 /* The pre-filter of xf_apply: directions and command codes any rule cares about. */
 static int xf_index(struct xf_rules *rs)
 {
-	size_t n = 0, k = 0;
+	size_t n = 0, k = 0, nk = 0;
+
+	/* Every {enc} key of the file, for unhide_host. */
+	for (size_t i = 0; i < rs->n; i++)
+		for (size_t j = 0; j < rs->rules[i].nacts; j++)
+			nk += rs->rules[i].acts[j].hkey != NULL;
+	if (nk && !(rs->hkeys = calloc(nk, sizeof(*rs->hkeys))))
+		return ENOMEM;
+	for (size_t i = 0; i < rs->n; i++)
+		for (size_t j = 0; j < rs->rules[i].nacts; j++)
+			if (rs->rules[i].acts[j].hkey)
+				rs->hkeys[rs->nhkeys++] = rs->rules[i].acts[j].hkey;
 
 	for (size_t i = 0; i < rs->n; i++) {
 		rs->dirs |= rs->rules[i].dirs;

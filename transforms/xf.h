@@ -8,8 +8,10 @@
  * loading a new set and swapping the pointer: the old set stays valid while a thread still
  * holds a reference.
  *
- * Topology hiding keeps a real-host <-> pseudo-host table in a `struct xf_state` owned by
- * the caller, so that the table survives rule reloads.
+ * Topology hiding with {enc} pseudonyms (an authenticated encryption of the host name under
+ * a key file) needs no state. The {n} and {hash} templates keep a bounded real-host <->
+ * pseudo-host table in a `struct xf_state` owned by the caller, so that the table survives
+ * rule reloads.
  *
  * Conventions: functions return 0 or an errno value; `ret_*` outputs are untouched on
  * failure; destructors accept NULL.
@@ -70,17 +72,24 @@ void xf_rules_stats(const struct xf_rules *rules,
                     void (*cb)(void *data, const struct xf_rule_stats *st), void *data);
 
 /* ---------------------------------------------------------------------------------------
- * Topology-hiding state (real host <-> pseudo host), shared by successive rule sets.
+ * Topology-hiding table (real host <-> pseudo host) of the {n} and {hash} templates, shared
+ * by successive rule sets. {enc} pseudonyms need no table.
  * ------------------------------------------------------------------------------------- */
 
 struct xf_state;
 
-/* Create an empty table. ENOMEM. Thread-safe (internal read/write lock, taken only by the
- * hide_host / unhide_host actions). */
+/* Hosts a table holds by default; past that, the least recently used go (second chance). */
+#define XF_STATE_DEFAULT_MAX 16384
+
+/* Create an empty table of at most XF_STATE_DEFAULT_MAX, or `max`, hosts. ENOMEM, EINVAL
+ * (max 0). Thread-safe (internal read/write lock, taken only by the hide_host /
+ * unhide_host actions). */
 int xf_state_new(struct xf_state **ret);
+int xf_state_new_max(size_t max, struct xf_state **ret);
 void xf_state_free(struct xf_state *state);
-/* Number of hidden hosts known. */
+/* Number of hidden hosts known; hosts evicted to make room so far. */
 size_t xf_state_count(struct xf_state *state);
+uint64_t xf_state_evicted(struct xf_state *state);
 /* Look up a mapping (for tools and tests): the real host behind `pseudo`, or the pseudo host
  * already given to `real`. Writes a NUL-terminated name to out. ENOENT, ENOSPC. */
 int xf_state_lookup_real(struct xf_state *state, const char *pseudo, char *out, size_t outsz);
@@ -113,8 +122,8 @@ struct xf_ctx {
 	const char *to_peer;      /* answers: the peer it goes back to. Requests: NULL in
 	                             forward callbacks (routing has not run yet), so rules with
 	                             to_peer never match requests there */
-	struct xf_state *state;   /* for hide_host/unhide_host; NULL: those actions fail with
-	                             ENOTSUP */
+	struct xf_state *state;   /* the table of {n}/{hash} pseudonyms; NULL: hide_host with such
+	                             a template fails with ENOTSUP ({enc} needs none) */
 	struct xf_trace *trace;   /* NULL, or collects fired rules and their changes */
 };
 

@@ -125,6 +125,7 @@ struct xf_action {
 	struct xf_kv *kv;            /* prefix_map: by decreasing key length; map: as written */
 	size_t nkv;
 	char *tmpl;                  /* hide_host: pseudo-host template */
+	struct xf_hkey *hkey;        /* {enc} template: its key (hide.c); owned */
 	uint8_t *secret;
 	size_t secret_len;
 	bool route_record;           /* hide_host: also Route-Record values */
@@ -171,6 +172,9 @@ struct xf_rules {
 	size_t ncmd_index;
 	bool any_cmd;
 	unsigned dirs;               /* union of the rules' directions */
+	const struct xf_hkey **hkeys;  /* every {enc} key of the file (owned by the actions): what
+	                                  unhide_host tries */
+	size_t nhkeys;
 	struct xf_limits limits;
 	pcre2_match_context *mctx;   /* match/depth/heap limits; read-only once loaded, so
 	                                shared by every thread */
@@ -227,6 +231,26 @@ int xf_rule_matches(const struct xf_rules *rs, const struct xf_rule *r, struct m
 /* action.c */
 int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const struct xf_action *a,
                   struct msg *msg, const struct xf_ctx *ctx, struct xf_budget *bud);
+
+/* hide.c: {enc} pseudonyms, a deterministic authenticated encryption of the host name. */
+struct xf_hkey;
+/* Read key_file (relative to the directory of rules_file unless absolute; a regular file
+ * of mode 0600 or stricter holding 32-128 octets in hex) and prepare the key of template
+ * tmpl (which holds {enc}). EINVAL with the reason in why (never the key), ENOMEM. */
+int xf_hkey_new(const char *rules_file, const char *key_file, const char *tmpl,
+                struct xf_hkey **ret, char *why, size_t whysz);
+void xf_hkey_free(struct xf_hkey *k);
+/* The pseudonym of real[0..len) (NUL-terminated into out); a name that already is a
+ * pseudonym of k is returned as it is. ENAMETOOLONG (would pass 255 characters), EINVAL,
+ * ENOSPC. */
+int xf_hkey_hide(const struct xf_hkey *k, const char *real, size_t len, char *out, size_t outsz);
+/* The real name behind a pseudonym of k. ENOENT when it is not one (forged, other key or
+ * template), ENOSPC. */
+int xf_hkey_unhide(const struct xf_hkey *k, const char *pseudo, size_t len, char *out,
+                   size_t outsz);
+const char *xf_hkey_template(const struct xf_hkey *k);
+/* Longest host name the template has room for. */
+size_t xf_hkey_max_real(const struct xf_hkey *k);
 
 /* state.c */
 int xf_state_hide(struct xf_state *st, const char *tmpl, const uint8_t *secret, size_t secret_len,

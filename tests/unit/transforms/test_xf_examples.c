@@ -5,6 +5,9 @@
  */
 #include "xft.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 static struct xf_rules *load_example(const char *name)
 {
 	const char *src = getenv("DCORE_SRCDIR");
@@ -112,35 +115,102 @@ static void test_msisdn(void)
 	xf_rules_unref(rs);
 }
 
+/* The example names /etc/dcore/topology-hiding.key: load it with a key of the test's
+ * instead (same text otherwise), as a DRA with that key would. */
+static struct xf_rules *load_hiding_example(const char *key_path)
+{
+	const char *src = getenv("DCORE_SRCDIR");
+	const char *from = "/etc/dcore/topology-hiding.key";
+	char path[1024], err[4096], *text = NULL, *out = NULL, *at;
+	struct xf_rules *rs = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/config/rules/topology-hiding.yaml", src ? src : ".");
+	if (!(f = fopen(path, "r"))) {
+		perror(path);
+		xft_fails++;
+		return NULL;
+	}
+	text = calloc(1, 65536);
+	len = fread(text, 1, 65535, f);
+	fclose(f);
+	CHECK(strstr(text, from) != NULL);
+	/* every occurrence (the comment names it too) */
+	out = calloc(1, 2 * len + 1024);
+	for (char *p = text; (at = strstr(p, from)) || *p; p = at + strlen(from)) {
+		if (!at) {
+			strcat(out, p);
+			break;
+		}
+		strncat(out, p, (size_t)(at - p));
+		strcat(out, key_path);
+	}
+	if (xf_rules_load_buf(path, out, strlen(out), &rs, err, sizeof(err))) {
+		fprintf(stderr, "%s does not load:\n%s\n", path, err);
+		xft_fails++;
+	}
+	free(text);
+	free(out);
+	return rs;
+}
+
 static void test_topology(void)
 {
-	struct xf_rules *rs = load_example("topology-hiding.yaml");
-	struct xf_state *st = NULL;
+	char dir[] = "/tmp/xf_examples_XXXXXX", key[64], pseudo[300];
+	struct xf_rules *rs = NULL, *second = NULL;
 	struct msg *m;
+	FILE *f;
 
-	if (!rs)
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		xft_fails++;
 		return;
-	CHECK(xf_state_new(&st) == 0);
+	}
+	snprintf(key, sizeof(key), "%s/topology-hiding.key", dir);
+	f = fopen(key, "w");
+	fputs("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n", f);
+	fclose(f);
+	chmod(key, 0600);
+	rs = load_hiding_example(key);
+	second = load_hiding_example(key);   /* another DRA of the cluster */
+	if (!rs || !second)
+		goto out;
 	m = s6a("Update-Location-Request", "mme7.epc.operator.example", "epc.operator.example");
 	xft_add(m, "Destination-Realm", "partner.example");
 	xft_add(m, "Route-Record", "mme7.epc.operator.example");
 	m = xft_relayed(m);
-	CHECK(xft_apply(rs, m, "mme7.epc.operator.example", NULL, st, NULL) == 0);
-	CHECK_STR(xft_get(m, "Origin-Host", 0), "mme-1.hidden.operator.example");
-	CHECK_STR(xft_get(m, "Route-Record", 0), "mme-1.hidden.operator.example");
+	/* no hiding table: {enc} needs none */
+	CHECK(xft_apply(rs, m, "mme7.epc.operator.example", NULL, NULL, NULL) == 0);
+	snprintf(pseudo, sizeof(pseudo), "%s", xft_get(m, "Origin-Host", 0));
+	CHECK(!strncmp(pseudo, "mme-", 4) && strstr(pseudo, ".hidden.operator.example")
+	      && !strstr(pseudo, "mme7"));
+	CHECK_STR(xft_get(m, "Route-Record", 0), pseudo);
 	CHECK_STR(xft_get(m, "Origin-Realm", 0), "hidden.operator.example");
 	fd_msg_free(m);
 
 	m = s6a("Cancel-Location-Request", "hss.partner.example", "partner.example");
-	xft_add(m, "Destination-Host", "mme-1.hidden.operator.example");
+	xft_add(m, "Destination-Host", pseudo);
 	xft_add(m, "Destination-Realm", "hidden.operator.example");
 	m = xft_relayed(m);
-	CHECK(xft_apply(rs, m, "dra.partner.example", NULL, st, NULL) == 0);
+	CHECK(xft_apply(second, m, "dra.partner.example", NULL, NULL, NULL) == 0);
 	CHECK_STR(xft_get(m, "Destination-Host", 0), "mme7.epc.operator.example");
 	CHECK_STR(xft_get(m, "Destination-Realm", 0), "epc.operator.example");
 	fd_msg_free(m);
-	xf_state_free(st);
+
+	/* a name the key does not authenticate is left alone */
+	m = s6a("Cancel-Location-Request", "hss.partner.example", "partner.example");
+	xft_add(m, "Destination-Host", "mme-aaaaaaaaaaaaaaaaaaaaaaaaaa.hidden.operator.example");
+	xft_add(m, "Destination-Realm", "hidden.operator.example");
+	CHECK(xft_apply(second, m, "dra.partner.example", NULL, NULL, NULL) == 0);
+	CHECK_STR(xft_get(m, "Destination-Host", 0),
+	          "mme-aaaaaaaaaaaaaaaaaaaaaaaaaa.hidden.operator.example");
+	fd_msg_free(m);
+out:
 	xf_rules_unref(rs);
+	xf_rules_unref(second);
+	unlink(key);
+	rmdir(dir);
 }
 
 int main(void)

@@ -107,7 +107,7 @@ static void test_all_errors(void)
 		"bad.yaml:29: rule 'types': 'actions' must be a non-empty list",
 		"bad.yaml:30: rule 'types': duplicate rule name (first at line 23)",
 		"bad.yaml:32: rule 'types': Session-Id cannot be modified",
-		"bad.yaml:33: rule 'types': pseudo 'hidden.example' must contain {n} or {hash}",
+		"bad.yaml:33: rule 'types': pseudo 'hidden.example' must contain {enc}, {n} or {hash}",
 		"bad.yaml:34: rule 'types': 'table': 'x' appears twice among the values (reverse: true)",
 		"bad.yaml:35: rule '#7': missing or empty 'name'",
 		"bad.yaml:36: rule '#7': give exactly one of 'value' or 'hex'",
