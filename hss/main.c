@@ -46,9 +46,10 @@ static void on_hup(void *data)
 	if (str_differ(n->diam.identity, m->cur->diam.identity) ||
 	    str_differ(n->diam.realm, m->cur->diam.realm) || n->diam.port != m->cur->diam.port ||
 	    str_differ(n->db_backend, m->cur->db_backend) || str_differ(n->db_uri, m->cur->db_uri) ||
-	    str_differ(n->ctl_socket, m->cur->ctl_socket))
-		LOG_N("hss: %s: only the s6a section is reloaded; diameter, database and "
-		      "ctl_socket changes need a restart", m->path);
+	    str_differ(n->ctl_socket, m->cur->ctl_socket) || n->n_ctl_allow != m->cur->n_ctl_allow ||
+	    memcmp(n->ctl_allow, m->cur->ctl_allow, n->n_ctl_allow * sizeof(n->ctl_allow[0])))
+		LOG_N("hss: %s: only the s6a section is reloaded; diameter, database, ctl_socket "
+		      "and ctl_allow_users changes need a restart", m->path);
 	hss_s6a_set_cfg(n);
 	m->retired[m->n_retired++] = m->cur;
 	m->cur = n;
@@ -130,7 +131,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hss: cannot register the S6a application: %s\n", strerror(rc));
 		goto out;
 	}
-	if (m.cur->ctl_socket && (rc = hss_ctl_start(m.cur->ctl_socket))) {
+	if (m.cur->ctl_socket &&
+	    (rc = hss_ctl_start(m.cur->ctl_socket, m.cur->ctl_allow, m.cur->n_ctl_allow))) {
 		fprintf(stderr, "hss: control socket %s: %s\n", m.cur->ctl_socket, strerror(rc));
 		goto out;
 	}

@@ -78,8 +78,9 @@ def provision(h, db, imsi, *extra, apns=('internet',)):
     hssctl(h, db, *(args + list(extra)))
 
 
-def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None):
-    """Start an HSS; provision into .db before or after (SQLite, shared file)."""
+def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None, extra=''):
+    """Start an HSS; provision into .db before or after (SQLite, shared file). `extra` is
+    appended to hss.yaml (top-level keys)."""
     port = h.port()
     db = db or os.path.join(h.tmp, name + '.db')
     ctl = os.path.join(h.tmp, name + '.ctl')
@@ -88,6 +89,7 @@ def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None):
     if s6a:
         text += 's6a:\n' + s6a
     text += 'ctl_socket: "%s"\n' % ctl
+    text += extra
     cfg = h.write(name + '.yaml', text)
     if not os.access(USIM, os.X_OK):
         harness.skip('hss_usim helper not built (%s)' % USIM)

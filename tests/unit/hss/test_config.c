@@ -89,6 +89,16 @@ static void test_values(void)
 	CHECK(!cfg.cancel_old_mme && !cfg.utran_geran_vectors && cfg.geran_triplets, "bools");
 	CHECK(cfg.clr_timeout_ms == 250, "clr_timeout_ms");
 	CHECK(!strcmp(cfg.ctl_socket, "/tmp/h.ctl"), "ctl_socket");
+	CHECK(cfg.n_ctl_allow == 0, "no ctl_allow_users");
+	hss_cfg_free(&cfg);
+
+	rc = load(HEAD "ctl_socket: /tmp/h.ctl\nctl_allow_users: [root, nobody, \"12345\", 010]\n", &cfg,
+	          err, sizeof(err));
+	CHECK(rc == 0, "%s", err);
+	if (rc)
+		return;
+	CHECK(cfg.n_ctl_allow == 4 && cfg.ctl_allow[0] == 0 && cfg.ctl_allow[1] == 65534 &&
+	      cfg.ctl_allow[2] == 12345 && cfg.ctl_allow[3] == 10, "ctl_allow_users (decimal uids)");
 	hss_cfg_free(&cfg);
 }
 
@@ -115,6 +125,9 @@ static void test_errors(void)
 	bad(HEAD "diameter2: {}\n", "t.yaml:6", "diameter2");
 	bad(HEAD "s6a:\n  home_plmns: [\n", "t.yaml", NULL);
 	bad("", "empty", NULL);
+	bad(HEAD "ctl_allow_users: [root, no-such-user-here]\n", "t.yaml:6",
+	    "key 'ctl_allow_users': unknown user 'no-such-user-here'");
+	bad(HEAD "ctl_allow_users: [\"4294967295\"]\n", "t.yaml:6", "is not a uid");
 }
 
 static void test_rat(void)
@@ -187,6 +200,15 @@ static void test_stats_ctl(void)
 	CHECK(strstr(buf, "unknown command") != NULL, "DSR needs flags: %s", buf);
 	hss_ctl_exec("idr 001010000000001 1 2", buf, sizeof(buf));
 	CHECK(!strncmp(buf, "error: usage", 12), "too many args: %s", buf);
+	/* decimal only: a base prefix or a sign is refused, leading zeros are decimal */
+	hss_ctl_exec("idr 001010000000001 0x10", buf, sizeof(buf));
+	CHECK(strstr(buf, "bad number '0x10'") != NULL, "%s", buf);
+	hss_ctl_exec("idr 001010000000001 +1", buf, sizeof(buf));
+	CHECK(strstr(buf, "bad number '+1'") != NULL, "%s", buf);
+	hss_ctl_exec("idr 001010000000001 4294967296", buf, sizeof(buf));
+	CHECK(strstr(buf, "bad number") != NULL, "%s", buf);
+	hss_ctl_exec("dsr 001010000000001 09", buf, sizeof(buf));
+	CHECK(strstr(buf, "bad number") == NULL, "09 is nine: %s", buf);
 }
 
 int main(void)
