@@ -349,7 +349,7 @@ static void test_budget(void)
 	double t0, dt;
 	int ret;
 
-	/* 3000 Class AVPs, each run through a regex: stops at message_regex (default 100) */
+	/* 3000 Class AVPs, each run through a regex: stops at message_regex (default 32) */
 	rs = xft_load("rules:\n"
 	              "  - name: many\n"
 	              "    match: { avp: { path: Class, regex: \"^zz\" } }\n"
