@@ -204,16 +204,6 @@ int xf_hkey_unhide(const struct xf_hkey *k, const char *pseudo, size_t len, char
 	return 0;
 }
 
-const char *xf_hkey_template(const struct xf_hkey *k)
-{
-	return k->tmpl;
-}
-
-size_t xf_hkey_max_real(const struct xf_hkey *k)
-{
-	return k->max_real;
-}
-
 void xf_hkey_free(struct xf_hkey *k)
 {
 	if (!k)

@@ -248,9 +248,6 @@ int xf_hkey_hide(const struct xf_hkey *k, const char *real, size_t len, char *ou
  * template), ENOSPC. */
 int xf_hkey_unhide(const struct xf_hkey *k, const char *pseudo, size_t len, char *out,
                    size_t outsz);
-const char *xf_hkey_template(const struct xf_hkey *k);
-/* Longest host name the template has room for. */
-size_t xf_hkey_max_real(const struct xf_hkey *k);
 
 /* state.c */
 int xf_state_hide(struct xf_state *st, const char *tmpl, const uint8_t *secret, size_t secret_len,
