@@ -1,12 +1,14 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* answer.c: creating the answer of a request whatever its Proxy-Info holds.
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * answer.c: creating the answer of a request whatever its Proxy-Info holds.
  *
  * RFC 6733 6.2 has the answer carry the request's Proxy-Info AVPs. freeDiameter 1.2.1 copies
  * them by re-encoding, which fails (EINVAL) on an AVP it does not know whose data is empty:
  * fd_msg_new_answer_from_req then returns an error, leaks the answer's Session-Id, and the
  * node could not answer at all, so one such request from a peer cost memory and a timeout
  * at the peer (found by fuzzing the HSS handlers). Such requests are detected first and
- * answered with Proxy-Info rebuilt from the AVPs that can be copied. */
+ * answered with Proxy-Info rebuilt from the AVPs that can be copied.
+ */
 #include "cm.h"
 
 #include <errno.h>

@@ -1,6 +1,8 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* diam_cfg.c: the `diameter:` YAML section (schema and conversion into struct cm_diam_cfg),
- * shared by the HSS, the DRA and the tools so every node is configured the same way. */
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * diam_cfg.c: the `diameter:` YAML section (schema and conversion into struct cm_diam_cfg),
+ * shared by the HSS, the DRA and the tools so every node is configured the same way.
+ */
 #include "cm.h"
 
 #include <errno.h>

@@ -1,8 +1,10 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* diam_node.c: embeds libfdcore in our daemons and tools. It turns struct cm_diam_cfg into a
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * diam_node.c: embeds libfdcore in our daemons and tools. It turns struct cm_diam_cfg into a
  * private freeDiameter configuration file, works around the 1.2.1 traps (loopback listen
  * addresses are dropped, TLS credentials needed whenever TLS is on, unknown peers refused,
- * per-message log formatting) and owns signal handling for the process. */
+ * per-message log formatting) and owns signal handling for the process.
+ */
 #include "cm.h"
 #include "cm_int.h"
 
@@ -11,6 +13,8 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -378,6 +382,33 @@ static int dn_add_listen(const char *addr)
 	return rc;
 }
 
+/* Whether the host has an address freeDiameter would use for itself (up, not loopback). */
+static bool dn_host_has_address(void)
+{
+	struct ifaddrs *ifs = NULL, *i;
+	bool found = false;
+
+	if (getifaddrs(&ifs))
+		return true;   /* let freeDiameter try and report */
+	for (i = ifs; i && !found; i = i->ifa_next) {
+		if (!i->ifa_addr || !(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		found = i->ifa_addr->sa_family == AF_INET || i->ifa_addr->sa_family == AF_INET6;
+	}
+	freeifaddrs(ifs);
+	return found;
+}
+
+/* With no listen address, 1.2.1 takes the host's addresses for its CER (Host-IP-Address)
+ * and stops with "Unable to find the address(es) of the local system" on a host (or network
+ * namespace) that has only loopback. Give it 127.0.0.1 there. */
+static int dn_add_fallback_address(void)
+{
+	if (dn_host_has_address())
+		return 0;
+	return dn_add_listen("127.0.0.1");
+}
+
 /* ---- logging ----------------------------------------------------------------------------- */
 
 static int dn_log_level(const char *s)
@@ -501,6 +532,8 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 	for (i = 0; i < cfg->n_listen; i++)
 		if ((rc = dn_add_listen(cfg->listen[i])))
 			goto out;
+	if (!cfg->n_listen && (rc = dn_add_fallback_address()))
+		goto out;
 out:
 	/* freeDiameter has read every file it needs by now. */
 	dn_rm_tmpdir();

@@ -12,6 +12,11 @@
 #ifndef DICT_INT_H
 #define DICT_INT_H
 
+/* Defined by dictionaries/meson.build for the component's own sources only. */
+#ifndef DICT_INTERNAL
+#error "dict_int.h is internal to dictionaries/: include dict.h"
+#endif
+
 #include "cm.h"
 #include "dict.h"   /* DICT_VENDOR_3GPP, DICT_APP_* */
 

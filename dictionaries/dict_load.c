@@ -78,21 +78,6 @@ const char *dict_warnmsg(void)
 	return dict_warn;
 }
 
-static const char *dict_basetype_name(enum dict_avp_basetype t)
-{
-	switch (t) {
-	case AVP_TYPE_GROUPED: return "Grouped";
-	case AVP_TYPE_OCTETSTRING: return "OctetString";
-	case AVP_TYPE_INTEGER32: return "Integer32";
-	case AVP_TYPE_INTEGER64: return "Integer64";
-	case AVP_TYPE_UNSIGNED32: return "Unsigned32";
-	case AVP_TYPE_UNSIGNED64: return "Unsigned64";
-	case AVP_TYPE_FLOAT32: return "Float32";
-	case AVP_TYPE_FLOAT64: return "Float64";
-	}
-	return "?";
-}
-
 /* Name of a derived type that freeDiameter's base dictionary defines, or NULL. */
 static const char *dict_builtin_type(enum dict_dtype t)
 {
@@ -284,8 +269,8 @@ static int dict_avp_lookup(struct dictionary *d, const struct dict_avp_def *a,
 			}
 			dict_set_err("AVP %s (code %u, vendor %u) is already in the dictionary as '%s' of "
 			             "type %s, but this table defines it as %s", a->name, a->code, a->vendor,
-			             ad.avp_name, dict_basetype_name(ad.avp_basetype),
-			             dict_basetype_name(a->base));
+			             ad.avp_name, cm_avp_basetype_name(ad.avp_basetype),
+			             cm_avp_basetype_name(a->base));
 			return EEXIST;
 		}
 	} else if (r != ENOENT) {

@@ -87,12 +87,11 @@ int dra_keys_get(struct msg *msg, struct dra_keys *k)
 }
 
 int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const char *from,
-                    const char *to, void *trace, int *ret_fired)
+                    const char *to, struct xf_trace *trace, int *ret_fired)
 {
 	unsigned fired = 0;
 	int rc = 0;
 
-#ifdef DRA_HAVE_XF
 	if (s && s->rules) {
 		struct xf_ctx ctx;
 
@@ -104,9 +103,6 @@ int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const 
 		ctx.trace = trace;
 		rc = xf_apply(s->rules, msg, &ctx, &fired);
 	}
-#else
-	(void)s; (void)msg; (void)is_request; (void)from; (void)to; (void)trace;
-#endif
 	if (ret_fired)
 		*ret_fired = (int)fired;
 	return rc;

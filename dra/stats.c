@@ -3,14 +3,17 @@
  * stats.c: the DRA's counters. One registry entry per route, peer group and peer name,
  * created when a route table is built and never freed, so tables old and new share them
  * across reloads and the hot path only does atomic increments. The registry is an
- * append-only list published with an atomic head pointer: readers need no lock.
+ * append-only list published with an atomic head pointer: readers need no lock. SIGUSR1
+ * writes them to the stats file and the log.
  */
 #include "dra.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 enum dra_skind { DRA_SK_ROUTE, DRA_SK_GROUP, DRA_SK_PEER };
 
@@ -158,4 +161,49 @@ uint64_t dra_stats_get(const char *kind, const char *name, const char *counter)
 	}
 	fclose(f);
 	return v;
+}
+
+int dra_stats_write(const char *path)
+{
+	size_t len = strlen(path);
+	char *tmp = malloc(len + 5);
+	FILE *f;
+	int rc = 0;
+
+	if (!tmp)
+		return ENOMEM;
+	/* Written to a temporary name and renamed, so readers never see half a dump. */
+	memcpy(tmp, path, len);
+	memcpy(tmp + len, ".tmp", 5);
+	if (!(f = fopen(tmp, "w"))) {
+		rc = errno;
+		goto out;
+	}
+	dra_stats_dump(f);
+	if (ferror(f))
+		rc = EIO;
+	if (fclose(f) && !rc)
+		rc = errno ? errno : EIO;
+	if (!rc && rename(tmp, path))
+		rc = errno;
+	if (rc)
+		unlink(tmp);
+out:
+	free(tmp);
+	return rc;
+}
+
+void dra_stats_log(void)
+{
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (!(m = open_memstream(&buf, &len)))
+		return;
+	dra_stats_dump(m);
+	fclose(m);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fd_log_notice("dra stats: %s", line);
+	free(buf);
 }

@@ -1,7 +1,9 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* config.c: hss.yaml, checked against a schema (every error names file, line and key) and
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * config.c: hss.yaml, checked against a schema (every error names file, line and key) and
  * turned into struct hss_cfg: the `diameter:` node (common/), the `database:`, the `s6a:`
- * policy and the optional control socket. */
+ * policy and the optional control socket.
+ */
 #include "hss_int.h"
 
 #include <errno.h>
@@ -21,8 +23,11 @@ static const struct cm_schema cfg_str_item[] = {
 
 static const struct cm_schema cfg_db_schema[] = {
 	{ "backend", CM_S_STR, 0, 0, 0, NULL, cfg_backends, "database backend (default sqlite)" },
-	{ "path", CM_S_STR, 0, 1, 4096, NULL, NULL, "SQLite database file (created if absent)" },
+	{ "path", CM_S_STR, 0, 1, 4096, NULL, NULL,
+	  "SQLite database file (must exist: `hssctl init` creates it)" },
 	{ "uri", CM_S_STR, 0, 1, 4096, NULL, NULL, "backend URI (instead of path)" },
+	{ "timeout_ms", CM_S_UINT, 0, 10, 60000, NULL, NULL,
+	  "longest wait for the database per operation before answering 5012, ms (default 1000)" },
 	{ 0 }
 };
 
@@ -217,6 +222,7 @@ static int cfg_from_doc(struct cm_ydoc *doc, struct hss_cfg *cfg, char *err, siz
 		return EINVAL;
 	}
 	cfg->db_uri = cfg_strdup(n->str, &rc);
+	cfg->db_timeout_ms = (unsigned)cm_yget_u64(db, "timeout_ms", HSS_DB_TIMEOUT_DEFAULT_MS);
 
 	s6a = cm_ymap_get(root, "s6a");
 	cfg->max_vectors = (unsigned)cm_yget_u64(s6a, "max_vectors", 5);

@@ -1,5 +1,6 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* ctl.c: the HSS control channel, a UNIX stream socket (`ctl_socket:` in hss.yaml) through
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ctl.c: the HSS control channel, a UNIX stream socket (`ctl_socket:` in hss.yaml) through
  * which provisioning tools and tests trigger the HSS-initiated procedures. One command line
  * per connection, one reply line:
  *   idr IMSI [IDR-FLAGS]        Insert-Subscriber-Data with the full Subscription-Data
@@ -11,8 +12,9 @@
  * in the counters. Numbers are decimal.
  *
  * Who may use it: the kernel's peer credentials (SO_PEERCRED) of each connection must be
- * root, the HSS's own user, or a user of `ctl_allow_users`; the socket is created mode 0600
- * (0666 when other users are allowed: the credential check is then what keeps others out).
+ * root, the HSS's own user, or a user of `ctl_allow_users` (whoever may use it may
+ * provision); the socket is created mode 0600 (0666 when other users are allowed: the
+ * credential check is then what keeps others out).
  * One thread serves every client with poll(): a line is at most 255 characters, and a
  * client has 2 s from its connection to its reply, so a slow or silent client costs the
  * others nothing and holds a slot (of 16) for 2 s at most.

@@ -1,6 +1,8 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* stats.c: the HSS counters, lock-free atomics updated on the hot path and read by the logs
- * (SIGUSR1, shutdown), the control channel and, later, SNMP. */
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * stats.c: the HSS counters, lock-free atomics updated on the hot path and read by the logs
+ * (SIGUSR1, shutdown), the control channel and, later, SNMP.
+ */
 #include "hss_int.h"
 
 #include <stdio.h>

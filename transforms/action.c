@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * action.c: running one compiled action on a message. Every value change goes through the
- * AVP's text form (value.c): read, rewrite as text, encode back for the AVP's type, then
+ * AVP's text form (common/avpval.c): read, rewrite as text, encode back for the AVP's type, then
  * fd_msg_avp_setvalue (which copies). An instance is changed only once its new value has
  * been encoded, so a failing action never leaves a half-written AVP.
  */
@@ -19,7 +19,7 @@ struct xf_act_walk {
 	const struct xf_rule *r;
 	const struct xf_action *a;
 	const struct xf_ctx *ctx;
-	const struct xf_avpdef *def;   /* last segment of the path walked */
+	const struct cm_avpdef *def;   /* last segment of the path walked */
 	bool tbcd;
 	unsigned count;
 	struct avp *first;             /* copy/move: the source instance */
@@ -80,7 +80,7 @@ static int xf_rewrite(struct xf_act_walk *aw, struct avp *avp, const char *old, 
 
 	if (len > XF_VALUE_MAX)
 		return ENOSPC;
-	ret = xf_value_parse(aw->def, aw->tbcd, text, len, &v, store, sizeof(store), NULL);
+	ret = cm_avpval_parse(aw->def, aw->tbcd, text, len, &v, store, sizeof(store), NULL);
 	if (ret)
 		return ret;
 	ret = fd_msg_avp_setvalue(avp, &v);
@@ -100,7 +100,7 @@ static int xf_set_value(struct xf_act_walk *aw, struct avp *avp, union avp_value
 	size_t len = 0;
 	int ret;
 
-	if (aw->ctx->trace && xf_value_text(aw->def, aw->tbcd, old, text, sizeof(text), &len))
+	if (aw->ctx->trace && cm_avpval_text(aw->def, aw->tbcd, old, text, sizeof(text), &len))
 		len = 0;
 	ret = fd_msg_avp_setvalue(avp, &v);
 	if (ret)
@@ -152,7 +152,7 @@ static int xf_cb_replace(struct xf_walk *w, struct avp *avp, union avp_value *v)
 	bool hit = false;
 	int ret;
 
-	if (xf_value_text(aw->def, aw->tbcd, v, text, sizeof(text), &len))
+	if (cm_avpval_text(aw->def, aw->tbcd, v, text, sizeof(text), &len))
 		return 0;
 	if ((ret = xf_re_match(&aw->a->re, aw->w.bud, text, len, ovec, &hit)) || !hit)
 		return ret;
@@ -181,7 +181,7 @@ static int xf_cb_prefix_map(struct xf_walk *w, struct avp *avp, union avp_value 
 	char text[XF_TEXT_MAX], out[XF_TEXT_MAX + 1];
 	size_t len = 0;
 
-	if (xf_value_text(aw->def, aw->tbcd, v, text, sizeof(text), &len))
+	if (cm_avpval_text(aw->def, aw->tbcd, v, text, sizeof(text), &len))
 		return 0;
 	/* Keys are sorted by decreasing length: the first that fits is the longest. */
 	for (size_t i = 0; i < a->nkv; i++) {
@@ -210,7 +210,7 @@ static int xf_cb_map(struct xf_walk *w, struct avp *avp, union avp_value *v)
 	char text[XF_TEXT_MAX];
 	size_t len = 0;
 
-	if (xf_value_text(aw->def, aw->tbcd, v, text, sizeof(text), &len))
+	if (cm_avpval_text(aw->def, aw->tbcd, v, text, sizeof(text), &len))
 		return 0;
 	for (size_t i = 0; i < a->nkv; i++) {
 		const struct xf_kv *kv = &a->kv[i];
@@ -231,8 +231,8 @@ static int xf_cb_remove(struct xf_walk *w, struct avp *avp, union avp_value *v)
 	int ret;
 
 	if (aw->ctx->trace) {
-		if (aw->def->fmt == XF_VF_GROUPED
-		    || xf_value_text(aw->def, aw->tbcd, v, text, sizeof(text), &len))
+		if (aw->def->fmt == CM_VF_GROUPED
+		    || cm_avpval_text(aw->def, aw->tbcd, v, text, sizeof(text), &len))
 			strcpy(q, "(grouped)");
 		else
 			xf_quote(q, sizeof(q), text, len);
@@ -250,7 +250,7 @@ static int xf_cb_first(struct xf_walk *w, struct avp *avp, union avp_value *v)
 {
 	struct xf_act_walk *aw = XF_AW(w);
 
-	if (xf_value_text(aw->def, aw->tbcd, v, aw->text, XF_TEXT_MAX, &aw->len))
+	if (cm_avpval_text(aw->def, aw->tbcd, v, aw->text, XF_TEXT_MAX, &aw->len))
 		return 0;   /* unreadable: try the next instance */
 	aw->first = avp;
 	return XF_WALK_STOP;
@@ -280,7 +280,7 @@ static int xf_cb_hide(struct xf_walk *w, struct avp *avp, union avp_value *v)
 	size_t len = 0;
 	int ret;
 
-	if (xf_value_text(aw->def, false, v, text, sizeof(text), &len))
+	if (cm_avpval_text(aw->def, false, v, text, sizeof(text), &len))
 		return 0;
 	if (a->kind == XF_A_UNHIDE_HOST)
 		ret = xf_unhide(aw, text, len, pseudo, sizeof(pseudo));
@@ -410,7 +410,7 @@ int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const stru
 			ret = 0;
 		if (ret || !src.first)
 			break;     /* no source: nothing to do */
-		ret = xf_value_parse(aw.def, aw.tbcd, text, src.len, &v, store, sizeof(store), NULL);
+		ret = cm_avpval_parse(aw.def, aw.tbcd, text, src.len, &v, store, sizeof(store), NULL);
 		if (ret)
 			break;
 		ret = xf_set_or_create(&aw, msg, rs, &v, text, src.len, true);

@@ -155,21 +155,6 @@ static int xf_bool(struct xf_load *ld, const struct cm_ynode *n, const char *key
  * Paths, values, string matches
  * ------------------------------------------------------------------------------------- */
 
-static const char *xf_base_name(enum dict_avp_basetype b)
-{
-	switch (b) {
-	case AVP_TYPE_GROUPED: return "Grouped";
-	case AVP_TYPE_OCTETSTRING: return "OctetString";
-	case AVP_TYPE_INTEGER32: return "Integer32";
-	case AVP_TYPE_INTEGER64: return "Integer64";
-	case AVP_TYPE_UNSIGNED32: return "Unsigned32";
-	case AVP_TYPE_UNSIGNED64: return "Unsigned64";
-	case AVP_TYPE_FLOAT32: return "Float32";
-	case AVP_TYPE_FLOAT64: return "Float64";
-	}
-	return "?";
-}
-
 static int xf_path_parse(struct xf_load *ld, const struct cm_ynode *n, const char *key,
                          struct xf_path *p)
 {
@@ -202,7 +187,7 @@ static int xf_path_parse(struct xf_load *ld, const struct cm_ynode *n, const cha
 		}
 		memcpy(name, seg, l);
 		name[l] = '\0';
-		if (xf_avpdef_resolve(ld->dict, name, &p->seg[p->n])) {
+		if (cm_avpdef_find(name, &p->seg[p->n])) {
 			xf_lerr(ld, n->line, "unknown AVP '%s'", name);
 			ret = EINVAL;
 		} else if (*end == '/' && p->seg[p->n].base != AVP_TYPE_GROUPED) {
@@ -219,7 +204,7 @@ static int xf_path_parse(struct xf_load *ld, const struct cm_ynode *n, const cha
 	return p->text ? 0 : ENOMEM;
 }
 
-static const struct xf_avpdef *xf_last(const struct xf_path *p)
+static const struct cm_avpdef *xf_last(const struct xf_path *p)
 {
 	return &p->seg[p->n - 1];
 }
@@ -249,16 +234,16 @@ static int xf_tbcd_opt(struct xf_load *ld, const struct cm_ynode *map, const cha
                        const struct xf_path *p, bool *ret)
 {
 	const struct cm_ynode *t = cm_ymap_get(map, key);
-	const struct xf_avpdef *d = xf_last(p);
+	const struct cm_avpdef *d = xf_last(p);
 
-	*ret = d->fmt == XF_VF_RAW && xf_name_is_tbcd(d->name);
+	*ret = d->tbcd;
 	if (!t)
 		return 0;
 	if (xf_bool(ld, t, key, ret))
 		return EINVAL;
-	if (*ret && d->fmt != XF_VF_RAW) {
+	if (*ret && d->fmt != CM_VF_OCTETS) {
 		xf_lerr(ld, t->line, "'%s': true needs an OctetString AVP, '%s' is %s", key, d->name,
-		        xf_base_name(d->base));
+		        cm_avp_basetype_name(d->base));
 		return EINVAL;
 	}
 	return 0;
@@ -268,7 +253,7 @@ static int xf_value_compile(struct xf_load *ld, const struct cm_ynode *map,
                             const struct xf_path *p, bool tbcd, struct xf_value *val)
 {
 	const struct cm_ynode *vn = cm_ymap_get(map, "value"), *hn = cm_ymap_get(map, "hex");
-	const struct xf_avpdef *d = xf_last(p);
+	const struct cm_avpdef *d = xf_last(p);
 	uint8_t store[XF_VALUE_MAX];
 	const char *s, *why = "invalid";
 	union avp_value v;
@@ -283,7 +268,7 @@ static int xf_value_compile(struct xf_load *ld, const struct cm_ynode *map,
 		if (!(s = xf_scalar(ld, hn, "hex")))
 			return EINVAL;
 		len = strlen(s);
-		if (d->fmt != XF_VF_RAW || tbcd) {
+		if (d->fmt != CM_VF_OCTETS || tbcd) {
 			xf_lerr(ld, hn->line, "'hex' needs a plain OctetString AVP; use 'value' for '%s'",
 			        d->name);
 			return EINVAL;
@@ -298,10 +283,10 @@ static int xf_value_compile(struct xf_load *ld, const struct cm_ynode *map,
 		if (!(s = xf_scalar(ld, vn, "value")))
 			return EINVAL;
 		len = strlen(s);
-		ret = xf_value_parse(d, tbcd, s, len, &v, store, sizeof(store), &why);
+		ret = cm_avpval_parse(d, tbcd, s, len, &v, store, sizeof(store), &why);
 		if (ret) {
 			xf_lerr(ld, vn->line, "value '%s' for '%s' (%s%s): %s", s, d->name,
-			        xf_base_name(d->base), tbcd ? ", TBCD" : "", why);
+			        cm_avp_basetype_name(d->base), tbcd ? ", TBCD" : "", why);
 			return EINVAL;
 		}
 	}
@@ -339,7 +324,7 @@ static const char *const xf_sm_keys[] = { "exact", "prefix", "suffix", "regex", 
 /* A string match: a scalar (exact) or a map with one of xf_sm_keys (plus `extra` keys the
  * caller handles). */
 static int xf_smatch_compile(struct xf_load *ld, const struct cm_ynode *n, const char *what,
-                             const struct xf_avpdef *d, bool tbcd, const char *const *extra,
+                             const struct cm_avpdef *d, bool tbcd, const char *const *extra,
                              struct xf_smatch *m)
 {
 	const struct cm_ynode *k = NULL;
@@ -390,21 +375,21 @@ static int xf_smatch_compile(struct xf_load *ld, const struct cm_ynode *n, const
 	}
 	if (!(s = xf_scalar(ld, k, what)))
 		return EINVAL;
-	if (d->fmt == XF_VF_GROUPED) {
+	if (d->fmt == CM_VF_GROUPED) {
 		xf_lerr(ld, k->line, "%s: '%s' is Grouped; only 'present' applies", what, d->name);
 		return EINVAL;
 	}
-	if (m->kind == XF_SM_EXACT && d->fmt == XF_VF_NUM) {
+	if (m->kind == XF_SM_EXACT && d->fmt == CM_VF_NUM) {
 		/* Compare numbers by value: "0x10", "16" and a constant name all mean 16. */
 		uint8_t store[16];
 		union avp_value v;
 		char text[64];
 		size_t len;
 		const char *why = "";
-		if (xf_value_parse(d, false, s, strlen(s), &v, store, sizeof(store), &why)
-		    || xf_value_text(d, false, &v, text, sizeof(text), &len)) {
+		if (cm_avpval_parse(d, false, s, strlen(s), &v, store, sizeof(store), &why)
+		    || cm_avpval_text(d, false, &v, text, sizeof(text), &len)) {
 			xf_lerr(ld, k->line, "%s: '%s' for '%s' (%s): %s", what, s, d->name,
-			        xf_base_name(d->base), why);
+			        cm_avp_basetype_name(d->base), why);
 			return EINVAL;
 		}
 		m->s = strdup(text);
@@ -413,7 +398,7 @@ static int xf_smatch_compile(struct xf_load *ld, const struct cm_ynode *n, const
 			uint8_t store[XF_VALUE_MAX];
 			union avp_value v;
 			const char *why = "";
-			if (xf_value_parse(d, true, s, strlen(s), &v, store, sizeof(store), &why)) {
+			if (cm_avpval_parse(d, true, s, strlen(s), &v, store, sizeof(store), &why)) {
 				xf_lerr(ld, k->line, "%s: '%s' for '%s' (TBCD): %s", what, s, d->name, why);
 				return EINVAL;
 			}
@@ -594,7 +579,7 @@ static int xf_cond_host(struct xf_load *ld, struct xf_rule *r, const struct cm_y
 	if (!c)
 		return ENOMEM;
 	c->line = n->line;
-	if (xf_avpdef_resolve(ld->dict, avpname, &c->path.seg[0])) {
+	if (cm_avpdef_find(avpname, &c->path.seg[0])) {
 		xf_lerr(ld, n->line, "AVP '%s' missing from the dictionary", avpname);
 		return EINVAL;
 	}
@@ -728,7 +713,7 @@ static int xf_kv_cmp_len(const void *a, const void *b)
 static int xf_kv_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *n,
                          const char *key, bool reverse)
 {
-	const struct xf_avpdef *d = xf_last(&a->path);
+	const struct cm_avpdef *d = xf_last(&a->path);
 	int ret = 0;
 
 	if (n->type != CM_Y_MAP || !n->child) {
@@ -759,13 +744,13 @@ static int xf_kv_compile(struct xf_load *ld, struct xf_action *a, const struct c
 		/* Every output must be a valid value of the AVP: check the complete ones now
 		 * (map), and the digits of TBCD prefixes (prefix_map). */
 		if (a->kind == XF_A_MAP || a->tbcd) {
-			if (xf_value_parse(d, a->tbcd, to, strlen(to), &v, store, sizeof(store), &why)) {
+			if (cm_avpval_parse(d, a->tbcd, to, strlen(to), &v, store, sizeof(store), &why)) {
 				xf_lerr(ld, c->line, "'%s': '%s' is not a valid value for '%s' (%s%s): %s", key,
-				        to, d->name, xf_base_name(d->base), a->tbcd ? ", TBCD" : "", why);
+				        to, d->name, cm_avp_basetype_name(d->base), a->tbcd ? ", TBCD" : "", why);
 				ret = EINVAL;
 				continue;
 			}
-			if (a->tbcd && xf_value_parse(d, true, from, strlen(from), &v, store,
+			if (a->tbcd && cm_avpval_parse(d, true, from, strlen(from), &v, store,
 			                              sizeof(store), &why)) {
 				xf_lerr(ld, c->line, "'%s': '%s' is not a TBCD number for '%s'", key, from,
 				        d->name);
@@ -903,7 +888,7 @@ static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct
 	if ((n = cm_ymap_get(p, "route_record")) && xf_bool(ld, n, "route_record", &a->route_record))
 		ret = EINVAL;
 	if (a->route_record) {
-		if (xf_avpdef_resolve(ld->dict, "Route-Record", &a->rr.seg[0])) {
+		if (cm_avpdef_find("Route-Record", &a->rr.seg[0])) {
 			xf_lerr(ld, n->line, "AVP 'Route-Record' missing from the dictionary");
 			return EINVAL;
 		}
@@ -957,7 +942,7 @@ static int xf_target(struct xf_load *ld, const struct cm_ynode *p, const char *k
 		xf_lerr(ld, p->line, "missing '%s'", key);
 		return EINVAL;
 	}
-	if (xf_avpdef_resolve(ld->dict, def, &path->seg[0])) {
+	if (cm_avpdef_find(def, &path->seg[0])) {
 		xf_lerr(ld, p->line, "AVP '%s' missing from the dictionary", def);
 		return EINVAL;
 	}
@@ -1051,7 +1036,7 @@ checks:
 	if (p->type == CM_Y_MAP && xf_tbcd_opt(ld, p, "tbcd", &a->path, &a->tbcd))
 		ret = EINVAL;
 	else if (p->type != CM_Y_MAP)
-		a->tbcd = xf_last(&a->path)->fmt == XF_VF_RAW && xf_name_is_tbcd(xf_last(&a->path)->name);
+		a->tbcd = xf_last(&a->path)->tbcd;
 
 	switch (a->kind) {
 	case XF_A_SET:

@@ -60,7 +60,7 @@ static int xf_cond_cb(struct xf_walk *w, struct avp *avp, union avp_value *v)
 {
 	struct xf_cond_walk *cw = (struct xf_cond_walk *)((char *)w - offsetof(struct xf_cond_walk, w));
 	const struct xf_cond *c = cw->c;
-	const struct xf_avpdef *d = &c->path.seg[c->path.n - 1];
+	const struct cm_avpdef *d = &c->path.seg[c->path.n - 1];
 	char text[XF_TEXT_MAX];
 	size_t len = 0;
 	bool hit = false;
@@ -71,7 +71,7 @@ static int xf_cond_cb(struct xf_walk *w, struct avp *avp, union avp_value *v)
 		return XF_WALK_STOP;
 	}
 	/* A value without a text form (bad TBCD on the wire...) does not match. */
-	if (xf_value_text(d, c->tbcd, v, text, sizeof(text), &len))
+	if (cm_avpval_text(d, c->tbcd, v, text, sizeof(text), &len))
 		return 0;
 	if ((ret = xf_smatch_text(&c->m, w->bud, text, len, &hit)))
 		return ret;

@@ -8,6 +8,11 @@
 #ifndef XF_INT_H
 #define XF_INT_H
 
+/* Defined by transforms/meson.build for the component's own sources only. */
+#ifndef XF_INTERNAL
+#error "xf_int.h is internal to transforms/: include xf.h"
+#endif
+
 #include "cm.h"
 #include "xf.h"
 
@@ -48,30 +53,8 @@ struct xf_re {
 /* Capture pairs a replace can use: \0 (the whole match) to \9. */
 #define XF_RE_PAIRS 10
 
-/* How an AVP value reads and writes as text (the form matches and rewrites work on). */
-enum xf_vfmt {
-	XF_VF_RAW,       /* OctetString and derived strings: the octets (TBCD digits for
-	                    MSISDN-like AVPs, see xf_name_is_tbcd) */
-	XF_VF_ADDRESS,   /* Address: IPv4/IPv6 text */
-	XF_VF_TIME,      /* Time: seconds since 1900 (NTP) in decimal */
-	XF_VF_NUM,       /* integer and float types (and Enumerated): decimal; constant names
-	                    of the AVP's type are accepted when writing */
-	XF_VF_GROUPED,   /* no text form */
-};
-
-/* One AVP resolved in the dictionary. */
-struct xf_avpdef {
-	struct dict_object *model;
-	struct dict_object *type;    /* derived type, or NULL */
-	uint32_t code, vendor;
-	enum dict_avp_basetype base;
-	enum xf_vfmt fmt;
-	bool nocase;                 /* DiameterIdentity / DiameterURI: compare case-insensitively */
-	const char *name;            /* owned by the dictionary */
-};
-
 struct xf_path {
-	struct xf_avpdef seg[XF_PATH_MAX];
+	struct cm_avpdef seg[XF_PATH_MAX];
 	unsigned n;
 	char *text;                  /* as written, for traces */
 };
@@ -180,18 +163,6 @@ struct xf_rules {
 	                                shared by every thread */
 };
 
-/* value.c: text <-> AVP values */
-int xf_avpdef_resolve(struct dictionary *dict, const char *name, struct xf_avpdef *ret);
-bool xf_name_is_tbcd(const char *name);
-/* Text form of an AVP's value into buf (NUL-terminated; *ret_len excludes the NUL). ENOSPC,
- * EINVAL (bad TBCD/address on the wire). */
-int xf_value_text(const struct xf_avpdef *def, bool tbcd, const union avp_value *v, char *buf,
-                  size_t bufsz, size_t *ret_len);
-/* Encode text into a value for `def`: numbers and OctetStrings point into `store` (of size
- * storesz). EINVAL with a reason in *why (static string) when the text does not fit the type. */
-int xf_value_parse(const struct xf_avpdef *def, bool tbcd, const char *text, size_t len,
-                   union avp_value *v, uint8_t *store, size_t storesz, const char **why);
-
 /* msgavp.c: walking and editing messages */
 struct xf_walk {
 	/* Called for each instance; return 0 to continue, XF_WALK_STOP to stop, or an errno. */
@@ -204,7 +175,7 @@ int xf_walk_path(struct xf_walk *w, msg_or_avp *parent, const struct xf_path *p,
 /* The first instance of the parent chain of p (levels 0..p->n-2), created if missing. */
 int xf_make_parents(struct dictionary *dict, struct msg *msg, const struct xf_path *p,
                     msg_or_avp **ret_parent);
-int xf_avp_new_value(const struct xf_avpdef *def, union avp_value *v, struct avp **ret_avp);
+int xf_avp_new_value(const struct cm_avpdef *def, union avp_value *v, struct avp **ret_avp);
 
 /* regex.c: PCRE2 with bounds. */
 /* Compile `pat` (the rule language's regex syntax: PCRE2, refusing what POSIX ERE read

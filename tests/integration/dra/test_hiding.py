@@ -10,43 +10,16 @@ has only the same rule file and key. Ports 23620-23639."""
 
 import os
 import re
-import socket
-import struct
+import sys
 import threading
 import time
 
-import sys
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+from harness import avp_encode as A, msg_encode  # noqa: E402
 
-import drait  # noqa: E402
-from drait import check, _avp, _msg, _read_msg
-
-BASE = 23620
 FLOOD = int(os.environ.get("DRA_HIDING_FLOOD", "200000"))
 WINDOW = 200   # requests in flight
-
-CFG = """
-diameter:
-  identity: {ident}
-  realm: dra.realm
-  listen: [127.0.0.1]
-  port: {port}
-  tw_timer: 6
-  tc_timer: 1
-  peers:
-    - {{ host: h1.home.realm, realm: home.realm, addr: 127.0.0.1, port: {h1} }}
-    - {{ host: h2.check.realm, realm: check.realm, addr: 127.0.0.1, port: {h2} }}
-    - {{ host: mme1.mme.example, realm: mme.example, addr: 127.0.0.1, port: {mme1} }}
-  accept_peers: ["*.flood"]
-rules: rules.yaml
-stats_file: {stats}
-peer_groups:
-  - {{ name: gh, peers: [h1.home.realm] }}
-  - {{ name: gc, peers: [h2.check.realm] }}
-routes:
-  - {{ name: home, match: {{ realm: home.realm }}, group: gh }}
-  - {{ name: check, match: {{ realm: check.realm }}, group: gc }}
-"""
 
 RULES = """
 rules:
@@ -71,31 +44,22 @@ def rss_kib(pid):
     return 0
 
 
-class Peer:
-    """A raw Diameter peer that can send requests with any Origin-Host, many in flight."""
+class Peer(harness.RawClient):
+    """A raw Diameter peer that sends requests with any Origin-Host, many in flight (its
+    reader thread answers DWRs while the main thread sends, hence the lock)."""
 
-    def __init__(self, port, identity):
-        self.identity = identity
-        self.s = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    def __init__(self, h, port, identity):
+        super().__init__(h, port, identity, realm="flood", timeout=30)
         self.lock = threading.Lock()
-        cer = _msg(257, 0, 0x80, [_avp(264, identity), _avp(296, "flood"),
-                                  _avp(257, b"\0\1\x7f\0\0\1"), _avp(266, 0),
-                                  _avp(269, "test_hiding", mandatory=False), _avp(258, 0xffffffff)])
-        self.s.sendall(cer)
-        flags, code, avps = _read_msg(self.s)
-        rc = [int.from_bytes(v, "big") for c, v in avps if c == 268]
-        if code != 257 or rc != [2001]:
-            raise drait.TestFailure(f"CEA {code} {rc}")
+        h.raw_peers.append(self)   # closed with the harness
 
     def air(self, hbh, origin_host, dest_realm, dest_host=None):
-        avps = [_avp(263, f"{origin_host};h;{hbh}"), _avp(277, 1), _avp(264, origin_host),
-                _avp(296, "mme.example")]
+        avps = A(263, f"{origin_host};h;{hbh}") + A(277, 1) + A(264, origin_host) + \
+            A(296, "mme.example")
         if dest_host:
-            avps.append(_avp(293, dest_host))
-        avps += [_avp(283, dest_realm), _avp(1, "001010000000001"),
-                 _avp(1407, b"\x00\xf1\x10", vendor=10415)]
-        return _msg(318, 16777251, 0xc0, avps, hbh=hbh, e2e=hbh)
+            avps += A(293, dest_host)
+        avps += A(283, dest_realm) + A(1, "001010000000001") + A(1407, b"\x00\xf1\x10", vendor=10415)
+        return msg_encode(318, 16777251, 0xc0, hbh, hbh, avps)
 
     def send(self, data):
         with self.lock:
@@ -105,44 +69,24 @@ class Peer:
         """The next answer to one of our requests: (hbh, result code, Origin-Host); DWRs are
         answered."""
         while True:
-            h = b""
-            while len(h) < 20:
-                c = self.s.recv(20 - len(h))
-                if not c:
-                    raise drait.TestFailure("peer: connection closed")
-                h += c
-            length = struct.unpack("!I", h[0:4])[0] & 0xffffff
-            flags = h[4]
-            code = struct.unpack("!I", h[4:8])[0] & 0xffffff
-            hbh = struct.unpack("!I", h[12:16])[0]
-            body = b""
-            while len(body) < length - 20:
-                c = self.s.recv(length - 20 - len(body))
-                if not c:
-                    raise drait.TestFailure("peer: connection closed")
-                body += c
-            if flags & 0x80:
-                if code == 280:
-                    self.send(_msg(280, 0, 0, [_avp(264, self.identity), _avp(296, "flood"),
-                                               _avp(268, 2001)], hbh=hbh, e2e=struct.unpack("!I", h[16:20])[0]))
+            m = harness.recv_msg(self.s)
+            if m is None:
+                self.h.fail("peer %s: connection closed" % self.identity)
+            if m.request:
+                if m.code == 280:
+                    self.send(msg_encode(280, 0, 0, m.hbh, m.e2e, A(264, self.identity) +
+                                         A(296, self.realm) + A(268, 2001)))
                 continue
-            i, rc, oh = 0, None, None
-            while i + 8 <= len(body):
-                acode, fl = struct.unpack("!II", body[i:i + 8])
-                alen = fl & 0xffffff
-                if acode == 268 and not (fl >> 24) & 0x80:
-                    rc = struct.unpack("!I", body[i + 8:i + 12])[0]
-                elif acode == 264 and not (fl >> 24) & 0x80:
-                    oh = body[i + 8:i + alen].decode(errors="replace")
-                i += alen + ((4 - alen % 4) % 4)
-            return hbh, rc, oh
+            rc = [a.u32() for a in m.find(268)]
+            oh = [a.data.decode(errors="replace") for a in m.find(264)]
+            return m.hbh, rc[0] if rc else None, oh[0] if oh else None
 
     def one(self, hbh, origin_host, dest_realm, dest_host=None):
         """One request; returns (result code, Origin-Host of the answer)."""
         self.send(self.air(hbh, origin_host, dest_realm, dest_host))
         got, rc, oh = self.read()
         if got != hbh:
-            raise drait.TestFailure(f"answer to {got}, expected {hbh}")
+            self.h.fail(f"answer to {got}, expected {hbh}")
         return rc, oh
 
     def flood(self, first_hbh, n, name):
@@ -171,80 +115,95 @@ class Peer:
             self.send(self.air(first_hbh + i, f"{name}-{i}.mme.example", "home.realm"))
         t.join(300)
         if err:
-            raise drait.TestFailure(f"flood: {err[0]}")
+            self.h.fail(f"flood: {err[0]}")
         return results
 
 
-def body(env):
-    key = env.write("hiding.key", KEY)
+def test(h):
+    h1_port, h2_port, mme1_port = h.port(), h.port(), h.port()
+    key = h.write("hiding.key", KEY)
     os.chmod(key, 0o600)
-    env.write("rules.yaml", RULES.format(key=key))
-    stats1 = env.path("stats1.txt")
-    env.echo("h1.home.realm", "home.realm", env.port(1), verbose=False)
-    h2 = env.echo("h2.check.realm", "check.realm", env.port(2))
-    env.echo("mme1.mme.example", "mme.example", env.port(3), verbose=False)
-    dra = env.dra(CFG.format(ident="dra1.test", port=BASE, h1=env.port(1), h2=env.port(2),
-                             mme1=env.port(3), stats=stats1), name="dra1")
+    h.write("rules.yaml", RULES.format(key=key))
+    h.echo("h1.home.realm", h1_port, realm="home.realm")
+    h2 = h.echo("h2.check.realm", h2_port, realm="check.realm", verbose=True)
+    h.echo("mme1.mme.example", mme1_port, realm="mme.example")
+
+    def dra_config(name, port):
+        return h.write_config(
+            name + ".yaml", name + ".test", "dra.realm", port, accept_peers=["*.flood"],
+            diameter={"tw_timer": 6, "tc_timer": 1},
+            peers=[{"host": "h1.home.realm", "realm": "home.realm", "port": h1_port},
+                   {"host": "h2.check.realm", "realm": "check.realm", "port": h2_port},
+                   {"host": "mme1.mme.example", "realm": "mme.example", "port": mme1_port}],
+            rules="rules.yaml", stats_file=h.path(name + "-stats.txt"),
+            peer_groups=[{"name": "gh", "peers": ["h1.home.realm"]},
+                         {"name": "gc", "peers": ["h2.check.realm"]}],
+            routes=[{"name": "home", "match": {"realm": "home.realm"}, "group": "gh"},
+                    {"name": "check", "match": {"realm": "check.realm"}, "group": "gc"}])
+
+    port = h.port()
+    dra = h.dra(dra_config("dra1", port), name="dra1")
     for p in ("h1.home.realm", "h2.check.realm", "mme1.mme.example"):
-        env.wait_open(dra, p)
-    peer = Peer(BASE, "p.flood")
+        dra.wait_peer_open(p)
+    peer = Peer(h, port, "p.flood")
+
+    def h2_seen():
+        return re.findall(r'Origin-Host \(264 M\) = "([^"]+)"', h2.stdout() + h2.stderr())
 
     def pseudonym_seen(origin):
         """Send a request from `origin` to check.realm; return the Origin-Host h2 received."""
-        before = h2.text().count('Origin-Host (264 M) = "')
+        before = len(h2_seen())
         rc, _ = peer.one(1, origin, "check.realm")
-        check(rc == 2001, f"request from {origin} answered 2001 ({rc})")
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            seen = re.findall(r'Origin-Host \(264 M\) = "([^"]+)"', h2.text())
+        h.check(rc == 2001, f"request from {origin} answered 2001 ({rc})")
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            seen = h2_seen()
             if len(seen) > before:
                 return seen[-1]
             time.sleep(0.05)
-        raise drait.TestFailure("h2 did not log the request")
+        h.fail("h2 did not log the request")
 
     p_before = pseudonym_seen("mme1.mme.example")
-    check(p_before.startswith("mme-") and p_before.endswith(".hidden.realm") and "mme1" not in p_before,
-          f"Origin-Host hidden: {p_before}")
+    h.check(p_before.startswith("mme-") and p_before.endswith(".hidden.realm") and
+            "mme1" not in p_before, f"Origin-Host hidden: {p_before}")
 
     # Warm up (freeDiameter's and malloc's own pools), then measure.
     res = peer.flood(1000, 20000, "warm")
-    check(res == {2001: 20000}, f"20000 warm-up requests relayed: {res}")
+    h.check(res == {2001: 20000}, f"20000 warm-up requests relayed: {res}")
     rss0 = rss_kib(dra.p.pid)
     t0 = time.monotonic()
     res = peer.flood(100000, FLOOD, "flood")
     dt = time.monotonic() - t0
     rss1 = rss_kib(dra.p.pid)
     print(f"{FLOOD} requests from {FLOOD} new Origin-Hosts in {dt:.1f} s ({FLOOD / dt:.0f}/s): "
-          f"DRA RSS {rss0} KiB before, {rss1} KiB after ({rss1 - rss0:+d} KiB)", flush=True)
-    check(res == {2001: FLOOD}, f"every request relayed, none refused: {res}")
+          f"DRA RSS {rss0} KiB before, {rss1} KiB after ({rss1 - rss0:+d} KiB)")
+    h.check(res == {2001: FLOOD}, f"every request relayed, none refused: {res}")
     # The old table took well over 200 octets a name (50 MB for these); allow noise.
-    check(rss1 - rss0 < 16 * 1024, f"RSS grew by {rss1 - rss0} KiB (< 16 MiB)")
+    h.check(rss1 - rss0 < 16 * 1024, f"RSS grew by {rss1 - rss0} KiB (< 16 MiB)")
 
     p_after = pseudonym_seen("MME1.mme.example")
-    check(p_after == p_before, f"the host hidden before the flood keeps its pseudonym: {p_after}")
+    h.check(p_after == p_before, f"the host hidden before the flood keeps its pseudonym: {p_after}")
 
     # The partner's HSS sends a request to the pseudonym: it reaches the real MME (a peer of
     # the DRA), which answers.
     rc, oh = peer.one(2, "hss.check.example", "mme.example", p_before)
-    check(rc == 2001 and oh == "mme1.mme.example",
-          f"a request to the pseudonym reaches mme1.mme.example through this DRA ({rc}, {oh})")
+    h.check(rc == 2001 and oh == "mme1.mme.example",
+            f"a request to the pseudonym reaches mme1.mme.example through this DRA ({rc}, {oh})")
 
     # A second DRA process: same rule file and key, no state shared.
-    stats2 = env.path("stats2.txt")
-    dra2 = env.dra(CFG.format(ident="dra2.test", port=env.port(10), h1=env.port(1), h2=env.port(2),
-                              mme1=env.port(3), stats=stats2), name="dra2")
-    env.wait_open(dra2, "h2.check.realm")
-    env.wait_open(dra2, "mme1.mme.example")
-    peer2 = Peer(env.port(10), "q.flood")
+    port2 = h.port()
+    dra2 = h.dra(dra_config("dra2", port2), name="dra2")
+    dra2.wait_peer_open("h2.check.realm")
+    dra2.wait_peer_open("mme1.mme.example")
+    peer2 = Peer(h, port2, "q.flood")
     rc, oh = peer2.one(3, "hss.check.example", "mme.example", p_before)
-    check(rc == 2001 and oh == "mme1.mme.example",
-          f"the second DRA unhides what the first hid: reached {oh} ({rc})")
+    h.check(rc == 2001 and oh == "mme1.mme.example",
+            f"the second DRA unhides what the first hid: reached {oh} ({rc})")
     # A name the key does not authenticate is left alone: not delivered to any MME (no route
     # for it, so the DRA answers 3002 itself).
     forged = "mme-" + "a" * 40 + ".hidden.realm"
     rc, oh = peer2.one(4, "hss.check.example", "mme.example", forged)
-    check(rc == 3002 and oh == "dra2.test", f"a forged pseudonym reaches no MME ({rc} from {oh})")
+    h.check(rc == 3002 and oh == "dra2.test", f"a forged pseudonym reaches no MME ({rc} from {oh})")
 
 
-if __name__ == "__main__":
-    drait.run("hiding", BASE, body)
+harness.run(test, ports=(23620, 23639))

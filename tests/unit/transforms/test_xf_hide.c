@@ -27,11 +27,8 @@ static const char *keyfile(const char *name, const char *text, mode_t mode)
 
 	snprintf(p, 256, "%s/%s", dir, name);
 	unlink(p);
-	f = fopen(p, "w");
-	if (!f) {
-		perror(p);
-		exit(1);
-	}
+	if (!(f = fopen(p, "w")))
+		tap_bail("%s: %s", p, strerror(errno));
 	fputs(text, f);
 	fclose(f);
 	chmod(p, mode);
@@ -84,9 +81,10 @@ static void hide(struct xf_rules *rs, const char *host, char *out, size_t outsz)
 	struct msg *m = req_from(host);
 
 	out[0] = '\0';
-	CHECK(xft_apply(rs, m, "mme1.internal", NULL, NULL, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "mme1.internal", NULL, NULL, NULL), 0, "hide %s", host);
 	snprintf(out, outsz, "%s", xft_get(m, "Origin-Host", 0));
-	CHECK_STR(xft_get(m, "Route-Record", 0), out);
+	CHECK_STR(xft_get(m, "Route-Record", 0), out, "%s: Route-Record hidden as Origin-Host",
+	          host);
 	fd_msg_free(m);
 }
 
@@ -95,7 +93,7 @@ static void unhide(struct xf_rules *rs, const char *pseudo, char *out, size_t ou
 {
 	struct msg *m = req_to(pseudo);
 
-	CHECK(xft_apply(rs, m, "hss1.home.example", NULL, NULL, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "hss1.home.example", NULL, NULL, NULL), 0, "unhide %s", pseudo);
 	snprintf(out, outsz, "%s", xft_get(m, "Destination-Host", 0));
 	fd_msg_free(m);
 }
@@ -133,48 +131,50 @@ static void test_enc(void)
 	if (!a || !b || !other || !t2)
 		goto out;
 	hide(a, "mme1.internal", p1, sizeof(p1));
-	printf("mme1.internal -> %s\n", p1);
-	CHECK(strncmp(p1, "mme-", 4) == 0);
+	tap_note("mme1.internal -> %s", p1);
+	CHECK(strncmp(p1, "mme-", 4) == 0, "'%s' starts as the template", p1);
 	CHECK(strlen(p1) > strlen(".hidden.example")
-	      && !strcmp(p1 + strlen(p1) - strlen(".hidden.example"), ".hidden.example"));
-	CHECK(dns_safe(p1));
+	      && !strcmp(p1 + strlen(p1) - strlen(".hidden.example"), ".hidden.example"),
+	      "'%s' ends as the template", p1);
+	CHECK(dns_safe(p1), "'%s' is a DNS name", p1);
 	/* the same name from another rule set with the same key: a second DRA, or a restart */
 	hide(b, "MME1.Internal", p1b, sizeof(p1b));
-	CHECK_STR(p1b, p1);
+	CHECK_STR(p1b, p1, "another rule set with the same key, another case: the same pseudonym");
 	hide(a, "mme2.internal", p2, sizeof(p2));
-	CHECK(strcmp(p1, p2) != 0);
+	CHECK(strcmp(p1, p2) != 0, "another host, another pseudonym: %s", p2);
 	/* a 3GPP-style name: several labels of at most 63 characters */
 	hide(a, long_host, q, sizeof(q));
-	printf("%s -> %s\n", long_host, q);
-	CHECK(dns_safe(q));
+	tap_note("%s -> %s", long_host, q);
+	CHECK(dns_safe(q), "'%s' is a DNS name", q);
 	/* reversed by the other rule set, without any table; case does not matter */
 	unhide(b, p1, r, sizeof(r));
-	CHECK_STR(r, "mme1.internal");
+	CHECK_STR(r, "mme1.internal", "the other rule set unhides without a table");
 	for (char *c = p2; *c; c++)
 		*c = (char)toupper((unsigned char)*c);
 	unhide(b, p2, r, sizeof(r));
-	CHECK_STR(r, "mme2.internal");
+	CHECK_STR(r, "mme2.internal", "a pseudonym in upper case unhides");
 	unhide(a, q, r, sizeof(r));
-	CHECK_STR(r, long_host);
+	CHECK_STR(r, long_host, "the 3GPP-style name unhides");
 	/* a pseudonym is not hidden twice */
 	hide(a, p1, r, sizeof(r));
-	CHECK_STR(r, p1);
+	CHECK_STR(r, p1, "a pseudonym is not hidden twice");
 	/* another key, another template: neither gives nor reverses the same names */
 	hide(other, "mme1.internal", r, sizeof(r));
-	CHECK(strcmp(r, p1) != 0);
+	CHECK(strcmp(r, p1) != 0, "another key gives another pseudonym: %s", r);
 	unhide(other, p1, r, sizeof(r));
-	CHECK_STR(r, p1);
+	CHECK_STR(r, p1, "another key does not unhide it");
 	unhide(t2, p1, r, sizeof(r));
-	CHECK_STR(r, p1);
+	CHECK_STR(r, p1, "another template does not unhide it");
 	/* forged: one character changed, a label cut elsewhere, a made-up name: left alone */
 	snprintf(q, sizeof(q), "%s", p1);
 	q[6] = q[6] == 'a' ? 'b' : 'a';
 	unhide(a, q, r, sizeof(r));
-	CHECK_STR(r, q);
+	CHECK_STR(r, q, "one character changed: left alone");
 	unhide(a, "mme-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.hidden.example", r, sizeof(r));
-	CHECK_STR(r, "mme-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.hidden.example");
+	CHECK_STR(r, "mme-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.hidden.example",
+	          "a made-up name: left alone");
 	unhide(a, "mme-.hidden.example", r, sizeof(r));
-	CHECK_STR(r, "mme-.hidden.example");
+	CHECK_STR(r, "mme-.hidden.example", "an empty pseudonym label: left alone");
 out:
 	xf_rules_unref(a);
 	xf_rules_unref(b);
@@ -188,7 +188,7 @@ static void test_lengths(void)
 	const char *k1 = keyfile("k1", KEY1, 0600);
 	struct xf_rules *a = load_enc(k1, "{enc}.hidden.example");
 	char host[300], r[300];
-	size_t max = 0;
+	size_t max = 0, unsafe = 0;
 	struct msg *m;
 
 	if (!a)
@@ -201,23 +201,26 @@ static void test_lengths(void)
 		m = req_from(host);
 		if (xft_apply(a, m, "mme1.internal", NULL, NULL, NULL) == 0) {
 			max = n;
-			CHECK(dns_safe(xft_get(m, "Origin-Host", 0)));
+			if (!dns_safe(xft_get(m, "Origin-Host", 0)))
+				unsafe++;
 		}
 		fd_msg_free(m);
 	}
-	printf("{enc}.hidden.example hides host names of up to %zu characters\n", max);
-	CHECK(max >= 120);
+	tap_note("{enc}.hidden.example hides host names of up to %zu characters", max);
+	CHECK_UINT(unsafe, ==, 0, "every pseudonym of 60 to %zu characters is a DNS name", max);
+	CHECK_UINT(max, >=, 120, "host names of at least 120 characters hide");
 	memset(host, 'h', max + 1);
 	host[max + 1] = '\0';
 	m = req_from(host);
-	CHECK(xft_apply(a, m, "mme1.internal", NULL, NULL, NULL) == ENAMETOOLONG);
-	CHECK_STR(xft_get(m, "Origin-Host", 0), host);
+	CHECK_ERR(xft_apply(a, m, "mme1.internal", NULL, NULL, NULL), ENAMETOOLONG,
+	          "one character more is refused");
+	CHECK_STR(xft_get(m, "Origin-Host", 0), host, "and the name is left as it was");
 	fd_msg_free(m);
 	host[max] = '\0';
 	hide(a, host, r, sizeof(r));
-	CHECK(strlen(r) <= 255);
+	CHECK_UINT(strlen(r), <=, 255, "the longest pseudonym fits a DiameterIdentity");
 	unhide(a, r, r, sizeof(r));
-	CHECK_STR(r, host);
+	CHECK_STR(r, host, "the longest name unhides");
 	xf_rules_unref(a);
 }
 
@@ -246,11 +249,11 @@ static void test_unhide_only(void)
 	rotated = xft_load(yaml);
 	if (rotated) {
 		hide(rotated, "mme1.internal", p_new, sizeof(p_new));
-		CHECK(strcmp(p_new, p_old) != 0);
+		CHECK(strcmp(p_new, p_old) != 0, "the new key gives a new pseudonym: %s", p_new);
 		unhide(rotated, p_old, r, sizeof(r));
-		CHECK_STR(r, "mme1.internal");
+		CHECK_STR(r, "mme1.internal", "the old key still unhides the old pseudonym");
 		unhide(rotated, p_new, r, sizeof(r));
-		CHECK_STR(r, "mme1.internal");
+		CHECK_STR(r, "mme1.internal", "the new pseudonym unhides");
 		xf_rules_unref(rotated);
 	}
 	xf_rules_unref(old);
@@ -261,10 +264,12 @@ static void expect_error(const char *yaml, const char *want)
 	struct xf_rules *rs = NULL;
 	char err[4096];
 
-	CHECK(xf_rules_load_buf("bad.yaml", yaml, strlen(yaml), &rs, err, sizeof(err)) == EINVAL);
-	CHECK_STR(err, want);
+	CHECK_ERR(xf_rules_load_buf("bad.yaml", yaml, strlen(yaml), &rs, err, sizeof(err)), EINVAL,
+	          "refused: %.60s", want);
+	CHECK_STR(err, want, "the error line");
 	/* the key never shows */
-	CHECK(strstr(err, "00112233") == NULL && strstr(err, "ffeeddcc") == NULL);
+	CHECK(strstr(err, "00112233") == NULL && strstr(err, "ffeeddcc") == NULL,
+	      "the error does not quote the key");
 	xf_rules_unref(rs);
 }
 
@@ -347,13 +352,16 @@ static void test_relative(void)
 	snprintf(yaml, sizeof(yaml), "rules:\n  - name: h\n    match: { from_peer: \"mme*.internal\" }\n"
 	         "    actions:\n      - hide_host: { pseudo: \"{enc}.hidden.example\", key_file: "
 	         "rel.key, route_record: true }\n");
-	f = fopen(rules, "w");
+	if (!(f = fopen(rules, "w")))
+		tap_bail("%s: %s", rules, strerror(errno));
 	fputs(yaml, f);
 	fclose(f);
-	CHECK(xf_rules_load(rules, &rs, err, sizeof(err)) == 0);
+	if (!CHECK_ERR(xf_rules_load(rules, &rs, err, sizeof(err)), 0,
+	               "a key_file relative to the rule file's directory"))
+		tap_note("%s", err);
 	if (rs) {
 		hide(rs, "mme1.internal", p, sizeof(p));
-		CHECK(strstr(p, ".hidden.example") != NULL);
+		CHECK_SUBSTR(p, ".hidden.example", "hidden with it");
 		xf_rules_unref(rs);
 	}
 	unlink(rules);
@@ -376,41 +384,53 @@ static void test_flood(void)
 		"      - unhide_host: Destination-Host\n");
 	struct xf_state *st = NULL;
 	char first_enc[300], first_tab[300], r[300], host[64];
+	unsigned enc_refused = 0, tab_refused = 0, mme1_refused = 0, mme1_changed = 0;
 	struct msg *m;
 
 	if (!enc || !tab)
 		goto out;
-	CHECK(xf_state_new(&st) == 0);
+	CHECK_ERR(xf_state_new(&st), 0);
 	hide(enc, "mme1.internal", first_enc, sizeof(first_enc));
 	m = req_from("mme1.internal");
-	CHECK(xft_apply(tab, m, "mme1.internal", NULL, st, NULL) == 0);
+	CHECK_ERR(xft_apply(tab, m, "mme1.internal", NULL, st, NULL), 0, "mme1 through the {n} table");
 	snprintf(first_tab, sizeof(first_tab), "%s", xft_get(m, "Origin-Host", 0));
 	fd_msg_free(m);
+	/* one check per kind below, not per message: 200,000 of them would drown the report */
 	for (int i = 0; i < 200000; i++) {
 		snprintf(host, sizeof(host), "flood-%d.attacker.example", i);
 		m = req_from(host);
-		CHECK(xft_apply(enc, m, "mme1.internal", NULL, NULL, NULL) == 0);
-		CHECK(xft_apply(tab, m, "mme1.internal", NULL, st, NULL) == 0);   /* never refused */
+		if (xft_apply(enc, m, "mme1.internal", NULL, NULL, NULL))
+			enc_refused++;
+		if (xft_apply(tab, m, "mme1.internal", NULL, st, NULL))
+			tab_refused++;
 		fd_msg_free(m);
 		if (i % 1000 == 0) {
 			/* mme1 keeps talking during the flood */
 			m = req_from("mme1.internal");
-			CHECK(xft_apply(tab, m, "mme1.internal", NULL, st, NULL) == 0);
-			CHECK_STR(xft_get(m, "Origin-Host", 0), first_tab);
+			if (xft_apply(tab, m, "mme1.internal", NULL, st, NULL))
+				mme1_refused++;
+			else if (strcmp(xft_get(m, "Origin-Host", 0), first_tab))
+				mme1_changed++;
 			fd_msg_free(m);
 		}
 	}
-	printf("after 200000 new hosts: table %zu hosts (bound %d), %llu evicted\n",
-	       xf_state_count(st), XF_STATE_DEFAULT_MAX, (unsigned long long)xf_state_evicted(st));
-	CHECK(xf_state_count(st) == XF_STATE_DEFAULT_MAX);
-	CHECK(xf_state_evicted(st) == 200001 - XF_STATE_DEFAULT_MAX);
+	tap_note("after 200000 new hosts: table %zu hosts (bound %d), %llu evicted",
+	         xf_state_count(st), XF_STATE_DEFAULT_MAX, (unsigned long long)xf_state_evicted(st));
+	CHECK_UINT(enc_refused, ==, 0, "{enc}: none of 200,000 new hosts refused");
+	CHECK_UINT(tab_refused, ==, 0, "{n} table: none of 200,000 new hosts refused");
+	CHECK_UINT(mme1_refused, ==, 0, "mme1, talking during the flood, never refused");
+	CHECK_UINT(mme1_changed, ==, 0, "mme1 keeps its pseudonym %s during the flood", first_tab);
+	CHECK_UINT(xf_state_count(st), ==, XF_STATE_DEFAULT_MAX, "the table stays at its bound");
+	CHECK_UINT(xf_state_evicted(st), ==, 200001 - XF_STATE_DEFAULT_MAX,
+	           "every host over the bound evicted one");
 	hide(enc, "mme1.internal", r, sizeof(r));
-	CHECK_STR(r, first_enc);
+	CHECK_STR(r, first_enc, "{enc}: mme1 has the pseudonym it had before the flood");
 	unhide(enc, first_enc, r, sizeof(r));
-	CHECK_STR(r, "mme1.internal");
+	CHECK_STR(r, "mme1.internal", "{enc}: and it unhides");
 	m = req_to(first_tab);
-	CHECK(xft_apply(tab, m, "hss1.home.example", NULL, st, NULL) == 0);
-	CHECK_STR(xft_get(m, "Destination-Host", 0), "mme1.internal");
+	CHECK_ERR(xft_apply(tab, m, "hss1.home.example", NULL, st, NULL), 0,
+	          "{n} table: a request to mme1's pseudonym");
+	CHECK_STR(xft_get(m, "Destination-Host", 0), "mme1.internal", "{n} table: unhidden");
 	fd_msg_free(m);
 out:
 	xf_state_free(st);
@@ -432,32 +452,37 @@ static void test_evict_order(void)
 
 	if (!tab)
 		return;
-	CHECK(xf_state_new_max(0, &st) == EINVAL);
-	CHECK(xf_state_new_max(4, &st) == 0);
+	CHECK_ERR(xf_state_new_max(0, &st), EINVAL, "a table of 0 hosts is refused");
+	if (!CHECK_ERR(xf_state_new_max(4, &st), 0, "a table of 4 hosts"))
+		goto out;
 	for (int i = 1; i <= 4; i++) {
 		char host[32];
 		snprintf(host, sizeof(host), "h%d.internal", i);
 		m = req_from(host);
-		CHECK(xft_apply(tab, m, "p", NULL, st, NULL) == 0);
+		CHECK_ERR(xft_apply(tab, m, "p", NULL, st, NULL), 0, "hide %s", host);
 		fd_msg_free(m);
 	}
 	/* h1 used again: h2 is the one to go */
 	m = req_from("h1.internal");
-	CHECK(xft_apply(tab, m, "p", NULL, st, NULL) == 0);
+	CHECK_ERR(xft_apply(tab, m, "p", NULL, st, NULL), 0, "h1 used again");
 	fd_msg_free(m);
 	m = req_from("h5.internal");
-	CHECK(xft_apply(tab, m, "p", NULL, st, NULL) == 0);
-	CHECK_STR(xft_get(m, "Origin-Host", 0), "m5.h.example");
+	CHECK_ERR(xft_apply(tab, m, "p", NULL, st, NULL), 0, "a fifth host");
+	CHECK_STR(xft_get(m, "Origin-Host", 0), "m5.h.example", "the fifth host is hidden");
 	fd_msg_free(m);
-	CHECK(xf_state_count(st) == 4 && xf_state_evicted(st) == 1);
-	CHECK(xf_state_lookup_real(st, "m1.h.example", out, sizeof(out)) == 0);
+	CHECK_UINT(xf_state_count(st), ==, 4, "the table stays at 4");
+	CHECK_UINT(xf_state_evicted(st), ==, 1, "one host evicted");
+	CHECK_ERR(xf_state_lookup_real(st, "m1.h.example", out, sizeof(out)), 0,
+	          "h1, used again, is kept");
 	CHECK_STR(out, "h1.internal");
-	CHECK(xf_state_lookup_real(st, "m2.h.example", out, sizeof(out)) == ENOENT);
+	CHECK_ERR(xf_state_lookup_real(st, "m2.h.example", out, sizeof(out)), ENOENT,
+	          "h2, the least recently used, is evicted");
 	/* h2 seen again: a new number */
 	m = req_from("h2.internal");
-	CHECK(xft_apply(tab, m, "p", NULL, st, NULL) == 0);
-	CHECK_STR(xft_get(m, "Origin-Host", 0), "m6.h.example");
+	CHECK_ERR(xft_apply(tab, m, "p", NULL, st, NULL), 0, "h2 again");
+	CHECK_STR(xft_get(m, "Origin-Host", 0), "m6.h.example", "h2 gets a new number");
 	fd_msg_free(m);
+out:
 	xf_state_free(st);
 	xf_rules_unref(tab);
 }
@@ -504,12 +529,13 @@ static void test_threads(void)
 	memset(w, 0, sizeof(w));
 	for (int i = 0; i < NTH; i++) {
 		w[i].rs = rs;
-		CHECK(pthread_create(&th[i], NULL, worker, &w[i]) == 0);
+		if (pthread_create(&th[i], NULL, worker, &w[i]))
+			tap_bail("pthread_create failed");
 	}
 	for (int i = 0; i < NTH; i++) {
 		pthread_join(th[i], NULL);
-		CHECK(w[i].bad == 0);
-		CHECK_STR(w[i].first, w[0].first);
+		CHECK_INT(w[i].bad, ==, 0, "thread %d: every message of 2000 hidden", i);
+		CHECK_STR(w[i].first, w[0].first, "thread %d: the pseudonym of thread 0", i);
 	}
 	xf_rules_unref(rs);
 }
@@ -520,10 +546,8 @@ int main(void)
 
 	xft_init();
 	snprintf(dir, sizeof(dir), "/tmp/xf_hide_XXXXXX");
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
-		return 1;
-	}
+	if (!mkdtemp(dir))
+		tap_bail("mkdtemp: %s", strerror(errno));
 	test_enc();
 	test_lengths();
 	test_unhide_only();
@@ -534,6 +558,6 @@ int main(void)
 	test_flood();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))
-		fprintf(stderr, "could not remove %s\n", dir);
-	return xft_done("test_xf_hide");
+		tap_note("could not remove %s", dir);
+	return tap_done();
 }

@@ -13,10 +13,6 @@
 
 #include <time.h>
 
-#ifndef XF_ELIMIT
-#define XF_ELIMIT ETIME
-#endif
-
 static double xft_now(void)
 {
 	struct timespec t;
@@ -55,16 +51,13 @@ static void expect_refused(const char *yaml, const char *want, double max_s)
 	int ret = xf_rules_load_buf("bad.yaml", yaml, strlen(yaml), &rs, err, sizeof(err));
 
 	dt = xft_now() - t0;
-	CHECK(ret == EINVAL);
-	CHECK(rs == NULL);
+	CHECK_ERR(ret, EINVAL, "refused: %.60s", want);
+	CHECK(rs == NULL, "no rule set returned");
 	if (ret == 0)
 		xf_rules_unref(rs);
 	else
-		CHECK_STR(err, want);
-	if (dt > max_s) {
-		fprintf(stderr, "refusing took %.3f s (more than %.1f)\n", dt, max_s);
-		xft_fails++;
-	}
+		CHECK_STR(err, want, "the error line");
+	CHECK(dt <= max_s, "refused in %.3f s (at most %.1f s)", dt, max_s);
 }
 
 /* The regex, and one PCRE2 cannot short-cut (no required last character). */
@@ -111,22 +104,26 @@ static void test_backtracking(void)
 			}
 			shown[o] = '\0';
 		}
-		printf("regex %-28s on a 200-character User-Name: %.3f ms, result %s\n", shown,
-		       dt * 1e3, ret == XF_ELIMIT ? "limit reached" : ret ? strerror(ret) : "no match");
-		CHECK(dt < 2.0);
+		tap_note("regex %-28s on a 200-character User-Name: %.3f ms, result %s", shown,
+		         dt * 1e3, ret == XF_ELIMIT ? "limit reached" : ret ? strerror(ret) : "no match");
+		CHECK(dt < 2.0, "%s: stopped in %.3f s (the unbounded engine took over 20 s)", shown,
+		      dt);
 		memset(c, 0, sizeof(c));
 		xf_rules_stats(rs, count_cb, c);
 		if (i == 0) {
 			/* PCRE2 sees that a 'b' is required and finds none */
-			CHECK(ret == 0);
-			CHECK_STR(xft_get(m, "Class", 0), "after");
-			CHECK(c[0].errors == 0 && c[0].limits == 0);
+			CHECK_ERR(ret, 0, "%s: no match, no error", shown);
+			CHECK_STR(xft_get(m, "Class", 0), "after", "%s: the next rule ran", shown);
+			CHECK_UINT(c[0].errors, ==, 0, "%s: no error counted", shown);
+			CHECK_UINT(c[0].limits, ==, 0, "%s: no limit counted", shown);
 		} else {
 			/* the limit is an error of the rule: nothing after it ran */
-			CHECK(ret == XF_ELIMIT);
-			CHECK(xft_count(m, "Class") == 0);
-			CHECK(c[0].errors == 1 && c[0].limits == 1 && c[0].hits == 0);
-			CHECK(c[1].hits == 0);
+			CHECK_ERR(ret, XF_ELIMIT, "%s: the match limit is reached", shown);
+			CHECK_UINT(xft_count(m, "Class"), ==, 0, "%s: nothing after it ran", shown);
+			CHECK_UINT(c[0].errors, ==, 1, "%s: an error of the rule", shown);
+			CHECK_UINT(c[0].limits, ==, 1, "%s: counted as a limit", shown);
+			CHECK_UINT(c[0].hits, ==, 0, "%s: not a hit", shown);
+			CHECK_UINT(c[1].hits, ==, 0, "%s: the next rule did not run", shown);
 		}
 		fd_msg_free(m);
 		xf_rules_unref(rs);
@@ -144,10 +141,12 @@ static void test_backtracking(void)
 
 		if (rs) {
 			m = req_user(user);
-			CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL) == XF_ELIMIT);
-			CHECK_STR(xft_get(m, "User-Name", 0), user);
+			CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL), XF_ELIMIT,
+			          "replace with ^(a|aa)+$ reaches the limit");
+			CHECK_STR(xft_get(m, "User-Name", 0), user, "User-Name left as it was");
 			xf_rules_stats(rs, count_cb, c);
-			CHECK(c[0].errors == 1 && c[0].limits == 1);
+			CHECK_UINT(c[0].errors, ==, 1, "replace: an error of the rule");
+			CHECK_UINT(c[0].limits, ==, 1, "replace: counted as a limit");
 			fd_msg_free(m);
 			xf_rules_unref(rs);
 		}
@@ -170,7 +169,8 @@ static void test_backtracking(void)
 		snprintf(host + o, sizeof(host) - o, "org");
 		if (lo) {
 			m = req_user(host);
-			CHECK(xft_apply(lo, m, "mme1.example", NULL, NULL, NULL) == XF_ELIMIT);
+			CHECK_ERR(xft_apply(lo, m, "mme1.example", NULL, NULL, NULL), XF_ELIMIT,
+			          "limits.regex_match 100 stops a 600-character host name");
 			fd_msg_free(m);
 			xf_rules_unref(lo);
 		}
@@ -181,8 +181,9 @@ static void test_backtracking(void)
 			"    actions: [ { set: { avp: Class, value: m } } ]\n");
 		if (lo) {
 			m = req_user(host);
-			CHECK(xft_apply(lo, m, "mme1.example", NULL, NULL, NULL) == 0);
-			CHECK_STR(xft_get(m, "Class", 0), "m");
+			CHECK_ERR(xft_apply(lo, m, "mme1.example", NULL, NULL, NULL), 0,
+			          "the default match limit lets it through");
+			CHECK_STR(xft_get(m, "Class", 0), "m", "and it matches");
 			fd_msg_free(m);
 			xf_rules_unref(lo);
 		}
@@ -319,12 +320,10 @@ static void test_semantics(void)
 		m = xft_msg("Session-Termination-Request", 4);
 		xft_add_os(m, "User-Name", (const uint8_t *)cases[i].value, cases[i].len);
 		m = xft_relayed(m);
-		CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL) == 0);
-		if (xft_count(m, "Class") != (cases[i].match ? 1u : 0u)) {
-			fprintf(stderr, "regex %s: expected %s\n", cases[i].re,
-			        cases[i].match ? "a match" : "no match");
-			xft_fails++;
-		}
+		CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL), 0, "regex %s applies",
+		          cases[i].re);
+		CHECK_UINT(xft_count(m, "Class"), ==, cases[i].match ? 1u : 0u, "regex %s: %s",
+		           cases[i].re, cases[i].match ? "a match" : "no match");
 		fd_msg_free(m);
 		xf_rules_unref(rs);
 	}
@@ -342,9 +341,11 @@ static void test_semantics(void)
 
 		if (rs) {
 			m = req_user("001011234");
-			CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL) == 0);
-			CHECK_STR(xft_get(m, "User-Name", 0), "[001011234]01001-1234\\");
-			CHECK_STR(xft_get(m, "Origin-Host", 0), "m1-example");
+			CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL), 0, "replace applies");
+			CHECK_STR(xft_get(m, "User-Name", 0), "[001011234]01001-1234\\",
+			          "\\0, \\1, \\2, an unset \\3, \\4 and \\\\ in with:");
+			CHECK_STR(xft_get(m, "Origin-Host", 0), "m1-example",
+			          "a host name matched without case");
 			fd_msg_free(m);
 			xf_rules_unref(rs);
 		}
@@ -374,17 +375,18 @@ static void test_budget(void)
 	t0 = xft_now();
 	ret = xft_apply(rs, m, "p", NULL, NULL, NULL);
 	dt = xft_now() - t0;
-	printf("3000 AVPs through a regex condition: %.3f ms, result %s\n", dt * 1e3,
-	       ret == XF_ELIMIT ? "budget reached" : strerror(ret));
-	CHECK(ret == XF_ELIMIT);
+	tap_note("3000 AVPs through a regex condition: %.3f ms, result %s", dt * 1e3,
+	         ret == XF_ELIMIT ? "budget reached" : strerror(ret));
+	CHECK_ERR(ret, XF_ELIMIT, "3000 AVPs through a regex: message_regex reached");
 	xf_rules_stats(rs, count_cb, c);
-	CHECK(c[0].limits == 1 && c[0].errors == 1);
+	CHECK_UINT(c[0].limits, ==, 1, "counted as a limit");
+	CHECK_UINT(c[0].errors, ==, 1, "an error of the rule");
 	/* a message within the budget is evaluated as before */
 	{
 		struct msg *small = req_user("001011234");
 		xft_add(small, "Class", "zz-top");
-		CHECK(xft_apply(rs, small, "p", NULL, NULL, NULL) == 0);
-		CHECK(xft_count(small, "Class") == 0);
+		CHECK_ERR(xft_apply(rs, small, "p", NULL, NULL, NULL), 0, "a small message applies");
+		CHECK_UINT(xft_count(small, "Class"), ==, 0, "and its Class is removed");
 		fd_msg_free(small);
 	}
 	xf_rules_unref(rs);
@@ -396,7 +398,8 @@ static void test_budget(void)
 	              "    match: { avp: { path: Class, exact: nothing } }\n"
 	              "    actions: [ { remove: Class } ]\n");
 	if (rs) {
-		CHECK(xft_apply(rs, m, "p", NULL, NULL, NULL) == XF_ELIMIT);
+		CHECK_ERR(xft_apply(rs, m, "p", NULL, NULL, NULL), XF_ELIMIT,
+		          "3000 AVPs examined: message_steps 1000 reached");
 		xf_rules_unref(rs);
 	}
 	rs = xft_load("limits: { message_steps: 10000 }\n"
@@ -405,7 +408,8 @@ static void test_budget(void)
 	              "    match: { avp: { path: Class, exact: nothing } }\n"
 	              "    actions: [ { remove: Class } ]\n");
 	if (rs) {
-		CHECK(xft_apply(rs, m, "p", NULL, NULL, NULL) == 0);
+		CHECK_ERR(xft_apply(rs, m, "p", NULL, NULL, NULL), 0,
+		          "3000 AVPs examined within message_steps 10000");
 		xf_rules_unref(rs);
 	}
 	/* rules themselves: 20 rules with a budget of 16 steps */
@@ -419,7 +423,8 @@ static void test_budget(void)
 		rs = xft_load(yaml);
 		if (rs) {
 			struct msg *small = req_user("001011234");
-			CHECK(xft_apply(rs, small, "p", NULL, NULL, NULL) == XF_ELIMIT);
+			CHECK_ERR(xft_apply(rs, small, "p", NULL, NULL, NULL), XF_ELIMIT,
+			          "20 rules with message_steps 16");
 			fd_msg_free(small);
 			xf_rules_unref(rs);
 		}
@@ -435,5 +440,5 @@ int main(void)
 	test_posix_compat();
 	test_semantics();
 	test_budget();
-	return xft_done("test_xf_limits");
+	return tap_done();
 }
