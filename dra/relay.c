@@ -108,7 +108,6 @@ int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const 
 	return rc;
 }
 
-#ifdef DRA_HAVE_XF
 /* A limit stopping the rules is what a hostile peer can cause at will: log it at most once
  * a minute, with how many there were since the last line. */
 #define DRA_LIMIT_LOG_INTERVAL 60
@@ -135,7 +134,6 @@ static void rule_limit_hit(bool is_request)
 	             (unsigned long long)atomic_exchange(&dra_limit_unlogged, 0),
 	             DRA_LIMIT_LOG_INTERVAL);
 }
-#endif
 
 /* 0, or the rule engine's error (counted). */
 static int apply_rules_counted(struct msg *msg, bool is_request, const char *from, const char *to)
@@ -148,10 +146,8 @@ static int apply_rules_counted(struct msg *msg, bool is_request, const char *fro
 	rc = dra_rules_apply(s, msg, is_request, from, to, NULL, &fired);
 	if (rc)
 		atomic_fetch_add_explicit(&dra_gstats.rule_errors, 1, memory_order_relaxed);
-#ifdef DRA_HAVE_XF
 	if (rc == XF_ELIMIT)
 		rule_limit_hit(is_request);
-#endif
 	if (fired)
 		atomic_fetch_add_explicit(&dra_gstats.rules_fired, (unsigned)fired, memory_order_relaxed);
 	dra_snap_unref(s);
@@ -163,11 +159,8 @@ static int answer_error(struct msg **pmsg, const char *rescode, const char *why)
 /* Error-Message of the 5012 for a request the rules failed on. */
 static const char *rule_error_text(int rc)
 {
-#ifdef DRA_HAVE_XF
 	if (rc == XF_ELIMIT)
 		return "Rewrite rules stopped by a limit";
-#endif
-	(void)rc;
 	return "Rewrite rule failed";
 }
 
