@@ -172,6 +172,8 @@ static int fwd_req_cb(void *data, struct msg **pmsg)
 
 	atomic_fetch_add_explicit(&dra_gstats.requests, 1, memory_order_relaxed);
 	fd_msg_source_get(*pmsg, &src, &srclen);
+	if (src && dra_overload_shed(pmsg))
+		return 0;
 	/* A request a rule failed on half-way is refused rather than relayed half-rewritten. */
 	if ((rc = apply_rules_counted(*pmsg, true, src, NULL)) != 0 && src)
 		return answer_error(pmsg, "DIAMETER_UNABLE_TO_COMPLY", rule_error_text(rc));
@@ -465,6 +467,8 @@ static int disp_cb(struct msg **pmsg, struct avp *avp, struct session *sess, voi
 		answer_error(pmsg, "DIAMETER_APPLICATION_UNSUPPORTED", "This node is a relay");
 		return 0;
 	}
+	if (src && dra_overload_shed(pmsg))
+		return 0;
 	atomic_fetch_add_explicit(&dra_gstats.local_relayed, 1, memory_order_relaxed);
 	/* A request a rule failed on half-way is refused rather than relayed half-rewritten. */
 	if ((rc = apply_rules_counted(*pmsg, true, src, NULL)) != 0 && src)
@@ -543,4 +547,9 @@ void dra_relay_fini(void)
 		pthread_join(dra_pq_thr, NULL);
 		dra_pq_started = false;
 	}
+}
+
+int dra_answer_error(struct msg **pmsg, const char *rescode, const char *why)
+{
+	return answer_error(pmsg, rescode, why);
 }

@@ -54,6 +54,7 @@ static const struct cm_schema cfg_schema[] = {
 	{ "ctl_socket", CM_S_STR, 0, 1, 107, NULL, NULL, "control UNIX socket path" },
 	{ "ctl_allow_users", CM_S_SEQ, 0, 0, HSS_CTL_MAX_USERS, cfg_str_item, NULL,
 	  "users (names or uids) besides root and the HSS's own that may use the control socket" },
+	{ "overload", CM_S_MAP, 0, 0, 0, cm_overload_schema, NULL, "admission bound (3004 above it)" },
 	{ 0 }
 };
 
@@ -238,7 +239,9 @@ static int cfg_from_doc(struct cm_ydoc *doc, struct hss_cfg *cfg, char *err, siz
 	    (rc = cfg_rats(cm_ymap_get(s6a, "rat_allowed"), &cfg->rat_allowed_mask, err, errlen)))
 		return rc;
 	if ((rc = cfg_users(cm_ymap_get(root, "ctl_allow_users"), cfg->ctl_allow, &cfg->n_ctl_allow,
-	                    err, errlen)))
+	                    err, errlen)) ||
+	    (rc = cm_overload_cfg_parse(cm_ymap_get(root, "overload"), HSS_MAX_PENDING_DEFAULT,
+	                                &cfg->overload, err, errlen)))
 		return rc;
 	cfg->ctl_socket = cfg_strdup(cm_yget_str(root, "ctl_socket", NULL), &rc);
 	cfg->source = cfg_strdup(doc->file, &rc);

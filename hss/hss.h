@@ -43,6 +43,7 @@ struct hss_cfg {
 	uid_t ctl_allow[HSS_CTL_MAX_USERS];  /* users besides root and the HSS's own that may use
 	                                        it (ctl_allow_users) */
 	size_t n_ctl_allow;
+	struct cm_overload_cfg overload;   /* overload: (reloaded with s6a:) */
 	char *source;                  /* config file name */
 };
 
@@ -53,6 +54,10 @@ int hss_cfg_load(const char *path, struct hss_cfg *cfg, char *err, size_t errlen
 int hss_cfg_load_buf(const char *name, const char *buf, size_t len, struct hss_cfg *cfg,
                      char *err, size_t errlen);
 void hss_cfg_free(struct hss_cfg *cfg);   /* accepts a zeroed cfg */
+
+/* Requests in progress (received, not yet answered) above which S6a requests are answered
+ * 3004 DIAMETER_TOO_BUSY at once (overload.max_pending). */
+#define HSS_MAX_PENDING_DEFAULT 1000
 
 /* ---------------------------------------------------------------------------------------
  * The running configuration (hss/reload.c): a reference-counted snapshot that SIGHUP swaps
@@ -107,6 +112,7 @@ struct hss_stats {
 	atomic_ulong vectors_eutran, vectors_utran, vectors_geran;
 	atomic_ulong resync_ok, resync_bad_mac;
 	atomic_ulong db_errors;        /* database failures answered with 5012 */
+	atomic_ulong too_busy;         /* S6a requests answered 3004: over overload.max_pending */
 	atomic_ulong malformed;        /* requests answered 5004/5005 by the HSS handlers, or with
 	                                * an error freeDiameter built itself (parser: 5005 5009
 	                                * 5001 5004 5014 3001; routing: 3001 3002 3005 ...) */
@@ -136,6 +142,7 @@ size_t hss_stats_format(char *buf, size_t bufsz);
 /* Base protocol Result-Codes (RFC 6733). */
 #define HSS_RC_SUCCESS                   2001
 #define HSS_RC_COMMAND_UNSUPPORTED       3001
+#define HSS_RC_TOO_BUSY                  3004
 #define HSS_RC_INVALID_AVP_VALUE         5004
 #define HSS_RC_MISSING_AVP               5005
 #define HSS_RC_UNABLE_TO_COMPLY          5012

@@ -105,10 +105,12 @@ int hss_reload(const char *path)
 		    a->db_timeout_ms != b->db_timeout_ms ||
 		    str_differ(a->ctl_socket, b->ctl_socket) || a->n_ctl_allow != b->n_ctl_allow ||
 		    memcmp(a->ctl_allow, b->ctl_allow, a->n_ctl_allow * sizeof(a->ctl_allow[0])))
-			LOG_N("hss: %s: only the s6a section is reloaded; diameter, database, "
-			      "ctl_socket and ctl_allow_users changes need a restart", path);
+			LOG_N("hss: %s: only the s6a and overload sections are reloaded; diameter, "
+			      "database, ctl_socket and ctl_allow_users changes need a restart", path);
 		hss_snap_unref(cur);
 	}
+	/* The admission bound applies to the next arrivals (hss/overload.c). */
+	cm_pending_set_max(n->cfg.overload.max_pending);
 	hss_snap_install(n);
 	LOG_N("hss: %s reloaded", path);
 	return 0;

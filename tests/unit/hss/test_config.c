@@ -72,6 +72,7 @@ static void test_defaults(void)
 	CHECK_INT(cfg.n_home_plmns, ==, 0, "no PLMN lists");
 	CHECK_INT(cfg.n_roaming_partners, ==, 0, "no PLMN lists");
 	CHECK(!cfg.ctl_socket, "no control socket");
+	CHECK(cfg.overload.max_pending == HSS_MAX_PENDING_DEFAULT, "overload.max_pending default");
 	hss_cfg_free(&cfg);
 	hss_cfg_free(&cfg);   /* idempotent on a freed (zeroed) cfg */
 }
@@ -83,7 +84,8 @@ static void test_values(void)
 	int rc = load(HEAD "s6a:\n  max_vectors: 16\n  home_plmns: [\"00101\", \"310260\"]\n"
 	              "  roaming_partners: [\"20801\"]\n  rat_allowed: [eutran, E-UTRAN, nr]\n"
 	              "  cancel_old_mme: false\n  utran_geran_vectors: no\n  geran_triplets: true\n"
-	              "  clr_timeout_ms: 250\nctl_socket: /tmp/h.ctl\n", &cfg, err, sizeof(err));
+	              "  clr_timeout_ms: 250\nctl_socket: /tmp/h.ctl\noverload:\n  max_pending: 0\n",
+	              &cfg, err, sizeof(err));
 
 	CHECK_ERR(rc, 0, "%s", err);
 	if (rc)
@@ -100,6 +102,7 @@ static void test_values(void)
 	CHECK(cfg.geran_triplets, "geran_triplets: true");
 	CHECK_INT(cfg.clr_timeout_ms, ==, 250, "clr_timeout_ms");
 	CHECK_STR(cfg.ctl_socket, "/tmp/h.ctl", "ctl_socket");
+	CHECK_INT(cfg.overload.max_pending, ==, 0, "overload.max_pending 0: no bound");
 	CHECK_INT(cfg.n_ctl_allow, ==, 0, "no ctl_allow_users");
 	hss_cfg_free(&cfg);
 
@@ -151,6 +154,9 @@ static void test_errors(void)
 			hss_cfg_free(&cfg);
 	}
 	bad(HEAD "diameter2: {}\n", "t.yaml:6", "diameter2");
+	bad(HEAD "overload:\n  max_pending: -1\n", "t.yaml:7", "overload.max_pending");
+	bad(HEAD "overload:\n  max_pendng: 10\n", "t.yaml:7", "overload.max_pendng");
+	bad(HEAD "overload: 5\n", "t.yaml:6", "overload");
 	bad(HEAD "s6a:\n  home_plmns: [\n", "t.yaml", NULL);
 	bad("", "empty", NULL);
 	bad(HEAD "ctl_allow_users: [root, no-such-user-here]\n", "t.yaml:6",
