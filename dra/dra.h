@@ -132,6 +132,8 @@ struct dra_global_stats {
 	atomic_uint_fast64_t direct;           /* routed to a connected Destination-Host */
 	atomic_uint_fast64_t no_route;         /* answered 3002 by us */
 	atomic_uint_fast64_t rule_errors;
+	atomic_uint_fast64_t rule_limits;      /* of rule_errors: a regex limit or the message's
+	                                          rule budget stopped the rules (XF_ELIMIT) */
 	atomic_uint_fast64_t rules_fired;
 	atomic_uint_fast64_t reloads_ok;
 	atomic_uint_fast64_t reloads_failed;

@@ -104,8 +104,8 @@ enum dra_ans_class dra_ans_class(uint32_t rc)
 void dra_stats_dump(FILE *f)
 {
 	const struct { const char *n; atomic_uint_fast64_t *v; } g[] = {
-		G(requests), G(answers), G(direct), G(no_route), G(rule_errors), G(rules_fired),
-		G(reloads_ok), G(reloads_failed), G(local_relayed), G(too_busy),
+		G(requests), G(answers), G(direct), G(no_route), G(rule_errors), G(rule_limits),
+		G(rules_fired), G(reloads_ok), G(reloads_failed), G(local_relayed), G(too_busy),
 	};
 	struct dra_sentry *e;
 	size_t i;

@@ -14,12 +14,14 @@
 #include "hss_db.h"
 
 #include <stdatomic.h>
+#include <sys/types.h>
 
 /* ---------------------------------------------------------------------------------------
  * Configuration (hss/config.c): `diameter:` (common/), `database:`, `s6a:`, `ctl_socket:`.
  * ------------------------------------------------------------------------------------- */
 
 #define HSS_MAX_PLMNS 64
+#define HSS_CTL_MAX_USERS 32      /* ctl_allow_users entries */
 #define HSS_MAX_VECTORS_CFG 16        /* per vector kind; E-UTRAN + UTRAN/GERAN <= 32 */
 
 #define HSS_CX_MAX_LIST 32            /* names, capabilities, networks in cx: */
@@ -63,6 +65,9 @@ struct hss_cfg {
 	bool geran_triplets;           /* answer them with GERAN triplets, not quintuplets */
 	unsigned clr_timeout_ms;       /* timeout of CLR/IDR/DSR answers, default 5000 */
 	char *ctl_socket;              /* UNIX socket path for the control channel, or NULL */
+	uid_t ctl_allow[HSS_CTL_MAX_USERS];  /* users besides root and the HSS's own that may use
+	                                        it (ctl_allow_users) */
+	size_t n_ctl_allow;
 	struct cm_overload_cfg overload;   /* overload: (reloaded with s6a:) */
 	struct hss_cx_cfg cx;          /* cx: */
 	char *source;                  /* config file name */
@@ -249,8 +254,10 @@ bool hss_cx_ctl(int argc, char **argv, char *out, size_t outsz);
  * Control channel (hss/ctl.c): a UNIX stream socket taking one command line per
  * connection and answering one line ("ok ..." or "error ..."):
  *   idr IMSI [IDR-FLAGS]   dsr IMSI DSR-FLAGS   clr IMSI [CANCELLATION-TYPE]   stats
+ * Clients are served by one poll() thread, each within 2 s; only root, the HSS's own user
+ * and the `allow` users (SO_PEERCRED) may use it.
  * ------------------------------------------------------------------------------------- */
-int hss_ctl_start(const char *path);
+int hss_ctl_start(const char *path, const uid_t *allow, size_t n_allow);
 void hss_ctl_stop(void);
 /* Run one command line; the reply (without newline) goes to out. Used by the socket thread
  * and by tests. */
