@@ -72,6 +72,11 @@ int hss_hex_decode(const char *s, uint8_t *out, size_t n);
 void hss_serving_apply(struct hss_serving *s, const struct hss_db_serving_upd *u);
 void hss_hex_encode(const uint8_t *in, size_t n, char *out);
 
+/* A transaction of the keyed records: a backend's transaction starts with this. */
+struct hss_db_tx {
+	struct hss_db *db;
+};
+
 /* Keyed records (rec.c): the version a new record gets (microseconds of the wall clock,
  * never 0 nor HSS_DB_REC_ANY), and the upper bound of the keys that start with prefix (the
  * prefix with its last octet below 0xff incremented, trailing 0xff dropped): keys k with

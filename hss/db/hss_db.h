@@ -267,10 +267,8 @@ struct hss_db_rec {
 };
 void hss_db_rec_free(struct hss_db_rec *r);   /* accepts NULL and a zeroed record */
 
-/* A write transaction in progress (backend-specific behind it). */
-struct hss_db_tx {
-	struct hss_db *db;
-};
+/* A write transaction in progress (opaque: the backend's behind it). */
+struct hss_db_tx;
 
 /* The body of a transaction: reads and writes records through tx, returns 0 to commit or
  * an errno to roll back (returned by hss_db_rec_tx). A backend may run it again from the
