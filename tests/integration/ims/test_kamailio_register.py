@@ -13,14 +13,16 @@ Final behaviour (the HSS serves Cx):
     answered with a success code, all of it decoded by tshark with no malformed packet and no
     Diameter/SIP expert warning.
 
-Until the HSS serves Cx, `dclient echo` holds the HSS's identity and port and the test proves
+The HSS serves Cx: imsbed.HSS_CX_CONFIG gives it its cx: section and imsbed.PROVISION_IMS
+provisions both users with hssctl ims-import. Should an HSS answer the probe UAR with
+3001/3002/3007 (no Cx), `dclient echo` holds the HSS's identity and port and the test proves
 the path instead: both CSCFs' cdp connect to the DRA (CER/CEA, the DRA's advertise_apps), a
 REGISTER makes the I-CSCF's UAR and then the S-CSCF's MAR reach the server behind the DRA (its
 log and the capture), and the UE gets the 403 the S-CSCF gives for an MAA without User-Name.
-Then it exits 77: "HSS does not serve Cx yet: path proven up to UAR ...". Nothing needs
-flipping when Cx lands: the test asks the HSS (imsbed.ImsBed.hss_serves_cx) and, with
-DCORE_IMS_REQUIRE_CX=1, fails instead of skipping. Exits 77 with the reason when Kamailio,
-sipp or a private mount namespace are not available.
+Then it exits 77: "HSS does not serve Cx yet: path proven up to UAR ...". The test asks the
+HSS (imsbed.ImsBed.hss_serves_cx) and, with DCORE_IMS_REQUIRE_CX=1, fails instead of
+skipping. Exits 77 with the reason when Kamailio, sipp or a private mount namespace are not
+available.
 
 Ports 25500-25549 (imsbed.py).
 """
