@@ -113,6 +113,16 @@ bool dec_u64(const uint8_t *v, size_t len, uint64_t *ret);
 int imsdb_aka_encode(const struct hss_ims_aka *a, struct ims_enc *e);
 int imsdb_aka_decode(const struct hss_db_rec *r, struct hss_ims_aka *a);
 
+/* Sh (sh.c, shnote.c): a subscription record decoded (EIO, message set, when corrupt); the
+ * change hooks of hss_imsdb_update (state before the body, compared after it) and of
+ * hss_imsdb_put (old and new model), queueing notifications in the same transaction. */
+#define T_SHNOTE "sh.notify"
+int imsdb_shsub_decode(const struct hss_db_rec *rec, struct hss_imsdb_shsub *x);
+int imsdb_sh_state_changed(struct hss_db_tx *tx, const struct hss_ims_sub *sub,
+                           const struct hss_imsdb_shctx *before, const struct hss_imsdb_state *st);
+int imsdb_sh_sub_changed(struct hss_db_tx *tx, const struct hss_ims_sub *old,
+                         const struct hss_ims_sub *sub, const char *origin);
+
 /* Lower-case hex of n octets into out (2n + 1). */
 void imsdb_hex(const uint8_t *in, size_t n, char *out);
 

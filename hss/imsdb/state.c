@@ -465,6 +465,7 @@ static int upd_body(struct hss_db_tx *tx, void *arg)
 	struct hss_imsdb_tx t = { tx, u->s };
 	struct hss_db_rec rec = { 0 };
 	struct hss_imsdb_state st;
+	struct hss_imsdb_shctx *sh = NULL;
 	struct ims_ref *ref = NULL;
 	int rc;
 
@@ -478,6 +479,12 @@ static int upd_body(struct hss_db_tx *tx, void *arg)
 	hss_db_rec_free(&rec);
 	if (rc || (rc = imsdb_tx_state_get(tx, u->id, &st)))
 		goto out;
+	/* what Sh shows of the state before the change (shnote.c compares it after) */
+	if (!(sh = malloc(sizeof(*sh)))) {
+		rc = imsdb_err(ENOMEM, "out of memory");
+		goto out;
+	}
+	hss_imsdb_shctx_init(sh, ref->pub.sub, &st, 0);
 	rc = u->fn(&t, ref->pub.sub, &st, u->arg);
 	if (rc == HSS_IMSDB_NO_CHANGE) {
 		rc = 0;
@@ -486,8 +493,11 @@ static int upd_body(struct hss_db_tx *tx, void *arg)
 	if (rc)
 		goto out;
 	hss_imsdb_state_prune(&st, ref->pub.sub);
+	if ((rc = imsdb_sh_state_changed(tx, ref->pub.sub, sh, &st)))
+		goto out;
 	rc = imsdb_tx_state_put(tx, u->id, &st);
 out:
+	free(sh);
 	hss_imsdb_state_free(&st);
 	imsdb_ref_release(ref);
 	return rc;
