@@ -317,8 +317,9 @@ int hss_imsdb_shsub_expire(struct hss_imsdb *s, int64_t now, size_t *ret_n);
 /* The record key of a subscription (the key of its sh.subs record, which also names it in
  * a notification), into key (HSS_DB_REC_KEY_MAX + 1). EINVAL. */
 int hss_imsdb_shsub_key(const struct hss_imsdb_shsub *x, char *key);
-/* Read one subscription by its record key. ENOENT. */
+/* Read / remove one subscription by its record key. ENOENT. */
 int hss_imsdb_shsub_get(struct hss_imsdb *s, const char *key, struct hss_imsdb_shsub *ret);
+int hss_imsdb_shsub_del_key(struct hss_imsdb *s, const char *key);
 
 /* ---- what an application server reads (TS 29.328 7.6) --------------------------------- */
 
@@ -401,6 +402,9 @@ struct hss_imsdb_shnote {
 	int64_t created;
 };
 void hss_imsdb_shnote_free(struct hss_imsdb_shnote *n);   /* and zero it; NULL accepted */
+/* fn (NULL: none) is called, in the thread that made the change, after each transaction of
+ * this process that queued a notification committed (the HSS wakes its sender with it). */
+void hss_imsdb_on_shnote(void (*fn)(void));
 /* Take the oldest entry (removed in the same transaction). ENOENT: none queued. EIO: a
  * corrupt entry (removed). */
 int hss_imsdb_shnote_take(struct hss_imsdb *s, struct hss_imsdb_shnote *ret);

@@ -438,3 +438,10 @@ int hss_imsdb_shsub_get(struct hss_imsdb *s, const char *key, struct hss_imsdb_s
 	hss_db_rec_free(&rec);
 	return rc;
 }
+
+int hss_imsdb_shsub_del_key(struct hss_imsdb *s, const char *key)
+{
+	int rc = hss_db_rec_del(s->db, T_SHSUB, key, HSS_DB_REC_ANY);
+
+	return rc == ENOENT ? imsdb_err(ENOENT, "no such Sh subscription") : rc ? imsdb_dberr(rc) : 0;
+}

@@ -30,6 +30,23 @@
 #include <time.h>
 
 enum { N_SUB = 1, N_ITEM = 2, N_CREATED = 3 };
+
+static _Thread_local bool sh_queued;         /* this thread's transaction queued one */
+static void (*_Atomic sh_hook)(void);
+
+void hss_imsdb_on_shnote(void (*fn)(void))
+{
+	atomic_store(&sh_hook, fn);
+}
+
+void imsdb_shnote_after(int rc)
+{
+	void (*fn)(void);
+
+	if (!rc && sh_queued && (fn = atomic_load(&sh_hook)))
+		fn();
+	sh_queued = false;
+}
 enum { I_KEY = 1, I_DELETED = 2, I_SEQ = 3 };
 
 void hss_imsdb_shnote_free(struct hss_imsdb_shnote *n)
@@ -104,6 +121,8 @@ static int note_put(struct hss_db_tx *tx, const char *sub_id, const struct hss_i
 	         (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u, rnd);
 	rc = hss_db_tx_put(tx, T_SHNOTE, key, e.p, e.n, HSS_DB_REC_NEW, NULL);
 	enc_free(&e);
+	if (!rc)
+		sh_queued = true;
 	return rc ? imsdb_dberr(rc) : 0;
 }
 
@@ -423,7 +442,7 @@ int imsdb_sh_sub_changed(struct hss_db_tx *tx, const struct hss_ims_sub *old,
 	struct hss_imsdb_shnote n = { 0 };
 	struct hss_imsdb_state st;
 	bool have_state = false;
-	char key[HSS_IMS_URI_MAX + 1], prefix[KEY_MAX];
+	char key[HSS_IMS_URI_MAX + 1], prefix[KEY_MAX + 8];
 	int rc = 0;
 
 	if (!old)
@@ -433,7 +452,8 @@ int imsdb_sh_sub_changed(struct hss_db_tx *tx, const struct hss_ims_sub *old,
 	for (size_t j = 0; !rc && j < old->n_impus; j++) {
 		if (hss_imsdb_impu_key(old, j, key, sizeof(key)) || hss_imsdb_impu_by_key(sub, key) >= 0)
 			continue;
-		snprintf(prefix, sizeof(prefix), "%s ", key);
+		if (snprintf(prefix, sizeof(prefix), "%s ", key) >= (int)HSS_DB_REC_KEY_MAX)
+			continue;   /* no record can have such a key */
 		if (!(rc = tx_drop_prefix(tx, T_REPO, prefix)))
 			rc = tx_drop_prefix(tx, T_SHSUB, prefix);
 	}

@@ -191,9 +191,10 @@ static void er_hook(enum fd_hook_type type, struct msg *msg, struct peer_hdr *pe
 	(void)peer, (void)other, (void)pmd, (void)regdata;
 	if (!msg || fd_msg_hdr(msg, &hdr) || !hdr)
 		return;
-	/* S6a, and Cx (hss/cx) whose answers have the same head */
+	/* S6a, and Cx and Sh (hss/cx, hss/sh) whose answers have the same head */
 	if ((hdr->msg_flags & CMD_FLAG_REQUEST) ||
-	    (hdr->msg_appl != HSS_APP_S6A && hdr->msg_appl != HSS_APP_CX))
+	    (hdr->msg_appl != HSS_APP_S6A && hdr->msg_appl != HSS_APP_CX &&
+	     hdr->msg_appl != HSS_APP_SH))
 		return;
 	if (type == HOOK_MESSAGE_SENDING && er_has_head(msg))
 		return;   /* the success path: every answer of a handler */
