@@ -3,7 +3,19 @@
 #ifndef CM_INT_H
 #define CM_INT_H
 
+#include "cm.h"
+
 /* Set TCP_NODELAY on every TCP socket of the process (tcp_nodelay.c). */
 void cm_tcp_nodelay_all(void);
+
+/* Hooks every node registers (cm_diam_init): one-line rate-limited logs of failure events
+ * instead of freeDiameter's message dumps, and a log handler limiting ERROR lines
+ * (log_hooks.c). */
+int cm_log_hooks_register(void);
+
+/* Whether an event of this kind (a hook type) and cause may be logged now: at most a burst of
+ * lines per cause in each window (log_hooks.c). *ret_suppressed: how many events of the cause
+ * were left out since its last line. */
+bool cm_log_admit(enum fd_hook_type kind, const char *cause, unsigned long *ret_suppressed);
 
 #endif /* CM_INT_H */

@@ -473,6 +473,9 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 	if ((rc = fd_hook_register(HOOK_MASK(HOOK_PEER_CONNECT_SUCCESS), dn_hook_connected, NULL,
 	                           NULL, &dn.hook_connected)))
 		goto out;
+	/* One line per failure event instead of message dumps. */
+	if ((rc = cm_log_hooks_register()))
+		goto out;
 
 	tmp = getenv("TMPDIR");
 	if (!tmp || !tmp[0])
