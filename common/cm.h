@@ -179,9 +179,21 @@ int cm_diam_wait_peer(const char *identity, int timeout_ms);
 
 /* fd_msg_new_answer_from_req(dict, msg, flags) that also answers a request whose Proxy-Info
  * freeDiameter 1.2.1 cannot copy (an unknown AVP with empty data inside: it would fail and
- * leak): such a Proxy-Info is rebuilt from its copyable AVPs (common/answer.c). Same
- * contract: on success *msg is the answer, the request linked to it. */
+ * leak): the request's Proxy-Info AVPs are repaired with cm_msg_repair first
+ * (common/answer.c). Same contract: on success *msg is the answer, the request linked to it. */
 int cm_answer_new(struct msg **msg, int flags);
+
+/* Make obj (a message, or an AVP with its children) encodable by freeDiameter 1.2.1
+ * (common/avp_repair.c). An AVP the dictionary does not know and that has no data is parsed
+ * into an object fd_msg_bufferize refuses; it is replaced by one that encodes to the same
+ * octets. local_answer: obj is (part of) an answer this node built: inside its Failed-AVP,
+ * an AVP of a fixed-size type whose length was wrong gets a zero value of the right size
+ * (RFC 6733 7.5). *ret_repaired (may be NULL): how many AVPs were replaced or given a value.
+ * 0 or an errno. cm_diam_init registers a HOOK_MESSAGE_SENDING handler that repairs every
+ * message sent; call it yourself only before freeDiameter re-encodes a message otherwise
+ * (the copy of Proxy-Info into an answer). A repaired message must not be parsed again
+ * (fd_msg_parse_dict would undo the repair). */
+int cm_msg_repair(msg_or_avp *obj, bool local_answer, unsigned *ret_repaired);
 
 /* ---------------------------------------------------------------------------------------
  * AVP helpers (common/avp.c). Names are looked up in the dictionary once and cached.

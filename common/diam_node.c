@@ -473,8 +473,8 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 	if ((rc = fd_hook_register(HOOK_MASK(HOOK_PEER_CONNECT_SUCCESS), dn_hook_connected, NULL,
 	                           NULL, &dn.hook_connected)))
 		goto out;
-	/* One line per failure event instead of message dumps. */
-	if ((rc = cm_log_hooks_register()))
+	/* One line per failure event instead of message dumps; every message sent encodable. */
+	if ((rc = cm_log_hooks_register()) || (rc = cm_avp_repair_register()))
 		goto out;
 
 	tmp = getenv("TMPDIR");
