@@ -195,6 +195,20 @@ int cm_answer_new(struct msg **msg, int flags);
  * (fd_msg_parse_dict would undo the repair). */
 int cm_msg_repair(msg_or_avp *obj, bool local_answer, unsigned *ret_repaired);
 
+/* Deepest AVP nesting freeDiameter is left to parse in a received message: top-level AVPs
+ * are level 1. 3GPP's deepest structure (Subscription-Data) has 6 levels. */
+#define CM_AVP_MAX_DEPTH 32
+
+/* Bound the nesting of the raw message buf (len octets, as received) in place
+ * (common/avp_depth.c): a Grouped AVP of level CM_AVP_MAX_DEPTH that has children gets its
+ * first child's length set beyond the group's end, so that freeDiameter's parser fails on
+ * that group (5004 with Failed-AVP) instead of descending. Returns how many groups were cut;
+ * the first one's code and vendor go to *ret_code, *ret_vendor (may be NULL). Only AVPs the
+ * dictionary knows as Grouped count (the table is built when the node starts,
+ * cm_diam_start); the HOOK_DATA_RECEIVED handler cm_diam_start registers calls it on every
+ * received message. */
+size_t cm_avp_depth_limit(uint8_t *buf, size_t len, uint32_t *ret_code, uint32_t *ret_vendor);
+
 /* ---------------------------------------------------------------------------------------
  * AVP helpers (common/avp.c). Names are looked up in the dictionary once and cached.
  * `parent` is a struct msg * or a grouped struct avp * (msg_or_avp).

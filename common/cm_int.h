@@ -8,11 +8,13 @@
 /* Set TCP_NODELAY on every TCP socket of the process (tcp_nodelay.c). */
 void cm_tcp_nodelay_all(void);
 
-/* Hooks every node registers (cm_diam_init): one-line rate-limited logs of failure events
- * instead of freeDiameter's message dumps, and a log handler limiting ERROR lines
- * (log_hooks.c); the repair of messages freeDiameter could not encode (avp_repair.c). */
+/* Hooks every node registers (cm_diam_init / cm_diam_start): one-line rate-limited logs of
+ * failure events instead of freeDiameter's message dumps (log_hooks.c), the repair of
+ * messages freeDiameter could not encode (avp_repair.c), the nesting bound on received
+ * messages (avp_depth.c; needs the complete dictionary). */
 int cm_log_hooks_register(void);
 int cm_avp_repair_register(void);
+int cm_avp_depth_register(void);
 
 /* Whether an event of this kind (a hook type) and cause may be logged now: at most a burst of
  * lines per cause in each window (log_hooks.c). *ret_suppressed: how many events of the cause

@@ -538,6 +538,11 @@ int cm_diam_start(void)
 
 	if (!dn.inited || dn.started || dn.shut)
 		return EINVAL;
+	/* The dictionary is complete now: the nesting bound on received messages needs it. */
+	if ((rc = cm_avp_depth_register())) {
+		cm_diam_set_exit_code(1);
+		return rc;
+	}
 	dn_wait_peer_threads();
 	if ((rc = fd_core_start())) {
 		/* The caller will exit with an error: keep it so if shutting down aborts. */
