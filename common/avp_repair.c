@@ -13,8 +13,10 @@
  *
  * A message is therefore repaired as late as possible before it is encoded: on
  * HOOK_MESSAGE_SENDING, which fd_out_send calls synchronously for every message before it
- * queues it to the sender thread (the HSS uses the same hook, s6a_errors.c), and in
- * cm_answer_new before freeDiameter copies the request's Proxy-Info. An AVP without model
+ * queues it to the sender thread (the HSS uses the same hook, s6a_errors.c); and the
+ * Proxy-Info of a request, which freeDiameter copies into its answer by re-encoding it, in a
+ * dispatch callback that runs before any handler (a failed copy there shuts the node down)
+ * and in cm_answer_new. An AVP without model
  * and without data is replaced by an object that encodes to exactly the same octets: an
  * empty OctetString whose header (code, flags, vendor) is set to the original's. The model
  * used for that (Proxy-State) never reaches the wire; it only matters if the message were
@@ -38,6 +40,7 @@
 #define AR_AC_PROXY_INFO 284
 
 static struct fd_hook_hdl *ar_hook;
+static struct disp_hdl *ar_disp;
 
 static size_t ar_hdr_size(const struct avp_hdr *h)
 {
@@ -231,6 +234,57 @@ static bool ar_local_answer(struct msg *msg)
 	return !fd_msg_source_get(msg, &id, NULL) && !id;
 }
 
+/* The top-level Proxy-Info AVPs of msg, one by one: first with pi NULL, then the last one. */
+static struct avp *ar_next_pi(struct msg *msg, struct avp *pi)
+{
+	struct avp *avp = NULL;
+	struct avp_hdr *h;
+
+	if (pi ? fd_msg_browse(pi, MSG_BRW_NEXT, &avp, NULL)
+	       : fd_msg_browse(msg, MSG_BRW_FIRST_CHILD, &avp, NULL))
+		return NULL;
+	while (avp) {
+		if (!fd_msg_avp_hdr(avp, &h) && h->avp_code == AR_AC_PROXY_INFO &&
+		    !(h->avp_flags & AVP_FLAG_VENDOR))
+			return avp;
+		if (fd_msg_browse(avp, MSG_BRW_NEXT, &avp, NULL))
+			return NULL;
+	}
+	return NULL;
+}
+
+int cm_repair_proxy_info(struct msg *req)
+{
+	struct avp *pi = NULL;
+	int rc;
+
+	while ((pi = ar_next_pi(req, pi)))
+		if ((rc = cm_msg_repair(pi, false, NULL)))
+			return rc;
+	return 0;
+}
+
+/* Every request dispatched locally, once freeDiameter has parsed it whole and before any
+ * handler: when no handler answers it, or one fails, freeDiameter's dispatch thread copies
+ * its Proxy-Info into an error answer and, if that copy fails, treats it as fatal and shuts
+ * the whole node down (routing_dispatch.c msg_dispatch: CHECK_FCT on
+ * fd_msg_new_answer_from_req, then process_thr's fatal_error). Runs first (DISP_HOW_ANY)
+ * and never takes the message. */
+static int ar_on_dispatch(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
+                          enum disp_action *act)
+{
+	struct msg_hdr *mh = NULL;
+	int rc;
+
+	(void)avp, (void)sess, (void)opaque;
+	*act = DISP_ACT_CONT;
+	if (!msg || !*msg || fd_msg_hdr(*msg, &mh) || !(mh->msg_flags & CMD_FLAG_REQUEST))
+		return 0;
+	if ((rc = cm_repair_proxy_info(*msg)))
+		LOG_E("cm: cannot repair the Proxy-Info of a request: %s", strerror(rc));
+	return 0;
+}
+
 static void ar_on_sending(enum fd_hook_type type, struct msg *msg, struct peer_hdr *peer,
                           void *other, struct fd_hook_permsgdata *pmd, void *regdata)
 {
@@ -245,6 +299,10 @@ static void ar_on_sending(enum fd_hook_type type, struct msg *msg, struct peer_h
 
 int cm_avp_repair_register(void)
 {
+	int rc;
+
+	if (!ar_disp && (rc = fd_disp_register(ar_on_dispatch, DISP_HOW_ANY, NULL, NULL, &ar_disp)))
+		return rc;
 	if (ar_hook)
 		return 0;
 	/* No per-message data handle: fd_hook_call then allocates nothing for us. */

@@ -16,6 +16,15 @@ int cm_log_hooks_register(void);
 int cm_avp_repair_register(void);
 int cm_avp_depth_register(void);
 
+/* cm_msg_repair on each top-level Proxy-Info AVP of req (avp_repair.c). */
+int cm_repair_proxy_info(struct msg *req);
+
+/* A request freeDiameter's dispatch thread drops because it could not build the error answer
+ * of a malformed request; answer.c answers it instead (HOOK_MESSAGE_DROPPED handler), so
+ * the log handler does not report it as dropped. */
+bool cm_dropped_unanswered(struct msg *msg, const char *reason);
+int cm_answer_rescue_register(void);
+
 /* Whether an event of this kind (a hook type) and cause may be logged now: at most a burst of
  * lines per cause in each window (log_hooks.c). *ret_suppressed: how many events of the cause
  * were left out since its last line. */

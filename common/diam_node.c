@@ -474,7 +474,8 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 	                           NULL, &dn.hook_connected)))
 		goto out;
 	/* One line per failure event instead of message dumps; every message sent encodable. */
-	if ((rc = cm_log_hooks_register()) || (rc = cm_avp_repair_register()))
+	if ((rc = cm_log_hooks_register()) || (rc = cm_avp_repair_register()) ||
+	    (rc = cm_answer_rescue_register()))
 		goto out;
 
 	tmp = getenv("TMPDIR");

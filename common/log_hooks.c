@@ -242,6 +242,8 @@ static void lh_hook(enum fd_hook_type type, struct msg *msg, struct peer_hdr *pe
 			lh_last_msg = NULL;
 			return;
 		}
+		if (cm_dropped_unanswered(msg, other))
+			return;   /* answered by answer.c, which logs if it cannot */
 		label = "dropped";
 		reason = other;
 		break;

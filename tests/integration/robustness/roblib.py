@@ -43,7 +43,11 @@ class System:
     """hss + dra; send(path, *dclient_args) sends one request directly ('hss') or through
     the relay ('dra') and returns the DResult."""
 
-    def __init__(self, h, hss_ports, dra_ports, max_vectors=5):
+    def __init__(self, h, hss_ports, dra_ports, max_vectors=5, rules=None, upstreams=(),
+                 dra_env=None, hss_env=None):
+        """rules: text of a rules.yaml for the DRA; upstreams: extra (identity, realm, port)
+        servers the DRA connects to, each in a peer group of its own routed by its realm;
+        dra_env/hss_env: extra environment of the daemons."""
         self.h = h
         self.hss_port = free_port(h, *hss_ports)
         self.dra_port = free_port(h, *dra_ports)
@@ -54,16 +58,27 @@ class System:
         cfg += 'database:\n  backend: sqlite\n  path: "%s"\n' % db
         cfg += 's6a:\n  home_plmns: ["00101"]\n  max_vectors: %d\n' % max_vectors
         self.hss = h.start('hss', [h.binary('hss'), '-c', h.write('hss.yaml', cfg)],
-                           wait_port=self.hss_port, timeout=20, env=sanitizer_env(h, 'hss'))
+                           wait_port=self.hss_port, timeout=20,
+                           env=dict(sanitizer_env(h, 'hss'), **(hss_env or {})))
         dcfg = harness.diameter_yaml(DRA_ID, DRA_REALM, self.dra_port, peers=[
-            {'host': HSS_ID, 'realm': HSS_REALM, 'addr': '127.0.0.1', 'port': self.hss_port}])
+            {'host': HSS_ID, 'realm': HSS_REALM, 'addr': '127.0.0.1', 'port': self.hss_port}] + [
+            {'host': u[0], 'realm': u[1], 'addr': '127.0.0.1', 'port': u[2]} for u in upstreams])
         dcfg += '  tw_timer: 6\n'
+        if rules:
+            h.write('rules.yaml', rules)
+            dcfg += 'rules: rules.yaml\n'
         dcfg += ('advertise_apps: [s6a]\n'
-                 'peer_groups:\n  - { name: hss, policy: failover, peers: [%s] }\n'
-                 'routes:\n  - { name: home, match: { realm: %s }, group: hss }\n') % (HSS_ID, HSS_REALM)
+                 'peer_groups:\n  - { name: hss, policy: failover, peers: [%s] }\n') % HSS_ID
+        for i, u in enumerate(upstreams):
+            dcfg += '  - { name: up%d, policy: failover, peers: [%s] }\n' % (i, u[0])
+        dcfg += 'routes:\n  - { name: home, match: { realm: %s }, group: hss }\n' % HSS_REALM
+        for i, u in enumerate(upstreams):
+            dcfg += '  - { name: up%d, match: { realm: %s }, group: up%d }\n' % (i, u[1], i)
         self.dra = h.start('dra', [h.binary('dra'), '-c', h.write('dra.yaml', dcfg)],
-                           wait_port=self.dra_port, timeout=20, env=sanitizer_env(h, 'dra'))
-        self.dra.wait_log(r"-> 'STATE_OPEN'\s+'%s'" % re.escape(HSS_ID), timeout=30)
+                           wait_port=self.dra_port, timeout=20,
+                           env=dict(sanitizer_env(h, 'dra'), **(dra_env or {})))
+        for ident in [HSS_ID] + [u[0] for u in upstreams]:
+            self.dra.wait_log(r"-> 'STATE_OPEN'\s+'%s'" % re.escape(ident), timeout=30)
 
     def hssctl(self, *args):
         argv = [self.h.binary('hssctl'), '--db', self.db] + [str(a) for a in args]
