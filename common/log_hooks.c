@@ -12,15 +12,15 @@
  * The hook handlers here replace those dumps for every node (daemons and dclient): one line
  * per event naming the peer, the command and the reason, never an AVP value. On top of that
  * each failure costs a few lines of freeDiameter's own error traces (CHECK_FCT: "ERROR: in
- * '(expression)' : reason"), so the log handler that replaces freeDiameter's default one (same
- * format, on stdout) limits every ERROR line the same way.
+ * '(expression)' : reason") and notices, so the log handler that replaces freeDiameter's
+ * default one (same format, on stdout) limits every line from NOTICE up the same way.
  *
  * Limit: at most LH_BURST lines per cause in each LH_WINDOW-second window; the first line of a
  * cause logged after some were left out says how many. A cause is the kind of event (hook
  * type, or "log line") and a key: for events the reason text with quoted names and numbers
- * left out, for log lines the start of the text with numbers left out. LH_SLOTS causes are
- * tracked; beyond that all causes of a kind share one bucket, so a flood of one kind cannot
- * hide another kind. */
+ * left out, for log lines the start of the text (peer names included) with numbers left out.
+ * LH_SLOTS causes are tracked (a cause quiet for a window gives its slot up); beyond that
+ * all causes of a kind share one bucket, so a flood of one kind cannot hide another kind. */
 #include "cm.h"
 #include "cm_int.h"
 
@@ -33,8 +33,8 @@
 #define LH_WINDOW 10        /* seconds */
 #define LH_BURST 10         /* lines per cause and window */
 #define LH_SLOTS 128
-#define LH_KEYLEN 56
-#define LH_KIND_LINE (HOOK_LAST + 1)   /* an ERROR line of the log handler */
+#define LH_KEYLEN 96
+#define LH_KIND_LINE (HOOK_LAST + 1)   /* a line of the log handler */
 
 struct lh_cause {
 	int kind;                  /* kind + 1; 0: free slot */
@@ -87,10 +87,13 @@ static bool lh_admit_key(int kind, const char *key, unsigned long *ret_suppresse
 	pthread_mutex_lock(&lh.lock);
 	for (i = 0; i < LH_SLOTS; i++) {
 		struct lh_cause *s = &lh.slot[i];
-		if (!s->kind) {
+		/* A slot is free, or can be taken, once its cause has been quiet for a window
+		 * with nothing left to report. */
+		if (!s->kind || (now - s->window >= LH_WINDOW && !s->suppressed)) {
 			if (!free_slot)
 				free_slot = s;
-			continue;
+			if (!s->kind)
+				continue;
 		}
 		if (s->kind == kind + 1 && !strcmp(s->key, key)) {
 			c = s;
@@ -99,6 +102,7 @@ static bool lh_admit_key(int kind, const char *key, unsigned long *ret_suppresse
 	}
 	if (!c && free_slot) {
 		c = free_slot;
+		memset(c, 0, sizeof(*c));
 		c->kind = kind + 1;
 		snprintf(c->key, sizeof(c->key), "%s", key);
 	}
@@ -130,8 +134,8 @@ bool cm_log_admit(enum fd_hook_type kind, const char *cause, unsigned long *ret_
 
 /* ---- the log handler ------------------------------------------------------------------ */
 
-/* freeDiameter's default handler (libfdproto/log.c), without colours, with ERROR lines
- * limited. Called with freeDiameter's log mutex held. */
+/* freeDiameter's default handler (libfdproto/log.c), without colours, with the lines from
+ * NOTICE up limited. Called with freeDiameter's log mutex held. */
 static void lh_logger(int level, const char *format, va_list ap)
 {
 	char line[4096], ts[32], key[LH_KEYLEN];
@@ -141,7 +145,10 @@ static void lh_logger(int level, const char *format, va_list ap)
 	if (level < fd_g_debug_lvl)
 		return;
 	vsnprintf(line, sizeof(line), format, ap);
-	if (level == FD_LOG_ERROR) {
+	/* Debug output is asked for; the rest can be made to repeat by a peer: freeDiameter
+	 * says "Unsupported mandatory AVP found" at NOTICE and "TODO: Improve..." at FATAL for
+	 * each such AVP. A line that does not repeat is never held back. */
+	if (level >= FD_LOG_NOTICE) {
 		lh_key(line, false, key);
 		if (!lh_admit_key(LH_KIND_LINE, key, &suppressed))
 			return;
