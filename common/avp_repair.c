@@ -253,7 +253,7 @@ static struct avp *ar_next_pi(struct msg *msg, struct avp *pi)
 	return NULL;
 }
 
-int cm_repair_proxy_info(struct msg *req)
+static int ar_repair_proxy_info(struct msg *req)
 {
 	struct avp *pi = NULL;
 	int rc;
@@ -280,7 +280,7 @@ static int ar_on_dispatch(struct msg **msg, struct avp *avp, struct session *ses
 	*act = DISP_ACT_CONT;
 	if (!msg || !*msg || fd_msg_hdr(*msg, &mh) || !(mh->msg_flags & CMD_FLAG_REQUEST))
 		return 0;
-	if ((rc = cm_repair_proxy_info(*msg)))
+	if ((rc = ar_repair_proxy_info(*msg)))
 		LOG_E("cm: cannot repair the Proxy-Info of a request: %s", strerror(rc));
 	return 0;
 }

@@ -10,14 +10,12 @@ void cm_tcp_nodelay_all(void);
 
 /* Hooks every node registers (cm_diam_init / cm_diam_start): one-line rate-limited logs of
  * failure events instead of freeDiameter's message dumps (log_hooks.c), the repair of
- * messages freeDiameter could not encode (avp_repair.c), the nesting bound on received
- * messages (avp_depth.c; needs the complete dictionary). */
+ * messages freeDiameter could not encode (avp_repair.c), the guard on received messages
+ * (rx_guard.c: nesting bound, AVPs freeDiameter aborts on; needs the complete
+ * dictionary). */
 int cm_log_hooks_register(void);
 int cm_avp_repair_register(void);
-int cm_avp_depth_register(void);
-
-/* cm_msg_repair on each top-level Proxy-Info AVP of req (avp_repair.c). */
-int cm_repair_proxy_info(struct msg *req);
+int cm_rx_guard_register(void);
 
 /* A request freeDiameter's dispatch thread drops because it could not build the error answer
  * of a malformed request; answer.c answers it instead (HOOK_MESSAGE_DROPPED handler), so

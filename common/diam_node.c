@@ -539,8 +539,8 @@ int cm_diam_start(void)
 
 	if (!dn.inited || dn.started || dn.shut)
 		return EINVAL;
-	/* The dictionary is complete now: the nesting bound on received messages needs it. */
-	if ((rc = cm_avp_depth_register())) {
+	/* The dictionary is complete now: the guard on received messages needs it. */
+	if ((rc = cm_rx_guard_register())) {
 		cm_diam_set_exit_code(1);
 		return rc;
 	}

@@ -102,6 +102,13 @@ CASES = [
     # the error answers freeDiameter builds itself.
     ('proxy-info-unknown', NORV1, A(284, PI + A(4250, b'', vendor=V, flags=0x80)),
      same(E(2001, proxy=True))),
+    ('unknown-m-in-proxy-info', NORV1, A(284, PI + A(4254, b'', vendor=V, flags=0xc0)),
+     same(E(5001, failed=(4254, V, 0xc0, b''), proxy=True),
+          E(5001, 'dra', failed=(4254, V, 0xc0, b''), proxy=True))),
+    ('proxy-info-unknown-and-unknown-m', NORV1,
+     A(284, PI + A(4255, b'', vendor=V, flags=0x80) + A(4256, b'', vendor=V, flags=0xc0)),
+     same(E(5001, failed=(4256, V, 0xc0, b''), proxy=True),
+          E(5001, 'dra', failed=(4256, V, 0xc0, b''), proxy=True))),
     ('proxy-info-unknown-then-5001', NORV1,
      A(284, PI + A(4251, b'', vendor=V, flags=0x80)) + A(4252, b'', vendor=V, flags=0xc0),
      same(E(5001, failed=(4252, V, 0xc0, b''), proxy=True),
