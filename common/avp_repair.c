@@ -164,11 +164,14 @@ static int ar_diagnose(struct avp *a, bool local_answer, struct dict_object **re
 			return 0;
 		return 2;
 	}
+	/* With data it was copied at parse time (or still points into the received buffer):
+	 * the common case of a relayed message, decided on the header alone. */
+	if (h->avp_len > ar_hdr_size(h) && !local_answer)
+		return 0;
 	if (!fd_msg_browse(a, MSG_BRW_FIRST_CHILD, &child, NULL) && child)
 		return 0;
 	if (local_answer && ar_in_failed_avp(a) && (*ret_typed = ar_fixed_model(h)))
 		return 1;
-	/* With data it was copied at parse time (or still points into the received buffer). */
 	return h->avp_len <= ar_hdr_size(h) ? 1 : 0;
 }
 
