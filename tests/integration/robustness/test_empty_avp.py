@@ -109,6 +109,10 @@ CASES = [
      A(284, PI + A(4255, b'', vendor=V, flags=0x80) + A(4256, b'', vendor=V, flags=0xc0)),
      same(E(5001, failed=(4256, V, 0xc0, b''), proxy=True),
           E(5001, 'dra', failed=(4256, V, 0xc0, b''), proxy=True))),
+    # A known AVP of a fixed-size type, empty, inside Proxy-Info: freeDiameter cannot copy
+    # that Proxy-Info at all (and dropped the request unanswered); it is answered without it.
+    ('proxy-info-empty-result-code', NORV1, A(284, PI + A(268, b'')),
+     same(E(5014, failed=(268, 0, 0x40, Z4)), E(5014, 'dra', failed=(268, 0, 0x40, Z4)))),
     ('proxy-info-unknown-then-5001', NORV1,
      A(284, PI + A(4251, b'', vendor=V, flags=0x80)) + A(4252, b'', vendor=V, flags=0xc0),
      same(E(5001, failed=(4252, V, 0xc0, b''), proxy=True),
