@@ -1,5 +1,6 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* answer.c: creating the answer of a request whatever its Proxy-Info holds.
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * answer.c: creating the answer of a request whatever its Proxy-Info holds.
  *
  * RFC 6733 6.2 has the answer carry the request's Proxy-Info AVPs. freeDiameter 1.2.1 copies
  * them by re-encoding, which fails (EINVAL) on an AVP it does not know whose data is empty
@@ -9,7 +10,8 @@
  * Proxy-Info AVPs are parsed and repaired first; the copy, parsed again by freeDiameter, is
  * repaired when the answer is sent (the HOOK_MESSAGE_SENDING handler of avp_repair.c). A
  * Proxy-Info whose content does not parse cannot be copied at all: the answer then goes
- * without Proxy-Info rather than not at all. */
+ * without Proxy-Info rather than not at all.
+ */
 #include "cm.h"
 #include "cm_int.h"
 

@@ -1,7 +1,9 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* avp.c: building and reading AVPs by their dictionary names. Name lookups walk freeDiameter's
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * avp.c: building and reading AVPs by their dictionary names. Name lookups walk freeDiameter's
  * dictionary lists, so the results are cached here (dictionary objects live as long as the
- * process); the cache is read-mostly and taken under a read lock. */
+ * process); the cache is read-mostly and taken under a read lock.
+ */
 #include "cm.h"
 
 #include <errno.h>
@@ -112,6 +114,15 @@ struct dict_object *cm_dict_app(uint32_t app_id)
 	return ac_lookup(AC_APP, NULL, app_id);
 }
 
+int cm_avpdef_find(const char *name, struct cm_avpdef *ret)
+{
+	struct dict_object *model = cm_dict_avp(name);
+
+	if (!model)
+		return ENOENT;
+	return cm_avpdef_get(model, ret);
+}
+
 /* New AVP `name` with value v (NULL for grouped) appended to parent. */
 static int avp_add(msg_or_avp *parent, const char *name, union avp_value *v, struct avp **ret)
 {
@@ -209,6 +220,41 @@ int cm_avp_add_str(msg_or_avp *parent, const char *name, const char *s)
 	if (!s)
 		return EINVAL;
 	return cm_avp_add_os(parent, name, s, strlen(s));
+}
+
+int cm_avp_add_text(msg_or_avp *parent, const char *name, const char *text, bool tbcd,
+                    const char **why)
+{
+	uint8_t small[64], *store = small;
+	struct cm_avpdef def;
+	union avp_value v;
+	size_t len, storesz;
+	const char *dummy;
+	int rc;
+
+	if (!why)
+		why = &dummy;
+	if (!parent || !text) {
+		*why = "no value";
+		return EINVAL;
+	}
+	if (cm_avpdef_find(name, &def)) {
+		*why = "not in the dictionary";
+		return ENOENT;
+	}
+	len = strlen(text);
+	storesz = len + 18;
+	if (storesz > sizeof(small) && !(store = malloc(storesz))) {
+		*why = "out of memory";
+		return ENOMEM;
+	}
+	/* fd_msg_avp_setvalue copies the octets: store can go at once. */
+	if (!(rc = cm_avpval_parse(&def, tbcd, text, len, &v, store, storesz, why)) &&
+	    (rc = avp_add(parent, name, &v, NULL)))
+		*why = "cannot add the AVP";
+	if (store != small)
+		free(store);
+	return rc;
 }
 
 int cm_avp_add_group(msg_or_avp *parent, const char *name, struct avp **ret_avp)

@@ -1,5 +1,6 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* avp_repair.c: every message this node sends can be encoded, whatever it carries.
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * avp_repair.c: every message this node sends can be encoded, whatever it carries.
  *
  * freeDiameter 1.2.1 (libfdproto/messages.c) reads an AVP with no data (an 8- or 12-octet
  * AVP) that its dictionary does not know into an object holding neither a value nor raw
@@ -29,7 +30,8 @@
  * given a zero value and logged rather than closing the link.
  *
  * The walk is iterative (MSG_BRW_WALK) and costs a header read per AVP on the success path;
- * nothing is allocated unless something is repaired. */
+ * nothing is allocated unless something is repaired.
+ */
 #include "cm.h"
 #include "cm_int.h"
 

@@ -2,7 +2,8 @@
 /*
  * cm.h: the one public header of common/, the code both daemons and the tools share:
  * freeDiameter embedding (configuration from YAML, loopback listening, signals), the YAML
- * loader with schema checking, AVP helpers, and the TBCD / PLMN / hex codecs.
+ * loader with schema checking, AVP helpers, the AVP value codec and message dumps, and the
+ * TBCD / PLMN / hex codecs.
  *
  * It is also the only place that includes freeDiameter's headers, in the order Debian's
  * libfdproto.h needs (freeDiameter-host.h first).
@@ -20,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---------------------------------------------------------------------------------------
  * YAML documents with line numbers (common/yaml.c)
@@ -121,8 +123,13 @@ struct cm_diam_cfg {
 	bool sctp;                 /* default false: SCTP disabled (TCP only) */
 	char *tls_cert, *tls_key, *tls_ca;  /* NULL: an ephemeral self-signed pair is generated */
 	unsigned tw_timer;         /* default 30, >= 6 */
-	unsigned tc_timer;         /* default 30 */
+	unsigned tc_timer;         /* default CM_TC_TIMER_DEFAULT */
 	unsigned threads;          /* routing/dispatch threads; default 4 */
+	/* Incoming connections (common/listen.c); 0 leaves freeDiameter's own behaviour. */
+	unsigned accept_threads;   /* freeDiameter ThreadsPerServer; default 32 (its own: 5) */
+	unsigned listen_backlog;   /* listen(2) backlog; default 1024 (freeDiameter's: 5) */
+	unsigned cer_timeout;      /* seconds before a connection that sent no complete CER is
+	                            * closed; default 5 (freeDiameter's own: 20) */
 	struct cm_peer_cfg *peers;
 	size_t n_peers;
 	char **accept_peers;       /* fnmatch patterns of unknown peer identities allowed to connect */
@@ -135,10 +142,17 @@ struct cm_diam_cfg {
 	char *source;              /* file name the cfg came from (for messages) */
 };
 
+/* Defaults of the `diameter:` keys that shape recovery and admission of peers. */
+#define CM_TC_TIMER_DEFAULT 3
+#define CM_ACCEPT_THREADS_DEFAULT 32
+#define CM_LISTEN_BACKLOG_DEFAULT 1024
+#define CM_CER_TIMEOUT_DEFAULT 5
+
 /* The schema of the `diameter:` section, for embedding in a daemon's schema. Keys:
  * identity, realm, listen (seq of str), port, tls_port, sctp, tls_cert, tls_key, tls_ca,
  * tw_timer, tc_timer, threads, peers (seq of {host, realm, addr, port, tls, transport:
- * tcp|sctp}), accept_peers (seq of str), default_route (seq of str), fd_conf, log_level. */
+ * tcp|sctp}), accept_peers (seq of str), default_route (seq of str), fd_conf, log_level,
+ * accept_threads, listen_backlog, cer_timeout. */
 extern const struct cm_schema cm_diam_schema[];
 
 /* Fill cfg from the (schema-checked) `diameter:` map node. Frees nothing on failure: call
@@ -174,8 +188,39 @@ void cm_diam_request_stop(void);
 void cm_diam_shutdown(void);
 void cm_diam_set_exit_code(int code);
 
+/* Incoming connections closed because no complete CER arrived within cer_timeout (or, for
+ * a connection that sent nothing at all, once the kernel handed it over), since start. */
+uint64_t cm_listen_closed(void);
+
 /* Wait until the peer with this identity is in state OPEN, up to timeout_ms. 0 or ETIMEDOUT. */
 int cm_diam_wait_peer(const char *identity, int timeout_ms);
+
+/* ---------------------------------------------------------------------------------------
+ * Pending work and the `overload:` section (common/pending.c)
+ * ------------------------------------------------------------------------------------- */
+
+/* Admission of requests (any application but the base protocol): each is judged when it
+ * arrives, refused when max_pending admitted requests are in progress (0: no bound); an
+ * admitted one counts until freeDiameter frees it, after its answer. cm_pending_start: after
+ * cm_diam_init, before cm_diam_start; once per process (later calls only set the bound). */
+int cm_pending_start(unsigned max_pending);
+void cm_pending_set_max(unsigned max_pending);
+unsigned cm_pending_max(void);
+/* Was this received request refused on arrival? The daemon then answers it 3004. */
+bool cm_pending_refused(struct msg *req);
+/* Requests received and not yet answered (admitted or refused), and the admitted ones. */
+unsigned long cm_pending(void);
+unsigned long cm_pending_admitted(void);
+
+/* `overload:` in a daemon's configuration: { max_pending: N } (0: no bound). */
+struct cm_overload_cfg {
+	unsigned max_pending;
+};
+extern const struct cm_schema cm_overload_schema[];
+/* Fill cfg from the `overload:` map node (NULL: absent); def_max_pending is the daemon's
+ * default. EINVAL with err "FILE:LINE: key 'overload.x': problem". */
+int cm_overload_cfg_parse(const struct cm_ynode *overload, unsigned def_max_pending,
+                          struct cm_overload_cfg *cfg, char *err, size_t errlen);
 
 /* fd_msg_new_answer_from_req(dict, msg, flags) that also answers a request whose Proxy-Info
  * freeDiameter 1.2.1 cannot copy (an unknown AVP with empty data inside: it would fail and
@@ -252,6 +297,100 @@ int cm_avp_add_exp_result(msg_or_avp *parent, uint32_t vendor, uint32_t code);
 struct avp *cm_avp_find(msg_or_avp *parent, const char *name);
 /* Its header value (NULL if absent or not parsed). */
 union avp_value *cm_avp_value(struct avp *avp);
+
+/* ---------------------------------------------------------------------------------------
+ * AVP values as text (common/avptype.c, common/avpval.c): one text form per Diameter type,
+ * the one the rule engine matches and rewrites, `dra --explain` and dclient read, and the
+ * dumps print:
+ *
+ *   OctetString, UTF8String, DiameterIdentity, DiameterURI, IPFilterRule   the octets
+ *   OctetString of a TBCD number (MSISDN..., when asked)   the digits 0-9 * # a b c
+ *   Address   192.0.2.1, 2001:db8::1 (RFC 6733 4.3.1: 2 octets of family, then the address)
+ *   Time      seconds since 1900-01-01 (NTP), decimal
+ *   Integer32/64, Unsigned32/64 (Enumerated too)   decimal; parsing also takes 0x hex (never
+ *             octal: "010" is ten) and the names of the type's constants (DIAMETER_LOGOUT)
+ *   Float32/64   decimal
+ *   Grouped   none
+ * ------------------------------------------------------------------------------------- */
+
+/* How an AVP value reads and writes as text. */
+enum cm_vfmt {
+	CM_VF_OCTETS,    /* OctetString and the string types derived from it */
+	CM_VF_ADDRESS,   /* Address */
+	CM_VF_TIME,      /* Time */
+	CM_VF_NUM,       /* integer and float types, Enumerated */
+	CM_VF_GROUPED,   /* no text form */
+};
+
+/* What the codec needs to know of an AVP, read from the dictionary once. */
+struct cm_avpdef {
+	struct dict_object *model;
+	struct dict_object *type;    /* derived type (Enumerated, Address, UTF8String...), or NULL */
+	const char *name;            /* owned by the dictionary */
+	const char *type_name;       /* the derived type's name, or NULL */
+	uint32_t code, vendor;
+	enum dict_avp_basetype base;
+	enum cm_vfmt fmt;
+	bool text;                   /* UTF8String, DiameterIdentity, DiameterURI, IPFilterRule */
+	bool nocase;                 /* DiameterIdentity, DiameterURI: compare case-insensitively */
+	bool tbcd;                   /* a TBCD number by its name (cm_avp_is_tbcd) */
+};
+
+/* The definition of an AVP model / of the AVP named `name` (any vendor). EINVAL / ENOENT. */
+int cm_avpdef_get(struct dict_object *model, struct cm_avpdef *ret);
+int cm_avpdef_find(const char *name, struct cm_avpdef *ret);
+/* "Grouped", "OctetString", "Integer32" ... for messages; "?" for anything else. */
+const char *cm_avp_basetype_name(enum dict_avp_basetype base);
+/* Whether the AVP called `name` carries a TBCD-encoded number (TS 29.272, 29.329, 29.338,
+ * 29.173: MSISDN, A-MSISDN, C-MSISDN, Correlation-MSISDN, STN-SR, MME-Number-for-MT-SMS,
+ * SGSN-Number, GMLC-Number, MSC-Number, SC-Address). */
+bool cm_avp_is_tbcd(const char *name);
+
+/* Parse the text form (len octets, not NUL-terminated) into *v for def; with tbcd, an
+ * OctetString's text is TBCD digits and is encoded. The octets of an OctetString, Address or
+ * Time are written to store (storesz octets; len + 18 always suffices) and v->os.data points
+ * there. EINVAL when the text is not a value of the type (TBCD digits that do not fit store
+ * included), ENOSPC when the octets of a plain OctetString do not fit store; *why (may be
+ * NULL) then gets a static reason ("not an Unsigned32", "too long" ...). */
+int cm_avpval_parse(const struct cm_avpdef *def, bool tbcd, const char *text, size_t len,
+                    union avp_value *v, uint8_t *store, size_t storesz, const char **why);
+/* The text form of v into buf, NUL-terminated (*ret_len excludes the NUL; the octets of an
+ * OctetString are copied as they are, NULs included). ENOSPC; EINVAL for a value with no
+ * text form (an Address neither IPv4 nor IPv6, bad TBCD, a Time not 4 octets, Grouped). */
+int cm_avpval_text(const struct cm_avpdef *def, bool tbcd, const union avp_value *v, char *buf,
+                   size_t bufsz, size_t *ret_len);
+/* The name of the constant of def's type whose value is v (Enumerated), or NULL. */
+const char *cm_avpval_enum_name(const struct cm_avpdef *def, const union avp_value *v);
+/* Add the AVP `name` with the value whose text form is text (NUL-terminated; TBCD digits for
+ * a TBCD number when tbcd). ENOENT (unknown AVP), EINVAL/ENOSPC as cm_avpval_parse with
+ * *why set, ENOMEM. */
+int cm_avp_add_text(msg_or_avp *parent, const char *name, const char *text, bool tbcd,
+                    const char **why);
+
+/* ---------------------------------------------------------------------------------------
+ * Message dumps (common/dump.c): the AVPs of a message as an indented text tree or JSON.
+ *
+ * Values: numbers in decimal (with the constant's name, text " (NAME)", JSON "enum"), the
+ * string types as JSON-escaped strings (in text too: NULs and controls stay visible; not
+ * valid UTF-8: hex, JSON "invalid_utf8": true), Address as text, other OctetStrings in hex
+ * (text 0x...) with the digits of a TBCD number (text " (digits D)", JSON "digits"), the
+ * PLMN of a PLMN-Id (" (PLMN MCCMNC)", "plmn") and, in text, printable octets (" (text
+ * \"...\")"). JSON AVPs: {"name", "code", "vendor" (V bit only), "flags", then "value" or
+ * "avps" or "unknown": true, "length"}.
+ * ------------------------------------------------------------------------------------- */
+
+#define CM_DUMP_JSON  0x1u   /* a JSON array instead of text lines */
+#define CM_DUMP_CODES 0x2u   /* text: "Name (code[/vendor] flags) = value" */
+
+/* Write the AVPs under parent (a message or a grouped AVP), text lines indented by 2 * depth
+ * spaces ("Name = value", "Group:" then its members), or one JSON array. `skip`: an AVP to
+ * leave out (NULL: none). Write errors are the caller's to check (ferror). */
+void cm_avps_dump(FILE *f, msg_or_avp *parent, unsigned flags, int depth, struct avp *skip);
+/* len bytes as a JSON string, quoted and escaped. */
+void cm_json_str(FILE *f, const char *s, size_t len);
+/* The dictionary name of a message's command, or NULL. An answer with the E bit is named
+ * from its command code (freeDiameter parses it against the generic error model). */
+const char *cm_msg_cmd_name(struct msg *m);
 
 /* ---------------------------------------------------------------------------------------
  * Codecs (common/tbcd.c, common/hex.c)

@@ -1,8 +1,10 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* diam_node.c: embeds libfdcore in our daemons and tools. It turns struct cm_diam_cfg into a
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * diam_node.c: embeds libfdcore in our daemons and tools. It turns struct cm_diam_cfg into a
  * private freeDiameter configuration file, works around the 1.2.1 traps (loopback listen
  * addresses are dropped, TLS credentials needed whenever TLS is on, unknown peers refused,
- * per-message log formatting) and owns signal handling for the process. */
+ * per-message log formatting) and owns signal handling for the process.
+ */
 #include "cm.h"
 #include "cm_int.h"
 
@@ -11,6 +13,8 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -187,9 +191,11 @@ static int dn_write_conf(const struct cm_diam_cfg *cfg, const char *path)
 	        cfg->source ? cfg->source : "(built-in configuration)");
 	fprintf(f, "Identity = \"%s\";\nRealm = \"%s\";\n", cfg->identity, cfg->realm);
 	fprintf(f, "Port = %u;\nSecPort = %u;\n", cfg->port, cfg->tls_port);
-	fprintf(f, "TcTimer = %u;\nTwTimer = %u;\n", cfg->tc_timer ? cfg->tc_timer : 30,
+	fprintf(f, "TcTimer = %u;\nTwTimer = %u;\n", cfg->tc_timer ? cfg->tc_timer : CM_TC_TIMER_DEFAULT,
 	        cfg->tw_timer >= 6 ? cfg->tw_timer : 30);
 	fprintf(f, "AppServThreads = %u;\n", cfg->threads ? (cfg->threads > 255 ? 255 : cfg->threads) : 4);
+	if (cfg->accept_threads)
+		fprintf(f, "ThreadsPerServer = %u;\n", cfg->accept_threads);
 	if (!cfg->sctp)
 		fprintf(f, "No_SCTP;\n");
 	/* Without TLS anywhere, 1.2.1 accepts a configuration without TLS_Cred (SecPort = 0). */
@@ -378,6 +384,33 @@ static int dn_add_listen(const char *addr)
 	return rc;
 }
 
+/* Whether the host has an address freeDiameter would use for itself (up, not loopback). */
+static bool dn_host_has_address(void)
+{
+	struct ifaddrs *ifs = NULL, *i;
+	bool found = false;
+
+	if (getifaddrs(&ifs))
+		return true;   /* let freeDiameter try and report */
+	for (i = ifs; i && !found; i = i->ifa_next) {
+		if (!i->ifa_addr || !(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		found = i->ifa_addr->sa_family == AF_INET || i->ifa_addr->sa_family == AF_INET6;
+	}
+	freeifaddrs(ifs);
+	return found;
+}
+
+/* With no listen address, 1.2.1 takes the host's addresses for its CER (Host-IP-Address)
+ * and stops with "Unable to find the address(es) of the local system" on a host (or network
+ * namespace) that has only loopback. Give it 127.0.0.1 there. */
+static int dn_add_fallback_address(void)
+{
+	if (dn_host_has_address())
+		return 0;
+	return dn_add_listen("127.0.0.1");
+}
+
 /* ---- logging ----------------------------------------------------------------------------- */
 
 static int dn_log_level(const char *s)
@@ -451,12 +484,22 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 		return rc;
 	signal(SIGPIPE, SIG_IGN);
 
+	/* freeDiameter 1.2.1 draws its reconnection jitter (p_psm.c) from random() without
+	 * seeding it: every process would draw the same delays and retry in lockstep. */
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		srandom((unsigned)ts.tv_nsec ^ (unsigned)ts.tv_sec ^ ((unsigned)getpid() << 16));
+	}
 	lvl = dn_log_level(cfg->log_level);
 	fd_g_debug_lvl = lvl;
 	if ((rc = fd_core_initialize()))
 		return rc;
 	dn.inited = true;
 	fd_g_debug_lvl = lvl;
+	if ((rc = cm_pending_unbound_queues()))
+		goto out;
 
 	if ((rc = dn_allowed_build(cfg)) || (rc = dn_default_route_build(cfg)))
 		goto out;
@@ -505,6 +548,9 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 	for (i = 0; i < cfg->n_listen; i++)
 		if ((rc = dn_add_listen(cfg->listen[i])))
 			goto out;
+	if (!cfg->n_listen && (rc = dn_add_fallback_address()))
+		goto out;
+	rc = cm_listen_init(cfg);
 out:
 	/* freeDiameter has read every file it needs by now. */
 	dn_rm_tmpdir();
@@ -553,6 +599,8 @@ int cm_diam_start(void)
 	dn.started = true;
 	/* The listeners exist now; accepted sockets inherit the option from them. */
 	cm_tcp_nodelay_all();
+	if ((rc = cm_listen_start()))
+		LOG_E("cm: cannot protect the listening sockets: %s", strerror(rc));
 	return 0;
 }
 
@@ -657,6 +705,7 @@ void cm_diam_shutdown(void)
 	sigaction(SIGABRT, &sa, NULL);
 	if (!pthread_create(&th, NULL, dn_watchdog, NULL))
 		pthread_detach(th);
+	cm_listen_stop();
 	fd_core_shutdown();
 	fd_core_wait_shutdown_complete();
 	dn_rm_tmpdir();

@@ -1,6 +1,8 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* hex.c: hexadecimal <-> bytes, for keys and identifiers read from configuration, databases
- * and tool command lines. */
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * hex.c: hexadecimal <-> bytes, for keys and identifiers read from configuration, databases
+ * and tool command lines.
+ */
 #include "cm.h"
 
 #include <errno.h>

@@ -1,5 +1,6 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* log_hooks.c: one log line per failure event instead of freeDiameter's message dumps, and
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * log_hooks.c: one log line per failure event instead of freeDiameter's message dumps, and
  * no error line repeated without bound.
  *
  * With no handler registered for them, freeDiameter 1.2.1 (libfdcore/hooks.c) logs a parse
@@ -20,7 +21,8 @@
  * type, or "log line") and a key: for events the reason text with quoted names and numbers
  * left out, for log lines the start of the text (peer names included) with numbers left out.
  * LH_SLOTS causes are tracked (a cause quiet for a window gives its slot up); beyond that
- * all causes of a kind share one bucket, so a flood of one kind cannot hide another kind. */
+ * all causes of a kind share one bucket, so a flood of one kind cannot hide another kind.
+ */
 #include "cm.h"
 #include "cm_int.h"
 

@@ -1,5 +1,6 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* rx_guard.c: what a received message must not carry when freeDiameter 1.2.1 gets it.
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * rx_guard.c: what a received message must not carry when freeDiameter 1.2.1 gets it.
  *
  * Nesting. freeDiameter parses a Grouped AVP by recursion (parsedict_do_avp ->
  * parsebuf_list -> parsedict_do_chain), as deep as the message goes: a 64 KB request can
@@ -32,7 +33,8 @@
  * after the top-level split, before any of that) those AVPs are parsed; one that still has
  * no value gets code 0 and loses the M bit, so freeDiameter sees a message without it (a
  * request: 5005 DIAMETER_MISSING_AVP; such an answer is dropped, a link-local one closes the
- * connection, as freeDiameter does for an answer it cannot use). */
+ * connection, as freeDiameter does for an answer it cannot use).
+ */
 #include "cm.h"
 #include "cm_int.h"
 

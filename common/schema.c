@@ -1,6 +1,8 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* schema.c: checks a loaded YAML tree against a table of allowed keys, types and bounds, and
- * converts scalars, so every configuration error names file, line and the dotted key path. */
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * schema.c: checks a loaded YAML tree against a table of allowed keys, types and bounds, and
+ * converts scalars, so every configuration error names file, line and the dotted key path.
+ */
 #include "cm.h"
 
 #include <errno.h>

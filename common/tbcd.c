@@ -1,6 +1,8 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* tbcd.c: TBCD-STRING (TS 29.002) used for MSISDN/IMSI-like digit strings on the wire, and the
- * 3-octet PLMN identity (TS 24.008 10.5.1.3) used in Visited-PLMN-Id and friends. */
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tbcd.c: TBCD-STRING (TS 29.002) used for MSISDN/IMSI-like digit strings on the wire, and the
+ * 3-octet PLMN identity (TS 24.008 10.5.1.3) used in Visited-PLMN-Id and friends.
+ */
 #include "cm.h"
 
 #include <errno.h>

@@ -1,10 +1,12 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* tcp_nodelay.c: freeDiameter 1.2.1 never sets TCP_NODELAY on its TCP connections. With several
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tcp_nodelay.c: freeDiameter 1.2.1 never sets TCP_NODELAY on its TCP connections. With several
  * small requests in flight, Nagle's algorithm then meets the peer's delayed ACK and a message
  * waits about 40 ms (seen in the relay benchmark as a 40-50 ms p99 at 100 in flight). Its
  * connection objects are private, so the option is set on every TCP socket of the process
  * when a peer connection opens and once after the listeners exist (Linux copies the option of
- * a listening socket to the sockets it accepts). Setting it twice is harmless. */
+ * a listening socket to the sockets it accepts). Setting it twice is harmless.
+ */
 #include "cm.h"
 #include "cm_int.h"
 

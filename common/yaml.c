@@ -1,7 +1,9 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* yaml.c: loads a YAML document with libyaml into a small tree that keeps line and column of
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * yaml.c: loads a YAML document with libyaml into a small tree that keeps line and column of
  * every key and value, so configuration errors can name the exact place. Aliases are copied in
- * place (bounded, so a hostile file cannot explode memory). */
+ * place (bounded, so a hostile file cannot explode memory).
+ */
 #include "cm.h"
 
 #include <errno.h>

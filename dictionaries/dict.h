@@ -66,17 +66,16 @@
 #define DICT_NOR_S6A_S6D_INDICATOR           (1u << 8)
 #define DICT_NOR_REMOVAL_MME_REG_FOR_SMS     (1u << 9)
 
-/* Load every dictionary compiled in (common AVPs, S6a, and Cx/Sh when available).
- * Returns the first error; ENOTSUP from a missing Cx/Sh table is not an error here. */
+/* Load every dictionary: the common AVPs, S6a, Cx and Sh. Returns the first error. */
 int dict_load_all(void);
 
 /* The shared AVPs (Supported-Features, MSISDN, DRMP, OC-*, Load ...). Loaded by each of
  * the application loaders below, so rarely needed on its own. */
 int dict_common_load(void);
 
-/* One application each, with the shared AVPs. dict_cx_load and dict_sh_load return
- * ENOTSUP when this build has no table for them. EEXIST means an AVP of the table is
- * already in the dictionary with another data type (see dict_errmsg()). */
+/* One application each, with the shared AVPs (dict_sh_load also loads Cx, whose AVPs Sh
+ * names). EEXIST means an AVP of the table is already in the dictionary with another data
+ * type (see dict_errmsg()). */
 int dict_s6a_load(void);
 int dict_cx_load(void);
 int dict_sh_load(void);
@@ -91,7 +90,7 @@ const char *dict_errmsg(void);
  * parse; only those names do not resolve. "; "-separated, for the caller to log. */
 const char *dict_warnmsg(void);
 
-/* The table sets compiled in, NULL-terminated, for tests and tools that walk them; the
+/* The table sets (common, S6a, Cx, Sh), NULL-terminated, for tests and tools that walk them; the
  * structure is described in dictionaries/dict_int.h. */
 struct dict_app_def;
 const struct dict_app_def *const *dict_tables(void);

@@ -7,6 +7,11 @@
 #ifndef DICT_IMS_TAB_H
 #define DICT_IMS_TAB_H
 
+/* Defined by dictionaries/meson.build for the component's own sources only. */
+#ifndef DICT_INTERNAL
+#error "dict_ims_tab.h is internal to dictionaries/: include dict.h"
+#endif
+
 #include "dict_int.h"
 
 #define FLAGS_MV (DICT_M | DICT_V)

@@ -12,6 +12,11 @@
 #ifndef DICT_INT_H
 #define DICT_INT_H
 
+/* Defined by dictionaries/meson.build for the component's own sources only. */
+#ifndef DICT_INTERNAL
+#error "dict_int.h is internal to dictionaries/: include dict.h"
+#endif
+
 #include "cm.h"
 #include "dict.h"   /* DICT_VENDOR_3GPP, DICT_APP_* */
 
@@ -31,6 +36,11 @@ enum dict_dtype {
 	DICT_T_IPFILTER,      /* IPFilterRule */
 	DICT_T_ENUM,          /* Enumerated (Integer32 base); values in `enums` */
 };
+
+/* Name of a derived type as freeDiameter's base dictionary names it ("UTF8String",
+ * "Address", ...), "Enumerated" for DICT_T_ENUM (our own per-AVP types), NULL for
+ * DICT_T_NONE. The one copy of this table (dict_load.c). */
+const char *dict_dtype_name(enum dict_dtype t);
 
 struct dict_enum_def {
 	const char *name;

@@ -78,23 +78,7 @@ const char *dict_warnmsg(void)
 	return dict_warn;
 }
 
-static const char *dict_basetype_name(enum dict_avp_basetype t)
-{
-	switch (t) {
-	case AVP_TYPE_GROUPED: return "Grouped";
-	case AVP_TYPE_OCTETSTRING: return "OctetString";
-	case AVP_TYPE_INTEGER32: return "Integer32";
-	case AVP_TYPE_INTEGER64: return "Integer64";
-	case AVP_TYPE_UNSIGNED32: return "Unsigned32";
-	case AVP_TYPE_UNSIGNED64: return "Unsigned64";
-	case AVP_TYPE_FLOAT32: return "Float32";
-	case AVP_TYPE_FLOAT64: return "Float64";
-	}
-	return "?";
-}
-
-/* Name of a derived type that freeDiameter's base dictionary defines, or NULL. */
-static const char *dict_builtin_type(enum dict_dtype t)
+const char *dict_dtype_name(enum dict_dtype t)
 {
 	switch (t) {
 	case DICT_T_UTF8: return "UTF8String";
@@ -103,8 +87,8 @@ static const char *dict_builtin_type(enum dict_dtype t)
 	case DICT_T_DIAMID: return "DiameterIdentity";
 	case DICT_T_DIAMURI: return "DiameterURI";
 	case DICT_T_IPFILTER: return "IPFilterRule";
+	case DICT_T_ENUM: return "Enumerated";
 	case DICT_T_NONE:
-	case DICT_T_ENUM:
 		break;
 	}
 	return NULL;
@@ -284,8 +268,8 @@ static int dict_avp_lookup(struct dictionary *d, const struct dict_avp_def *a,
 			}
 			dict_set_err("AVP %s (code %u, vendor %u) is already in the dictionary as '%s' of "
 			             "type %s, but this table defines it as %s", a->name, a->code, a->vendor,
-			             ad.avp_name, dict_basetype_name(ad.avp_basetype),
-			             dict_basetype_name(a->base));
+			             ad.avp_name, cm_avp_basetype_name(ad.avp_basetype),
+			             cm_avp_basetype_name(a->base));
 			return EEXIST;
 		}
 	} else if (r != ENOENT) {
@@ -406,7 +390,8 @@ static int dict_avp_install(struct dictionary *d, const struct dict_avp_def *a)
 		return dict_enum_merge(d, a, obj);
 	if (r != ENOENT)
 		return r;
-	tname = dict_builtin_type(a->dtype);
+	/* a derived type of freeDiameter's base dictionary (Enumerated ones are per AVP) */
+	tname = a->dtype == DICT_T_ENUM ? NULL : dict_dtype_name(a->dtype);
 	if (tname) {
 		r = fd_dict_search(d, DICT_TYPE, TYPE_BY_NAME, tname, &type, ENOENT);
 		if (r) {

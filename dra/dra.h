@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * dra.h: internal header of the DRA daemon (dra/). The daemon is a freeDiameter relay whose
+ * dra.h: the one header of the DRA (dra/). The daemon is a freeDiameter relay whose
  * routing decisions come from a YAML route table (peer groups with failover, round-robin or
  * weighted policies) and whose relayed messages go through the transforms/ rule engine.
  *
@@ -11,10 +11,11 @@
  *   stats.c         atomic counters per route / group / peer, dump
  *   reload.c        the current snapshot (route table + rule set), swapped on SIGHUP
  *   relay.c         freeDiameter callbacks (forward, out routing, advertised applications)
+ *   check.c         --check: every problem of a configuration, unreachable-member warnings
  *   explain.c       --explain: run one YAML-described message through rules and routes
  *   main.c          command line
  *
- * Not included from outside dra/ (tests under tests/unit/dra link the same code).
+ * main.c and the tests include this header and link the `dra` library: they run the same code.
  */
 #ifndef DRA_H
 #define DRA_H
@@ -27,9 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#ifdef DRA_HAVE_XF
 #include "xf.h"
-#endif
 
 #define DRA_APP_RELAY 0xffffffffu
 
@@ -80,8 +79,12 @@ struct dra_cfg {
 	struct dra_group_cfg *groups; size_t n_groups;
 	struct dra_route_cfg *routes; size_t n_routes;
 	char *stats_file;                      /* where SIGUSR1 writes counters; NULL: log only */
+	struct cm_overload_cfg overload;       /* overload: (not reloaded) */
 	char *path;
 };
+
+/* Requests in flight through the DRA above which new ones are answered 3004. */
+#define DRA_MAX_PENDING_DEFAULT 2000
 
 /* The schema of dra.yaml (exposed for docs and tests). */
 extern const struct cm_schema dra_schema[];
@@ -129,10 +132,13 @@ struct dra_global_stats {
 	atomic_uint_fast64_t direct;           /* routed to a connected Destination-Host */
 	atomic_uint_fast64_t no_route;         /* answered 3002 by us */
 	atomic_uint_fast64_t rule_errors;
+	atomic_uint_fast64_t rule_limits;      /* of rule_errors: a regex limit or the message's
+	                                          rule budget stopped the rules (XF_ELIMIT) */
 	atomic_uint_fast64_t rules_fired;
 	atomic_uint_fast64_t reloads_ok;
 	atomic_uint_fast64_t reloads_failed;
 	atomic_uint_fast64_t local_relayed;    /* own-realm requests relayed via dispatch */
+	atomic_uint_fast64_t too_busy;         /* answered 3004 by us: over overload.max_pending */
 };
 
 extern struct dra_global_stats dra_gstats;
@@ -148,6 +154,11 @@ enum dra_ans_class dra_ans_class(uint32_t result_code);
 void dra_stats_dump(FILE *f);
 /* Value of one counter by its dump name, e.g. ("peer", "hss1.a", "answers_2xxx"); 0 if unknown. */
 uint64_t dra_stats_get(const char *kind, const char *name, const char *counter);
+/* Write the dump to path through path.tmp and a rename, so a reader never sees half of it;
+ * on failure path is untouched and path.tmp removed. 0 or errno. */
+int dra_stats_write(const char *path);
+/* Log the dump, one "dra stats: ..." notice per line. */
+void dra_stats_log(void);
 
 /* ---------------------------------------------------------------------------------------
  * Route table (routes.c) and selection (route_select.c)
@@ -221,9 +232,7 @@ int dra_group_rank(const struct dra_group *g, struct dra_cand *c, size_t n, uint
 struct dra_snap {
 	atomic_int refs;
 	struct dra_rtable *rt;
-#ifdef DRA_HAVE_XF
 	struct xf_rules *rules;                /* NULL: no rule file */
-#endif
 };
 
 /* Load routes and rules from the config file into a new snapshot (does not install it).
@@ -240,10 +249,8 @@ int dra_reload(const char *cfg_path);
 /* Drop the current snapshot (shutdown). */
 void dra_snap_clear(void);
 
-#ifdef DRA_HAVE_XF
 /* The topology-hiding state that survives reloads (created on first use). */
 struct xf_state *dra_xf_state(void);
-#endif
 
 /* ---------------------------------------------------------------------------------------
  * freeDiameter hookup (relay.c)
@@ -257,11 +264,42 @@ int dra_keys_get(struct msg *msg, struct dra_keys *k);
 int dra_relay_init(const uint32_t *apps, size_t n_apps);
 void dra_relay_fini(void);
 
+/* Answer a request with an error Result-Code (e.g. "DIAMETER_TOO_BUSY") and
+ * Error-Reporting-Host; takes *pmsg (NULL after). Always 0: a failure is logged. */
+int dra_answer_error(struct msg **pmsg, const char *rescode, const char *why);
+
+/* ---------------------------------------------------------------------------------------
+ * Overload (overload.c)
+ * ------------------------------------------------------------------------------------- */
+
+/* Set the bound (NULL: the default) and start judging requests on arrival; after
+ * cm_diam_init, before cm_diam_start. */
+int dra_overload_init(const struct cm_overload_cfg *cfg);
+/* A request refused on arrival (over the bound): answer *pmsg 3004 (it is taken, *pmsg
+ * NULL), count it, return true. */
+bool dra_overload_shed(struct msg **pmsg);
+
 /* Apply the rules of snapshot s to msg (in place). from: peer it came from; to: for answers
- * the peer it goes back to; both may be NULL. trace: NULL or a struct xf_trace. Returns 0 or
- * the rule engine's errno; *ret_fired gets the number of rules that fired. */
+ * the peer it goes back to; both may be NULL. trace: NULL, or collects what fired. Returns 0
+ * or the rule engine's errno; *ret_fired gets the number of rules that fired. */
 int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const char *from,
-                    const char *to, void *trace, int *ret_fired);
+                    const char *to, struct xf_trace *trace, int *ret_fired);
+
+/* ---------------------------------------------------------------------------------------
+ * --check (check.c)
+ * ------------------------------------------------------------------------------------- */
+
+/* Check the configuration at path as the relay would load it: node section, peer groups,
+ * routes and the rule file. Every problem goes to out, one "FILE:LINE: ..." line each, then
+ * warnings for group members that can never connect. Needs fd_core_initialize and the
+ * dictionaries (the rules name AVPs). 0 when it would load, EINVAL when not, ENOMEM. */
+int dra_check(const char *path, FILE *out);
+/* One "FILE:LINE: warning: ..." line to out for each peer-group member that is neither in
+ * diameter.peers nor matched by accept_peers (the file is valid; probably not meant). Returns
+ * their number. */
+size_t dra_warn_unreachable(const struct dra_cfg *cfg, FILE *out);
+/* Print each non-empty line of a newline-separated error text (as the loaders return). */
+void dra_print_lines(FILE *f, const char *text);
 
 /* ---------------------------------------------------------------------------------------
  * --explain (explain.c)

@@ -15,71 +15,41 @@
  *     - Destination-Realm: epc.mnc001.mcc001.3gppnetwork.org
  *     - Requested-EUTRAN-Authentication-Info:
  *         - Number-Of-Requested-Vectors: 1
- * OctetString values may be written as hex with a 0x prefix; Enumerated values by name or
- * number; Address values as IPv4/IPv6 text.
+ * Values are in the text form of common/ (cm.h: numbers, constant names, addresses, TBCD
+ * digits for MSISDN-like AVPs ...); an OctetString may also be written as hex with a 0x
+ * prefix.
  */
 #include "dra.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-static int set_err(char *err, size_t errlen, const struct cm_ynode *n, const char *fmt,
-                   const char *a)
+static int set_err(char *err, size_t errlen, const struct cm_ynode *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int set_err(char *err, size_t errlen, const struct cm_ynode *n, const char *fmt, ...)
 {
-	if (err && errlen)
-		snprintf(err, errlen, "%s:%d: %s%s", n && n->file ? n->file : "?", n ? n->line : 0, fmt,
-		         a ? a : "");
+	va_list ap;
+	int used;
+
+	if (!err || !errlen)
+		return EINVAL;
+	used = snprintf(err, errlen, "%s:%d: ", n && n->file ? n->file : "?", n ? n->line : 0);
+	if (used < 0 || (size_t)used >= errlen)
+		return EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(err + used, errlen - (size_t)used, fmt, ap);
+	va_end(ap);
 	return EINVAL;
 }
 
-static int scalar_number(const struct cm_ynode *v, bool is_signed, uint64_t *u, int64_t *i)
+/* "0x" and an even number of hex digits: the raw octets of an OctetString. */
+static bool is_hex_octets(const struct cm_avpdef *d, const struct cm_ynode *v)
 {
-	char *end;
-
-	if (v->type != CM_Y_SCALAR || !v->len)
-		return EINVAL;
-	errno = 0;
-	if (is_signed)
-		*i = strtoll(v->str, &end, 0);
-	else if (v->str[0] == '-')
-		return EINVAL;
-	else
-		*u = strtoull(v->str, &end, 0);
-	return errno || *end ? EINVAL : 0;
-}
-
-static int enum_by_name(struct dict_object *avp_d, const char *name, union avp_value *out)
-{
-	struct dict_object *type = NULL, *ev = NULL;
-	struct dict_enumval_request req;
-	struct dict_enumval_data data;
-
-	if (fd_dict_search(fd_g_config->cnf_dict, DICT_TYPE, TYPE_OF_AVP, avp_d, &type, ENOENT) || !type)
-		return ENOENT;
-	memset(&req, 0, sizeof(req));
-	req.type_obj = type;
-	req.search.enum_name = (char *)name;
-	if (fd_dict_search(fd_g_config->cnf_dict, DICT_ENUMVAL, ENUMVAL_BY_STRUCT, &req, &ev, ENOENT) || !ev)
-		return ENOENT;
-	if (fd_dict_getval(ev, &data))
-		return ENOENT;
-	*out = data.enum_value;
-	return 0;
-}
-
-static const char *type_name(struct dict_object *avp_d)
-{
-	struct dict_object *type = NULL;
-	static __thread struct dict_type_data td;
-
-	if (fd_dict_search(fd_g_config->cnf_dict, DICT_TYPE, TYPE_OF_AVP, avp_d, &type, ENOENT) || !type)
-		return NULL;
-	if (fd_dict_getval(type, &td))
-		return NULL;
-	return td.type_name;
+	return d->fmt == CM_VF_OCTETS && !d->text && v->len > 2 && v->str[0] == '0' &&
+	       (v->str[1] == 'x' || v->str[1] == 'X') && v->len % 2 == 0;
 }
 
 static int add_avps(msg_or_avp *parent, const struct cm_ynode *list, char *err, size_t errlen);
@@ -87,26 +57,21 @@ static int add_avps(msg_or_avp *parent, const struct cm_ynode *list, char *err, 
 static int add_one(msg_or_avp *parent, const char *name, const struct cm_ynode *v, char *err,
                    size_t errlen)
 {
-	struct dict_object *d = NULL;
-	struct dict_avp_data ad;
+	struct cm_avpdef d;
 	struct avp *avp = NULL;
 	union avp_value val;
-	uint8_t buf[256];
-	uint64_t u = 0;
-	int64_t i = 0;
-	const char *tn;
+	uint8_t *store = NULL;
+	const char *why = NULL;
+	size_t storesz;
 	int rc;
 
-	if (fd_dict_search(fd_g_config->cnf_dict, DICT_AVP, AVP_BY_NAME_ALL_VENDORS, name, &d, ENOENT) || !d)
-		return set_err(err, errlen, v, "unknown AVP ", name);
-	if (fd_dict_getval(d, &ad))
-		return set_err(err, errlen, v, "bad dictionary entry for ", name);
-	if ((rc = fd_msg_avp_new(d, 0, &avp)))
+	if (cm_avpdef_find(name, &d))
+		return set_err(err, errlen, v, "unknown AVP %s", name);
+	if ((rc = fd_msg_avp_new(d.model, 0, &avp)))
 		return rc;
-	memset(&val, 0, sizeof(val));
-	if (ad.avp_basetype == AVP_TYPE_GROUPED) {
+	if (d.fmt == CM_VF_GROUPED) {
 		if (v->type == CM_Y_SCALAR) {
-			rc = set_err(err, errlen, v, "grouped AVP needs a list of members: ", name);
+			rc = set_err(err, errlen, v, "grouped AVP needs a list of members: %s", name);
 			goto fail;
 		}
 		if ((rc = add_avps(avp, v, err, errlen)))
@@ -114,86 +79,36 @@ static int add_one(msg_or_avp *parent, const char *name, const struct cm_ynode *
 		goto add;
 	}
 	if (v->type != CM_Y_SCALAR) {
-		rc = set_err(err, errlen, v, "expected a scalar value for ", name);
+		rc = set_err(err, errlen, v, "expected a scalar value for %s", name);
 		goto fail;
 	}
-	tn = type_name(d);
-	switch (ad.avp_basetype) {
-	case AVP_TYPE_OCTETSTRING:
-		if (tn && !strcmp(tn, "Address")) {
-			struct in_addr a4;
-			struct in6_addr a6;
-			if (inet_pton(AF_INET, v->str, &a4) == 1) {
-				buf[0] = 0; buf[1] = 1;
-				memcpy(buf + 2, &a4, 4);
-				val.os.len = 6;
-			} else if (inet_pton(AF_INET6, v->str, &a6) == 1) {
-				buf[0] = 0; buf[1] = 2;
-				memcpy(buf + 2, &a6, 16);
-				val.os.len = 18;
-			} else {
-				rc = set_err(err, errlen, v, "not an IP address: ", v->str);
-				goto fail;
-			}
-			val.os.data = buf;
-		} else if ((!tn || !strcmp(tn, "OctetString")) && v->len > 2 && v->str[0] == '0' &&
-		           (v->str[1] == 'x' || v->str[1] == 'X') && (v->len - 2) % 2 == 0 &&
-		           (v->len - 2) / 2 <= sizeof(buf)) {
-			if (cm_hex_decode(v->str + 2, buf, (v->len - 2) / 2)) {
-				rc = set_err(err, errlen, v, "bad hex value: ", v->str);
-				goto fail;
-			}
-			val.os.data = buf;
-			val.os.len = (v->len - 2) / 2;
-		} else {
-			val.os.data = (uint8_t *)v->str;
-			val.os.len = v->len;
-		}
-		break;
-	case AVP_TYPE_INTEGER32:
-	case AVP_TYPE_INTEGER64:
-		if (scalar_number(v, true, &u, &i)) {
-			if (enum_by_name(d, v->str, &val) == 0)
-				break;
-			rc = set_err(err, errlen, v, "expected an integer or an enumerated name: ", v->str);
-			goto fail;
-		}
-		if (ad.avp_basetype == AVP_TYPE_INTEGER32)
-			val.i32 = (int32_t)i;
-		else
-			val.i64 = i;
-		break;
-	case AVP_TYPE_UNSIGNED32:
-	case AVP_TYPE_UNSIGNED64:
-		if (scalar_number(v, false, &u, &i)) {
-			if (enum_by_name(d, v->str, &val) == 0)
-				break;
-			rc = set_err(err, errlen, v, "expected an unsigned integer or an enumerated name: ",
-			             v->str);
-			goto fail;
-		}
-		if (ad.avp_basetype == AVP_TYPE_UNSIGNED32)
-			val.u32 = (uint32_t)u;
-		else
-			val.u64 = u;
-		break;
-	case AVP_TYPE_FLOAT32:
-		val.f32 = strtof(v->str, NULL);
-		break;
-	case AVP_TYPE_FLOAT64:
-		val.f64 = strtod(v->str, NULL);
-		break;
-	default:
-		rc = set_err(err, errlen, v, "unsupported AVP type for ", name);
+	storesz = v->len + 18;
+	if (!(store = malloc(storesz))) {
+		rc = ENOMEM;
 		goto fail;
 	}
-	if ((rc = fd_msg_avp_setvalue(avp, &val)))
+	if (is_hex_octets(&d, v)) {
+		val.os.data = store;
+		val.os.len = (v->len - 2) / 2;
+		if (cm_hex_decode(v->str + 2, store, val.os.len)) {
+			rc = set_err(err, errlen, v, "bad hex value: %s", v->str);
+			goto fail;
+		}
+	} else if (cm_avpval_parse(&d, d.tbcd, v->str, v->len, &val, store, storesz, &why)) {
+		rc = set_err(err, errlen, v, "value '%s' for %s (%s%s): %s", v->str, name,
+		             d.type_name ? d.type_name : cm_avp_basetype_name(d.base),
+		             d.tbcd ? ", TBCD" : "", why);
+		goto fail;
+	}
+	if ((rc = fd_msg_avp_setvalue(avp, &val)))   /* copies the octets */
 		goto fail;
 add:
 	if ((rc = fd_msg_avp_add(parent, MSG_BRW_LAST_CHILD, avp)))
 		goto fail;
+	free(store);
 	return 0;
 fail:
+	free(store);
 	fd_msg_free((struct msg *)avp);
 	return rc;
 }
@@ -211,7 +126,7 @@ static int add_avps(msg_or_avp *parent, const struct cm_ynode *list, char *err, 
 			continue;
 		}
 		if (it->type != CM_Y_MAP || !it->child)
-			return set_err(err, errlen, it, "each AVP is a one-key map 'Name: value'", NULL);
+			return set_err(err, errlen, it, "each AVP is a one-key map 'Name: value'");
 		for (kv = it->child; kv; kv = kv->next)
 			if ((rc = add_one(parent, kv->key, kv, err, errlen)))
 				return rc;
@@ -232,22 +147,22 @@ int dra_msg_from_yaml(const struct cm_ynode *root, struct msg **ret, bool *ret_i
 	int rc;
 
 	if (!root || root->type != CM_Y_MAP)
-		return set_err(err, errlen, root, "the message file must be a map (command, avps, ...)", NULL);
+		return set_err(err, errlen, root, "the message file must be a map (command, avps, ...)");
 	cmd_name = cm_yget_str(root, "command", NULL);
 	if (!cmd_name)
-		return set_err(err, errlen, root, "key 'command' is missing", NULL);
+		return set_err(err, errlen, root, "key 'command' is missing");
 	if (fd_dict_search(fd_g_config->cnf_dict, DICT_COMMAND, CMD_BY_NAME, cmd_name, &cmd, ENOENT) || !cmd)
-		return set_err(err, errlen, cm_ymap_get(root, "command"), "unknown command ", cmd_name);
+		return set_err(err, errlen, cm_ymap_get(root, "command"), "unknown command %s", cmd_name);
 	if (fd_dict_getval(cmd, &cd))
 		return EINVAL;
 	is_req = (cd.cmd_flag_val & CMD_FLAG_REQUEST) != 0;
 	dir = cm_yget_str(root, "direction", NULL);
 	if (dir && strcmp(dir, "request") && strcmp(dir, "answer"))
 		return set_err(err, errlen, cm_ymap_get(root, "direction"),
-		               "direction is 'request' or 'answer', not ", dir);
+		               "direction is 'request' or 'answer', not %s", dir);
 	if (dir && (!strcmp(dir, "request")) != is_req)
 		return set_err(err, errlen, cm_ymap_get(root, "direction"),
-		               "direction does not agree with the command: ", cmd_name);
+		               "direction does not agree with the command: %s", cmd_name);
 	if ((rc = fd_msg_new(cmd, MSGFL_ALLOC_ETEID, &m)))
 		return rc;
 	if ((rc = fd_msg_hdr(m, &hdr)))
@@ -255,7 +170,8 @@ int dra_msg_from_yaml(const struct cm_ynode *root, struct msg **ret, bool *ret_i
 	if ((app = cm_yget_str(root, "application", NULL))) {
 		uint32_t id;
 		if (dra_app_parse(app, &id)) {
-			rc = set_err(err, errlen, cm_ymap_get(root, "application"), "unknown application ", app);
+			rc = set_err(err, errlen, cm_ymap_get(root, "application"), "unknown application %s",
+			             app);
 			goto fail;
 		}
 		hdr->msg_appl = id;
@@ -277,61 +193,6 @@ fail:
 	return rc;
 }
 
-static void dump_avps(FILE *out, msg_or_avp *parent, int depth)
-{
-	struct avp *a = NULL;
-	int rc;
-
-	for (rc = fd_msg_browse(parent, MSG_BRW_FIRST_CHILD, &a, NULL); rc == 0 && a;
-	     rc = fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL)) {
-		struct dict_object *model = NULL;
-		struct dict_avp_data ad;
-		struct avp_hdr *h;
-		union avp_value *v;
-		size_t i;
-
-		if (fd_msg_avp_hdr(a, &h))
-			return;
-		if (fd_msg_model(a, &model) || !model || fd_dict_getval(model, &ad)) {
-			fprintf(out, "%*s(AVP %u, not in the dictionary)\n", 2 * depth, "", h->avp_code);
-			continue;
-		}
-		fprintf(out, "%*s%s", 2 * depth, "", ad.avp_name);
-		if (ad.avp_basetype == AVP_TYPE_GROUPED) {
-			fprintf(out, ":\n");
-			dump_avps(out, a, depth + 1);
-			continue;
-		}
-		v = h->avp_value;
-		if (!v) {
-			fprintf(out, " = (no value)\n");
-			continue;
-		}
-		switch (ad.avp_basetype) {
-		case AVP_TYPE_OCTETSTRING:
-			for (i = 0; i < v->os.len; i++)
-				if (v->os.data[i] < 0x20 || v->os.data[i] > 0x7e)
-					break;
-			if (i == v->os.len) {
-				fprintf(out, " = \"%.*s\"\n", (int)v->os.len, (const char *)v->os.data);
-			} else {
-				fprintf(out, " = 0x");
-				for (i = 0; i < v->os.len; i++)
-					fprintf(out, "%02x", v->os.data[i]);
-				fprintf(out, "\n");
-			}
-			break;
-		case AVP_TYPE_INTEGER32: fprintf(out, " = %d\n", (int)v->i32); break;
-		case AVP_TYPE_INTEGER64: fprintf(out, " = %lld\n", (long long)v->i64); break;
-		case AVP_TYPE_UNSIGNED32: fprintf(out, " = %u\n", (unsigned)v->u32); break;
-		case AVP_TYPE_UNSIGNED64: fprintf(out, " = %llu\n", (unsigned long long)v->u64); break;
-		case AVP_TYPE_FLOAT32: fprintf(out, " = %g\n", (double)v->f32); break;
-		case AVP_TYPE_FLOAT64: fprintf(out, " = %g\n", v->f64); break;
-		default: fprintf(out, "\n"); break;
-		}
-	}
-}
-
 static void dump_msg(FILE *out, const char *title, struct msg *m)
 {
 	struct msg_hdr *h;
@@ -341,7 +202,7 @@ static void dump_msg(FILE *out, const char *title, struct msg *m)
 		fprintf(out, "  [command %u, application %u, flags %s%s%s]\n", h->msg_code, h->msg_appl,
 		        h->msg_flags & CMD_FLAG_REQUEST ? "R" : "", h->msg_flags & CMD_FLAG_PROXIABLE ? "P" : "",
 		        h->msg_flags & CMD_FLAG_ERROR ? "E" : "");
-	dump_avps(out, m, 1);
+	cm_avps_dump(out, m, 0, 1, NULL);
 }
 
 static void explain_route(FILE *out, struct dra_snap *s, struct msg *m, const char *own_id)
@@ -416,11 +277,7 @@ int dra_explain(const char *cfg_path, const char *msg_path, FILE *out, char *err
 	char *from = NULL, *own_id = NULL;
 	bool is_req = true;
 	int fired = 0, rc;
-#ifdef DRA_HAVE_XF
 	struct xf_trace *trace = NULL;
-#else
-	void *trace = NULL;
-#endif
 
 	cerr[0] = '\0';
 	if ((rc = dra_cfg_load(cfg_path, true, &cfg, cerr, sizeof(cerr)))) {
@@ -446,15 +303,11 @@ int dra_explain(const char *cfg_path, const char *msg_path, FILE *out, char *err
 	}
 	fprintf(out, "message from %s (%s)\n", from ? from : "(local)", is_req ? "request" : "answer");
 	dump_msg(out, "before rules:", m);
-#ifdef DRA_HAVE_XF
 	if ((rc = xf_trace_new(&trace)))
 		goto out;
-#endif
 	rc = dra_rules_apply(s, m, is_req, from, NULL, trace, &fired);
 	fprintf(out, "rules fired: %d\n", fired);
-#ifdef DRA_HAVE_XF
 	xf_trace_print(trace, out);
-#endif
 	if (rc) {
 		fprintf(out, "rule error: %s -> %s\n", strerror(rc),
 		        is_req ? "request answered 5012 DIAMETER_UNABLE_TO_COMPLY"
@@ -467,9 +320,7 @@ int dra_explain(const char *cfg_path, const char *msg_path, FILE *out, char *err
 	else
 		fprintf(out, "answer: relayed back to the peer the request came from\n");
 out:
-#ifdef DRA_HAVE_XF
 	xf_trace_free(trace);
-#endif
 	if (m)
 		fd_msg_free(m);
 	cm_yaml_free(doc);

@@ -18,7 +18,6 @@
 static pthread_rwlock_t dra_snap_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct dra_snap *dra_cur;
 
-#ifdef DRA_HAVE_XF
 static pthread_mutex_t dra_state_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct xf_state *dra_state;
 
@@ -33,7 +32,6 @@ struct xf_state *dra_xf_state(void)
 	pthread_mutex_unlock(&dra_state_lock);
 	return s;
 }
-#endif
 
 static size_t errlen_used(const char *err, size_t errlen)
 {
@@ -58,7 +56,6 @@ int dra_snap_load(const char *cfg_path, struct dra_snap **ret, char *err, size_t
 	atomic_init(&s->refs, 1);
 
 	/* Rules are loaded even when the routes have errors, so every problem is reported. */
-#ifdef DRA_HAVE_XF
 	if (rules_path) {
 		size_t used = errlen_used(err, errlen);
 		char *rerr = err ? err + used + (used ? 1 : 0) : NULL;
@@ -70,16 +67,6 @@ int dra_snap_load(const char *cfg_path, struct dra_snap **ret, char *err, size_t
 		else if (!rc_rules && rerr && rlen)
 			*rerr = '\0';
 	}
-#else
-	(void)errlen_used;
-	if (rules_path) {
-		size_t used = errlen_used(err, errlen);
-		if (err && errlen > used + 1)
-			snprintf(err + used, errlen - used, "%s%s:1: rules: this build has no rule engine "
-			         "(transforms/ missing)", used ? "\n" : "", rules_path);
-		rc_rules = ENOTSUP;
-	}
-#endif
 	if (rc)
 		goto out;
 	if (rc_rules) {
@@ -103,10 +90,8 @@ void dra_snap_unref(struct dra_snap *s)
 	if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
 		return;
 	dra_rtable_unref(s->rt);
-#ifdef DRA_HAVE_XF
 	if (s->rules)
 		xf_rules_unref(s->rules);
-#endif
 	free(s);
 }
 

@@ -3,14 +3,17 @@
  * stats.c: the DRA's counters. One registry entry per route, peer group and peer name,
  * created when a route table is built and never freed, so tables old and new share them
  * across reloads and the hot path only does atomic increments. The registry is an
- * append-only list published with an atomic head pointer: readers need no lock.
+ * append-only list published with an atomic head pointer: readers need no lock. SIGUSR1
+ * writes them to the stats file and the log.
  */
 #include "dra.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 enum dra_skind { DRA_SK_ROUTE, DRA_SK_GROUP, DRA_SK_PEER };
 
@@ -101,14 +104,19 @@ enum dra_ans_class dra_ans_class(uint32_t rc)
 void dra_stats_dump(FILE *f)
 {
 	const struct { const char *n; atomic_uint_fast64_t *v; } g[] = {
-		G(requests), G(answers), G(direct), G(no_route), G(rule_errors), G(rules_fired),
-		G(reloads_ok), G(reloads_failed), G(local_relayed),
+		G(requests), G(answers), G(direct), G(no_route), G(rule_errors), G(rule_limits),
+		G(rules_fired), G(reloads_ok), G(reloads_failed), G(local_relayed), G(too_busy),
 	};
 	struct dra_sentry *e;
 	size_t i;
 
 	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++)
 		fprintf(f, "global - %s %llu\n", g[i].n, (unsigned long long)atomic_load(g[i].v));
+	/* Readings: requests in progress now (all, and those admitted), incoming connections
+	 * closed before their CER. */
+	fprintf(f, "global - pending %lu\n", cm_pending());
+	fprintf(f, "global - admitted %lu\n", cm_pending_admitted());
+	fprintf(f, "global - cer_timeouts %llu\n", (unsigned long long)cm_listen_closed());
 	for (e = atomic_load_explicit(&dra_shead, memory_order_acquire); e; e = e->next) {
 		const char *k = dra_skind_name[e->kind];
 		switch (e->kind) {
@@ -158,4 +166,49 @@ uint64_t dra_stats_get(const char *kind, const char *name, const char *counter)
 	}
 	fclose(f);
 	return v;
+}
+
+int dra_stats_write(const char *path)
+{
+	size_t len = strlen(path);
+	char *tmp = malloc(len + 5);
+	FILE *f;
+	int rc = 0;
+
+	if (!tmp)
+		return ENOMEM;
+	/* Written to a temporary name and renamed, so readers never see half a dump. */
+	memcpy(tmp, path, len);
+	memcpy(tmp + len, ".tmp", 5);
+	if (!(f = fopen(tmp, "w"))) {
+		rc = errno;
+		goto out;
+	}
+	dra_stats_dump(f);
+	if (ferror(f))
+		rc = EIO;
+	if (fclose(f) && !rc)
+		rc = errno ? errno : EIO;
+	if (!rc && rename(tmp, path))
+		rc = errno;
+	if (rc)
+		unlink(tmp);
+out:
+	free(tmp);
+	return rc;
+}
+
+void dra_stats_log(void)
+{
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (!(m = open_memstream(&buf, &len)))
+		return;
+	dra_stats_dump(m);
+	fclose(m);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fd_log_notice("dra stats: %s", line);
+	free(buf);
 }

@@ -14,18 +14,21 @@
 #include "hss_db.h"
 
 #include <stdatomic.h>
+#include <sys/types.h>
 
 /* ---------------------------------------------------------------------------------------
  * Configuration (hss/config.c): `diameter:` (common/), `database:`, `s6a:`, `ctl_socket:`.
  * ------------------------------------------------------------------------------------- */
 
 #define HSS_MAX_PLMNS 64
+#define HSS_CTL_MAX_USERS 32      /* ctl_allow_users entries */
 #define HSS_MAX_VECTORS_CFG 16        /* per vector kind; E-UTRAN + UTRAN/GERAN <= 32 */
 
 struct hss_cfg {
 	struct cm_diam_cfg diam;
 	char *db_backend;              /* "sqlite" */
 	char *db_uri;                  /* sqlite: file path */
+	unsigned db_timeout_ms;        /* longest database wait per operation (default 1000) */
 	unsigned max_vectors;          /* cap on vectors per kind per AIR, 1..16 (default 5) */
 	char home_plmns[HSS_MAX_PLMNS][7];   /* MCCMNC of the home network(s); none: IMSI prefix */
 	size_t n_home_plmns;
@@ -37,6 +40,10 @@ struct hss_cfg {
 	bool geran_triplets;           /* answer them with GERAN triplets, not quintuplets */
 	unsigned clr_timeout_ms;       /* timeout of CLR/IDR/DSR answers, default 5000 */
 	char *ctl_socket;              /* UNIX socket path for the control channel, or NULL */
+	uid_t ctl_allow[HSS_CTL_MAX_USERS];  /* users besides root and the HSS's own that may use
+	                                        it (ctl_allow_users) */
+	size_t n_ctl_allow;
+	struct cm_overload_cfg overload;   /* overload: (reloaded with s6a:) */
 	char *source;                  /* config file name */
 };
 
@@ -47,6 +54,39 @@ int hss_cfg_load(const char *path, struct hss_cfg *cfg, char *err, size_t errlen
 int hss_cfg_load_buf(const char *name, const char *buf, size_t len, struct hss_cfg *cfg,
                      char *err, size_t errlen);
 void hss_cfg_free(struct hss_cfg *cfg);   /* accepts a zeroed cfg */
+
+/* Requests in progress (received, not yet answered) above which S6a requests are answered
+ * 3004 DIAMETER_TOO_BUSY at once (overload.max_pending). */
+#define HSS_MAX_PENDING_DEFAULT 1000
+
+/* ---------------------------------------------------------------------------------------
+ * The running configuration (hss/reload.c): a reference-counted snapshot that SIGHUP swaps
+ * whole. The procedures take a reference for each request (hss_snap_get ... hss_snap_unref),
+ * so a reload never frees a configuration a request is reading, and frees the replaced one
+ * once its last request is done.
+ * ------------------------------------------------------------------------------------- */
+
+struct hss_snap {
+	atomic_int refs;
+	struct hss_cfg cfg;
+};
+
+/* Load FILE into a new snapshot holding one reference; err as hss_cfg_load. */
+int hss_snap_load(const char *path, struct hss_snap **ret, char *err, size_t errlen);
+/* Move a loaded cfg into a new snapshot (one reference); cfg is zeroed. ENOMEM (cfg kept). */
+int hss_snap_new(struct hss_cfg *cfg, struct hss_snap **ret);
+struct hss_snap *hss_snap_ref(struct hss_snap *s);       /* returns s; NULL accepted */
+void hss_snap_unref(struct hss_snap *s);                 /* frees with the last; NULL accepted */
+/* Make s the running snapshot, consuming one reference; the previous one loses its. */
+void hss_snap_install(struct hss_snap *s);
+/* A reference on the running snapshot, or NULL before the first install. Any thread. */
+struct hss_snap *hss_snap_get(void);
+/* SIGHUP: load FILE; on success install it (its `s6a:` policy applies to the next requests;
+ * `diameter:`, `database:` and `ctl_socket:` need a restart, logged when they changed), else
+ * log why with file, line and key and keep the running one. 0 or the load's errno. */
+int hss_reload(const char *path);
+/* Drop the running snapshot (shutdown). */
+void hss_snap_clear(void);
 
 /* ---------------------------------------------------------------------------------------
  * Counters (hss/stats.c): atomic, read by logs and SNMP.
@@ -72,6 +112,7 @@ struct hss_stats {
 	atomic_ulong vectors_eutran, vectors_utran, vectors_geran;
 	atomic_ulong resync_ok, resync_bad_mac;
 	atomic_ulong db_errors;        /* database failures answered with 5012 */
+	atomic_ulong too_busy;         /* S6a requests answered 3004: over overload.max_pending */
 	atomic_ulong malformed;        /* requests answered 5004/5005 by the HSS handlers, or with
 	                                * an error freeDiameter built itself (parser: 5005 5009
 	                                * 5001 5004 5014 3001; routing: 3001 3002 3005 ...) */
@@ -87,7 +128,7 @@ void hss_stats_log(void);
 size_t hss_stats_format(char *buf, size_t bufsz);
 
 /* ---------------------------------------------------------------------------------------
- * The S6a application (hss/s6a_*.c)
+ * The S6a application (hss/s6a/s6a_*.c)
  * ------------------------------------------------------------------------------------- */
 
 /* TS 29.272 result codes used by the HSS (Experimental-Result, vendor 10415). */
@@ -101,6 +142,7 @@ size_t hss_stats_format(char *buf, size_t bufsz);
 /* Base protocol Result-Codes (RFC 6733). */
 #define HSS_RC_SUCCESS                   2001
 #define HSS_RC_COMMAND_UNSUPPORTED       3001
+#define HSS_RC_TOO_BUSY                  3004
 #define HSS_RC_INVALID_AVP_VALUE         5004
 #define HSS_RC_MISSING_AVP               5005
 #define HSS_RC_UNABLE_TO_COMPLY          5012
@@ -127,15 +169,12 @@ size_t hss_stats_format(char *buf, size_t bufsz);
 
 /* Register S6a support, the ULR/AIR/PUR/NOR handlers, and the hook that gives the error
  * answers freeDiameter builds itself for S6a requests (parser, dispatch, routing) the S6a
- * head: Vendor-Specific-Application-Id and Auth-Session-State (counted as malformed). cfg and
- * db must outlive the application; call after cm_diam_init and dict_s6a_load, before
- * cm_diam_start. */
-int hss_s6a_init(const struct hss_cfg *cfg, struct hss_db *db);
+ * head: Vendor-Specific-Application-Id and Auth-Session-State (counted as malformed). The
+ * procedures read the running snapshot (install one before cm_diam_start; without one they
+ * answer 5012); db must outlive the application. Call after cm_diam_init and dict_s6a_load,
+ * before cm_diam_start. */
+int hss_s6a_init(struct hss_db *db);
 void hss_s6a_fini(void);
-/* Switch the running procedures to cfg (a reload): its `s6a:` policy applies to the next
- * requests; `diameter:`, `database:` and `ctl_socket:` are not re-read. Requests in flight
- * may still read the previous configuration: the caller keeps it allocated until exit. */
-void hss_s6a_set_cfg(const struct hss_cfg *cfg);
 
 /* Requests the HSS sends, asynchronously; the answer (or the timeout, clr_timeout_ms) is
  * counted and logged. They return once the request is queued: 0, ENOENT (unknown IMSI or no
@@ -163,8 +202,10 @@ bool hss_plmn_is_home(const struct hss_cfg *cfg, const char *imsi, const char *m
  * Control channel (hss/ctl.c): a UNIX stream socket taking one command line per
  * connection and answering one line ("ok ..." or "error ..."):
  *   idr IMSI [IDR-FLAGS]   dsr IMSI DSR-FLAGS   clr IMSI [CANCELLATION-TYPE]   stats
+ * Clients are served by one poll() thread, each within 2 s; only root, the HSS's own user
+ * and the `allow` users (SO_PEERCRED) may use it.
  * ------------------------------------------------------------------------------------- */
-int hss_ctl_start(const char *path);
+int hss_ctl_start(const char *path, const uid_t *allow, size_t n_allow);
 void hss_ctl_stop(void);
 /* Run one command line; the reply (without newline) goes to out. Used by the socket thread
  * and by tests. */

@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * hss_int.h: internal to hss/. What the S6a procedure files share: the running context,
- * the request-reading helpers that turn malformed input into a result instead of a crash,
- * the one-exit answer builder, and the Subscription-Data builder (ULA and IDR).
+ * hss_int.h: internal to hss/ and its application folders (s6a/). What the procedure files
+ * share: the running context, the request-reading helpers that turn malformed input into a
+ * result instead of a crash, the one-exit answer builder, and the Subscription-Data builder
+ * (ULA and IDR).
  */
 #ifndef HSS_INT_H
 #define HSS_INT_H
+
+/* Defined by hss/meson.build for the component's own sources only. */
+#ifndef HSS_INTERNAL
+#error "hss_int.h is internal to hss/: include hss.h"
+#endif
 
 #include "hss.h"
 #include "hss_auth.h"
@@ -14,10 +20,9 @@
 #define HSS_VENDOR_3GPP DICT_VENDOR_3GPP
 #define HSS_APP_S6A DICT_APP_S6A
 
+/* The configuration is not here: each request takes a reference on the running snapshot
+ * (hss_snap_get, reload.c). */
 struct hss_ctx {
-	/* Swapped whole by hss_s6a_set_cfg (SIGHUP); each read is one atomic load, and the
-	 * configurations it pointed to stay allocated until exit. */
-	_Atomic(const struct hss_cfg *) cfg;
 	struct hss_db *db;
 };
 extern struct hss_ctx hss_g;
@@ -64,10 +69,17 @@ int hss_req_i32(msg_or_avp *parent, const char *name, bool required, int32_t *re
 int hss_req_origin(struct msg *req, char *host, char *realm, struct hss_res *res);
 
 /* Map a database error to the result: ENOENT -> 5001, anything else -> 5012 (counted,
- * logged once until the database works again). `what` names the operation. */
+ * logged once per cause and outage, see dbfault.c). `what` names the operation. */
 void hss_db_result(int rc, const char *what, struct hss_res *res);
-/* Call after each successful database operation (re-arms the error log). */
+/* Call after each successful database write: ends the outage (one "works again" line). */
 void hss_db_ok(void);
+
+/* dbfault.c: the database fault log. note: an operation failed with rc (the message is
+ * hss_db_strerror()); ok: a write succeeded. */
+void hss_dbfault_note(int rc, const char *what);
+void hss_dbfault_ok(void);
+/* Hide any run of 16 or more hex digits (key material) in a text about to be logged. */
+void hss_log_scrub(char *s);
 
 /* OPc of a subscriber's stored OP/OPc. */
 int hss_keys_from_sub(const struct hss_sub *sub, struct hss_auth_keys *keys);
@@ -85,6 +97,11 @@ int hss_pur_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
                enum disp_action *act);
 int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
                enum disp_action *act);
+
+/* overload.c: answer S6a requests 3004 while more than overload.max_pending are in
+ * progress (a dispatch callback that runs before the handlers). */
+int hss_overload_init(void);   /* the bound of the installed configuration snapshot */
+void hss_overload_fini(void);
 
 /* s6a_errors.c: add Vendor-Specific-Application-Id and Auth-Session-State to the error
  * answers freeDiameter builds itself for S6a requests (parser, dispatch and routing errors),

@@ -1,58 +1,20 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* main.c: the `hss` daemon, kept thin: read hss.yaml, open the database, start the Diameter
- * node with the S6a application, run until SIGINT/SIGTERM, reload the `s6a:` policy on
- * SIGHUP. Everything else is in hss_core, which the tests link too. */
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * main.c: the `hss` daemon, kept thin: read hss.yaml, open the database, start the Diameter
+ * node with the S6a application, run until SIGINT/SIGTERM, reload on SIGHUP (reload.c).
+ * Everything else is in hss_core, which the tests link too.
+ */
 #include "hss_int.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-/* Configurations replaced by a reload stay allocated until exit: a request in flight may
- * still be reading one (see hss_s6a_set_cfg). Reloads are operator actions, so this is a
- * few kilobytes per reload at most. */
-struct hss_main {
-	const char *path;
-	struct hss_cfg *cur;
-	struct hss_cfg **retired;
-	size_t n_retired;
-};
-
-static bool str_differ(const char *a, const char *b)
-{
-	return (a || b) && (!a || !b || strcmp(a, b));
-}
 
 static void on_hup(void *data)
 {
-	struct hss_main *m = data;
-	struct hss_cfg *n = calloc(1, sizeof(*n)), **r;
-	char err[512];
-
-	if (!n || !(r = realloc(m->retired, (m->n_retired + 1) * sizeof(*r)))) {
-		LOG_E("hss: reload of %s: out of memory", m->path);
-		free(n);
-		return;
-	}
-	m->retired = r;
-	if (hss_cfg_load(m->path, n, err, sizeof(err))) {
-		LOG_E("hss: reload failed, keeping the running configuration: %s", err);
-		free(n);
-		return;
-	}
-	if (str_differ(n->diam.identity, m->cur->diam.identity) ||
-	    str_differ(n->diam.realm, m->cur->diam.realm) || n->diam.port != m->cur->diam.port ||
-	    str_differ(n->db_backend, m->cur->db_backend) || str_differ(n->db_uri, m->cur->db_uri) ||
-	    str_differ(n->ctl_socket, m->cur->ctl_socket))
-		LOG_N("hss: %s: only the s6a section is reloaded; diameter, database and "
-		      "ctl_socket changes need a restart", m->path);
-	hss_s6a_set_cfg(n);
-	m->retired[m->n_retired++] = m->cur;
-	m->cur = n;
-	LOG_N("hss: %s reloaded", m->path);
+	hss_reload((const char *)data);
 }
 
 static void usage(FILE *f)
@@ -71,17 +33,19 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct hss_main m = { NULL, NULL, NULL, 0 };
+	struct hss_snap *snap = NULL;
+	const struct hss_cfg *cfg;
+	struct hss_db_opts dbo = { 0, 0 };
 	struct hss_db *db = NULL;
+	const char *path = NULL;
 	bool check = false, started = false;
-	char err[512];
-	size_t i;
+	char err[512], uri[1024];
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			m.path = optarg;
+			path = optarg;
 			break;
 		case 'k':
 			check = true;
@@ -94,28 +58,29 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!m.path || optind != argc) {
+	if (!path || optind != argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (!(m.cur = calloc(1, sizeof(*m.cur)))) {
-		fprintf(stderr, "hss: out of memory\n");
-		return 1;
-	}
-	if ((rc = hss_cfg_load(m.path, m.cur, err, sizeof(err)))) {
+	if ((rc = hss_snap_load(path, &snap, err, sizeof(err)))) {
 		fprintf(stderr, "hss: %s\n", err);
-		free(m.cur);
 		return 1;
 	}
+	/* main keeps its reference: the diameter: and database: sections it starts with stay
+	 * the process's until it exits, whatever a reload installs. */
+	cfg = &snap->cfg;
 	if (check) {
-		printf("hss: %s: configuration OK\n", m.path);
+		printf("hss: %s: configuration OK\n", path);
 		goto out_cfg;
 	}
-	if ((rc = hss_db_open(m.cur->db_backend, m.cur->db_uri, &db, err, sizeof(err)))) {
-		fprintf(stderr, "hss: database %s:%s: %s\n", m.cur->db_backend, m.cur->db_uri, err);
+	/* never with HSS_DB_OPEN_CREATE: a missing database is an error, not an empty one */
+	dbo.timeout_ms = cfg->db_timeout_ms;
+	hss_db_uri_redact(cfg->db_uri, uri, sizeof(uri));   /* no password in a log */
+	if ((rc = hss_db_open(cfg->db_backend, cfg->db_uri, &dbo, &db, err, sizeof(err)))) {
+		fprintf(stderr, "hss: database %s:%s: %s\n", cfg->db_backend, uri, err);
 		goto out_cfg;
 	}
-	if ((rc = cm_diam_init(&m.cur->diam))) {
+	if ((rc = cm_diam_init(&cfg->diam))) {
 		fprintf(stderr, "hss: cannot initialise the Diameter node: %s\n", strerror(rc));
 		goto out;
 	}
@@ -125,13 +90,15 @@ int main(int argc, char **argv)
 	}
 	if (dict_warnmsg() && dict_warnmsg()[0])
 		LOG_N("hss: dictionary: %s", dict_warnmsg());
-	if ((rc = hss_s6a_init(m.cur, db)) ||
+	hss_snap_install(hss_snap_ref(snap));
+	if ((rc = hss_s6a_init(db)) ||
 	    (rc = fd_event_trig_regcb(SIGUSR1, "hss", hss_stats_log))) {
 		fprintf(stderr, "hss: cannot register the S6a application: %s\n", strerror(rc));
 		goto out;
 	}
-	if (m.cur->ctl_socket && (rc = hss_ctl_start(m.cur->ctl_socket))) {
-		fprintf(stderr, "hss: control socket %s: %s\n", m.cur->ctl_socket, strerror(rc));
+	if (cfg->ctl_socket &&
+	    (rc = hss_ctl_start(cfg->ctl_socket, cfg->ctl_allow, cfg->n_ctl_allow))) {
+		fprintf(stderr, "hss: control socket %s: %s\n", cfg->ctl_socket, strerror(rc));
 		goto out;
 	}
 	if ((rc = cm_diam_start())) {
@@ -139,9 +106,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	started = true;
-	fd_log_notice("hss: %s serving S6a/S6d on realm %s, database %s:%s", m.cur->diam.identity,
-	              m.cur->diam.realm, m.cur->db_backend, m.cur->db_uri);
-	rc = cm_diam_run(on_hup, &m);
+	fd_log_notice("hss: %s serving S6a/S6d on realm %s, database %s:%s", cfg->diam.identity,
+	              cfg->diam.realm, cfg->db_backend, uri);
+	rc = cm_diam_run(on_hup, (void *)path);
 out:
 	hss_ctl_stop();
 	/* freeDiameter's own cleanup drops the handlers with the dispatcher. */
@@ -149,13 +116,8 @@ out:
 	if (started)
 		hss_stats_log();
 	hss_db_close(db);
+	hss_snap_clear();
 out_cfg:
-	for (i = 0; i < m.n_retired; i++) {
-		hss_cfg_free(m.retired[i]);
-		free(m.retired[i]);
-	}
-	free(m.retired);
-	hss_cfg_free(m.cur);
-	free(m.cur);
+	hss_snap_unref(snap);
 	return rc ? 1 : 0;
 }

@@ -1,6 +1,8 @@
-// SPDX-License-Identifier: BSD-3-Clause
-/* stats.c: the HSS counters, lock-free atomics updated on the hot path and read by the logs
- * (SIGUSR1, shutdown), the control channel and, later, SNMP. */
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * stats.c: the HSS counters, lock-free atomics updated on the hot path and read by the logs
+ * (SIGUSR1, shutdown), the control channel and, later, SNMP.
+ */
 #include "hss_int.h"
 
 #include <stdio.h>
@@ -47,11 +49,13 @@ static int st_line(int i, char *buf, size_t sz)
 
 	if (i == HSS_CMD_MAX)
 		return snprintf(buf, sz, "vectors eutran=%lu utran=%lu geran=%lu resync_ok=%lu "
-		                "resync_bad_mac=%lu db_errors=%lu malformed=%lu",
+		                "resync_bad_mac=%lu db_errors=%lu malformed=%lu too_busy=%lu "
+		                "pending=%lu admitted=%lu cer_timeouts=%llu",
 		                st_get(&hss_stats.vectors_eutran), st_get(&hss_stats.vectors_utran),
 		                st_get(&hss_stats.vectors_geran), st_get(&hss_stats.resync_ok),
 		                st_get(&hss_stats.resync_bad_mac), st_get(&hss_stats.db_errors),
-		                st_get(&hss_stats.malformed));
+		                st_get(&hss_stats.malformed), st_get(&hss_stats.too_busy), cm_pending(),
+		                cm_pending_admitted(), (unsigned long long)cm_listen_closed());
 	s = &hss_stats.cmd[i];
 	return snprintf(buf, sz, "%s requests=%lu success=%lu user_unknown=%lu rejected=%lu "
 	                "errors=%lu timeouts=%lu", st_names[i], st_get(&s->requests),
@@ -61,7 +65,7 @@ static int st_line(int i, char *buf, size_t sz)
 
 void hss_stats_log(void)
 {
-	char line[256];
+	char line[512];
 	int i;
 
 	for (i = 0; i <= HSS_CMD_MAX; i++) {

@@ -24,6 +24,7 @@ struct xf_lmsg {
 struct xf_load {
 	const char *file;
 	struct dictionary *dict;
+	struct xf_limits lim;      /* the file's `limits:` (read before its rules) */
 	struct xf_lmsg *msgs;
 	size_t nmsg, cap;
 	unsigned nerr;
@@ -154,21 +155,6 @@ static int xf_bool(struct xf_load *ld, const struct cm_ynode *n, const char *key
  * Paths, values, string matches
  * ------------------------------------------------------------------------------------- */
 
-static const char *xf_base_name(enum dict_avp_basetype b)
-{
-	switch (b) {
-	case AVP_TYPE_GROUPED: return "Grouped";
-	case AVP_TYPE_OCTETSTRING: return "OctetString";
-	case AVP_TYPE_INTEGER32: return "Integer32";
-	case AVP_TYPE_INTEGER64: return "Integer64";
-	case AVP_TYPE_UNSIGNED32: return "Unsigned32";
-	case AVP_TYPE_UNSIGNED64: return "Unsigned64";
-	case AVP_TYPE_FLOAT32: return "Float32";
-	case AVP_TYPE_FLOAT64: return "Float64";
-	}
-	return "?";
-}
-
 static int xf_path_parse(struct xf_load *ld, const struct cm_ynode *n, const char *key,
                          struct xf_path *p)
 {
@@ -201,7 +187,7 @@ static int xf_path_parse(struct xf_load *ld, const struct cm_ynode *n, const cha
 		}
 		memcpy(name, seg, l);
 		name[l] = '\0';
-		if (xf_avpdef_resolve(ld->dict, name, &p->seg[p->n])) {
+		if (cm_avpdef_find(name, &p->seg[p->n])) {
 			xf_lerr(ld, n->line, "unknown AVP '%s'", name);
 			ret = EINVAL;
 		} else if (*end == '/' && p->seg[p->n].base != AVP_TYPE_GROUPED) {
@@ -218,7 +204,7 @@ static int xf_path_parse(struct xf_load *ld, const struct cm_ynode *n, const cha
 	return p->text ? 0 : ENOMEM;
 }
 
-static const struct xf_avpdef *xf_last(const struct xf_path *p)
+static const struct cm_avpdef *xf_last(const struct xf_path *p)
 {
 	return &p->seg[p->n - 1];
 }
@@ -248,16 +234,16 @@ static int xf_tbcd_opt(struct xf_load *ld, const struct cm_ynode *map, const cha
                        const struct xf_path *p, bool *ret)
 {
 	const struct cm_ynode *t = cm_ymap_get(map, key);
-	const struct xf_avpdef *d = xf_last(p);
+	const struct cm_avpdef *d = xf_last(p);
 
-	*ret = d->fmt == XF_VF_RAW && xf_name_is_tbcd(d->name);
+	*ret = d->tbcd;
 	if (!t)
 		return 0;
 	if (xf_bool(ld, t, key, ret))
 		return EINVAL;
-	if (*ret && d->fmt != XF_VF_RAW) {
+	if (*ret && d->fmt != CM_VF_OCTETS) {
 		xf_lerr(ld, t->line, "'%s': true needs an OctetString AVP, '%s' is %s", key, d->name,
-		        xf_base_name(d->base));
+		        cm_avp_basetype_name(d->base));
 		return EINVAL;
 	}
 	return 0;
@@ -267,7 +253,7 @@ static int xf_value_compile(struct xf_load *ld, const struct cm_ynode *map,
                             const struct xf_path *p, bool tbcd, struct xf_value *val)
 {
 	const struct cm_ynode *vn = cm_ymap_get(map, "value"), *hn = cm_ymap_get(map, "hex");
-	const struct xf_avpdef *d = xf_last(p);
+	const struct cm_avpdef *d = xf_last(p);
 	uint8_t store[XF_VALUE_MAX];
 	const char *s, *why = "invalid";
 	union avp_value v;
@@ -282,7 +268,7 @@ static int xf_value_compile(struct xf_load *ld, const struct cm_ynode *map,
 		if (!(s = xf_scalar(ld, hn, "hex")))
 			return EINVAL;
 		len = strlen(s);
-		if (d->fmt != XF_VF_RAW || tbcd) {
+		if (d->fmt != CM_VF_OCTETS || tbcd) {
 			xf_lerr(ld, hn->line, "'hex' needs a plain OctetString AVP; use 'value' for '%s'",
 			        d->name);
 			return EINVAL;
@@ -297,10 +283,10 @@ static int xf_value_compile(struct xf_load *ld, const struct cm_ynode *map,
 		if (!(s = xf_scalar(ld, vn, "value")))
 			return EINVAL;
 		len = strlen(s);
-		ret = xf_value_parse(d, tbcd, s, len, &v, store, sizeof(store), &why);
+		ret = cm_avpval_parse(d, tbcd, s, len, &v, store, sizeof(store), &why);
 		if (ret) {
 			xf_lerr(ld, vn->line, "value '%s' for '%s' (%s%s): %s", s, d->name,
-			        xf_base_name(d->base), tbcd ? ", TBCD" : "", why);
+			        cm_avp_basetype_name(d->base), tbcd ? ", TBCD" : "", why);
 			return EINVAL;
 		}
 	}
@@ -319,20 +305,17 @@ static int xf_value_compile(struct xf_load *ld, const struct cm_ynode *map,
 	return 0;
 }
 
-static int xf_regcomp(struct xf_load *ld, int line, regex_t *re, const char *s, int flags,
-                      bool *ok)
+static int xf_regcomp(struct xf_load *ld, int line, struct xf_re *re, const char *s, bool nocase)
 {
-	int r = regcomp(re, s, REG_EXTENDED | flags);
+	char why[256];
+	int r = xf_re_compile(re, s, nocase, ld->lim.regex_length, why, sizeof(why));
 
-	if (r) {
-		char msg[128];
-		regerror(r, re, msg, sizeof(msg));
-		regfree(re);
-		xf_lerr(ld, line, "bad regex '%s': %s", s, msg);
+	if (r == EINVAL) {
+		/* a pattern can be long: quote its start only */
+		xf_lerr(ld, line, "bad regex '%.80s%s': %s", s, strlen(s) > 80 ? "..." : "", why);
 		return EINVAL;
 	}
-	*ok = true;
-	return 0;
+	return r;
 }
 
 static const char *const xf_sm_keys[] = { "exact", "prefix", "suffix", "regex", "glob", "present",
@@ -341,7 +324,7 @@ static const char *const xf_sm_keys[] = { "exact", "prefix", "suffix", "regex", 
 /* A string match: a scalar (exact) or a map with one of xf_sm_keys (plus `extra` keys the
  * caller handles). */
 static int xf_smatch_compile(struct xf_load *ld, const struct cm_ynode *n, const char *what,
-                             const struct xf_avpdef *d, bool tbcd, const char *const *extra,
+                             const struct cm_avpdef *d, bool tbcd, const char *const *extra,
                              struct xf_smatch *m)
 {
 	const struct cm_ynode *k = NULL;
@@ -392,21 +375,21 @@ static int xf_smatch_compile(struct xf_load *ld, const struct cm_ynode *n, const
 	}
 	if (!(s = xf_scalar(ld, k, what)))
 		return EINVAL;
-	if (d->fmt == XF_VF_GROUPED) {
+	if (d->fmt == CM_VF_GROUPED) {
 		xf_lerr(ld, k->line, "%s: '%s' is Grouped; only 'present' applies", what, d->name);
 		return EINVAL;
 	}
-	if (m->kind == XF_SM_EXACT && d->fmt == XF_VF_NUM) {
+	if (m->kind == XF_SM_EXACT && d->fmt == CM_VF_NUM) {
 		/* Compare numbers by value: "0x10", "16" and a constant name all mean 16. */
 		uint8_t store[16];
 		union avp_value v;
 		char text[64];
 		size_t len;
 		const char *why = "";
-		if (xf_value_parse(d, false, s, strlen(s), &v, store, sizeof(store), &why)
-		    || xf_value_text(d, false, &v, text, sizeof(text), &len)) {
+		if (cm_avpval_parse(d, false, s, strlen(s), &v, store, sizeof(store), &why)
+		    || cm_avpval_text(d, false, &v, text, sizeof(text), &len)) {
 			xf_lerr(ld, k->line, "%s: '%s' for '%s' (%s): %s", what, s, d->name,
-			        xf_base_name(d->base), why);
+			        cm_avp_basetype_name(d->base), why);
 			return EINVAL;
 		}
 		m->s = strdup(text);
@@ -415,7 +398,7 @@ static int xf_smatch_compile(struct xf_load *ld, const struct cm_ynode *n, const
 			uint8_t store[XF_VALUE_MAX];
 			union avp_value v;
 			const char *why = "";
-			if (xf_value_parse(d, true, s, strlen(s), &v, store, sizeof(store), &why)) {
+			if (cm_avpval_parse(d, true, s, strlen(s), &v, store, sizeof(store), &why)) {
 				xf_lerr(ld, k->line, "%s: '%s' for '%s' (TBCD): %s", what, s, d->name, why);
 				return EINVAL;
 			}
@@ -426,8 +409,7 @@ static int xf_smatch_compile(struct xf_load *ld, const struct cm_ynode *n, const
 		return ENOMEM;
 	m->len = strlen(m->s);
 	if (m->kind == XF_SM_REGEX)
-		ret = xf_regcomp(ld, k->line, &m->re, m->s, REG_NOSUB | (m->nocase ? REG_ICASE : 0),
-		                 &m->re_ok);
+		ret = xf_regcomp(ld, k->line, &m->re, m->s, m->nocase);
 	return ret;
 }
 
@@ -597,7 +579,7 @@ static int xf_cond_host(struct xf_load *ld, struct xf_rule *r, const struct cm_y
 	if (!c)
 		return ENOMEM;
 	c->line = n->line;
-	if (xf_avpdef_resolve(ld->dict, avpname, &c->path.seg[0])) {
+	if (cm_avpdef_find(avpname, &c->path.seg[0])) {
 		xf_lerr(ld, n->line, "AVP '%s' missing from the dictionary", avpname);
 		return EINVAL;
 	}
@@ -731,7 +713,7 @@ static int xf_kv_cmp_len(const void *a, const void *b)
 static int xf_kv_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *n,
                          const char *key, bool reverse)
 {
-	const struct xf_avpdef *d = xf_last(&a->path);
+	const struct cm_avpdef *d = xf_last(&a->path);
 	int ret = 0;
 
 	if (n->type != CM_Y_MAP || !n->child) {
@@ -762,13 +744,13 @@ static int xf_kv_compile(struct xf_load *ld, struct xf_action *a, const struct c
 		/* Every output must be a valid value of the AVP: check the complete ones now
 		 * (map), and the digits of TBCD prefixes (prefix_map). */
 		if (a->kind == XF_A_MAP || a->tbcd) {
-			if (xf_value_parse(d, a->tbcd, to, strlen(to), &v, store, sizeof(store), &why)) {
+			if (cm_avpval_parse(d, a->tbcd, to, strlen(to), &v, store, sizeof(store), &why)) {
 				xf_lerr(ld, c->line, "'%s': '%s' is not a valid value for '%s' (%s%s): %s", key,
-				        to, d->name, xf_base_name(d->base), a->tbcd ? ", TBCD" : "", why);
+				        to, d->name, cm_avp_basetype_name(d->base), a->tbcd ? ", TBCD" : "", why);
 				ret = EINVAL;
 				continue;
 			}
-			if (a->tbcd && xf_value_parse(d, true, from, strlen(from), &v, store,
+			if (a->tbcd && cm_avpval_parse(d, true, from, strlen(from), &v, store,
 			                              sizeof(store), &why)) {
 				xf_lerr(ld, c->line, "'%s': '%s' is not a TBCD number for '%s'", key, from,
 				        d->name);
@@ -793,38 +775,49 @@ static int xf_kv_compile(struct xf_load *ld, struct xf_action *a, const struct c
 	return ret;
 }
 
-static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *p)
+/* A pseudonym template: {enc} alone (a key file is then required), or {n} / {hash}, and
+ * characters a Diameter identity may hold. */
+static int xf_tmpl_check(struct xf_load *ld, const struct cm_ynode *n, const char *s, bool *ret_enc)
 {
-	const struct cm_ynode *n;
-	const char *s;
-	size_t worst = 0;
+	size_t worst = 0, nenc = 0, ntab = 0;
 	int ret = 0;
 
-	if (!(n = cm_ymap_get(p, "pseudo"))) {
-		xf_lerr(ld, p->line, "hide_host needs 'pseudo' (a template with {n} or {hash}, e.g. "
-		        "\"mme-{n}.hidden.example\")");
-		return EINVAL;
-	}
-	if (!(s = xf_scalar(ld, n, "pseudo")))
-		return EINVAL;
-	if (!strstr(s, "{n}") && !strstr(s, "{hash}")) {
-		xf_lerr(ld, n->line, "pseudo '%s' must contain {n} or {hash}", s);
-		ret = EINVAL;
-	}
 	for (const char *c = s; *c; c++) {
-		if (!strncmp(c, "{n}", 3)) {
+		if (!strncmp(c, "{enc}", 5)) {
+			c += 4;
+			nenc++;
+		} else if (!strncmp(c, "{n}", 3)) {
 			c += 2;
 			worst += XF_TMPL_N_MAX;
+			ntab++;
 		} else if (!strncmp(c, "{hash}", 6)) {
 			c += 5;
 			worst += XF_TMPL_HASH_LEN;
+			ntab++;
 		} else if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-' && *c != '_') {
 			xf_lerr(ld, n->line, "pseudo '%s': '%c' is not allowed in a Diameter identity", s, *c);
-			ret = EINVAL;
-			break;
+			return EINVAL;
 		} else {
 			worst++;
 		}
+	}
+	*ret_enc = nenc > 0;
+	if (!nenc && !ntab) {
+		xf_lerr(ld, n->line, "pseudo '%s' must contain {enc}, {n} or {hash}", s);
+		return EINVAL;
+	}
+	if (nenc && (nenc > 1 || ntab)) {
+		xf_lerr(ld, n->line, "pseudo '%s': {enc} must appear once, without {n} or {hash}", s);
+		return EINVAL;
+	}
+	if (nenc) {
+		const char *after = strstr(s, "{enc}") + 5;
+		if (*after && *after != '.') {
+			xf_lerr(ld, n->line, "pseudo '%s': {enc} must end its label (write "
+			        "\"{enc}.hidden.example\" or \"mme-{enc}.hidden.example\")", s);
+			ret = EINVAL;
+		}
+		return ret;
 	}
 	/* Checked here, not when a message comes: a template that can render too long would
 	 * make every hide fail at run time (answered 5012). */
@@ -833,7 +826,57 @@ static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct
 		        worst, XF_HOST_MAX - 1);
 		ret = EINVAL;
 	}
+	return ret;
+}
+
+/* key_file for an {enc} template: read, checked and turned into a key now. */
+static int xf_key_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *p,
+                          const struct cm_ynode *tn, bool enc)
+{
+	const struct cm_ynode *kn = cm_ymap_get(p, "key_file");
+	const char *kf;
+	char why[512];
+	int rc;
+
+	if (!enc) {
+		if (kn) {
+			xf_lerr(ld, kn->line, "key_file applies to a pseudo template with {enc}");
+			return EINVAL;
+		}
+		return 0;
+	}
+	if (!kn) {
+		xf_lerr(ld, tn->line, "pseudo '%s' has {enc}: give key_file (a file of 32 or more "
+		        "octets in hex, mode 0600)", a->tmpl);
+		return EINVAL;
+	}
+	if (!(kf = xf_scalar(ld, kn, "key_file")))
+		return EINVAL;
+	rc = xf_hkey_new(ld->file, kf, a->tmpl, &a->hkey, why, sizeof(why));
+	if (rc == EINVAL)
+		xf_lerr(ld, kn->line, "%s", why);
+	return rc;
+}
+
+static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *p)
+{
+	const struct cm_ynode *n, *tn;
+	const char *s;
+	bool enc = false;
+	int ret = 0;
+
+	if (!(tn = cm_ymap_get(p, "pseudo"))) {
+		xf_lerr(ld, p->line, "hide_host needs 'pseudo' (a template with {enc}, {n} or {hash}, "
+		        "e.g. \"{enc}.hidden.example\")");
+		return EINVAL;
+	}
+	if (!(s = xf_scalar(ld, tn, "pseudo")))
+		return EINVAL;
+	if (xf_tmpl_check(ld, tn, s, &enc))
+		ret = EINVAL;
 	if (!(a->tmpl = strdup(s)))
+		return ENOMEM;
+	if (!ret && (ret = xf_key_compile(ld, a, p, tn, enc)) == ENOMEM)
 		return ENOMEM;
 	if ((n = cm_ymap_get(p, "secret"))) {
 		if (!(s = xf_scalar(ld, n, "secret")))
@@ -845,7 +888,7 @@ static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct
 	if ((n = cm_ymap_get(p, "route_record")) && xf_bool(ld, n, "route_record", &a->route_record))
 		ret = EINVAL;
 	if (a->route_record) {
-		if (xf_avpdef_resolve(ld->dict, "Route-Record", &a->rr.seg[0])) {
+		if (cm_avpdef_find("Route-Record", &a->rr.seg[0])) {
 			xf_lerr(ld, n->line, "AVP 'Route-Record' missing from the dictionary");
 			return EINVAL;
 		}
@@ -854,6 +897,37 @@ static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct
 			return ENOMEM;
 	}
 	return ret;
+}
+
+/* unhide_host may name a key of its own (a DRA that only unhides, or the previous key while
+ * peers may still hold its pseudonyms). */
+static int xf_unhide_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *p)
+{
+	const struct cm_ynode *tn = cm_ymap_get(p, "pseudo");
+	const char *s;
+	bool enc = false;
+	int rc;
+
+	if (!tn) {
+		if (cm_ymap_get(p, "key_file")) {
+			xf_lerr(ld, p->line, "unhide_host with key_file needs the 'pseudo' template it was "
+			        "made with");
+			return EINVAL;
+		}
+		return 0;
+	}
+	if (!(s = xf_scalar(ld, tn, "pseudo")))
+		return EINVAL;
+	if ((rc = xf_tmpl_check(ld, tn, s, &enc)))
+		return rc;
+	if (!enc) {
+		xf_lerr(ld, tn->line, "unhide_host: 'pseudo' is for {enc} templates; {n} and {hash} "
+		        "pseudonyms are found in the hiding table");
+		return EINVAL;
+	}
+	if (!(a->tmpl = strdup(s)))
+		return ENOMEM;
+	return xf_key_compile(ld, a, p, tn, true);
 }
 
 /* `avp:` of an action, or a default AVP name when absent. */
@@ -868,7 +942,7 @@ static int xf_target(struct xf_load *ld, const struct cm_ynode *p, const char *k
 		xf_lerr(ld, p->line, "missing '%s'", key);
 		return EINVAL;
 	}
-	if (xf_avpdef_resolve(ld->dict, def, &path->seg[0])) {
+	if (cm_avpdef_find(def, &path->seg[0])) {
 		xf_lerr(ld, p->line, "AVP '%s' missing from the dictionary", def);
 		return EINVAL;
 	}
@@ -886,8 +960,9 @@ static int xf_action_compile(struct xf_load *ld, struct xf_action *a, const stru
 	static const char *const k_map[] = { "avp", "table", "reverse", "tbcd", NULL };
 	static const char *const k_remove[] = { "avp", NULL };
 	static const char *const k_copy[] = { "from", "to", "tbcd", "from_tbcd", NULL };
-	static const char *const k_hide[] = { "avp", "pseudo", "secret", "route_record", NULL };
-	static const char *const k_unhide[] = { "avp", NULL };
+	static const char *const k_hide[] = { "avp", "pseudo", "key_file", "secret", "route_record",
+	                                      NULL };
+	static const char *const k_unhide[] = { "avp", "pseudo", "key_file", NULL };
 	static const char *const *const keys[] = {
 		[XF_A_SET] = k_set, [XF_A_ADD] = k_add, [XF_A_REPLACE] = k_replace,
 		[XF_A_PREFIX_MAP] = k_pmap, [XF_A_MAP] = k_map, [XF_A_REMOVE] = k_remove,
@@ -961,7 +1036,7 @@ checks:
 	if (p->type == CM_Y_MAP && xf_tbcd_opt(ld, p, "tbcd", &a->path, &a->tbcd))
 		ret = EINVAL;
 	else if (p->type != CM_Y_MAP)
-		a->tbcd = xf_last(&a->path)->fmt == XF_VF_RAW && xf_name_is_tbcd(xf_last(&a->path)->name);
+		a->tbcd = xf_last(&a->path)->tbcd;
 
 	switch (a->kind) {
 	case XF_A_SET:
@@ -981,8 +1056,7 @@ checks:
 		}
 		if (!(s = xf_scalar(ld, n, "regex")))
 			return EINVAL;
-		if (xf_regcomp(ld, n->line, &a->re, s, xf_last(&a->path)->nocase ? REG_ICASE : 0,
-		               &a->re_ok))
+		if (xf_regcomp(ld, n->line, &a->re, s, xf_last(&a->path)->nocase))
 			ret = EINVAL;
 		if (!(n = cm_ymap_get(p, "with"))) {
 			xf_lerr(ld, p->line, "replace needs 'with'");
@@ -992,9 +1066,9 @@ checks:
 			return EINVAL;
 		for (const char *c = w; *c; c++) {
 			if (c[0] == '\\' && c[1] >= '0' && c[1] <= '9') {
-				if (a->re_ok && (size_t)(c[1] - '0') > a->re.re_nsub) {
-					xf_lerr(ld, n->line, "'with' refers to \\%c but the regex has %zu group%s",
-					        c[1], a->re.re_nsub, a->re.re_nsub == 1 ? "" : "s");
+				if (a->re.code && (uint32_t)(c[1] - '0') > a->re.ngroups) {
+					xf_lerr(ld, n->line, "'with' refers to \\%c but the regex has %u group%s",
+					        c[1], a->re.ngroups, a->re.ngroups == 1 ? "" : "s");
 					ret = EINVAL;
 				}
 				c++;
@@ -1040,16 +1114,20 @@ checks:
 		}
 		break;
 	case XF_A_HIDE_HOST:
-		if (xf_hide_compile(ld, a, p))
+	case XF_A_UNHIDE_HOST: {
+		int e = a->kind == XF_A_HIDE_HOST ? xf_hide_compile(ld, a, p)
+		        : p->type == CM_Y_MAP ? xf_unhide_compile(ld, a, p) : 0;
+		if (e == ENOMEM)
+			return e;
+		if (e)
 			ret = EINVAL;
-		/* fall through */
-	case XF_A_UNHIDE_HOST:
 		if (xf_last(&a->path)->base != AVP_TYPE_OCTETSTRING || a->tbcd) {
 			xf_lerr(ld, a->line, "%s applies to host-name AVPs (OctetString), not '%s'",
 			        p->key, a->path.text);
 			ret = EINVAL;
 		}
 		break;
+	}
 	case XF_A_REMOVE:
 		break;
 	}
@@ -1138,8 +1216,7 @@ static void xf_rule_free(struct xf_rule *r)
 		struct xf_cond *c = &r->conds[i];
 		xf_path_free(&c->path);
 		free(c->m.s);
-		if (c->m.re_ok)
-			regfree(&c->m.re);
+		xf_re_free(&c->m.re);
 	}
 	free(r->conds);
 	for (size_t i = 0; i < r->nacts; i++) {
@@ -1149,8 +1226,7 @@ static void xf_rule_free(struct xf_rule *r)
 		xf_path_free(&a->rr);
 		free(a->val.buf);
 		free(a->val.text);
-		if (a->re_ok)
-			regfree(&a->re);
+		xf_re_free(&a->re);
 		free(a->with);
 		for (size_t j = 0; j < a->nkv; j++) {
 			free(a->kv[j].k);
@@ -1159,6 +1235,7 @@ static void xf_rule_free(struct xf_rule *r)
 		free(a->kv);
 		free(a->tmpl);
 		free(a->secret);
+		xf_hkey_free(a->hkey);
 	}
 	free(r->acts);
 }
@@ -1172,7 +1249,9 @@ static void xf_rules_free(struct xf_rules *rs)
 	free(rs->rules);
 	free(rs->ctr);
 	free(rs->cmd_index);
+	free(rs->hkeys);
 	free(rs->source);
+	pcre2_match_context_free(rs->mctx);
 	free(rs);
 }
 
@@ -1191,7 +1270,18 @@ static int xf_u32_cmp(const void *a, const void *b)
 /* The pre-filter of xf_apply: directions and command codes any rule cares about. */
 static int xf_index(struct xf_rules *rs)
 {
-	size_t n = 0, k = 0;
+	size_t n = 0, k = 0, nk = 0;
+
+	/* Every {enc} key of the file, for unhide_host. */
+	for (size_t i = 0; i < rs->n; i++)
+		for (size_t j = 0; j < rs->rules[i].nacts; j++)
+			nk += rs->rules[i].acts[j].hkey != NULL;
+	if (nk && !(rs->hkeys = calloc(nk, sizeof(*rs->hkeys))))
+		return ENOMEM;
+	for (size_t i = 0; i < rs->n; i++)
+		for (size_t j = 0; j < rs->rules[i].nacts; j++)
+			if (rs->rules[i].acts[j].hkey)
+				rs->hkeys[rs->nhkeys++] = rs->rules[i].acts[j].hkey;
 
 	for (size_t i = 0; i < rs->n; i++) {
 		rs->dirs |= rs->rules[i].dirs;
@@ -1215,12 +1305,78 @@ static int xf_index(struct xf_rules *rs)
 	return 0;
 }
 
-static int xf_compile(struct xf_load *ld, const struct cm_ydoc *doc, struct xf_rules *rs)
+/* Defaults of `limits:`. A legitimate regex on a Diameter value takes tens of steps (1,000
+ * for a group repeated over a 2,000-octet value); a rule set of ten rules on an S6a
+ * request examines a few hundred AVPs and runs a handful of regexes. An execution that
+ * reaches regex_match costs tens of microseconds with the JIT, up to a few milliseconds
+ * when back-references compare long values: message_regex bounds how often that can
+ * happen to one message (an execution that reaches the limit ends the evaluation). */
+static const struct xf_limits xf_limits_default = {
+	.regex_match = 10000,
+	.regex_length = 1024,
+	.message_steps = 10000,
+	.message_regex = 32,
+};
+
+static const struct {
+	const char *key;
+	size_t off;
+	uint32_t min, max;
+} xf_limit_keys[] = {
+	{ "regex_match", offsetof(struct xf_limits, regex_match), 100, 10000000 },
+	{ "regex_length", offsetof(struct xf_limits, regex_length), 16, 16384 },
+	{ "message_steps", offsetof(struct xf_limits, message_steps), 16, 10000000 },
+	{ "message_regex", offsetof(struct xf_limits, message_regex), 1, 1000000 },
+};
+
+#define XF_NLIMITS (sizeof(xf_limit_keys) / sizeof(xf_limit_keys[0]))
+
+static bool xf_parse_u32(const char *s, uint32_t *ret);
+
+static int xf_limits_compile(struct xf_load *ld, const struct cm_ynode *n)
 {
-	static const char *const keys[] = { "rules", NULL };
-	const struct cm_ynode *root = doc->root, *rules;
+	const char *keys[XF_NLIMITS + 1];
 	int ret = 0;
 
+	if (n->type == CM_Y_SCALAR && !*n->str)
+		return 0;   /* `limits:` with nothing */
+	if (n->type != CM_Y_MAP) {
+		xf_lerr(ld, n->line, "'limits' must be a map, not %s", xf_ytype(n));
+		return EINVAL;
+	}
+	for (size_t i = 0; i < XF_NLIMITS; i++)
+		keys[i] = xf_limit_keys[i].key;
+	keys[XF_NLIMITS] = NULL;
+	xf_check_keys(ld, n, "limits", keys);
+	for (size_t i = 0; i < XF_NLIMITS; i++) {
+		const struct cm_ynode *v = cm_ymap_get(n, xf_limit_keys[i].key);
+		const char *s;
+		uint32_t x = 0;
+
+		if (!v)
+			continue;
+		if (!(s = xf_scalar(ld, v, xf_limit_keys[i].key))) {
+			ret = EINVAL;
+			continue;
+		}
+		if (!xf_parse_u32(s, &x) || x < xf_limit_keys[i].min || x > xf_limit_keys[i].max) {
+			xf_lerr(ld, v->line, "limits.%s must be a number from %u to %u, not '%s'",
+			        xf_limit_keys[i].key, xf_limit_keys[i].min, xf_limit_keys[i].max, s);
+			ret = EINVAL;
+			continue;
+		}
+		*(uint32_t *)((char *)&ld->lim + xf_limit_keys[i].off) = x;
+	}
+	return ret;
+}
+
+static int xf_compile(struct xf_load *ld, const struct cm_ydoc *doc, struct xf_rules *rs)
+{
+	static const char *const keys[] = { "rules", "limits", NULL };
+	const struct cm_ynode *root = doc->root, *rules, *lim;
+	int ret = 0;
+
+	rs->limits = ld->lim;
 	if (!root)
 		return 0;   /* empty file: no rules */
 	if (root->type != CM_Y_MAP) {
@@ -1229,6 +1385,10 @@ static int xf_compile(struct xf_load *ld, const struct cm_ydoc *doc, struct xf_r
 		return EINVAL;
 	}
 	xf_check_keys(ld, root, "the rule file", keys);
+	/* Limits first: the regexes of the rules are compiled against them. */
+	if ((lim = cm_ymap_get(root, "limits")) && xf_limits_compile(ld, lim))
+		ret = EINVAL;
+	rs->limits = ld->lim;
 	rules = cm_ymap_get(root, "rules");
 	if (!rules)
 		return ld->nerr ? EINVAL : 0;
@@ -1261,7 +1421,7 @@ static int xf_compile(struct xf_load *ld, const struct cm_ydoc *doc, struct xf_r
 static int xf_load_doc(const char *name, struct cm_ydoc *doc, struct xf_rules **ret, char *err,
                        size_t errlen)
 {
-	struct xf_load ld = { .file = name };
+	struct xf_load ld = { .file = name, .lim = xf_limits_default };
 	struct xf_rules *rs = NULL;
 	int rc;
 
@@ -1281,6 +1441,8 @@ static int xf_load_doc(const char *name, struct cm_ydoc *doc, struct xf_rules **
 	rc = xf_compile(&ld, doc, rs);
 	if (rc == 0 && ld.nerr)
 		rc = EINVAL;
+	if (rc == 0 && !(rs->mctx = xf_re_mctx_new(&rs->limits)))
+		rc = ENOMEM;
 	if (rc) {
 		if (ld.nmsg)
 			xf_lerr_flush(&ld, err, errlen);

@@ -25,7 +25,7 @@ static bool xf_avp_ready(struct dictionary *dict, struct avp *avp)
 	return fd_msg_model(avp, &model) == 0 && model;
 }
 
-static bool xf_avp_is(struct avp_hdr *h, const struct xf_avpdef *d)
+static bool xf_avp_is(struct avp_hdr *h, const struct cm_avpdef *d)
 {
 	uint32_t vendor = (h->avp_flags & AVP_FLAG_VENDOR) ? h->avp_vendor : 0;
 	return h->avp_code == d->code && vendor == d->vendor;
@@ -33,7 +33,7 @@ static bool xf_avp_is(struct avp_hdr *h, const struct xf_avpdef *d)
 
 int xf_walk_path(struct xf_walk *w, msg_or_avp *parent, const struct xf_path *p, unsigned depth)
 {
-	const struct xf_avpdef *d = &p->seg[depth];
+	const struct cm_avpdef *d = &p->seg[depth];
 	struct avp *a = NULL, *next;
 	int ret;
 
@@ -42,6 +42,13 @@ int xf_walk_path(struct xf_walk *w, msg_or_avp *parent, const struct xf_path *p,
 	for (; a; a = next) {
 		struct avp_hdr *h = NULL;
 
+		/* Every AVP looked at costs a step of the message's budget: a peer can send
+		 * thousands of AVPs, and each condition and action walks them. */
+		if (w->bud) {
+			if (w->bud->steps == 0)
+				return XF_ELIMIT;
+			w->bud->steps--;
+		}
 		/* Fetch the sibling first: the callback may free `a` (remove, move). */
 		next = NULL;
 		if (fd_msg_browse(a, MSG_BRW_NEXT, &next, NULL))
@@ -70,7 +77,7 @@ int xf_make_parents(struct dictionary *dict, struct msg *msg, const struct xf_pa
 	int ret;
 
 	for (unsigned i = 0; i + 1 < p->n; i++) {
-		const struct xf_avpdef *d = &p->seg[i];
+		const struct cm_avpdef *d = &p->seg[i];
 		struct avp *a = NULL, *found = NULL;
 
 		if (fd_msg_browse(parent, MSG_BRW_FIRST_CHILD, &a, NULL))
@@ -98,7 +105,7 @@ int xf_make_parents(struct dictionary *dict, struct msg *msg, const struct xf_pa
 	return 0;
 }
 
-int xf_avp_new_value(const struct xf_avpdef *def, union avp_value *v, struct avp **ret_avp)
+int xf_avp_new_value(const struct cm_avpdef *def, union avp_value *v, struct avp **ret_avp)
 {
 	struct avp *a = NULL;
 	int ret = fd_msg_avp_new(def->model, 0, &a);

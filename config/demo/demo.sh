@@ -29,7 +29,9 @@ for f in hss.yaml dra.yaml rules.yaml; do
   sed "s|@WORKDIR@|$work|g" "$here/$f" > "$work/$f"
 done
 
-echo "== provisioning demo subscriber $IMSI into $work/hss.db"
+echo "== creating the database $work/hss.db and provisioning demo subscriber $IMSI"
+# The HSS never creates its database: hssctl init does.
+"$build/tools/hssctl/hssctl" --db "$work/hss.db" init
 "$build/tools/hssctl/hssctl" --db "$work/hss.db" add --imsi "$IMSI" --msisdn "$MSISDN" \
   --k "$K" --opc "$OPC" --apn "internet,qci=9,arp=8,pdn=ipv4v6" --apn "ims,qci=5,arp=1"
 

@@ -57,9 +57,10 @@ const char *const *hss_db_backends(void)
 	return backend_names;
 }
 
-int hss_db_open(const char *backend, const char *uri, struct hss_db **ret, char *err,
-                size_t errlen)
+int hss_db_open(const char *backend, const char *uri, const struct hss_db_opts *opts,
+                struct hss_db **ret, char *err, size_t errlen)
 {
+	struct hss_db_opts o = { 0, HSS_DB_TIMEOUT_DEFAULT_MS };
 	size_t i;
 	struct hss_db *db = NULL;
 	int rc;
@@ -78,14 +79,20 @@ int hss_db_open(const char *backend, const char *uri, struct hss_db **ret, char 
 		         backends[1] ? ", mysql" : "");
 		return ENOENT;
 	}
-	if ((rc = backends[i]->open(uri, &db, err, errlen)))
+	if (opts) {
+		o = *opts;
+		if (!o.timeout_ms)
+			o.timeout_ms = HSS_DB_TIMEOUT_DEFAULT_MS;
+	}
+	if ((rc = backends[i]->open(uri, &o, &db, err, errlen)))
 		return rc;
 	db->ops = backends[i];
 	*ret = db;
 	return 0;
 }
 
-int hss_db_open_spec(const char *spec, struct hss_db **ret, char *err, size_t errlen)
+int hss_db_open_spec(const char *spec, const struct hss_db_opts *opts, struct hss_db **ret,
+                     char *err, size_t errlen)
 {
 	const char *colon;
 	char name[32];
@@ -102,7 +109,7 @@ int hss_db_open_spec(const char *spec, struct hss_db **ret, char *err, size_t er
 		name[colon - spec] = 0;
 		for (i = 0; backends[i]; i++)
 			if (!strcmp(backends[i]->name, name))
-				return hss_db_open(name, colon + 1, ret, err, errlen);
+				return hss_db_open(name, colon + 1, opts, ret, err, errlen);
 		/* "word:..." names a backend (a path would hold a '/' or '.' before the colon):
 		 * an unknown or not compiled-in one is an error, not a file name. */
 		if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(name) &&
@@ -112,7 +119,31 @@ int hss_db_open_spec(const char *spec, struct hss_db **ret, char *err, size_t er
 			return ENOENT;
 		}
 	}
-	return hss_db_open("sqlite", spec, ret, err, errlen);
+	return hss_db_open("sqlite", spec, opts, ret, err, errlen);
+}
+
+const char *hss_db_uri_redact(const char *uri, char *buf, size_t len)
+{
+	const char *p = uri ? strstr(uri, "//") : NULL, *at = NULL, *colon = NULL;
+	size_t i, n;
+
+	if (!len)
+		return buf;
+	if (p) {
+		p += 2;
+		n = strcspn(p, "/?");
+		/* the last '@' of the authority: a password may hold one (parse_uri refuses it,
+		 * but the message saying so must not show it either) */
+		for (i = 0; i < n; i++)
+			if (p[i] == '@')
+				at = p + i;
+		colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
+	}
+	if (!colon)
+		snprintf(buf, len, "%s", uri ? uri : "");
+	else
+		snprintf(buf, len, "%.*s***%s", (int)(colon + 1 - uri), uri, at);
+	return buf;
 }
 
 void hss_db_close(struct hss_db *db)

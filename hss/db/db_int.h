@@ -7,6 +7,11 @@
 #ifndef HSS_DB_INT_H
 #define HSS_DB_INT_H
 
+/* Defined by hss/db/meson.build for the component's own sources only. */
+#ifndef HSS_DB_INTERNAL
+#error "db_int.h is internal to hss/db/: include hss_db.h"
+#endif
+
 #include "hss_db.h"
 
 #include <stdarg.h>

@@ -6,13 +6,29 @@
  * Concurrency: a pool of connections (default 4), one per call, like db_sqlite.c. Every
  * read-modify-write (SQN reservation, serving state, update) reads the subscriber row with
  * SELECT ... FOR UPDATE inside a transaction, so InnoDB's row lock serialises them across
- * threads and processes. A transaction that hits a deadlock or a lock wait timeout is
- * retried from the start (up to 5 times). A connection that lost the server is reopened
- * on next use.
+ * threads and processes. A transaction that hits a deadlock is retried from the start (up
+ * to 5 times, within the operation's deadline).
  *
- * URI: "[mysql:]//USER[:PASSWORD]@HOST[:PORT]/DATABASE[?socket=PATH&pool=N&timeout=S]".
- * The password may not contain '@' or '/'. Migrations run under GET_LOCK (MySQL DDL is not
- * transactional: a failed migration needs a manual look).
+ * Faults: every wait is bounded by the open timeout (struct hss_db_opts.timeout_ms): the
+ * wait for a free connection here, and on the server the lock waits and the statement
+ * itself (innodb_lock_wait_timeout and lock_wait_timeout in whole seconds, MariaDB's
+ * max_statement_time to the millisecond), with the client's read/write timeout one second
+ * later as the last resort against a stalled server. A connection that failed on the
+ * client side (server gone, lost, timed out) is closed and reopened on next use; while the
+ * server cannot be reached, one attempt to connect is made per RECONNECT_MS, the other
+ * operations fail at once. Once a lock wait has run into the timeout (a table locked by
+ * another client, a global read lock), the other operations wait for no lock at all until
+ * one succeeds (one of them at a time waits in full and sees the lock go): a locked
+ * database cannot hold every connection and queue requests past the peers' timers, and an
+ * operation that meets no lock is not slowed.
+ *
+ * The schema is created only when the handle is opened with HSS_DB_OPEN_CREATE (hssctl
+ * init); otherwise a database without it is refused.
+ *
+ * URI: "[mysql:]//USER[:PASSWORD]@HOST[:PORT]/DATABASE[?socket=PATH&pool=N&timeout=S]"
+ * (timeout: seconds to connect when opening). The password may not contain '@' or '/'.
+ * Migrations run under GET_LOCK (MySQL DDL is not transactional: a failed migration needs a
+ * manual look).
  */
 #include "db_int.h"
 
@@ -23,6 +39,7 @@
 #include <errmsg.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,20 +49,31 @@
 #define APN_COLS "ctx_id, apn, pdn_type, qci, arp_prio, preempt_cap, preempt_vuln, ambr_ul, " \
 	"ambr_dl, static_ipv4, static_ipv6, pgw_alloc, vplmn_dyn, pgw_host, pgw_realm"
 #define RETRIES 5
+#define RECONNECT_MS 250             /* one connection attempt per this while the server is away */
 
 struct my_conn {
 	MYSQL *h;
 	bool busy;
+	bool short_waits;            /* the session's lock waits are 0 (see set_waits) */
+	bool probe;                  /* the one operation with full lock waits while locked */
+	int64_t deadline;            /* CLOCK_MONOTONIC ms: the current operation gives up */
 };
 
 struct my_db {
 	struct hss_db base;          /* first: the public handle */
 	char *user, *pass, *host, *dbname, *socket;
-	unsigned port, timeout;
+	unsigned port, timeout;      /* timeout: seconds to connect when opening */
+	unsigned timeout_ms;         /* bound on each wait of one operation */
+	bool create;                 /* HSS_DB_OPEN_CREATE */
 	unsigned npool;
 	struct my_conn *pool;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t cv;           /* CLOCK_MONOTONIC */
+	int64_t down_until;          /* no new connection attempt before (ms), see conn_get */
+	char down_msg[256];          /* why the last attempt failed */
+	/* A lock wait ran into the timeout and no operation succeeded since: the others do not
+	 * wait for locks at all (one probe at a time does), see set_waits. */
+	atomic_bool locked, probing;
 	const struct hss_fdesc *sub_cols[64], *srv_cols[64];
 	size_t n_sub_cols, n_srv_cols;
 	char *sub_sel, *srv_sel;     /* column lists */
@@ -205,49 +233,143 @@ static void sb_free(struct sb *b)
 
 /* ---- connections ---------------------------------------------------------------------- */
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The client's error codes (CR_*): the connection itself failed. */
+static bool client_error(unsigned e)
+{
+	return e >= CR_MIN_ERROR && e <= CR_MAX_ERROR;
+}
+
 static int my_err(MYSQL *h, const char *what)
 {
 	unsigned e = h ? mysql_errno(h) : 0;
+	const char *m = h ? mysql_error(h) : "no connection";
 
-	if (e == ER_DUP_ENTRY)
-		return hss_db_set_error(EEXIST, "mysql: %s: %s", what, mysql_error(h));
-	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT)
-		return hss_db_set_error(EAGAIN, "mysql: %s: %s", what, mysql_error(h));
-	return hss_db_set_error(EIO, "mysql: %s: %s", what, h ? mysql_error(h) : "no connection");
+	switch (e) {
+	case ER_DUP_ENTRY:
+		return hss_db_set_error(EEXIST, "mysql: %s: %s", what, m);
+	case ER_LOCK_DEADLOCK:
+		return hss_db_set_error(EAGAIN, "mysql: %s: %s", what, m);
+	case ER_LOCK_WAIT_TIMEOUT:
+	case ER_STATEMENT_TIMEOUT:
+	case CR_SERVER_LOST:         /* also the client's read timeout */
+		return hss_db_set_error(ETIMEDOUT, "mysql: %s: %s", what, m);
+	case ER_OPTION_PREVENTS_STATEMENT:   /* read_only */
+	case ER_READ_ONLY_MODE:
+		return hss_db_set_error(EROFS, "mysql: %s: %s", what, m);
+	case ER_DISK_FULL:
+	case ER_RECORD_FILE_FULL:
+		return hss_db_set_error(ENOSPC, "mysql: %s: %s", what, m);
+	default:
+		break;
+	}
+	if (client_error(e))
+		return hss_db_set_error(ENOTCONN, "mysql: %s: %s", what, m);
+	return hss_db_set_error(EIO, "mysql: %s: %s", what, m);
 }
 
-static int conn_open(struct my_db *d, struct my_conn *c)
+/* Seconds, rounded up, for the settings that only take whole seconds. */
+static unsigned secs(unsigned ms)
 {
-	unsigned to = d->timeout;
+	return (ms + 999) / 1000;
+}
+
+/* Open c->h. setup: for opening and migrations (the URI's connect timeout, no statement
+ * limits); otherwise every wait of the session is bounded by timeout_ms. */
+static int conn_open(struct my_db *d, struct my_conn *c, bool setup)
+{
+	unsigned to = setup ? d->timeout : secs(d->timeout_ms), rw = secs(d->timeout_ms) + 1;
+	char sql[256];
+	int rc;
 
 	if (!(c->h = mysql_init(NULL)))
 		return hss_db_set_error(ENOMEM, "mysql: out of memory");
 	mysql_options(c->h, MYSQL_OPT_CONNECT_TIMEOUT, &to);
+	if (!setup) {
+		mysql_options(c->h, MYSQL_OPT_READ_TIMEOUT, &rw);
+		mysql_options(c->h, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+	}
 	mysql_options(c->h, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	if (!mysql_real_connect(c->h, d->host, d->user, d->pass, d->dbname, d->port, d->socket,
 	                        CLIENT_FOUND_ROWS)) {
-		int rc = hss_db_set_error(EIO, "mysql: cannot connect to %s: %s",
-		                          d->socket ? d->socket : d->host ? d->host : "localhost",
-		                          mysql_error(c->h));
-		mysql_close(c->h);
-		c->h = NULL;
-		return rc;
+		unsigned e = mysql_errno(c->h);
+
+		rc = hss_db_set_error(client_error(e) ? ENOTCONN : EIO, "mysql: cannot connect to %s: %s",
+		                      d->socket ? d->socket : d->host ? d->host : "localhost",
+		                      mysql_error(c->h));
+		goto fail;
 	}
 	if (mysql_query(c->h, "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'")) {
-		int rc = my_err(c->h, "session setup");
-		mysql_close(c->h);
-		c->h = NULL;
-		return rc;
+		rc = my_err(c->h, "session setup");
+		goto fail;
 	}
+	if (setup)
+		return 0;
+	snprintf(sql, sizeof(sql), "SET SESSION innodb_lock_wait_timeout = %u, lock_wait_timeout = %u",
+	         secs(d->timeout_ms), secs(d->timeout_ms));
+	if (mysql_query(c->h, sql)) {
+		rc = my_err(c->h, "session setup");
+		goto fail;
+	}
+	/* MariaDB only (MySQL has no such variable: then the lock waits and the client's
+	 * read timeout are the bounds) */
+	snprintf(sql, sizeof(sql), "SET SESSION max_statement_time = %u.%03u", d->timeout_ms / 1000,
+	         d->timeout_ms % 1000);
+	if (mysql_query(c->h, sql) && mysql_errno(c->h) != ER_UNKNOWN_SYSTEM_VARIABLE) {
+		rc = my_err(c->h, "session setup");
+		goto fail;
+	}
+	return 0;
+fail:
+	mysql_close(c->h);
+	c->h = NULL;
+	return rc;
+}
+
+static void conn_put(struct my_db *d, struct my_conn *c, int rc);
+
+/* Lock waits of the session: none while the database is known to be locked, unless this
+ * operation is the probe; the configured ones otherwise. */
+static int set_waits(struct my_db *d, struct my_conn *c)
+{
+	bool want = false, no = false;
+	char sql[160];
+	unsigned s;
+
+	if (atomic_load(&d->locked)) {
+		if (atomic_compare_exchange_strong(&d->probing, &no, true))
+			c->probe = true;
+		else
+			want = true;
+	}
+	if (want == c->short_waits)
+		return 0;
+	s = want ? 0 : secs(d->timeout_ms);
+	snprintf(sql, sizeof(sql), "SET SESSION innodb_lock_wait_timeout = %u, lock_wait_timeout = %u",
+	         s, s);
+	if (mysql_query(c->h, sql))
+		return my_err(c->h, "session setup");
+	c->short_waits = want;
 	return 0;
 }
 
 static int conn_get(struct my_db *d, struct my_conn **ret)
 {
+	int64_t deadline = now_ms() + d->timeout_ms;
 	struct my_conn *c = NULL;
+	struct timespec ts;
 	unsigned i;
 	int rc;
 
+	ts.tv_sec = (time_t)(deadline / 1000);
+	ts.tv_nsec = (long)(deadline % 1000) * 1000000L;
 	pthread_mutex_lock(&d->mu);
 	for (;;) {
 		for (i = 0; i < d->npool && !c; i++)
@@ -258,26 +380,59 @@ static int conn_get(struct my_db *d, struct my_conn **ret)
 				c = &d->pool[i];
 		if (c)
 			break;
-		pthread_cond_wait(&d->cv, &d->mu);
+		if (pthread_cond_timedwait(&d->cv, &d->mu, &ts) == ETIMEDOUT) {
+			rc = hss_db_set_error(ETIMEDOUT, "mysql: all %u database connections stayed busy "
+			                      "for %u ms", d->npool, d->timeout_ms);
+			pthread_mutex_unlock(&d->mu);
+			return rc;
+		}
+	}
+	if (!c->h && now_ms() < d->down_until) {
+		/* the server was just found away: no connection attempt per request */
+		rc = hss_db_set_error(ENOTCONN, "%s", d->down_msg);
+		pthread_mutex_unlock(&d->mu);
+		return rc;
 	}
 	c->busy = true;
 	pthread_mutex_unlock(&d->mu);
-	if (!c->h && (rc = conn_open(d, c))) {
-		pthread_mutex_lock(&d->mu);
-		c->busy = false;
-		pthread_cond_signal(&d->cv);
-		pthread_mutex_unlock(&d->mu);
+	c->deadline = deadline;
+	if (!c->h) {
+		c->short_waits = false;
+		if ((rc = conn_open(d, c, false))) {
+			pthread_mutex_lock(&d->mu);
+			if (rc == ENOTCONN) {
+				d->down_until = now_ms() + RECONNECT_MS;
+				snprintf(d->down_msg, sizeof(d->down_msg), "%s", hss_db_strerror());
+			}
+			c->busy = false;
+			pthread_cond_signal(&d->cv);
+			pthread_mutex_unlock(&d->mu);
+			return rc;
+		}
+	}
+	if ((rc = set_waits(d, c))) {
+		conn_put(d, c, rc);
 		return rc;
 	}
 	*ret = c;
 	return 0;
 }
 
-static void conn_put(struct my_db *d, struct my_conn *c)
+/* rc: the operation's result, for the lock state (see set_waits). */
+static void conn_put(struct my_db *d, struct my_conn *c, int rc)
 {
-	/* a connection that lost the server is reopened next time */
-	if (c->h && (mysql_errno(c->h) == CR_SERVER_GONE_ERROR ||
-	             mysql_errno(c->h) == CR_SERVER_LOST)) {
+	/* an unknown IMSI or a duplicate is the server answering too */
+	if (!rc || rc == ENOENT || rc == EEXIST)
+		atomic_store(&d->locked, false);
+	else if (rc == ETIMEDOUT && !c->short_waits)
+		atomic_store(&d->locked, true);
+	if (c->probe) {
+		c->probe = false;
+		atomic_store(&d->probing, false);
+	}
+	/* a connection that failed on the client side (server gone, lost, read timeout: the
+	 * protocol state is unknown) is reopened next time */
+	if (c->h && client_error(mysql_errno(c->h))) {
 		mysql_close(c->h);
 		c->h = NULL;
 	}
@@ -319,7 +474,8 @@ static int run_tx(struct my_db *d, int (*body)(struct my_db *d, struct my_conn *
 			if (attempt == 0 && (e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST)) {
 				mysql_close(c->h);
 				c->h = NULL;
-				if ((rc = conn_open(d, c)) == 0)
+				c->short_waits = false;
+				if ((rc = conn_open(d, c, false)) == 0)
 					continue;
 			}
 			break;
@@ -329,13 +485,20 @@ static int run_tx(struct my_db *d, int (*body)(struct my_db *d, struct my_conn *
 			rc = qs(c, "COMMIT", "commit");
 		if (!rc)
 			break;
-		mysql_query(c->h, "ROLLBACK");
-		if (rc != EAGAIN || !retry)
+		if (c->h && !client_error(mysql_errno(c->h)))
+			mysql_query(c->h, "ROLLBACK");
+		/* a deadlock is retried, as long as the operation's deadline allows */
+		if (rc != EAGAIN || !retry || now_ms() >= c->deadline)
 			break;
 	}
-	if (rc == EAGAIN)
-		rc = EIO;   /* still locked after the retries: a database error for the caller */
-	conn_put(d, c);
+	if (rc == EAGAIN) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", hss_db_strerror());
+		rc = hss_db_set_error(ETIMEDOUT, "mysql: still deadlocked after %d attempts: %s",
+		                      attempt, why);
+	}
+	conn_put(d, c, rc);
 	return rc;
 }
 
@@ -719,6 +882,7 @@ static char *dup_n(const char *s, size_t n)
 
 static int parse_uri(struct my_db *d, const char *uri, char *err, size_t errlen)
 {
+	char shown[512];
 	const char *p = uri, *at, *slash, *qm, *colon, *end;
 
 	if (!strncmp(p, "mysql:", 6))
@@ -786,7 +950,7 @@ static int parse_uri(struct my_db *d, const char *uri, char *err, size_t errlen)
 	return 0;
 bad:
 	snprintf(err, errlen, "mysql: URI '%s': expected //USER[:PASSWORD]@HOST[:PORT]/DATABASE"
-	         "[?socket=PATH&pool=N&timeout=S]", uri);
+	         "[?socket=PATH&pool=N&timeout=S]", hss_db_uri_redact(uri, shown, sizeof(shown)));
 	return EINVAL;
 }
 
@@ -797,6 +961,24 @@ static int migrate(struct my_db *d, struct my_conn *c, char *err, size_t errlen)
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 
+	if (!d->create) {
+		/* never create the schema from a daemon: a database without it is refused */
+		bool found = false;
+
+		if (qs(c, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+		       "DATABASE() AND table_name = 'schema_version'", "schema check") ||
+		    !(res = mysql_store_result(c->h))) {
+			snprintf(err, errlen, "%s", hss_db_strerror());
+			return EIO;
+		}
+		found = (row = mysql_fetch_row(res)) && row[0] && atoi(row[0]) > 0;
+		mysql_free_result(res);
+		if (!found) {
+			snprintf(err, errlen, "mysql: database '%s' has no HSS schema (no schema_version "
+			         "table): create it with `hssctl init`", d->dbname);
+			return EIO;
+		}
+	}
 	if (qs(c, "CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL PRIMARY KEY, "
 	       "applied_at BIGINT NOT NULL, what VARCHAR(255)) ENGINE=InnoDB", "schema_version") ||
 	    qs(c, "SELECT GET_LOCK('hss_db_schema', 60)", "schema lock")) {
@@ -855,8 +1037,10 @@ static void lib_init(void)
 	mysql_library_init(0, NULL, NULL);
 }
 
-static int my_open(const char *uri, struct hss_db **ret, char *err, size_t errlen)
+static int my_open(const char *uri, const struct hss_db_opts *o, struct hss_db **ret, char *err,
+                   size_t errlen)
 {
+	pthread_condattr_t ca;
 	struct my_db *d;
 	const struct hss_fdesc *f;
 	struct my_conn *c;
@@ -866,7 +1050,12 @@ static int my_open(const char *uri, struct hss_db **ret, char *err, size_t errle
 	if (!(d = calloc(1, sizeof(*d))))
 		return ENOMEM;
 	pthread_mutex_init(&d->mu, NULL);
-	pthread_cond_init(&d->cv, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	d->timeout_ms = o->timeout_ms;
+	d->create = o->flags & HSS_DB_OPEN_CREATE;
 	d->npool = 4;
 	d->timeout = 10;
 	if ((rc = parse_uri(d, uri, err, errlen)))
@@ -886,12 +1075,16 @@ static int my_open(const char *uri, struct hss_db **ret, char *err, size_t errle
 		goto fail;
 	}
 	c = &d->pool[0];
-	if ((rc = conn_open(d, c))) {
+	if ((rc = conn_open(d, c, true))) {
 		snprintf(err, errlen, "%s", hss_db_strerror());
+		rc = rc == ENOMEM ? ENOMEM : EIO;
 		goto fail;
 	}
 	if ((rc = migrate(d, c, err, errlen)))
 		goto fail;
+	/* the pool's connections get the session limits: this one had none */
+	mysql_close(c->h);
+	c->h = NULL;
 	*ret = &d->base;
 	return 0;
 fail:
@@ -1127,7 +1320,7 @@ static int my_list_imsis(struct hss_db *db, const char *after, uint64_t offset, 
 	if (res)
 		mysql_free_result(res);
 	sb_free(&b);
-	conn_put(d, c);
+	conn_put(d, c, rc);
 	if (!rc)
 		*ret_n = n;
 	return rc;
@@ -1151,7 +1344,7 @@ static int my_count(struct hss_db *db, uint64_t *ret)
 		if (res)
 			mysql_free_result(res);
 	}
-	conn_put(d, c);
+	conn_put(d, c, rc);
 	return rc;
 }
 

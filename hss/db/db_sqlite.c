@@ -12,54 +12,25 @@
  *
  * URI: "PATH[?pool=N&busy_timeout=MS&sync=full|normal]". ":memory:" forces pool=1.
  */
-#include "db_int.h"
 #include "db_sqlite.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-
-enum {
-	ST_BEGIN, ST_BEGIN_IMM, ST_COMMIT, ST_ROLLBACK,
-	ST_SEL_SUB, ST_SEL_MSISDN, ST_SEL_APNS, ST_SEL_SERVING, ST_EXISTS,
-	ST_UPSERT_SUB, ST_UPSERT_SUB_KEEPSQN, ST_DEL_APNS, ST_INS_APN, ST_INS_SERVING,
-	ST_UPD_SERVING, ST_DEL_SUB, ST_DEL_SERVING, ST_LIST, ST_COUNT, ST_SEL_AUTH, ST_SET_SQN,
-	ST_MAX
-};
+#include <unistd.h>
 
 #define APN_COLS "ctx_id, apn, pdn_type, qci, arp_prio, preempt_cap, preempt_vuln, ambr_ul, " \
 	"ambr_dl, static_ipv4, static_ipv6, pgw_alloc, vplmn_dyn, pgw_host, pgw_realm"
 
-struct sq_conn {
-	sqlite3 *h;
-	sqlite3_stmt *st[ST_MAX];
-	bool busy;
-};
+/* Errors of a connection (errno, message, broken mark): db_sqlite_conn.c. */
+#define sq_err db_sqlite_err
 
-struct sq_db {
-	struct hss_db base;          /* first: the public handle */
-	char *path;
-	int busy_ms;
-	bool sync_full;
-	int max_schema;              /* apply migrations up to this version (tests); 0: all */
-	unsigned npool;
-	struct sq_conn *pool;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	char *sql[ST_MAX];           /* statement texts, built from the field table */
-	const struct hss_fdesc *sub_cols[64], *srv_cols[64];
-	size_t n_sub_cols, n_srv_cols;
-};
-
-#define SQ(db) ((struct sq_db *)(db))
-
-static int sq_err(sqlite3 *h, const char *what)
+/* Errors on a bare handle (opening, migrations). */
+static int sq_errh(sqlite3 *h, const char *what)
 {
 	return hss_db_set_error(EIO, "sqlite: %s: %s", what, h ? sqlite3_errmsg(h) : "no connection");
 }
@@ -169,91 +140,7 @@ out:
 	return rc;
 }
 
-/* ---- connections -------------------------------------------------------------------- */
-
-static int conn_open(struct sq_db *d, struct sq_conn *c)
-{
-	char pragma[128];
-	int rc;
-
-	rc = sqlite3_open_v2(d->path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	                     SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		rc = hss_db_set_error(EIO, "sqlite: cannot open '%s': %s", d->path,
-		                      c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
-		goto fail;
-	}
-	sqlite3_busy_timeout(c->h, d->busy_ms);
-	snprintf(pragma, sizeof(pragma), "PRAGMA foreign_keys = ON; PRAGMA synchronous = %s;",
-	         d->sync_full ? "FULL" : "NORMAL");
-	if (sqlite3_exec(c->h, pragma, NULL, NULL, NULL) != SQLITE_OK) {
-		rc = sq_err(c->h, "pragma");
-		goto fail;
-	}
-	return 0;
-fail:
-	sqlite3_close(c->h);
-	c->h = NULL;
-	return rc;
-}
-
-static void conn_close(struct sq_conn *c)
-{
-	size_t i;
-
-	for (i = 0; i < ST_MAX; i++) {
-		sqlite3_finalize(c->st[i]);
-		c->st[i] = NULL;
-	}
-	if (c->h)
-		sqlite3_close(c->h);
-	c->h = NULL;
-}
-
-/* Take a connection for the duration of one operation (opened on first use). */
-static int conn_get(struct sq_db *d, struct sq_conn **ret)
-{
-	struct sq_conn *c = NULL;
-	unsigned i;
-	int rc = 0;
-
-	pthread_mutex_lock(&d->mu);
-	for (;;) {
-		for (i = 0; i < d->npool; i++)
-			if (!d->pool[i].busy && d->pool[i].h) {
-				c = &d->pool[i];
-				break;
-			}
-		if (!c)
-			for (i = 0; i < d->npool; i++)
-				if (!d->pool[i].busy) {
-					c = &d->pool[i];
-					break;
-				}
-		if (c)
-			break;
-		pthread_cond_wait(&d->cv, &d->mu);
-	}
-	c->busy = true;
-	pthread_mutex_unlock(&d->mu);
-	if (!c->h && (rc = conn_open(d, c))) {
-		pthread_mutex_lock(&d->mu);
-		c->busy = false;
-		pthread_cond_signal(&d->cv);
-		pthread_mutex_unlock(&d->mu);
-		return rc;
-	}
-	*ret = c;
-	return 0;
-}
-
-static void conn_put(struct sq_db *d, struct sq_conn *c)
-{
-	pthread_mutex_lock(&d->mu);
-	c->busy = false;
-	pthread_cond_signal(&d->cv);
-	pthread_mutex_unlock(&d->mu);
-}
+/* ---- statements and transactions ----------------------------------------------------- */
 
 /* The cached statement, reset and unbound; NULL with the error set. */
 static sqlite3_stmt *stmt(struct sq_db *d, struct sq_conn *c, int id)
@@ -261,7 +148,7 @@ static sqlite3_stmt *stmt(struct sq_db *d, struct sq_conn *c, int id)
 	if (!c->st[id]) {
 		if (sqlite3_prepare_v3(c->h, d->sql[id], -1, SQLITE_PREPARE_PERSISTENT, &c->st[id],
 		                       NULL) != SQLITE_OK) {
-			sq_err(c->h, "prepare");
+			sq_err(c, "prepare");
 			return NULL;
 		}
 	} else {
@@ -278,15 +165,24 @@ static int exec_st(struct sq_conn *c, sqlite3_stmt *st, const char *what)
 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sq_err(c->h, what);
+		return sq_err(c, what);
 	return 0;
 }
 
 static int tx_begin(struct sq_db *d, struct sq_conn *c, bool write)
 {
-	sqlite3_stmt *st = stmt(d, c, write ? ST_BEGIN_IMM : ST_BEGIN);
+	sqlite3_stmt *st;
+	int rc;
 
-	return st ? exec_st(c, st, "begin") : EIO;
+	if (write && (rc = db_sqlite_write_lock(d, c)))
+		return rc;
+	st = stmt(d, c, write ? ST_BEGIN_IMM : ST_BEGIN);
+	rc = st ? exec_st(c, st, "begin") : EIO;
+	if (rc)
+		db_sqlite_write_unlock(d, c);
+	else if (write)   /* the write lock was had: whatever held the database let it go */
+		atomic_store(&d->locked, false);
+	return rc;
 }
 
 static int tx_end(struct sq_db *d, struct sq_conn *c, int rc)
@@ -296,12 +192,15 @@ static int tx_end(struct sq_db *d, struct sq_conn *c, int rc)
 	if (rc == 0) {
 		if (!(st = stmt(d, c, ST_COMMIT)))
 			rc = EIO;
-		else if (!(rc = exec_st(c, st, "commit")))
+		else if (!(rc = exec_st(c, st, "commit"))) {
+			db_sqlite_write_unlock(d, c);
 			return 0;
+		}
 	}
 	/* ROLLBACK also after a failed COMMIT: the transaction may still be open */
 	if (!sqlite3_get_autocommit(c->h) && (st = stmt(d, c, ST_ROLLBACK)))
 		sqlite3_step(st), sqlite3_reset(st);
+	db_sqlite_write_unlock(d, c);
 	return rc;
 }
 
@@ -458,7 +357,7 @@ static int read_apns(struct sq_db *d, struct sq_conn *c, const char *imsi, struc
 		}
 	}
 	if (s != SQLITE_DONE)
-		rc = sq_err(c->h, "read apns");
+		rc = sq_err(c, "read apns");
 out:
 	sqlite3_reset(st);
 	return rc;
@@ -481,7 +380,7 @@ static int read_sub(struct sq_db *d, struct sq_conn *c, const char *imsi, struct
 		goto out;
 	}
 	if (s != SQLITE_ROW) {
-		rc = sq_err(c->h, "read subscriber");
+		rc = sq_err(c, "read subscriber");
 		goto out;
 	}
 	/* imsi first so messages about later columns can name it */
@@ -499,7 +398,7 @@ static int read_sub(struct sq_db *d, struct sq_conn *c, const char *imsi, struct
 		for (i = 0; i < d->n_srv_cols && !rc; i++)
 			rc = col_field(st, (int)i, d->srv_cols[i], out);
 	} else if (s != SQLITE_DONE) {
-		rc = sq_err(c->h, "read serving state");
+		rc = sq_err(c, "read serving state");
 	}
 	sqlite3_reset(st);
 	if (rc)
@@ -522,7 +421,7 @@ static int sub_exists(struct sq_db *d, struct sq_conn *c, const char *imsi, bool
 	s = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (s != SQLITE_ROW && s != SQLITE_DONE)
-		return sq_err(c->h, "lookup");
+		return sq_err(c, "lookup");
 	*ret = s == SQLITE_ROW;
 	return 0;
 }
@@ -536,7 +435,7 @@ static int write_serving(struct sq_db *d, struct sq_conn *c, const struct hss_su
 		return EIO;
 	for (i = 0; i < d->n_srv_cols; i++)
 		if (bind_field(st, (int)i + 1, d->srv_cols[i], sub) != SQLITE_OK)
-			return sq_err(c->h, "bind serving state");
+			return sq_err(c, "bind serving state");
 	sqlite3_bind_text(st, (int)d->n_srv_cols + 1, sub->imsi, -1, SQLITE_STATIC);
 	return exec_st(c, st, "write serving state");
 }
@@ -560,7 +459,7 @@ static int write_sub(struct sq_db *d, struct sq_conn *c, const struct hss_sub *s
 		return EIO;
 	for (i = 0; i < d->n_sub_cols; i++)
 		if (bind_field(st, (int)i + 1, d->sub_cols[i], sub) != SQLITE_OK)
-			return sq_err(c->h, "bind subscriber");
+			return sq_err(c, "bind subscriber");
 	if ((rc = exec_st(c, st, "write subscriber")))
 		return rc;
 
@@ -611,8 +510,8 @@ static int schema_version(sqlite3 *h, int *ret)
 
 	if (sqlite3_prepare_v2(h, "SELECT coalesce(max(version), 0) FROM schema_version", -1, &st,
 	                       NULL) != SQLITE_OK)
-		return sq_err(h, "read schema_version");
-	rc = sqlite3_step(st) == SQLITE_ROW ? 0 : sq_err(h, "read schema_version");
+		return sq_errh(h, "read schema_version");
+	rc = sqlite3_step(st) == SQLITE_ROW ? 0 : sq_errh(h, "read schema_version");
 	if (!rc)
 		*ret = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -624,8 +523,31 @@ static int migrate(struct sq_db *d, sqlite3 *h, char *err, size_t errlen)
 	size_t n, i;
 	const struct db_sqlite_migration *m = db_sqlite_migrations(&n);
 	int have = 0, latest = m[n - 1].version, rc = 0;
+	int target = d->max_schema ? d->max_schema : latest;
 	char *emsg = NULL;
 
+	/* Up to date, the usual case: nothing to write, no write lock to wait for. */
+	if (schema_version(h, &have) == 0) {
+		if (have == target)
+			return 0;
+	} else if (!d->create) {
+		snprintf(err, errlen, "sqlite: '%s' is not an HSS database (no schema_version table): "
+		         "create one with `hssctl init`", d->path);
+		return EIO;
+	} else {
+		/* creating: into an empty file only, never into someone else's database */
+		sqlite3_stmt *st = NULL;
+		bool empty = sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master", -1, &st,
+		                                NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+		             sqlite3_column_int(st, 0) == 0;
+
+		sqlite3_finalize(st);
+		if (!empty) {
+			snprintf(err, errlen, "sqlite: '%s' is a database without the HSS schema: not "
+			         "creating the HSS tables in it", d->path);
+			return EIO;
+		}
+	}
 	if (sqlite3_exec(h, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
 	                 " applied_at INTEGER NOT NULL, what TEXT)", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "sqlite: '%s': cannot create schema_version: %s", d->path,
@@ -710,13 +632,14 @@ static void sq_close(struct hss_db *db)
 
 	if (!d)
 		return;
-	for (i = 0; d->pool && i < d->npool; i++)
-		conn_close(&d->pool[i]);
+	db_sqlite_pool_close(d);
 	for (i = 0; i < ST_MAX; i++)
 		free(d->sql[i]);
 	free(d->pool);
 	free(d->path);
+	free(d->wal_path);
 	pthread_mutex_destroy(&d->mu);
+	pthread_mutex_destroy(&d->wmu);
 	pthread_cond_destroy(&d->cv);
 	free(d);
 }
@@ -749,21 +672,23 @@ static int parse_opts(struct sq_db *d, char *q, char *err, size_t errlen)
 		}
 		if (!strcmp(tok, "pool") && v >= 1 && v <= 64)
 			d->npool = (unsigned)v;
-		else if (!strcmp(tok, "busy_timeout") && v <= 600000)
-			d->busy_ms = (int)v;
+		else if (!strcmp(tok, "busy_timeout") && v >= 1 && v <= 600000)
+			d->timeout_ms = (unsigned)v;   /* the older name of the open timeout */
 		else if (!strcmp(tok, "max_schema"))
 			d->max_schema = (int)v;
 		else {
 			snprintf(err, errlen, "sqlite: unknown option or value out of range: %s=%s "
-			         "(pool=1..64, busy_timeout=ms, sync=full|normal)", tok, eq);
+			         "(pool=1..64, busy_timeout=1..600000 ms, sync=full|normal)", tok, eq);
 			return EINVAL;
 		}
 	}
 	return 0;
 }
 
-static int sq_open(const char *uri, struct hss_db **ret, char *err, size_t errlen)
+static int sq_open(const char *uri, const struct hss_db_opts *o, struct hss_db **ret, char *err,
+                   size_t errlen)
 {
+	pthread_condattr_t ca;
 	struct sq_db *d;
 	struct sq_conn *c;
 	char *q;
@@ -772,8 +697,14 @@ static int sq_open(const char *uri, struct hss_db **ret, char *err, size_t errle
 	if (!(d = calloc(1, sizeof(*d))))
 		return ENOMEM;
 	pthread_mutex_init(&d->mu, NULL);
-	pthread_cond_init(&d->cv, NULL);
-	d->busy_ms = 10000;
+	pthread_mutex_init(&d->wmu, NULL);
+	/* deadlines are CLOCK_MONOTONIC: a clock step must not stretch a wait */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	d->create = o->flags & HSS_DB_OPEN_CREATE;
+	d->timeout_ms = o->timeout_ms;
 	d->sync_full = true;
 	d->npool = 4;
 	if (!(d->path = strdup(uri))) {
@@ -790,9 +721,12 @@ static int sq_open(const char *uri, struct hss_db **ret, char *err, size_t errle
 		rc = EINVAL;
 		goto fail;
 	}
-	if (!strcmp(d->path, ":memory:"))
+	if (!strcmp(d->path, ":memory:")) {
+		d->memory = true;
 		d->npool = 1;   /* each connection would see its own empty database */
-	if (!(d->pool = calloc(d->npool, sizeof(*d->pool)))) {
+	}
+	if (!(d->wal_path = malloc(strlen(d->path) + 5)) ||
+	    !(d->pool = calloc(d->npool, sizeof(*d->pool)))) {
 		rc = ENOMEM;
 		goto fail;
 	}
@@ -800,13 +734,23 @@ static int sq_open(const char *uri, struct hss_db **ret, char *err, size_t errle
 		snprintf(err, errlen, "sqlite: out of memory");
 		goto fail;
 	}
+	sprintf(d->wal_path, "%s-wal", d->path);
+	if (!d->memory && !d->create && access(d->path, F_OK) && errno == ENOENT) {
+		snprintf(err, errlen, "sqlite: database file '%s' does not exist: create it with "
+		         "`hssctl init` (the HSS never creates its database)", d->path);
+		rc = EIO;
+		goto fail;
+	}
 	c = &d->pool[0];
-	if ((rc = conn_open(d, c))) {
+	c->deadline = db_sqlite_now_ms() + d->timeout_ms;   /* for the migrations below */
+	if ((rc = db_sqlite_conn_open(d, c, d->create ? DB_SQLITE_CHECK_NONE :
+	                              DB_SQLITE_CHECK_EXISTS))) {
 		snprintf(err, errlen, "%s", hss_db_strerror());
+		rc = EIO;
 		goto fail;
 	}
 	/* WAL is a property of the file: set once, readers then never block the writer */
-	if (strcmp(d->path, ":memory:") &&
+	if (!d->memory &&
 	    sqlite3_exec(c->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "sqlite: '%s': cannot enable WAL: %s", d->path,
 		         sqlite3_errmsg(c->h));
@@ -833,11 +777,11 @@ static int sq_get_sub(struct hss_db *db, const char *imsi, struct hss_sub *out)
 
 	if (!(tmp = malloc(sizeof(*tmp))))
 		return ENOMEM;
-	if ((rc = conn_get(d, &c)))
+	if ((rc = db_sqlite_conn_get(d, false, &c)))
 		goto out;
 	if (!(rc = tx_begin(d, c, false)))
 		rc = tx_end(d, c, read_sub(d, c, imsi, tmp));
-	conn_put(d, c);
+	db_sqlite_conn_put(d, c);
 	if (!rc)
 		memcpy(out, tmp, sizeof(*tmp));
 out:
@@ -857,7 +801,7 @@ static int sq_get_sub_by_msisdn(struct hss_db *db, const char *msisdn, struct hs
 
 	if (!(tmp = malloc(sizeof(*tmp))))
 		return ENOMEM;
-	if ((rc = conn_get(d, &c)))
+	if ((rc = db_sqlite_conn_get(d, false, &c)))
 		goto out;
 	if ((rc = tx_begin(d, c, false)))
 		goto put;
@@ -874,11 +818,11 @@ static int sq_get_sub_by_msisdn(struct hss_db *db, const char *msisdn, struct hs
 	else if (s == SQLITE_DONE)
 		rc = hss_db_set_error(ENOENT, "MSISDN %s not found", msisdn);
 	else
-		rc = sq_err(c->h, "lookup by msisdn");
+		rc = sq_err(c, "lookup by msisdn");
 	sqlite3_reset(st);
 	rc = tx_end(d, c, rc);
 put:
-	conn_put(d, c);
+	db_sqlite_conn_put(d, c);
 	if (!rc)
 		memcpy(out, tmp, sizeof(*tmp));
 out:
@@ -893,11 +837,11 @@ static int sq_put_sub(struct hss_db *db, const struct hss_sub *sub, unsigned fla
 	struct sq_conn *c;
 	int rc;
 
-	if ((rc = conn_get(d, &c)))
+	if ((rc = db_sqlite_conn_get(d, true, &c)))
 		return rc;
 	if (!(rc = tx_begin(d, c, true)))
 		rc = tx_end(d, c, write_sub(d, c, sub, flags, false));
-	conn_put(d, c);
+	db_sqlite_conn_put(d, c);
 	return rc;
 }
 
@@ -912,7 +856,7 @@ static int sq_put_stream(struct hss_db *db, unsigned flags, hss_db_stream_fn nex
 
 	if (!(sub = malloc(sizeof(*sub))))
 		return ENOMEM;
-	if ((rc = conn_get(d, &c)))
+	if ((rc = db_sqlite_conn_get(d, true, &c)))
 		goto out;
 	if ((rc = tx_begin(d, c, true)))
 		goto put;
@@ -929,7 +873,7 @@ static int sq_put_stream(struct hss_db *db, unsigned flags, hss_db_stream_fn nex
 	}
 	rc = tx_end(d, c, rc);
 put:
-	conn_put(d, c);
+	db_sqlite_conn_put(d, c);
 	if (!rc && ret_n)
 		*ret_n = n;
 out:
@@ -949,7 +893,7 @@ static int sq_update(struct hss_db *db, const char *imsi, const struct hss_db_kv
 
 	if (!(sub = malloc(sizeof(*sub))))
 		return ENOMEM;
-	if ((rc = conn_get(d, &c)))
+	if ((rc = db_sqlite_conn_get(d, true, &c)))
 		goto out;
 	if ((rc = tx_begin(d, c, true)))
 		goto put;
@@ -971,7 +915,7 @@ static int sq_update(struct hss_db *db, const char *imsi, const struct hss_db_kv
 end:
 	rc = tx_end(d, c, rc);
 put:
-	conn_put(d, c);
+	db_sqlite_conn_put(d, c);
 	if (rc && rc != EINVAL)
 		snprintf(err, errlen, "%s", hss_db_strerror());
 	else if (rc == EINVAL)
@@ -988,7 +932,7 @@ static int sq_del_sub(struct hss_db *db, const char *imsi)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = conn_get(d, &c)))
+	if ((rc = db_sqlite_conn_get(d, true, &c)))
 		return rc;
 	if ((rc = tx_begin(d, c, true)))
 		goto put;
@@ -1009,7 +953,7 @@ end:
 		rc = EIO;
 	rc = tx_end(d, c, rc);
 put:
-	conn_put(d, c);
+	db_sqlite_conn_put(d, c);
 	return rc;
 }
 
@@ -1023,10 +967,10 @@ static int sq_list_imsis(struct hss_db *db, const char *after, uint64_t offset, 
 	size_t n = 0;
 	int rc = 0, s;
 
-	if ((rc = conn_get(d, &c)))
+	if ((rc = db_sqlite_conn_get(d, false, &c)))
 		return rc;
 	if (!(st = stmt(d, c, ST_LIST))) {
-		conn_put(d, c);
+		db_sqlite_conn_put(d, c);
 		return EIO;
 	}
 	sqlite3_bind_text(st, 1, after, -1, SQLITE_TRANSIENT);
@@ -1036,9 +980,9 @@ static int sq_list_imsis(struct hss_db *db, const char *after, uint64_t offset, 
 		if (col_str(st, 0, out[n], sizeof(out[n])) == 0)
 			n++;
 	if (s != SQLITE_DONE && s != SQLITE_ROW)
-		rc = sq_err(c->h, "list");
+		rc = sq_err(c, "list");
 	sqlite3_reset(st);
-	conn_put(d, c);
+	db_sqlite_conn_put(d, c);
 	if (!rc)
 		*ret_n = n;
 	return rc;
@@ -1051,17 +995,17 @@ static int sq_count(struct hss_db *db, uint64_t *ret)
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if ((rc = conn_get(d, &c)))
+	if ((rc = db_sqlite_conn_get(d, false, &c)))
 		return rc;
 	if (!(st = stmt(d, c, ST_COUNT)))
 		rc = EIO;
 	else if (sqlite3_step(st) == SQLITE_ROW)
 		*ret = (uint64_t)sqlite3_column_int64(st, 0);
 	else
-		rc = sq_err(c->h, "count");
+		rc = sq_err(c, "count");
 	if (st)
 		sqlite3_reset(st);
-	conn_put(d, c);
+	db_sqlite_conn_put(d, c);
 	return rc;
 }
 
@@ -1082,7 +1026,7 @@ static int sq_sqn_reserve(struct hss_db *db, const char *imsi, unsigned n, hss_d
 		return ENOMEM;
 	hss_sub_init(tmp);
 	snprintf(tmp->imsi, sizeof(tmp->imsi), "%s", imsi);
-	if ((rc = conn_get(d, &c)))
+	if ((rc = db_sqlite_conn_get(d, true, &c)))
 		goto out;
 	/* The write lock is taken before the SQN is read: nobody else can read the same value
 	 * until this transaction has stored its successor. */
@@ -1097,7 +1041,7 @@ static int sq_sqn_reserve(struct hss_db *db, const char *imsi, unsigned n, hss_d
 	if (r == SQLITE_DONE) {
 		rc = hss_db_set_error(ENOENT, "IMSI %s not found", imsi);
 	} else if (r != SQLITE_ROW) {
-		rc = sq_err(c->h, "read auth data");
+		rc = sq_err(c, "read auth data");
 	} else {
 		const char *k = (const char *)sqlite3_column_text(st, 0);
 		const char *op = (const char *)sqlite3_column_text(st, 1);
@@ -1137,7 +1081,7 @@ static int sq_sqn_reserve(struct hss_db *db, const char *imsi, unsigned n, hss_d
 	sqlite3_bind_text(st, 2, imsi, -1, SQLITE_STATIC);
 	rc = tx_end(d, c, exec_st(c, st, "store sqn"));
 put:
-	conn_put(d, c);
+	db_sqlite_conn_put(d, c);
 	if (!rc)
 		*ret = a;
 	explicit_bzero(&a, sizeof(a));   /* K and OP/OPc: only the caller's copy remains */
@@ -1154,7 +1098,7 @@ static int sq_sqn_set(struct hss_db *db, const char *imsi, uint64_t sqn)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = conn_get(d, &c)))
+	if ((rc = db_sqlite_conn_get(d, true, &c)))
 		return rc;
 	if ((rc = tx_begin(d, c, true)))
 		goto put;
@@ -1168,7 +1112,7 @@ static int sq_sqn_set(struct hss_db *db, const char *imsi, uint64_t sqn)
 		rc = hss_db_set_error(ENOENT, "IMSI %s not found", imsi);
 	rc = tx_end(d, c, rc);
 put:
-	conn_put(d, c);
+	db_sqlite_conn_put(d, c);
 	return rc;
 }
 
@@ -1183,7 +1127,7 @@ static int serving_rmw(struct sq_db *d, const char *imsi,
 
 	if (!(sub = malloc(sizeof(*sub))))
 		return ENOMEM;
-	if ((rc = conn_get(d, &c)))
+	if ((rc = db_sqlite_conn_get(d, true, &c)))
 		goto out;
 	if ((rc = tx_begin(d, c, true)))
 		goto put;
@@ -1199,7 +1143,7 @@ static int serving_rmw(struct sq_db *d, const char *imsi,
 	}
 	rc = tx_end(d, c, rc);
 put:
-	conn_put(d, c);
+	db_sqlite_conn_put(d, c);
 out:
 	free(sub);
 	return rc;

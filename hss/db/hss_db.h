@@ -15,6 +15,16 @@
  *   EIO     database error (message available)
  *   ENOTSUP the backend does not implement the operation
  *   ENOMEM  out of memory
+ * and, for the faults of a running database (the HSS answers all of them 5012 and logs one
+ * line per cause and outage):
+ *   ETIMEDOUT the database did not become available within the open timeout
+ *             (struct hss_db_opts.timeout_ms): locked by another process, a stalled server,
+ *             every pooled connection busy
+ *   EROFS     the database refuses writes (read-only file, read-only server)
+ *   ENOSPC    the disk holding the database is full
+ *   ESTALE    the SQLite file was moved, deleted or replaced while open: the handle stops
+ *             using the old file and serves again once a valid database is at the path
+ *   ENOTCONN  the database server cannot be reached
  * Functions with `char *err, size_t errlen` write one line there on failure; the others
  * leave a message for the calling thread in hss_db_strerror(). `ret_*` outputs are untouched
  * on failure. Every function may be called from several threads on one struct hss_db.
@@ -214,6 +224,22 @@ typedef int (*hss_db_stream_fn)(void *arg, struct hss_sub *out);
 #define HSS_DB_PUT_NO_REPLACE 0x1u   /* EEXIST if the IMSI exists */
 #define HSS_DB_PUT_KEEP_SQN   0x2u   /* an existing subscriber keeps its stored SQN */
 
+/* Opening flags. A database is never created by accident: without HSS_DB_OPEN_CREATE a
+ * missing SQLite file, or a database without the HSS schema, is refused (EIO, the message
+ * names the path and says to run `hssctl init`), and nothing is created. An existing HSS
+ * schema older than the build is migrated either way. */
+#define HSS_DB_OPEN_CREATE 0x1u      /* create the file and/or the schema when missing */
+
+#define HSS_DB_TIMEOUT_DEFAULT_MS 1000u
+
+struct hss_db_opts {
+	unsigned flags;                  /* HSS_DB_OPEN_* */
+	/* Bound on every wait of one operation: for a free pooled connection, for a lock held
+	 * by another process or transaction, for the server. Past it the operation fails with
+	 * ETIMEDOUT. 0: HSS_DB_TIMEOUT_DEFAULT_MS. Keep it well below the peers' Tx timer. */
+	unsigned timeout_ms;
+};
+
 /* Capabilities */
 #define HSS_DB_CAP_MULTI_PROCESS 0x1u /* several processes may share the database */
 #define HSS_DB_CAP_ATOMIC_STREAM 0x2u /* put_stream is all-or-nothing */
@@ -230,8 +256,9 @@ typedef int (*hss_db_stream_fn)(void *arg, struct hss_sub *out);
 struct hss_db_ops {
 	const char *name;                /* "sqlite", "mysql", "mongodb" */
 	unsigned caps;                   /* HSS_DB_CAP_* */
-	/* uri: backend-specific (sqlite: "PATH[?opt=v&...]"). */
-	int (*open)(const char *uri, struct hss_db **ret, char *err, size_t errlen);
+	/* uri: backend-specific (sqlite: "PATH[?opt=v&...]"); opts never NULL, timeout_ms set. */
+	int (*open)(const char *uri, const struct hss_db_opts *opts, struct hss_db **ret, char *err,
+	            size_t errlen);
 	void (*close)(struct hss_db *db);
 	int (*get_sub)(struct hss_db *db, const char *imsi, struct hss_sub *out);
 	int (*get_sub_by_msisdn)(struct hss_db *db, const char *msisdn, struct hss_sub *out);
@@ -274,14 +301,19 @@ struct hss_db {
 	const struct hss_db_ops *ops;
 };
 
-/* Open a database. backend: "sqlite" (or NULL for sqlite); uri as the backend wants it.
- * ENOENT: unknown backend; EIO/EINVAL with err filled. */
-int hss_db_open(const char *backend, const char *uri, struct hss_db **ret, char *err,
-                size_t errlen);
+/* Open a database. backend: "sqlite" (or NULL for sqlite); uri as the backend wants it;
+ * opts NULL: no flags, default timeout. ENOENT: unknown backend; EIO/EINVAL with err
+ * filled. */
+int hss_db_open(const char *backend, const char *uri, const struct hss_db_opts *opts,
+                struct hss_db **ret, char *err, size_t errlen);
 /* Open "BACKEND:URI" (e.g. "sqlite:/var/lib/hss.db"); a spec without a known backend
  * prefix is a SQLite path. */
-int hss_db_open_spec(const char *spec, struct hss_db **ret, char *err, size_t errlen);
+int hss_db_open_spec(const char *spec, const struct hss_db_opts *opts, struct hss_db **ret,
+                     char *err, size_t errlen);
 void hss_db_close(struct hss_db *db);   /* accepts NULL */
+/* The URI as it may be shown or logged: a password ("//USER:PASSWORD@") becomes "***".
+ * Returns buf. */
+const char *hss_db_uri_redact(const char *uri, char *buf, size_t len);
 const char *hss_db_backend_name(const struct hss_db *db);
 unsigned hss_db_caps(const struct hss_db *db);
 /* NULL-terminated list of compiled-in backend names. */

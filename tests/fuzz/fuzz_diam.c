@@ -9,10 +9,8 @@
  *
  * Any input must be refused or processed without a crash, a sanitizer report or a leak.
  */
-#include "fz.h"
-#ifdef FZ_HAVE_DCLIENT
 #include "dclient.h"
-#endif
+#include "fz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,7 +107,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fm_walk(m, 0);
 	if (fd_msg_dump_treeview(&dump, &dlen, NULL, m, fd_g_config->cnf_dict, 1, 1))
 		free(dump);
-#ifdef FZ_HAVE_DCLIENT
 	{
 		FILE *null = fopen("/dev/null", "w");
 		struct dc_result r;
@@ -121,7 +118,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&r, 0, sizeof(r));
 		dc_msg_result(m, &r);
 	}
-#endif
 	/* What the node would send back on: re-encode and read it again. */
 	if (fd_msg_bufferize(m, &buf, &len) == 0) {
 		if (fd_msg_parse_buffer(&buf, len, &m2) == 0)

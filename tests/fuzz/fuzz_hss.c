@@ -59,7 +59,9 @@ static void fh_provision(const char *imsi, const char *apn)
 
 static void fh_init(void)
 {
+	static const struct hss_db_opts fh_create = { HSS_DB_OPEN_CREATE, 0 };
 	static bool done;
+	struct hss_snap *snap = NULL;
 	char err[512];
 	sigset_t none;
 
@@ -69,12 +71,14 @@ static void fh_init(void)
 	fd_g_debug_lvl = FD_LOG_FATAL + 1;
 	if (hss_cfg_load_buf("fuzz_hss.yaml", fh_cfg_yaml, sizeof(fh_cfg_yaml) - 1, &fh_cfg, err,
 	                     sizeof(err)) ||
-	    hss_db_open(fh_cfg.db_backend, fh_cfg.db_uri, &fh_db, err, sizeof(err))) {
+	    hss_db_open(fh_cfg.db_backend, fh_cfg.db_uri, &fh_create, &fh_db, err, sizeof(err))) {
 		fprintf(stderr, "fuzz_hss: %s\n", err);
 		abort();
 	}
-	if (cm_diam_init(&fh_cfg.diam) || dict_load_all() || hss_s6a_init(&fh_cfg, fh_db) ||
-	    cm_diam_start())
+	if (cm_diam_init(&fh_cfg.diam) || dict_load_all() || hss_snap_new(&fh_cfg, &snap))
+		abort();
+	hss_snap_install(snap);
+	if (hss_s6a_init(fh_db) || cm_diam_start())
 		abort();
 	/* The core's threads keep signals blocked; the fuzzer's own handlers need them here. */
 	sigemptyset(&none);

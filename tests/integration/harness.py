@@ -18,6 +18,18 @@ A test script looks like:
 
     harness.run(test, ports=(21000, 21019))
 
+Daemon configurations come from config_yaml() (h.write_config() writes one into the temp
+dir): the `diameter:` section from keyword arguments, then any other section as Python
+data, e.g.
+
+    port, hss_port = h.port(), h.port()
+    cfg = h.write_config('dra.yaml', 'dra.test', 'dra.realm', port,
+                         peers=[{'host': 'hss.test', 'realm': 'test', 'port': hss_port}],
+                         peer_groups=[{'name': 'g', 'peers': ['hss.test']}],
+                         routes=[{'name': 'r', 'match': {'realm': 'test'}, 'group': 'g'}])
+    dra = h.dra(cfg)
+    dra.wait_peer_open('hss.test')
+
 Exit codes follow Meson: 0 pass, 1 fail, 77 skipped (harness.skip(reason)).
 """
 import atexit
@@ -121,6 +133,11 @@ def avp(obj, path, default=None):
     return found[0].get('value', default) if found else default
 
 
+def avp_values(obj, path):
+    """Values of every AVP at PATH, in order ([] when there is none, or no obj)."""
+    return [a.get('value') for a in avps(obj, path)] if obj else []
+
+
 class Proc:
     """A started process; its stdout and stderr go to files in the test's temp dir."""
 
@@ -182,6 +199,26 @@ class Proc:
                 self.h.fail('%s did not log /%s/ within %.1f s' % (self.name, pattern, timeout))
             time.sleep(0.05)
 
+    def wait_peer_open(self, peer, timeout=20.0):
+        """Wait until this freeDiameter node's log shows `peer` reaching STATE_OPEN."""
+        return self.wait_log(r"-> 'STATE_OPEN'\s+'%s'" % re.escape(peer), timeout)
+
+    def wait_peer_closed(self, peer, timeout=20.0):
+        """Wait until this node's log shows `peer` leaving STATE_OPEN."""
+        return self.wait_log(r"'STATE_OPEN'\s+-> '(?!STATE_OPEN)[A-Z_]+'\s+'%s'" % re.escape(peer),
+                             timeout)
+
+    def result(self, timeout=60.0):
+        """Wait for a dclient started in the background to end; its DResult."""
+        self.wait(timeout)
+        return DResult(self.p.returncode, self.stdout(), self.stderr())
+
+    def kill(self):
+        """SIGKILL: the process dies without a word to its peers."""
+        if self.running():
+            self.p.kill()
+            self.p.wait()
+
     def wait(self, timeout=10.0):
         """Wait for the process to end by itself; returns its exit code (fails on timeout)."""
         try:
@@ -220,6 +257,7 @@ class Harness:
         self.procs = []
         self.runs = []   # (argv, DResult) of dclient runs, for the failure report
         self.raw_peers = []
+        self.dump_extra = None   # optional fn(file): more to print in a failure report
         self._ports = list(range(ports[0], ports[1] + 1))
         self._closed = False
         atexit.register(self.close)
@@ -248,6 +286,15 @@ class Harness:
             f.write(text)
         return path
 
+    def write_config(self, fname, identity, realm, port, **kw):
+        """Write a daemon configuration (config_yaml(identity, realm, port, **kw)) into the
+        temp dir; returns its path."""
+        return self.write(fname, config_yaml(identity, realm, port, **kw))
+
+    def path(self, fname):
+        """A path in the temp dir."""
+        return os.path.join(self.tmp, fname)
+
     # -- processes --------------------------------------------------------------------
     def start(self, name, argv, wait_port=None, wait_log=None, timeout=10.0, env=None, cwd=None):
         """Start argv; optionally wait for a TCP port on 127.0.0.1 or a log regex."""
@@ -259,13 +306,45 @@ class Harness:
             p.wait_log(wait_log, timeout)
         return p
 
-    def echo(self, identity, port, apps=None, extra=()):
-        """Start `dclient echo` answering 2001, wait until it listens."""
+    def echo(self, identity, port, apps=None, extra=(), realm=None, verbose=False):
+        """Start `dclient echo` answering 2001, wait until it listens. verbose: it prints
+        every request it receives (Proc.stdout())."""
         argv = [self.binary('dclient'), 'echo', '--identity', identity, '--listen-port', str(port)]
+        if realm:
+            argv += ['--realm', realm]
         if apps:
             argv += ['--apps', apps]
+        if verbose:
+            argv.append('-v')
         argv += list(extra)
         return self.start(identity, argv, wait_port=port)
+
+    def dra(self, cfg, name='dra', timeout=20.0, env=None):
+        """Start `dra -c cfg` and wait until it relays."""
+        return self.start(name, [self.binary('dra'), '-c', cfg], wait_log='relaying, config',
+                          timeout=timeout, env=env)
+
+    def dra_stats(self, proc, stats_file, timeout=10.0):
+        """The DRA's counters: SIGUSR1 makes it write stats_file (its `stats_file:` key);
+        returns {(kind, name, counter): value}."""
+        try:
+            os.unlink(stats_file)
+        except FileNotFoundError:
+            pass
+        proc.p.send_signal(signal.SIGUSR1)
+        end = time.monotonic() + timeout
+        while not os.path.exists(stats_file):
+            if time.monotonic() > end:
+                self.fail('%s wrote no %s within %.1f s of SIGUSR1' % (proc.name, stats_file, timeout))
+            time.sleep(0.05)
+        time.sleep(0.2)   # written in one go, but let it finish
+        out = {}
+        with open(stats_file) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 4:
+                    out[(parts[0], parts[1], parts[2])] = int(parts[3])
+        return out
 
     def raw_peer(self, identity, port, realm=None, **kw):
         """Start a RawPeer (Python Diameter server recording what it receives)."""
@@ -314,6 +393,18 @@ class Harness:
     def fail(self, msg):
         raise Failure(msg)
 
+    def check_load(self, summary, count, what):
+        """A `dclient load` summary (DResult.answer) shows every one of count requests sent
+        and answered 2001, none timed out or failed."""
+        if not summary:
+            self.fail('%s: no load summary from dclient' % what)
+        self.check(summary['sent'] == count and summary['answered'] == count,
+                   '%s: all %d requests answered (sent %d, answered %d, timeouts %d, errors %d)' % (
+                       what, count, summary['sent'], summary['answered'], summary['timeouts'],
+                       summary['errors']))
+        self.check(summary['results'] == {'2001': count},
+                   '%s: every answer 2001: %s' % (what, summary['results']))
+
     def dump(self, f=sys.stderr):
         for argv, r in self.runs:
             f.write('----- run: %s (rc %s)\n' % (' '.join(argv), r.rc))
@@ -323,6 +414,8 @@ class Harness:
                 f.write('--- stderr\n' + r.stderr[-20000:] + ('' if r.stderr.endswith('\n') else '\n'))
         for p in self.procs:
             p.dump(f)
+        if self.dump_extra:
+            self.dump_extra(f)
 
     def close(self):
         if self._closed:
@@ -442,14 +535,16 @@ class RawPeer:
     """A Diameter server written with sockets only: it answers CER, DWR and DPR, records every
     other message exactly as received (RawPeer.received) and answers requests with
     Result-Code `result_code` (Session-Id, Vendor-Specific-Application-Id copied, Result-Code,
-    Auth-Session-State, Origin-Host, Origin-Realm, then `answer_extra`), or with Experimental-Result {vendor, code} when
-    `experimental` is given, or not at all when result_code is None (to test timeouts). Use it to see the bytes a node
-    sends, including what a freeDiameter peer would refuse before any handler sees it."""
+    Auth-Session-State, Origin-Host, Origin-Realm, then `answer_extra`), or with
+    Experimental-Result {vendor, code} when `experimental` is given, or not at all when
+    result_code is None (to test timeouts). Use it to see the bytes a node sends, including
+    what a freeDiameter peer would refuse before any handler sees it."""
 
     CER, DWR, DPR = 257, 280, 282
 
     def __init__(self, h, identity, realm, port, result_code=2001, experimental=None,
-                 apps=((10415, 16777251), (10415, 16777216), (10415, 16777217)), answer_extra=b''):
+                 apps=((10415, 16777251), (10415, 16777216), (10415, 16777217)),
+                 answer_extra=b''):
         import threading
         self.h, self.identity, self.realm, self.port = h, identity, realm, port
         self.answer_extra = answer_extra   # encoded AVPs appended to every answer to a request
@@ -552,6 +647,68 @@ class RawPeer:
                 pass
 
 
+class RawClient:
+    """A TCP Diameter client written with sockets: CER/CEA, then any bytes, for requests a
+    freeDiameter client would never send (a loop in Route-Record, broken framing...).
+    answer() skips (and answers) the server's DWRs; the CEA is kept (RawClient.cea, a RawMsg)."""
+
+    def __init__(self, h, port, identity, realm='client.test', timeout=5.0, apps=(0xffffffff,)):
+        A = avp_encode
+        self.h, self.identity, self.realm = h, identity, realm
+        self.s = socket.create_connection(('127.0.0.1', port), timeout=timeout)
+        cer = msg_encode(257, 0, 0x80, 1, 1, A(264, identity) + A(296, realm) +
+                         A(257, b'\x00\x01\x7f\x00\x00\x01') + A(266, 0) +
+                         A(269, 'harness-rawclient', flags=0) + b''.join(A(258, a) for a in apps))
+        self.s.sendall(cer)
+        self.cea = self.answer()
+        if (not isinstance(self.cea, RawMsg) or self.cea.code != 257 or
+                [a.u32() for a in self.cea.find(268)] != [2001]):
+            h.fail('raw client %s: no CEA 2001 from port %d' % (identity, port))
+
+    def send(self, data):
+        self.s.sendall(data)
+
+    def answer(self):
+        """Next message that is not a DWR; None if the connection closed; 'timeout'."""
+        A = avp_encode
+        while True:
+            try:
+                m = recv_msg(self.s)
+            except socket.timeout:
+                return 'timeout'
+            except OSError:
+                return None
+            if m is not None and m.request and m.code == 280:
+                self.s.sendall(msg_encode(280, 0, 0, m.hbh, m.e2e, A(268, 2001) +
+                                          A(264, self.identity) + A(296, self.realm)))
+                continue
+            return m
+
+    def request(self, app, code, avps_bytes, hbh=7):
+        """Send a request with Session-Id, Origin-Host and Origin-Realm first, then
+        avps_bytes; returns the answer as answer() does."""
+        A = avp_encode
+        head = A(263, '%s;raw;%d' % (self.identity, hbh)) + A(264, self.identity) + A(296, self.realm)
+        self.s.sendall(msg_encode(code, app, 0xc0, hbh, hbh, head + avps_bytes))
+        return self.answer()
+
+    def cea_apps(self):
+        """(vendor, application id) pairs the CEA advertises: vendor 0 for a plain
+        Auth-Application-Id, the Vendor-Id of a Vendor-Specific-Application-Id otherwise."""
+        out = set((0, a.u32()) for a in self.cea.find(258))
+        for vsai in self.cea.find(260):
+            ch = vsai.children()
+            vendor = [a.u32() for a in ch if a.code == 266]
+            out.update((vendor[0] if vendor else 0, a.u32()) for a in ch if a.code == 258)
+        return out
+
+    def close(self):
+        try:
+            self.s.close()
+        except OSError:
+            pass
+
+
 def diameter_yaml(identity, realm, port, peers=(), accept_peers=('*',), listen=('127.0.0.1',), indent=0):
     """The `diameter:` section of a daemon config (common/'s schema) as YAML text.
     peers: list of dicts {host, addr, port[, realm]}."""
@@ -569,6 +726,90 @@ def diameter_yaml(identity, realm, port, peers=(), accept_peers=('*',), listen=(
                     v = p[k]
                     lines.append('      %s: %s' % (k, v if isinstance(v, int) else '"%s"' % v))
     return '\n'.join(pad + line for line in lines) + '\n'
+
+
+def _yaml_scalar(v):
+    if v is True:
+        return 'true'
+    if v is False:
+        return 'false'
+    if v is None:
+        return 'null'
+    if isinstance(v, (int, float)):
+        return str(v)
+    return json.dumps(str(v))   # a JSON string is a YAML double-quoted scalar
+
+
+def yaml_text(data, indent=0):
+    """Python data (dicts, lists, strings, numbers, booleans) as block YAML text. Lists of
+    scalars are written in flow style ([a, b]); strings are always quoted."""
+    pad = ' ' * indent
+    lines = []
+    for key, v in data.items():
+        if isinstance(v, dict) and v:
+            lines.append('%s%s:' % (pad, key))
+            lines.append(yaml_text(v, indent + 2).rstrip('\n'))
+        elif isinstance(v, (list, tuple)) and any(isinstance(x, (dict, list, tuple)) for x in v):
+            lines.append('%s%s:' % (pad, key))
+            for item in v:
+                if isinstance(item, dict):
+                    block = yaml_text(item, indent + 4).rstrip('\n')
+                    lines.append(pad + '  - ' + block[indent + 4:])
+                elif isinstance(item, (list, tuple)):
+                    lines.append('%s  - [%s]' % (pad, ', '.join(_yaml_scalar(x) for x in item)))
+                else:
+                    lines.append('%s  - %s' % (pad, _yaml_scalar(item)))
+        elif isinstance(v, (list, tuple)):
+            lines.append('%s%s: [%s]' % (pad, key, ', '.join(_yaml_scalar(x) for x in v)))
+        elif isinstance(v, dict):
+            lines.append('%s%s: {}' % (pad, key))
+        else:
+            lines.append('%s%s: %s' % (pad, key, _yaml_scalar(v)))
+    return '\n'.join(lines) + '\n'
+
+
+def config_yaml(identity, realm, port, peers=(), accept_peers=('*',), listen=('127.0.0.1',),
+                diameter=None, extra='', **sections):
+    """A daemon configuration (dra, hss: both read common/'s `diameter:` section) as YAML
+    text. The `diameter:` section: identity, realm, port (None: no listener), listen,
+    accept_peers, peers (dicts {host, realm, addr (default 127.0.0.1), port, ...}) and any
+    other key of that section in the dict `diameter` (tw_timer, default_route ...). Every
+    other keyword is a top-level section written as it is given (database={...},
+    routes=[...], rules='rules.yaml'); `extra` is YAML text appended as it is."""
+    d = {'identity': identity, 'realm': realm}
+    if port is not None:
+        d['port'] = port
+    d['listen'] = list(listen)
+    if accept_peers:
+        d['accept_peers'] = list(accept_peers)
+    if peers:
+        d['peers'] = []
+        for p in peers:
+            q = dict(p)
+            if 'port' in q:
+                q.setdefault('addr', '127.0.0.1')
+            d['peers'].append(q)
+    d.update(diameter or {})
+    return yaml_text(dict({'diameter': d}, **sections)) + extra
+
+
+def ctl_request(path, line, timeout=5.0):
+    """One command on a daemon's control socket (UNIX stream, one line each way); the reply
+    line without its newline."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    try:
+        s.connect(path)
+        s.sendall(line.encode() + b'\n')
+        data = b''
+        while not data.endswith(b'\n'):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        return data.decode().strip()
+    finally:
+        s.close()
 
 
 def run(test, name=None, ports=(21000, 21499)):

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * dclient.h: internal header of tools/dclient, the Diameter test client, load generator and
- * echo server. dclient is a freeDiameter node of its own (through common/'s glue); each file
- * holds one job: option parsing (cli.c), the node (node.c), request building (req.c with one
- * file per application: s6a.c, cx.c, sh.c, and raw.c for free-form AVPs), answer printing
- * (print.c), the one-shot and serve modes (oneshot.c), load mode (load.c), echo mode
- * (echo.c) and latency statistics (stats.c).
+ * dclient.h: the header of tools/dclient's library (main.c, the fuzz targets and tests link
+ * it), the Diameter test client, load generator and echo server. dclient is a freeDiameter
+ * node of its own (through common/'s glue); each file holds one job: option parsing (cli.c),
+ * the node (node.c), request building (req.c with one file per application: s6a.c, cx.c,
+ * sh.c, and raw.c for free-form AVPs), answer printing (print.c), the one-shot and serve
+ * modes (oneshot.c), load mode (load.c), echo mode (echo.c) and latency statistics
+ * (stats.c).
  */
 #ifndef DCLIENT_H
 #define DCLIENT_H
@@ -106,6 +107,7 @@ struct dc_opts {
 	uint64_t count;
 	double duration;
 	unsigned concurrency;
+	double rate;                /* load: requests/s on a fixed schedule; 0: as fast as answered */
 	char *imsi_range;
 	char *imsi_file;
 
@@ -159,7 +161,9 @@ int dc_sh_fill(const struct dc_opts *o, const char *imsi, struct msg *m);
 
 /* raw.c: add one "PATH=VALUE" AVP spec (see README) to message m; err gets the reason. */
 int dc_raw_add(struct msg *m, const char *spec, char *err, size_t errlen);
-/* Parse a typed value for an AVP model into val (os buffers malloc'd into *ret_buf). */
+/* Parse a value for an AVP model into val: a prefix form, else common/'s text form of its
+ * type. The octets of an OctetString are malloc'd into *ret_buf (NULL for other types): free
+ * it once fd_msg_avp_setvalue has copied them. */
 int dc_raw_value(struct dict_object *model, const char *text, union avp_value *val,
                  uint8_t **ret_buf, char *err, size_t errlen);
 
@@ -170,8 +174,6 @@ struct dc_result {
 };
 void dc_msg_result(struct msg *m, struct dc_result *r);
 void dc_print_msg(FILE *f, struct msg *m, const char *kind, bool json, int64_t latency_us);
-/* JSON string escape of len bytes. */
-void dc_json_str(FILE *f, const char *s, size_t len);
 /* Name of a Result-Code value (NULL if unknown). */
 const char *dc_rescode_name(uint32_t code);
 

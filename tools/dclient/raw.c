@@ -6,12 +6,12 @@
  *   PATH  := COMP ( '/' COMP )*      grouped AVPs on the way, the leaf is always a new AVP
  *   COMP  := (NAME | '#' CODE [ '@' VENDOR ]) [ '[' INDEX ']' ] [ '+m' | '-m' ]
  *   VALUE := typed text | hex:HEX | rep:N:TEXT | tbcd:DIGITS | plmn:MCCMNC | txt:TEXT
- * An AVP code missing from the dictionary is defined on the fly as an OctetString, so its
- * value must be raw bytes (hex:, rep:, txt: or plain text).
+ * Typed text is common/'s text form of the AVP's type (cm_avpval_parse); the prefixes give
+ * raw octets. An AVP code missing from the dictionary is defined on the fly as an
+ * OctetString, so its value must be raw bytes (hex:, rep:, txt: or plain text).
  */
 #include "dclient.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,172 +187,91 @@ static int dc_group_child(msg_or_avp *parent, const struct dc_comp *c, struct av
 	return 0;
 }
 
-static int dc_enum_value(struct dict_object *model, const char *text, union avp_value *val)
+int dc_raw_value(struct dict_object *model, const char *text, union avp_value *val,
+                 uint8_t **ret_buf, char *err, size_t errlen)
 {
-	struct dict_object *type = NULL, *e = NULL;
-	struct dict_enumval_request req;
-	struct dict_enumval_data ed;
-	if (fd_dict_search(fd_g_config->cnf_dict, DICT_TYPE, TYPE_OF_AVP, model, &type, ENOENT) || !type)
-		return ENOENT;
-	memset(&req, 0, sizeof(req));
-	req.type_obj = type;
-	req.search.enum_name = (char *)text;
-	if (fd_dict_search(fd_g_config->cnf_dict, DICT_ENUMVAL, ENUMVAL_BY_STRUCT, &req, &e, ENOENT) || !e ||
-	    fd_dict_getval(e, &ed))
-		return ENOENT;
-	*val = ed.enum_value;
-	return 0;
-}
-
-static bool dc_is_address(struct dict_object *model)
-{
-	struct dict_object *type = NULL;
-	struct dict_type_data td;
-	return !fd_dict_search(fd_g_config->cnf_dict, DICT_TYPE, TYPE_OF_AVP, model, &type, ENOENT) && type &&
-	       !fd_dict_getval(type, &td) && td.type_name && !strcmp(td.type_name, "Address");
-}
-
-int dc_raw_value(struct dict_object *model, const char *text, union avp_value *val, uint8_t **ret_buf,
-                 char *err, size_t errlen)
-{
-	struct dict_avp_data ad;
+	struct cm_avpdef d;
 	uint8_t *buf = NULL;
+	const char *why = NULL;
 	size_t len = 0;
 	char *end;
 	int rc = 0;
 
 	memset(val, 0, sizeof(*val));
-	if ((rc = fd_dict_getval(model, &ad)))
+	if ((rc = cm_avpdef_get(model, &d)))
 		return rc;
-	switch (ad.avp_basetype) {
-	case AVP_TYPE_OCTETSTRING:
-		if (!strncmp(text, "hex:", 4)) {
-			len = strlen(text + 4) / 2;
-			if (!(buf = malloc(len + 1)))
-				return ENOMEM;
-			if (cm_hex_decode(text + 4, buf, len)) {
-				snprintf(err, errlen, "hex: needs an even number of hex digits");
-				rc = EINVAL;
-			}
-		} else if (!strncmp(text, "rep:", 4)) {
-			unsigned long n = strtoul(text + 4, &end, 10);
-			if (*end != ':' || n > 1000000) {
-				snprintf(err, errlen, "rep:N:TEXT with N <= 1000000");
-				return EINVAL;
-			}
-			size_t tl = strlen(end + 1);
-			len = n * tl;
-			if (!(buf = malloc(len + 1)))
-				return ENOMEM;
-			for (size_t i = 0; i < n; i++)
-				memcpy(buf + i * tl, end + 1, tl);
-		} else if (!strncmp(text, "tbcd:", 5)) {
-			len = strlen(text + 5) / 2 + 1;
-			if (!(buf = malloc(len + 1)))
-				return ENOMEM;
-			if (cm_tbcd_encode(text + 5, strlen(text + 5), buf, len, &len)) {
-				snprintf(err, errlen, "tbcd: takes digits 0-9 * # a b c");
-				rc = EINVAL;
-			}
-		} else if (!strncmp(text, "plmn:", 5)) {
-			len = 3;
-			if (!(buf = malloc(3)))
-				return ENOMEM;
-			if (cm_plmn_encode(text + 5, buf)) {
-				snprintf(err, errlen, "plmn: takes MCCMNC (5 or 6 digits)");
-				rc = EINVAL;
-			}
-		} else if (dc_is_address(model) && strncmp(text, "txt:", 4)) {
-			struct in6_addr a6;
-			if (!(buf = malloc(18)))
-				return ENOMEM;
-			if (inet_pton(AF_INET, text, buf + 2) == 1) {
-				buf[0] = 0;
-				buf[1] = 1;
-				len = 6;
-			} else if (inet_pton(AF_INET6, text, &a6) == 1) {
-				buf[0] = 0;
-				buf[1] = 2;
-				memcpy(buf + 2, &a6, 16);
-				len = 18;
-			} else {
-				snprintf(err, errlen, "'%s' is not an IP address", text);
-				rc = EINVAL;
-			}
-		} else {
-			const char *t = strncmp(text, "txt:", 4) ? text : text + 4;
-			len = strlen(t);
-			if (!(buf = malloc(len + 1)))
-				return ENOMEM;
-			memcpy(buf, t, len);
+	if (d.fmt == CM_VF_GROUPED) {
+		snprintf(err, errlen, "%s is grouped: give children as %s/CHILD=VALUE", d.name, d.name);
+		return EINVAL;
+	}
+	/* The prefixes give the raw octets of any OctetString-based AVP. */
+	if (d.base == AVP_TYPE_OCTETSTRING && !strncmp(text, "hex:", 4)) {
+		len = strlen(text + 4) / 2;
+		if (!(buf = malloc(len + 1)))
+			return ENOMEM;
+		if (cm_hex_decode(text + 4, buf, len)) {
+			snprintf(err, errlen, "hex: needs an even number of hex digits");
+			rc = EINVAL;
 		}
-		if (rc) {
+	} else if (d.base == AVP_TYPE_OCTETSTRING && !strncmp(text, "rep:", 4)) {
+		unsigned long n = strtoul(text + 4, &end, 10);
+		if (*end != ':' || n > 1000000) {
+			snprintf(err, errlen, "rep:N:TEXT with N <= 1000000");
+			return EINVAL;
+		}
+		size_t tl = strlen(end + 1);
+		len = n * tl;
+		if (!(buf = malloc(len + 1)))
+			return ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			memcpy(buf + i * tl, end + 1, tl);
+	} else if (d.base == AVP_TYPE_OCTETSTRING && !strncmp(text, "tbcd:", 5)) {
+		len = strlen(text + 5) / 2 + 1;
+		if (!(buf = malloc(len + 1)))
+			return ENOMEM;
+		if (cm_tbcd_encode(text + 5, strlen(text + 5), buf, len, &len)) {
+			snprintf(err, errlen, "tbcd: takes digits 0-9 * # a b c");
+			rc = EINVAL;
+		}
+	} else if (d.base == AVP_TYPE_OCTETSTRING && !strncmp(text, "plmn:", 5)) {
+		len = 3;
+		if (!(buf = malloc(3)))
+			return ENOMEM;
+		if (cm_plmn_encode(text + 5, buf)) {
+			snprintf(err, errlen, "plmn: takes MCCMNC (5 or 6 digits)");
+			rc = EINVAL;
+		}
+	} else if (d.base == AVP_TYPE_OCTETSTRING && !strncmp(text, "txt:", 4)) {
+		len = strlen(text + 4);
+		if (!(buf = malloc(len + 1)))
+			return ENOMEM;
+		memcpy(buf, text + 4, len);
+	} else {
+		/* The typed text form (cm.h); TBCD numbers only with tbcd: above. */
+		size_t tl = strlen(text);
+		if (!(buf = malloc(tl + 18)))
+			return ENOMEM;
+		if ((rc = cm_avpval_parse(&d, false, text, tl, val, buf, tl + 18, &why))) {
+			snprintf(err, errlen, "'%s' for %s (%s): %s", text, d.name,
+			         d.type_name ? d.type_name : cm_avp_basetype_name(d.base), why);
 			free(buf);
 			return rc;
 		}
-		val->os.data = buf;
-		val->os.len = len;
+		if (d.base != AVP_TYPE_OCTETSTRING) {
+			free(buf);
+			buf = NULL;
+		}
 		*ret_buf = buf;
 		return 0;
-	case AVP_TYPE_INTEGER32:
-	case AVP_TYPE_INTEGER64: {
-		errno = 0;
-		long long v = strtoll(text, &end, 0);
-		if (errno || end == text || *end) {
-			if (!dc_enum_value(model, text, val))
-				return 0;
-			snprintf(err, errlen, "'%s' is neither a number nor a value name of %s", text, ad.avp_name);
-			return EINVAL;
-		}
-		if (ad.avp_basetype == AVP_TYPE_INTEGER32) {
-			if (v < INT32_MIN || v > INT32_MAX) {
-				snprintf(err, errlen, "%s is out of Integer32 range", text);
-				return EINVAL;
-			}
-			val->i32 = (int32_t)v;
-		} else {
-			val->i64 = v;
-		}
-		return 0;
 	}
-	case AVP_TYPE_UNSIGNED32:
-	case AVP_TYPE_UNSIGNED64: {
-		errno = 0;
-		unsigned long long v = strtoull(text, &end, 0);
-		if (errno || end == text || *end || text[0] == '-') {
-			if (!dc_enum_value(model, text, val))
-				return 0;
-			snprintf(err, errlen, "'%s' is neither a number nor a value name of %s", text, ad.avp_name);
-			return EINVAL;
-		}
-		if (ad.avp_basetype == AVP_TYPE_UNSIGNED32) {
-			if (v > UINT32_MAX) {
-				snprintf(err, errlen, "%s is out of Unsigned32 range", text);
-				return EINVAL;
-			}
-			val->u32 = (uint32_t)v;
-		} else {
-			val->u64 = v;
-		}
-		return 0;
+	if (rc) {
+		free(buf);
+		return rc;
 	}
-	case AVP_TYPE_FLOAT32:
-	case AVP_TYPE_FLOAT64: {
-		double d = strtod(text, &end);
-		if (end == text || *end) {
-			snprintf(err, errlen, "'%s' is not a number", text);
-			return EINVAL;
-		}
-		if (ad.avp_basetype == AVP_TYPE_FLOAT32)
-			val->f32 = (float)d;
-		else
-			val->f64 = d;
-		return 0;
-	}
-	default:
-		snprintf(err, errlen, "%s is grouped: give children as %s/CHILD=VALUE", ad.avp_name, ad.avp_name);
-		return EINVAL;
-	}
+	val->os.data = buf;
+	val->os.len = len;
+	*ret_buf = buf;
+	return 0;
 }
 
 int dc_raw_add(struct msg *m, const char *spec, char *err, size_t errlen)

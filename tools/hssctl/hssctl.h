@@ -1,13 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * hssctl.h: internal header of the hssctl provisioning tool (main.c, import.c, out.c).
+ * hssctl.h: internal header of the hssctl provisioning tool: main.c (command dispatch),
+ * args.c, dbspec.c, one file per command family (cmd_edit.c, cmd_read.c, import.c,
+ * export.c) and out.c.
  */
 #ifndef HSSCTL_H
 #define HSSCTL_H
 
+/* Defined by tools/hssctl/meson.build for the component's own sources only. */
+#ifndef HSSCTL_INTERNAL
+#error "hssctl.h is internal to tools/hssctl/"
+#endif
+
 #include "hss_db.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit codes (documented in README.md). */
@@ -17,6 +25,12 @@ enum {
 	HSSCTL_USAGE = 2,       /* usage or validation error */
 	HSSCTL_DB = 3,          /* database error */
 };
+
+/* Longest wait for the database per operation (a lock held by the HSS, a busy server). */
+#define HSSCTL_TIMEOUT_MS 10000u
+
+/* `hssctl init` (init.c): create or migrate the database named by spec. Exit code. */
+int hssctl_init(const char *spec, int npos);
 
 /* errno from hss_db -> exit code */
 int hssctl_exit_code(int rc);
@@ -34,6 +48,40 @@ bool hssctl_is_serving(const char *name);
 
 /* Import a CSV or YAML file in one transaction. Returns an exit code. */
 int hssctl_import(struct hss_db *db, const char *path, const struct import_opts *o);
+
+/* main.c: print msg and the usage text to stderr, return HSSCTL_USAGE; print what failed
+ * (the database's message when it has one) and return the exit code for rc. */
+int hssctl_usage(const char *msg);
+int hssctl_fail(int rc, const char *what);
+
+/* dbspec.c: "BACKEND:URI" from the `database:` section of the HSS configuration file. */
+int hssctl_db_spec(const char *path, char *spec, size_t speclen, char *err, size_t errlen);
+
+/* args.c: options after the command name. */
+struct hssctl_opt {
+	const char *name;   /* without the leading dashes */
+	const char *value;  /* NULL for flags */
+};
+/* Split "--name value" / "--name=value" / "--flag" / positionals. */
+int hssctl_parse_opts(int argc, char **argv, struct hssctl_opt *opts, int *n_opts, char **pos,
+                      int *n_pos);
+bool hssctl_opt_flag(const struct hssctl_opt *o, int n, const char *name);
+int hssctl_opt_u64(const struct hssctl_opt *o, int n, const char *name, uint64_t def,
+                   uint64_t *ret);
+bool hssctl_name_is(const char *a, const char *b);
+/* Join repeated list options (--apn, --roaming-plmn) with sep. */
+int hssctl_join(char **acc, const char *v, char sep);
+
+/* The commands (cmd_edit.c, cmd_read.c, export.c); each returns an exit code. */
+int hssctl_cmd_add(struct hss_db *db, struct hssctl_opt *o, int n);
+int hssctl_cmd_update(struct hss_db *db, char **pos, int npos, struct hssctl_opt *o, int n);
+int hssctl_cmd_delete(struct hss_db *db, char **pos, int npos);
+int hssctl_cmd_show(struct hss_db *db, char **pos, int npos, struct hssctl_opt *o, int n,
+                    bool json);
+int hssctl_cmd_list(struct hss_db *db, struct hssctl_opt *o, int n, bool json);
+int hssctl_cmd_count(struct hss_db *db);
+int hssctl_cmd_fields(void);
+int hssctl_cmd_export(struct hss_db *db, char **pos, int npos);
 
 /* Output of subscribers (out.c). */
 void hssctl_print_sub(FILE *f, const struct hss_sub *sub);

@@ -36,6 +36,8 @@ DCLIENT = os.path.join(BUILD, "tools/dclient/dclient")
 DRA = os.path.join(BUILD, "dra/dra")
 DICT_S6A_FDX = os.path.join(BUILD, "dictionaries/dict_s6a.fdx")
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "integration"))
+import harness  # noqa: E402  (the config helper)
 PORT_ECHO, PORT_RELAY, PORT_RELAY_TLS = 24200, 24201, 24202
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 COUNT = int(os.environ.get("BENCH_COUNT", "20000"))
@@ -150,23 +152,13 @@ def write_fd_conf(work):
 
 def write_dra_conf(work, rules):
     path = os.path.join(work, "dra-%s.yaml" % ("rules" if rules else "norules"))
+    sections = {"rules": os.path.join(HERE, "rules10.yaml")} if rules else {}
     with open(path, "w") as f:
-        f.write("""diameter:
-  identity: %s
-  realm: relay.example
-  listen: [127.0.0.1]
-  port: %d
-  peers:
-    - { host: %s, realm: %s, addr: 127.0.0.1, port: %d }
-  accept_peers: ["*.load.example"]
-""" % (RELAY_ID, PORT_RELAY, ECHO_ID, ECHO_REALM, PORT_ECHO))
-        if rules:
-            f.write("rules: %s\n" % os.path.join(HERE, "rules10.yaml"))
-        f.write("""peer_groups:
-  - { name: echo, policy: failover, peers: [%s] }
-routes:
-  - { name: echo, match: { realm: %s }, group: echo }
-""" % (ECHO_ID, ECHO_REALM))
+        f.write(harness.config_yaml(
+            RELAY_ID, "relay.example", PORT_RELAY, accept_peers=["*.load.example"],
+            peers=[{"host": ECHO_ID, "realm": ECHO_REALM, "port": PORT_ECHO}], **sections,
+            peer_groups=[{"name": "echo", "policy": "failover", "peers": [ECHO_ID]}],
+            routes=[{"name": "echo", "match": {"realm": ECHO_REALM}, "group": "echo"}]))
     return path
 
 

@@ -48,8 +48,11 @@ def bench(h):
         for i in range(n):
             f.write('%015d,%s,%s,internet\n' % (FIRST + i, K, OPC))
     t0 = time.monotonic()
-    cp = subprocess.run([h.binary('hssctl'), '--db', db, 'import', csv], stdout=subprocess.PIPE,
+    cp = subprocess.run([h.binary('hssctl'), '--db', db, 'init'], stdout=subprocess.PIPE,
                         stderr=subprocess.PIPE)
+    if cp.returncode == 0:
+        cp = subprocess.run([h.binary('hssctl'), '--db', db, 'import', csv],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     provision_s = time.monotonic() - t0
     if cp.returncode:
         h.fail('hssctl import: %s' % cp.stderr.decode())
@@ -57,11 +60,10 @@ def bench(h):
     imsis = '%015d-%015d' % (FIRST, FIRST + n - 1)
 
     port = h.port()
-    cfg = harness.diameter_yaml('hss.bench', 'bench', port)
-    cfg += '  threads: 8\ndatabase:\n  backend: sqlite\n  path: "%s%s"\n' % (
-        db, '?sync=' + sync if sync else '')
-    cfg += 's6a:\n  home_plmns: ["00101"]\n  cancel_old_mme: false\n'
-    hss = h.start('hss', [h.binary('hss'), '-c', h.write('hss.yaml', cfg)], wait_port=port)
+    cfg = h.write_config('hss.yaml', 'hss.bench', 'bench', port, diameter={'threads': 8},
+                         database={'backend': 'sqlite', 'path': db + ('?sync=' + sync if sync else '')},
+                         s6a={'home_plmns': ['00101'], 'cancel_old_mme': False})
+    hss = h.start('hss', [h.binary('hss'), '-c', cfg], wait_port=port)
     eport = h.port()
     echo = h.echo('echo.bench', eport, apps='s6a')
 

@@ -6,96 +6,87 @@ freeDiameter to the next member (the DRA's out callback ranks members in priorit
 and every request is answered 2001: none lost, none answered with an error.
 The same with a round-robin group. Ports 23020-23039."""
 
+import os
+import sys
 import time
 
-import sys
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
-import drait  # noqa: E402
-from drait import check, origin_host
-
-BASE = 23020
 COUNT = 30000
-
-CFG = f"""
-diameter:
-  identity: dra.test
-  realm: dra.realm
-  listen: [127.0.0.1]
-  port: {BASE}
-  tw_timer: 6
-  tc_timer: 1
-  peers:
-    - {{ host: f1.a.realm, realm: a.realm, addr: 127.0.0.1, port: {BASE + 1} }}
-    - {{ host: f2.a.realm, realm: a.realm, addr: 127.0.0.1, port: {BASE + 2} }}
-    - {{ host: r1.b.realm, realm: b.realm, addr: 127.0.0.1, port: {BASE + 3} }}
-    - {{ host: r2.b.realm, realm: b.realm, addr: 127.0.0.1, port: {BASE + 4} }}
-    - {{ host: r3.b.realm, realm: b.realm, addr: 127.0.0.1, port: {BASE + 5} }}
-  accept_peers: ["*.client"]
-stats_file: STATS
-peer_groups:
-  - {{ name: gf, policy: failover, peers: [f1.a.realm, f2.a.realm] }}
-  - {{ name: gr, policy: round_robin, peers: [r1.b.realm, r2.b.realm, r3.b.realm] }}
-routes:
-  - {{ name: ra, match: {{ realm: a.realm }}, group: gf }}
-  - {{ name: rb, match: {{ realm: b.realm }}, group: gr }}
-"""
+ECHOS = [("f1.a.realm", "a.realm"), ("f2.a.realm", "a.realm"),
+         ("r1.b.realm", "b.realm"), ("r2.b.realm", "b.realm"), ("r3.b.realm", "b.realm")]
 
 
-def kill_mid_load(env, dra, stats_file, realm, victim, count):
-    load = env.load_start(BASE, "dra.test", "air", realm, count, 50,
-                          ["--imsi-range", "001010000000000-001010000099999"],
-                          identity=f"load-{realm}.client")
-    # Kill once the victim has answered part of the load, so requests are pending on it.
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        st = env.stats(dra, stats_file)
-        if st.get(("peer", victim.name, "answers_2xxx"), 0) >= 1000:
-            break
-        time.sleep(0.1)
-    before = st.get(("peer", victim.name, "answers_2xxx"), 0)
-    victim.kill()
-    rc, summary, text = env.load_result(load)
-    check(before >= 1000, f"{victim.name} was serving when killed ({before} answers)")
-    check(summary["sent"] == count and summary["answered"] == count,
-          f"{realm}: all {count} requests answered (sent {summary['sent']}, answered {summary['answered']}, "
-          f"timeouts {summary['timeouts']}, errors {summary['errors']})")
-    check(summary["results"] == {"2001": count}, f"{realm}: every answer 2001: {summary['results']}")
-    return env.stats(dra, stats_file)
+def origin_host(r):
+    return harness.avp(r.answer, "Origin-Host") if r.answer else None
 
 
-def body(env):
-    stats_file = env.path("stats.txt")
-    names = [("f1.a.realm", "a.realm", 1), ("f2.a.realm", "a.realm", 2),
-             ("r1.b.realm", "b.realm", 3), ("r2.b.realm", "b.realm", 4), ("r3.b.realm", "b.realm", 5)]
-    srv = {n: env.echo(n, r, env.port(i), verbose=False) for n, r, i in names}
-    dra = env.dra(CFG.replace("STATS", stats_file))
-    for n, _, _ in names:
-        env.wait_open(dra, n)
+def test(h):
+    port, echo_ports = h.port(), [h.port() for _ in ECHOS]
+    stats_file = h.path("stats.txt")
+    srv = {ident: h.echo(ident, p, realm=realm) for (ident, realm), p in zip(ECHOS, echo_ports)}
+    dra = h.dra(h.write_config(
+        "dra.yaml", "dra.test", "dra.realm", port, accept_peers=["*.client"],
+        diameter={"tw_timer": 6, "tc_timer": 1},
+        peers=[{"host": ident, "realm": realm, "port": p} for (ident, realm), p in zip(ECHOS, echo_ports)],
+        stats_file=stats_file,
+        peer_groups=[{"name": "gf", "policy": "failover", "peers": ["f1.a.realm", "f2.a.realm"]},
+                     {"name": "gr", "policy": "round_robin",
+                      "peers": ["r1.b.realm", "r2.b.realm", "r3.b.realm"]}],
+        routes=[{"name": "ra", "match": {"realm": "a.realm"}, "group": "gf"},
+                {"name": "rb", "match": {"realm": "b.realm"}, "group": "gr"}]))
+    for ident, _ in ECHOS:
+        dra.wait_peer_open(ident)
+
+    def req(realm):
+        return h.dclient("--realm", "client", "--dest-realm", realm, "air", "--imsi", "001010000000001",
+                         peer=port, peer_host="dra.test", identity="c1.client")
+
+    def kill_mid_load(realm, victim, count):
+        load = h.dclient_bg("load-" + realm, "--realm", "client", "--dest-realm", realm, "load", "air",
+                            "--count", count, "--concurrency", 50,
+                            "--imsi-range", "001010000000000-001010000099999",
+                            peer=port, peer_host="dra.test", identity=f"load-{realm}.client",
+                            timeout_ms=20000)
+        # Kill once the victim has answered part of the load, so requests are pending on it.
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            st = h.dra_stats(dra, stats_file)
+            if st.get(("peer", victim.name, "answers_2xxx"), 0) >= 1000:
+                break
+            time.sleep(0.1)
+        before = st.get(("peer", victim.name, "answers_2xxx"), 0)
+        victim.kill()
+        summary = load.result(timeout=300).answer
+        h.check(before >= 1000, f"{victim.name} was serving when killed ({before} answers)")
+        h.check_load(summary, count, realm)
+        return h.dra_stats(dra, stats_file)
 
     # Failover group: the first member takes everything while it is up.
     for i in range(4):
-        rc, ans, err = env.request(BASE, "dra.test", "air", "a.realm", ["--imsi", "001010000000001"])
-        check(ans and ans["result_code"] == 2001 and origin_host(ans) == "f1.a.realm",
-              f"failover group: request {i} served by f1 ({ans and origin_host(ans)})")
+        r = req("a.realm")
+        h.check(r.answer and r.answer["result_code"] == 2001 and origin_host(r) == "f1.a.realm",
+                f"failover group: request {i} served by f1 ({origin_host(r)})")
 
-    st = kill_mid_load(env, dra, stats_file, "a.realm", srv["f1.a.realm"], COUNT)
+    st = kill_mid_load("a.realm", srv["f1.a.realm"], COUNT)
     f2 = st.get(("peer", "f2.a.realm", "answers_2xxx"), 0)
-    check(f2 > 0, f"f2 took over after f1 died ({f2} answers)")
-    rc, ans, _ = env.request(BASE, "dra.test", "air", "a.realm", ["--imsi", "001010000000001"])
-    check(ans and ans["result_code"] == 2001 and origin_host(ans) == "f2.a.realm", "after the failure f2 serves")
+    h.check(f2 > 0, f"f2 took over after f1 died ({f2} answers)")
+    r = req("a.realm")
+    h.check(r.answer and r.answer["result_code"] == 2001 and origin_host(r) == "f2.a.realm",
+            "after the failure f2 serves")
 
     # Round-robin group: kill one of three mid-load; the others absorb its pending requests.
-    st = kill_mid_load(env, dra, stats_file, "b.realm", srv["r2.b.realm"], COUNT)
+    st = kill_mid_load("b.realm", srv["r2.b.realm"], COUNT)
     for n in ("r1.b.realm", "r3.b.realm"):
-        check(st.get(("peer", n, "answers_2xxx"), 0) > COUNT // 3, f"{n} answered more than a third")
+        h.check(st.get(("peer", n, "answers_2xxx"), 0) > COUNT // 3, f"{n} answered more than a third")
     seen = set()
     for i in range(4):
-        rc, ans, _ = env.request(BASE, "dra.test", "air", "b.realm", ["--imsi", "001010000000001"])
-        check(ans and ans["result_code"] == 2001, f"round-robin after the failure: request {i} answered 2001")
-        seen.add(origin_host(ans))
-    check(seen == {"r1.b.realm", "r3.b.realm"}, f"round-robin over the two survivors: {seen}")
+        r = req("b.realm")
+        h.check(r.answer and r.answer["result_code"] == 2001,
+                f"round-robin after the failure: request {i} answered 2001")
+        seen.add(origin_host(r))
+    h.check(seen == {"r1.b.realm", "r3.b.realm"}, f"round-robin over the two survivors: {seen}")
 
 
-if __name__ == "__main__":
-    drait.run("failover", BASE, body)
+harness.run(test, ports=(23020, 23039))

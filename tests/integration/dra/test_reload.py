@@ -7,38 +7,13 @@ set keeps running. The topology-hiding table survives reloads. Ports 23060-23079
 
 import os
 import signal
+import sys
 import time
 
-import sys
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
-import drait  # noqa: E402
-from drait import check, origin_host, avp
-
-BASE = 23060
 COUNT = 30000
-
-CFG = f"""
-diameter:
-  identity: dra.test
-  realm: dra.realm
-  listen: [127.0.0.1]
-  port: {BASE}
-  tw_timer: 6
-  tc_timer: 1
-  peers:
-    - {{ host: a1.a.realm, realm: a.realm, addr: 127.0.0.1, port: {BASE + 1} }}
-    - {{ host: a2.a.realm, realm: a.realm, addr: 127.0.0.1, port: {BASE + 2} }}
-  accept_peers: ["*.client"]
-rules: RULES
-stats_file: STATS
-peer_groups:
-  - {{ name: g1, peers: [a1.a.realm] }}
-  - {{ name: g2, peers: [a2.a.realm] }}
-  - {{ name: gboth, policy: round_robin, peers: [a1.a.realm, a2.a.realm] }}
-routes:
-  - {{ name: ra, match: {{ realm: a.realm }}, group: GROUP }}
-"""
 
 RULES = """rules:
   - name: tag
@@ -66,58 +41,67 @@ BAD_RULES = """rules:
 """
 
 
-def body(env):
-    stats_file = env.path("stats.txt")
-    env.echo("a1.a.realm", "a.realm", env.port(1), verbose=False)
-    env.echo("a2.a.realm", "a.realm", env.port(2), verbose=False)
+def test(h):
+    port, a1_port, a2_port = h.port(), h.port(), h.port()
+    stats_file = h.path("stats.txt")
+    h.echo("a1.a.realm", a1_port, realm="a.realm")
+    h.echo("a2.a.realm", a2_port, realm="a.realm")
 
     def write_cfg(group, rules_file):
-        env.write("dra.yaml", CFG.replace("STATS", stats_file).replace("GROUP", group)
-                  .replace("RULES", rules_file))
+        return h.write_config(
+            "dra.yaml", "dra.test", "dra.realm", port, accept_peers=["*.client"],
+            diameter={"tw_timer": 6, "tc_timer": 1},
+            peers=[{"host": "a1.a.realm", "realm": "a.realm", "port": a1_port},
+                   {"host": "a2.a.realm", "realm": "a.realm", "port": a2_port}],
+            rules=rules_file, stats_file=stats_file,
+            peer_groups=[{"name": "g1", "peers": ["a1.a.realm"]},
+                         {"name": "g2", "peers": ["a2.a.realm"]},
+                         {"name": "gboth", "policy": "round_robin",
+                          "peers": ["a1.a.realm", "a2.a.realm"]}],
+            routes=[{"name": "ra", "match": {"realm": "a.realm"}, "group": group}])
 
-    env.write("rules-v1.yaml", RULES.format(tag="v1"))
-    env.write("rules-v2.yaml", RULES.format(tag="v2"))
-    write_cfg("g1", "rules-v1.yaml")
-    dra = drait.Proc("dra", [env.dra_bin, "-c", env.path("dra.yaml")], env.path("dra.log"))
-    env.procs.append(dra)
+    h.write("rules-v1.yaml", RULES.format(tag="v1"))
+    h.write("rules-v2.yaml", RULES.format(tag="v2"))
+    dra = h.dra(write_cfg("g1", "rules-v1.yaml"))
     for n in ("a1.a.realm", "a2.a.realm"):
-        env.wait_open(dra, n)
+        dra.wait_peer_open(n)
 
-    def one():
-        rc, ans, err = env.request(BASE, "dra.test", "air", "a.realm", ["--imsi", "001010000000001"])
-        check(ans is not None, f"answered ({err.strip()})")
-        return ans["result_code"], origin_host(ans), avp(ans, "Origin-Realm")
+    def one(*args):
+        r = h.dclient("--realm", "client", "--dest-realm", "a.realm", "air", "--imsi", "001010000000001",
+                      *args, peer=port, peer_host="dra.test", identity="c1.client")
+        h.check(r.answer is not None, f"answered ({r.stderr.strip()})")
+        return r.answer["result_code"], harness.avp(r.answer, "Origin-Host"), \
+            harness.avp_values(r.answer, "Origin-Realm")
 
-    check(one() == (2001, "a1.a.realm", ["v1.realm"]), "initial routes and rules: a1, Origin-Realm v1.realm")
+    h.check(one() == (2001, "a1.a.realm", ["v1.realm"]), "initial routes and rules: a1, Origin-Realm v1.realm")
 
     def hup_and_wait(n_ok, n_failed):
         dra.p.send_signal(signal.SIGHUP)
         deadline = time.time() + 10
         while time.time() < deadline:
-            st = env.stats(dra, stats_file)
+            st = h.dra_stats(dra, stats_file)
             if (st.get(("global", "-", "reloads_ok"), 0) == n_ok and
                     st.get(("global", "-", "reloads_failed"), 0) == n_failed):
                 return st
             time.sleep(0.05)
-        raise drait.TestFailure(f"reload counters not {n_ok}/{n_failed}: {st}")
+        h.fail(f"reload counters not {n_ok}/{n_failed}: {st}")
 
     # Reload many times under load, alternating routes and rules.
-    load = env.load_start(BASE, "dra.test", "air", "a.realm", COUNT, 50,
-                          ["--imsi-range", "001010000000000-001010000099999"])
+    load = h.dclient_bg("load", "--realm", "client", "--dest-realm", "a.realm", "load", "air",
+                        "--count", COUNT, "--concurrency", 50,
+                        "--imsi-range", "001010000000000-001010000099999",
+                        peer=port, peer_host="dra.test", identity="load.client", timeout_ms=20000)
     n = 0
     deadline = time.time() + 60
-    while n < 12 and time.time() < deadline and load[0].poll() is None:
+    while n < 12 and time.time() < deadline and load.running():
         v = "v2" if n % 2 == 0 else "v1"
         write_cfg("gboth" if n % 2 == 0 else "g2", f"rules-{v}.yaml")
         n += 1
         hup_and_wait(n, 0)
         time.sleep(0.1)
-    rc, summary, text = env.load_result(load)
-    check(n >= 4, f"{n} reloads happened during the load")
-    check(summary["sent"] == COUNT and summary["answered"] == COUNT,
-          f"all {COUNT} requests answered across reloads (answered {summary['answered']}, "
-          f"timeouts {summary['timeouts']}, errors {summary['errors']})")
-    check(summary["results"] == {"2001": COUNT}, f"no error answer during reloads: {summary['results']}")
+    summary = load.result(timeout=300).answer
+    h.check(n >= 4, f"{n} reloads happened during the load")
+    h.check_load(summary, COUNT, "across reloads")
 
     # Settle on a known state: round-robin group, rules v2.
     write_cfg("gboth", "rules-v2.yaml")
@@ -126,41 +110,39 @@ def body(env):
     seen = set()
     for i in range(4):
         rc, host, realm = one()
-        check(rc == 2001 and realm == ["v2.realm"], f"new rules apply after reload #{i}: {realm}")
+        h.check(rc == 2001 and realm == ["v2.realm"], f"new rules apply after reload #{i}: {realm}")
         seen.add(host)
     # a2 is hidden; its pseudonym was given during the load, before most of the reloads: the
     # hiding table outlives rule sets.
-    check(seen == {"a1.a.realm", "hss-1.hidden.realm"}, f"new route (round-robin group) applies, a2 hidden as hss-1: {seen}")
+    h.check(seen == {"a1.a.realm", "hss-1.hidden.realm"},
+            f"new route (round-robin group) applies, a2 hidden as hss-1: {seen}")
     for i in range(2):
-        rc, ans, _ = env.request(BASE, "dra.test", "air", "a.realm",
-                                 ["--imsi", "001010000000001", "--dest-host", "hss-1.hidden.realm"])
-        check(ans and ans["result_code"] == 2001 and origin_host(ans) == "hss-1.hidden.realm",
-              f"request to the pseudonym unhidden and delivered to a2 #{i}: {ans and (ans['result_code'], origin_host(ans))}")
+        rc, host, _ = one("--dest-host", "hss-1.hidden.realm")
+        h.check(rc == 2001 and host == "hss-1.hidden.realm",
+                f"request to the pseudonym unhidden and delivered to a2 #{i}: {rc, host}")
 
     # A rule file with an error: refused, logged with file/line/rule, old set kept.
-    bad = env.write("rules-bad.yaml", BAD_RULES)
+    bad = h.write("rules-bad.yaml", BAD_RULES)
     write_cfg("g1", "rules-bad.yaml")
-    st = hup_and_wait(n, 1)
-    log = dra.text()
-    check(f"{bad}:8: rule 'bad-avp'" in log, "failed reload logged with FILE:LINE: rule 'NAME'")
-    check("previous routes and rules stay active" in log, "log says the old set stays")
+    hup_and_wait(n, 1)
+    log = dra.stdout() + dra.stderr()
+    h.check(f"{bad}:8: rule 'bad-avp'" in log, "failed reload logged with FILE:LINE: rule 'NAME'")
+    h.check("previous routes and rules stay active" in log, "log says the old set stays")
     for i in range(4):
         rc, host, realm = one()
-        check(rc == 2001 and realm == ["v2.realm"], f"old rules still active after the failed reload #{i}")
-        seen.add(host)
+        h.check(rc == 2001 and realm == ["v2.realm"], f"old rules still active after the failed reload #{i}")
 
     # A route table with an error: refused the same way.
-    env.write("dra.yaml", CFG.replace("STATS", stats_file).replace("GROUP", "nosuch")
-              .replace("RULES", "rules-v1.yaml"))
-    st = hup_and_wait(n, 2)
-    check("route 'ra': unknown peer group 'nosuch'" in dra.text(), "failed route reload logged with the route name")
+    write_cfg("nosuch", "rules-v1.yaml")
+    hup_and_wait(n, 2)
+    h.check("route 'ra': unknown peer group 'nosuch'" in dra.stdout() + dra.stderr(),
+            "failed route reload logged with the route name")
     hosts = set()
     for i in range(4):
         rc, host, realm = one()
-        check(rc == 2001 and realm == ["v2.realm"], f"old routes and rules still active #{i}")
+        h.check(rc == 2001 and realm == ["v2.realm"], f"old routes and rules still active #{i}")
         hosts.add(host)
-    check(hosts == {"a1.a.realm", "hss-1.hidden.realm"}, f"old round-robin route still active: {hosts}")
+    h.check(hosts == {"a1.a.realm", "hss-1.hidden.realm"}, f"old round-robin route still active: {hosts}")
 
 
-if __name__ == "__main__":
-    drait.run("reload", BASE, body)
+harness.run(test, ports=(23060, 23079))

@@ -8,38 +8,13 @@ fails on a request gets it answered 5012 by the DRA; one that fails on an answer
 answer relayed as it is.
 Ports 23040-23059."""
 
+import os
 import re
+import sys
 import time
 
-import sys
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-
-import drait  # noqa: E402
-from drait import check, origin_host, avp
-
-BASE = 23040
-
-CFG = f"""
-diameter:
-  identity: dra.test
-  realm: dra.realm
-  listen: [127.0.0.1]
-  port: {BASE}
-  tw_timer: 6
-  tc_timer: 1
-  peers:
-    - {{ host: h1.home.realm, realm: home.realm, addr: 127.0.0.1, port: {BASE + 1} }}
-    - {{ host: p1.partner.realm, realm: partner.realm, addr: 127.0.0.1, port: {BASE + 2} }}
-  accept_peers: ["*.client"]
-rules: rules.yaml
-stats_file: STATS
-peer_groups:
-  - {{ name: gh, peers: [h1.home.realm] }}
-  - {{ name: gp, peers: [p1.partner.realm] }}
-routes:
-  - {{ name: home, match: {{ realm: home.realm }}, group: gh }}
-  - {{ name: partner, match: {{ realm: partner.realm }}, group: gp }}
-"""
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
 RULES = r"""
 rules:
@@ -66,43 +41,61 @@ rules:
 """
 
 
-def body(env):
-    stats_file = env.path("stats.txt")
-    env.write("rules.yaml", RULES)
-    h1 = env.echo("h1.home.realm", "home.realm", env.port(1))
-    p1 = env.echo("p1.partner.realm", "partner.realm", env.port(2))
-    dra = env.dra(CFG.replace("STATS", stats_file))
+def test(h):
+    port, h1_port, p1_port = h.port(), h.port(), h.port()
+    stats_file = h.path("stats.txt")
+    h.write("rules.yaml", RULES)
+    h1 = h.echo("h1.home.realm", h1_port, realm="home.realm", verbose=True)
+    p1 = h.echo("p1.partner.realm", p1_port, realm="partner.realm", verbose=True)
+    dra = h.dra(h.write_config(
+        "dra.yaml", "dra.test", "dra.realm", port, accept_peers=["*.client"],
+        diameter={"tw_timer": 6, "tc_timer": 1},
+        peers=[{"host": "h1.home.realm", "realm": "home.realm", "port": h1_port},
+               {"host": "p1.partner.realm", "realm": "partner.realm", "port": p1_port}],
+        rules="rules.yaml", stats_file=stats_file,
+        peer_groups=[{"name": "gh", "peers": ["h1.home.realm"]},
+                     {"name": "gp", "peers": ["p1.partner.realm"]}],
+        routes=[{"name": "home", "match": {"realm": "home.realm"}, "group": "gh"},
+                {"name": "partner", "match": {"realm": "partner.realm"}, "group": "gp"}]))
     for n in ("h1.home.realm", "p1.partner.realm"):
-        env.wait_open(dra, n)
+        dra.wait_peer_open(n)
 
-    rc, ans, err = env.request(BASE, "dra.test", "air", "old.realm", ["--imsi", "001010000000042"])
-    check(ans and ans["result_code"] == 2001, f"request to old.realm answered 2001 ({ans and ans['result_code']}, {err.strip()})")
-    check(origin_host(ans) == "p1.partner.realm", f"rewritten Destination-Realm routed to partner.realm: {origin_host(ans)}")
-    check(avp(ans, "Origin-Realm") == ["hidden.realm"], f"answer rule rewrote Origin-Realm: {avp(ans, 'Origin-Realm')}")
+    def req(realm, imsi):
+        r = h.dclient("--realm", "client", "--dest-realm", realm, "air", "--imsi", imsi,
+                      peer=port, peer_host="dra.test", identity="c1.client")
+        a = r.answer
+        return (a and a["result_code"], harness.avp(a, "Origin-Host") if a else None,
+                harness.avp_values(a, "Origin-Realm"), harness.avp_values(a, "Error-Reporting-Host"),
+                r.stderr.strip())
+
+    rc, host, realm, _, err = req("old.realm", "001010000000042")
+    h.check(rc == 2001, f"request to old.realm answered 2001 ({rc}, {err})")
+    h.check(host == "p1.partner.realm", f"rewritten Destination-Realm routed to partner.realm: {host}")
+    h.check(realm == ["hidden.realm"], f"answer rule rewrote Origin-Realm: {realm}")
     time.sleep(0.3)
-    got = p1.text()
-    check(re.search(r'User-Name \(1 M\) = "999990000000042"', got) is not None,
-          "the server received the rewritten User-Name")
-    check(re.search(r'Destination-Realm \(283 M\) = "partner.realm"', got) is not None,
-          "the server received the rewritten Destination-Realm")
+    got = p1.stdout() + p1.stderr()
+    h.check(re.search(r'User-Name \(1 M\) = "999990000000042"', got) is not None,
+            "the server received the rewritten User-Name")
+    h.check(re.search(r'Destination-Realm \(283 M\) = "partner.realm"', got) is not None,
+            "the server received the rewritten Destination-Realm")
 
     # Requests the rules do not concern pass unchanged.
-    rc, ans, _ = env.request(BASE, "dra.test", "air", "home.realm", ["--imsi", "001010000000043"])
-    check(ans and ans["result_code"] == 2001 and origin_host(ans) == "h1.home.realm", "home.realm routed to h1")
-    check(avp(ans, "Origin-Realm") == ["home.realm"], "home answer not rewritten (the failing answer rule left it intact)")
+    rc, host, realm, _, _ = req("home.realm", "001010000000043")
+    h.check(rc == 2001 and host == "h1.home.realm", "home.realm routed to h1")
+    h.check(realm == ["home.realm"], "home answer not rewritten (the failing answer rule left it intact)")
     time.sleep(0.3)
-    check('User-Name (1 M) = "001010000000043"' in h1.text(), "home request's User-Name unchanged")
+    h.check('User-Name (1 M) = "001010000000043"' in h1.stdout() + h1.stderr(),
+            "home request's User-Name unchanged")
 
     # A rule failing on a request: the DRA answers 5012 itself rather than relay half a rewrite.
-    rc, ans, _ = env.request(BASE, "dra.test", "air", "err.realm", ["--imsi", "001010000000044"])
-    check(ans and ans["result_code"] == 5012, f"rule error on a request: 5012 ({ans and ans['result_code']})")
-    check(origin_host(ans) == "dra.test" and avp(ans, "Error-Reporting-Host") == ["dra.test"],
-          "rule error answer comes from the DRA with Error-Reporting-Host")
+    rc, host, _, erh, _ = req("err.realm", "001010000000044")
+    h.check(rc == 5012, f"rule error on a request: 5012 ({rc})")
+    h.check(host == "dra.test" and erh == ["dra.test"],
+            "rule error answer comes from the DRA with Error-Reporting-Host")
 
-    st = env.stats(dra, stats_file)
-    check(st.get(("global", "-", "rules_fired"), 0) >= 3, f"rules fired: {st.get(('global', '-', 'rules_fired'))}")
-    check(st.get(("global", "-", "rule_errors"), 0) == 2, f"2 rule errors counted: {st.get(('global', '-', 'rule_errors'))}")
+    st = h.dra_stats(dra, stats_file)
+    h.check(st.get(("global", "-", "rules_fired"), 0) >= 3, f"rules fired: {st.get(('global', '-', 'rules_fired'))}")
+    h.check(st.get(("global", "-", "rule_errors"), 0) == 2, f"2 rule errors counted: {st.get(('global', '-', 'rule_errors'))}")
 
 
-if __name__ == "__main__":
-    drait.run("rewrite", BASE, body)
+harness.run(test, ports=(23040, 23059))

@@ -4,7 +4,6 @@
 USIM-side checker (hss_usim) on the vectors the HSS sends."""
 import json
 import os
-import socket
 import subprocess
 import sys
 
@@ -32,20 +31,7 @@ class Hss:
         return self.h.dclient_bg(name, *args, peer=self.port, peer_host='hss.test', identity=identity)
 
     def ctl(self, line):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(5)
-        try:
-            s.connect(self.ctl_path)
-            s.sendall(line.encode() + b'\n')
-            data = b''
-            while not data.endswith(b'\n'):
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-            return data.decode().strip()
-        finally:
-            s.close()
+        return harness.ctl_request(self.ctl_path, line)
 
     def stats(self):
         """Counters from the control socket: {'ULR': {'requests': n, ...}, 'vectors': {...}}."""
@@ -78,20 +64,48 @@ def provision(h, db, imsi, *extra, apns=('internet',)):
     hssctl(h, db, *(args + list(extra)))
 
 
-def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None):
-    """Start an HSS; provision into .db before or after (SQLite, shared file)."""
+def init(h, db):
+    """Create the SQLite database (the HSS never creates it) unless it exists."""
+    if not os.path.exists(db):
+        hssctl(h, db, 'init')
+
+
+def config(h, port, db, name='hss', s6a='  home_plmns: ["00101"]\n', database=None,
+           ctl_dir=None, extra=''):
+    """Write NAME.yaml for an HSS on PORT over the SQLite file DB (or "mysql:URI");
+    database: more keys of the `database:` section (dict); s6a as for start; the control
+    socket goes in ctl_dir (default the test's temp dir); extra: YAML text of more top-level
+    keys, appended as it is. Returns (path, socket path)."""
+    ctl = os.path.join(ctl_dir or h.tmp, name + '.ctl')
+    if db.startswith('mysql:'):
+        dbsec = {'backend': 'mysql', 'uri': db[6:]}
+    else:
+        dbsec = {'backend': 'sqlite', 'path': db}
+    dbsec.update(database or {})
+    sections = {'database': dbsec}
+    if isinstance(s6a, dict):
+        sections['s6a'] = s6a
+    s6a_text = 's6a:\n' + s6a if s6a and isinstance(s6a, str) else ''
+    cfg = h.write_config(name + '.yaml', 'hss.test', 'test', port, ctl_socket=ctl,
+                         extra=s6a_text + extra, **sections)
+    return cfg, ctl
+
+
+def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None, database=None, create=True,
+          prefix=(), ctl_dir=None, extra='', **kw):
+    """Start an HSS; provision into .db before or after (SQLite, shared file). s6a: the
+    `s6a:` section, as a dict or as YAML text indented by two. The database is created with
+    `hssctl init` first unless create is False (or it is "mysql:URI"). prefix: argv before
+    the program (e.g. setpriv to run it as another user); extra: YAML text of more top-level
+    keys (as for config); kw go to h.start."""
     port = h.port()
     db = db or os.path.join(h.tmp, name + '.db')
-    ctl = os.path.join(h.tmp, name + '.ctl')
-    text = harness.diameter_yaml('hss.test', 'test', port)
-    text += 'database:\n  backend: sqlite\n  path: "%s"\n' % db
-    if s6a:
-        text += 's6a:\n' + s6a
-    text += 'ctl_socket: "%s"\n' % ctl
-    cfg = h.write(name + '.yaml', text)
+    if create and not db.startswith('mysql:'):
+        init(h, db)
+    cfg, ctl = config(h, port, db, name, s6a, database, ctl_dir, extra)
     if not os.access(USIM, os.X_OK):
         harness.skip('hss_usim helper not built (%s)' % USIM)
-    proc = h.start(name, [h.binary('hss'), '-c', cfg], wait_port=port)
+    proc = h.start(name, list(prefix) + [h.binary('hss'), '-c', cfg], wait_port=port, **kw)
     return Hss(h, proc, port, db, ctl)
 
 
@@ -141,3 +155,60 @@ def check_common(h, r, what):
     h.check(harness.avp(a, 'Auth-Session-State') == 1, what + ': Auth-Session-State NO_STATE_MAINTAINED')
     h.check(harness.avp(a, 'Origin-Host') == 'hss.test' and harness.avp(a, 'Origin-Realm') == 'test',
             what + ': Origin-Host/Realm')
+
+
+# -- database faults (test_db_*.py) ------------------------------------------------------
+
+# The causes dbfault.c names in its lines ("hss: database CAUSE: ...").
+DB_CAUSES = ('timeout (locked or stalled)', 'read-only', 'disk full', 'file missing or replaced',
+             'server unreachable', 'error')
+
+
+def import_subs(h, db, n, first=1010000000001, name='subs.csv', sqn=1 << 40):
+    """Provision n subscribers (IMSIs from 00<first>, test set 1 keys, APN internet) with
+    one `hssctl import`; returns the IMSI range "FROM-TO" for dclient load. The SQNs start
+    at 2^40 so that handing out vectors never changes the size of a row (SQLite stores the
+    integer in 6 bytes either way): the file size then tells whether anything but SQNs
+    changed."""
+    path = os.path.join(h.tmp, name)
+    with open(path, 'w') as f:
+        f.write('imsi,k,opc,apn,sqn\n')
+        for i in range(n):
+            f.write('%015d,%s,%s,internet,%d\n' % (first + i, K, OPC, sqn))
+    hssctl(h, db, 'import', path)
+    return '%015d-%015d' % (first, first + n - 1)
+
+
+def load(hss, imsis, count=20, concurrency=4, cmd='air', timeout_ms=5000):
+    """One `dclient load` run against the HSS: its JSON summary (results, latency_us,
+    timeouts...), plus 'codes': {'2001': n, 'exp:5001': m, 'timeout': k}."""
+    r = hss.dclient('load', cmd, '--count', count, '--concurrency', concurrency,
+                    '--imsi-range', imsis, timeout_ms=timeout_ms)
+    hss.h.check(r.answer is not None and r.answer.get('kind') == 'load',
+                'dclient load ran (%s)' % r.stderr.strip()[-300:])
+    a = dict(r.answer)
+    a['codes'] = dict(a.get('results') or {})
+    if a.get('timeouts'):
+        a['codes']['timeout'] = a['timeouts']
+    return a
+
+
+def db_log(hss):
+    """What the HSS logged about its database: {cause: lines} for each cause of DB_CAUSES
+    that has lines, 'ok' for the "works again" lines, 'total' for every line of its log."""
+    text = hss.proc.stdout() + hss.proc.stderr()
+    out = {'total': len(text.splitlines())}
+    for line in text.splitlines():
+        if 'hss: database works again' in line:
+            out['ok'] = out.get('ok', 0) + 1
+            continue
+        for c in DB_CAUSES:
+            if 'hss: database %s: ' % c in line or 'hss: database still %s ' % c in line:
+                out[c] = out.get(c, 0) + 1
+    return out
+
+
+def check_no_keys(h, hss):
+    """No key of the test subscribers (K, OPc, OP) in the HSS's log."""
+    text = (hss.proc.stdout() + hss.proc.stderr()).lower()
+    h.check(not any(k in text for k in (K, OPC, OP)), 'no key material in the HSS log')

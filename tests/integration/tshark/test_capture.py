@@ -14,7 +14,6 @@ Ports 24100-24119. Skipped (77) when tshark is missing or cannot capture here.
 """
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -66,60 +65,9 @@ RULES = """rules:
       - unhide_host: Destination-Host
 """ % {"home": HOME_3GPP}
 
-HSS_YAML = """diameter:
-  identity: hss.home.t.example
-  realm: home.t.example
-  listen: [127.0.0.1]
-  port: %d
-  accept_peers: ["dra.t.example"]
-  default_route: ["dra.t.example"]
-database:
-  backend: sqlite
-  path: %s/hss.db
-s6a:
-  home_plmns: ["00101"]
-ctl_socket: %s/hss.ctl
-"""
-
-DRA_YAML = """diameter:
-  identity: dra.t.example
-  realm: t.example
-  listen: [127.0.0.1]
-  port: %d
-  peers:
-    - { host: hss.home.t.example, realm: home.t.example, addr: 127.0.0.1, port: %d }
-    - { host: echo.ims.t.example, realm: ims.t.example, addr: 127.0.0.1, port: %d }
-  accept_peers: ["*.client.t.example"]
-rules: rules.yaml
-peer_groups:
-  - { name: hss, policy: failover, peers: [hss.home.t.example] }
-  - { name: ims, policy: failover, peers: [echo.ims.t.example] }
-routes:
-  - { name: home, match: { realm: home.t.example }, group: hss }
-  - { name: ims, match: { realm: ims.t.example }, group: ims }
-"""
-
 MME1 = ("mme1.client.t.example", HOME_3GPP)
 MME2 = ("mme2.client.t.example", HOME_3GPP)
 CSCF = ("scscf.client.t.example", "ims.t.example")
-
-
-def hss_ctl(path, line):
-    """One command on the HSS control socket; returns its reply line."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(5)
-    try:
-        s.connect(path)
-        s.sendall(line.encode() + b"\n")
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        return data.decode().strip()
-    finally:
-        s.close()
 
 
 def client_args(who, *args):
@@ -200,7 +148,7 @@ def traffic(h):
                         identity=identity, timeout_ms=5000)
     mme1.wait_log(r"Update-Location-Answer", timeout=15, stream="out")
     for line in ("idr %s" % IMSI, "dsr %s 1" % IMSI):
-        reply = hss_ctl(os.path.join(h.tmp, "hss.ctl"), line)
+        reply = harness.ctl_request(h.path("hss.ctl"), line)
         h.check(reply.startswith("ok"), "hss control '%s' accepted (%s)" % (line, reply))
         time.sleep(0.5)
     r = dclient(h, MME2, "ulr", "--imsi", VISITING_IMSI, "--visited-plmn", "00101")
@@ -219,9 +167,24 @@ def test(h):
     if not shutil.which("tshark"):
         harness.skip("tshark is not installed (./run deps installs it)")
     hss, dra, hssctl = h.binary("hss"), h.binary("dra"), h.binary("hssctl")
-    h.write("hss.yaml", HSS_YAML % (PORT_HSS, h.tmp, h.tmp))
+    hss_cfg = h.write_config("hss.yaml", "hss.home.t.example", "home.t.example", PORT_HSS,
+                             accept_peers=["dra.t.example"],
+                             diameter={"default_route": ["dra.t.example"]},
+                             database={"backend": "sqlite", "path": h.path("hss.db")},
+                             s6a={"home_plmns": ["00101"]}, ctl_socket=h.path("hss.ctl"))
     h.write("rules.yaml", RULES)
-    h.write("dra.yaml", DRA_YAML % (PORT_DRA, PORT_HSS, PORT_ECHO))
+    dra_cfg = h.write_config(
+        "dra.yaml", "dra.t.example", "t.example", PORT_DRA, accept_peers=["*.client.t.example"],
+        peers=[{"host": "hss.home.t.example", "realm": "home.t.example", "port": PORT_HSS},
+               {"host": "echo.ims.t.example", "realm": "ims.t.example", "port": PORT_ECHO}],
+        rules="rules.yaml",
+        peer_groups=[{"name": "hss", "policy": "failover", "peers": ["hss.home.t.example"]},
+                     {"name": "ims", "policy": "failover", "peers": ["echo.ims.t.example"]}],
+        routes=[{"name": "home", "match": {"realm": "home.t.example"}, "group": "hss"},
+                {"name": "ims", "match": {"realm": "ims.t.example"}, "group": "ims"}])
+    cp = subprocess.run([hssctl, "--db", os.path.join(h.tmp, "hss.db"), "init"],
+                        capture_output=True, text=True)
+    h.check(cp.returncode == 0, "database created (%s)" % cp.stderr.strip())
     cp = subprocess.run([hssctl, "--db", os.path.join(h.tmp, "hss.db"), "add", "--imsi", IMSI,
                          "--msisdn", "33612345678", "--k", K, "--opc", OPC,
                          "--apn", "internet,qci=9,arp=8", "--apn", "ims,qci=5,arp=1"],
@@ -230,9 +193,9 @@ def test(h):
 
     cap = os.path.join(h.tmp, "traffic.pcapng")
     capture = start_capture(h, cap)   # first, so the CER/CEA exchanges are in it too
-    h.start("hss", [hss, "-c", os.path.join(h.tmp, "hss.yaml")], wait_port=PORT_HSS)
+    h.start("hss", [hss, "-c", hss_cfg], wait_port=PORT_HSS)
     h.echo("echo.ims.t.example", PORT_ECHO, apps="cx,sh")
-    h.start("dra", [dra, "-c", os.path.join(h.tmp, "dra.yaml")], wait_port=PORT_DRA)
+    h.start("dra", [dra, "-c", dra_cfg], wait_port=PORT_DRA)
     traffic(h)
     time.sleep(1.0)
     for p in reversed(h.procs):

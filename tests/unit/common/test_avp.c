@@ -2,6 +2,7 @@
 /* test_avp.c: AVP helpers on a real libfdcore dictionary (base protocol), including grouped
  * AVPs of a message re-read from its wire form, plus the signal loop of cm_diam_run. */
 #include "cm.h"
+#include "tap.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -10,15 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int failures;
-
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		failures++; \
-	} \
-} while (0)
 
 static void *lookup_thread(void *arg)
 {
@@ -39,7 +31,6 @@ static void test_dict(void)
 	int bad[4] = { 0 }, i;
 
 	CHECK(cm_dict_avp("Origin-Host") != NULL);
-	CHECK(cm_dict_avp("Origin-Host") == cm_dict_avp("Origin-Host"));
 	CHECK(cm_dict_avp("No-Such-AVP") == NULL);
 	CHECK(cm_dict_avp(NULL) == NULL);
 	CHECK(cm_dict_cmd("Device-Watchdog-Request") != NULL);
@@ -47,10 +38,10 @@ static void test_dict(void)
 	CHECK(cm_dict_app(0) != NULL);              /* Diameter common messages */
 	CHECK(cm_dict_app(16777251) == NULL);       /* S6a: not loaded here */
 	for (i = 0; i < 4; i++)
-		CHECK(pthread_create(&th[i], NULL, lookup_thread, &bad[i]) == 0);
+		CHECK_ERR(pthread_create(&th[i], NULL, lookup_thread, &bad[i]), 0);
 	for (i = 0; i < 4; i++) {
 		pthread_join(th[i], NULL);
-		CHECK(bad[i] == 0);
+		CHECK_INT(bad[i], ==, 0, "thread %d: 20000 concurrent lookups all found", i);
 	}
 }
 
@@ -62,56 +53,66 @@ static void test_build_and_find(void)
 	uint8_t *buf = NULL;
 	size_t len = 0;
 
-	CHECK(fd_msg_new(cm_dict_cmd("Device-Watchdog-Request"), MSGFL_ALLOC_ETEID, &m) == 0);
+	CHECK_ERR(fd_msg_new(cm_dict_cmd("Device-Watchdog-Request"), MSGFL_ALLOC_ETEID, &m), 0);
 	if (!m)
 		return;
-	CHECK(cm_avp_add_str(m, "Origin-Host", "a.example.org") == 0);
-	CHECK(cm_avp_add_str(m, "Origin-Realm", "example.org") == 0);
-	CHECK(cm_avp_add_u32(m, "Origin-State-Id", 7) == 0);
-	CHECK(cm_avp_add_u32(m, "Disconnect-Cause", 2) == 0);       /* Enumerated: Integer32 */
-	CHECK(cm_avp_add_i32(m, "Origin-State-Id", -1) == EINVAL);  /* Unsigned32 */
-	CHECK(cm_avp_add_u64(m, "Accounting-Sub-Session-Id", 1ULL << 40) == 0);
-	CHECK(cm_avp_add_os(m, "Class", "\x00\x01\x02", 3) == 0);
-	CHECK(cm_avp_add_str(m, "No-Such-AVP", "x") == ENOENT);
-	CHECK(cm_avp_add_u32(m, "Origin-Host", 1) == EINVAL);       /* not an integer */
-	CHECK(cm_avp_add_vsai(m, 10415, 16777251) == 0);
-	CHECK(cm_avp_add_exp_result(m, 10415, 5001) == 0);
-	CHECK(cm_avp_add_group(m, "Proxy-Info", &g) == 0 && g);
-	CHECK(cm_avp_add_str(g, "Proxy-Host", "p.example.org") == 0);
-	CHECK(cm_avp_add_os(g, "Proxy-State", "s", 1) == 0);
+	CHECK_ERR(cm_avp_add_str(m, "Origin-Host", "a.example.org"), 0);
+	CHECK_ERR(cm_avp_add_str(m, "Origin-Realm", "example.org"), 0);
+	CHECK_ERR(cm_avp_add_u32(m, "Origin-State-Id", 7), 0);
+	CHECK_ERR(cm_avp_add_u32(m, "Disconnect-Cause", 2), 0);       /* Enumerated: Integer32 */
+	CHECK_ERR(cm_avp_add_i32(m, "Origin-State-Id", -1), EINVAL);  /* Unsigned32 */
+	CHECK_ERR(cm_avp_add_u64(m, "Accounting-Sub-Session-Id", 1ULL << 40), 0);
+	CHECK_ERR(cm_avp_add_os(m, "Class", "\x00\x01\x02", 3), 0);
+	CHECK_ERR(cm_avp_add_str(m, "No-Such-AVP", "x"), ENOENT);
+	CHECK_ERR(cm_avp_add_u32(m, "Origin-Host", 1), EINVAL);       /* not an integer */
+	CHECK_ERR(cm_avp_add_vsai(m, 10415, 16777251), 0);
+	CHECK_ERR(cm_avp_add_exp_result(m, 10415, 5001), 0);
+	if (CHECK_ERR(cm_avp_add_group(m, "Proxy-Info", &g), 0) && CHECK(g != NULL)) {
+		CHECK_ERR(cm_avp_add_str(g, "Proxy-Host", "p.example.org"), 0);
+		CHECK_ERR(cm_avp_add_os(g, "Proxy-State", "s", 1), 0);
+	}
 
 	/* On the message as built. */
 	a = cm_avp_find(m, "Origin-State-Id");
-	CHECK(a && (v = cm_avp_value(a)) && v->u32 == 7);
+	if (CHECK(a != NULL) && CHECK((v = cm_avp_value(a))))
+		CHECK_INT(v->u32, ==, 7);
 	a = cm_avp_find(m, "Disconnect-Cause");
-	CHECK(a && (v = cm_avp_value(a)) && v->i32 == 2);
+	if (CHECK(a != NULL) && CHECK((v = cm_avp_value(a))))
+		CHECK_INT(v->i32, ==, 2);
 	a = cm_avp_find(m, "Vendor-Specific-Application-Id");
-	CHECK(a && (a = cm_avp_find(a, "Auth-Application-Id")) && cm_avp_value(a)->u32 == 16777251);
+	if (CHECK(a != NULL) && CHECK((a = cm_avp_find(a, "Auth-Application-Id"))))
+		CHECK_INT(cm_avp_value(a)->u32, ==, 16777251);
 	CHECK(cm_avp_find(m, "Session-Id") == NULL);
 	CHECK(cm_avp_find(m, "No-Such-AVP") == NULL);
 	CHECK(cm_avp_find(NULL, "Origin-Host") == NULL);
 
 	/* Through the wire form: grouped children exist only once their parent is parsed. */
-	CHECK(fd_msg_bufferize(m, &buf, &len) == 0);
-	CHECK(fd_msg_parse_buffer(&buf, len, &m2) == 0);
+	CHECK_ERR(fd_msg_bufferize(m, &buf, &len), 0);
+	CHECK_ERR(fd_msg_parse_buffer(&buf, len, &m2), 0);
 	if (m2) {
 		a = cm_avp_find(m2, "Experimental-Result");
 		CHECK(a != NULL);
 		if (a) {
 			struct avp *c = cm_avp_find(a, "Experimental-Result-Code");
-			CHECK(c && (v = cm_avp_value(c)) && v->u32 == 5001);
+			if (CHECK(c != NULL) && CHECK((v = cm_avp_value(c))))
+				CHECK_INT(v->u32, ==, 5001);
 			c = cm_avp_find(a, "Vendor-Id");
-			CHECK(c && (v = cm_avp_value(c)) && v->u32 == 10415);
+			if (CHECK(c != NULL) && CHECK((v = cm_avp_value(c))))
+				CHECK_INT(v->u32, ==, 10415);
 		}
 		a = cm_avp_find(m2, "Origin-Host");
-		CHECK(a && (v = cm_avp_value(a)) && v->os.len == 13 &&
-		      !memcmp(v->os.data, "a.example.org", 13));
+		if (CHECK(a != NULL) && CHECK((v = cm_avp_value(a))) &&
+		    CHECK_INT(v->os.len, ==, 13))
+			CHECK_MEM(v->os.data, "a.example.org", 13);
 		a = cm_avp_find(m2, "Accounting-Sub-Session-Id");
-		CHECK(a && (v = cm_avp_value(a)) && v->u64 == 1ULL << 40);
+		if (CHECK(a != NULL) && CHECK((v = cm_avp_value(a))))
+			CHECK_UINT(v->u64, ==, 1ULL << 40);
 		a = cm_avp_find(m2, "Class");
-		CHECK(a && (v = cm_avp_value(a)) && v->os.len == 3 && v->os.data[2] == 2);
+		if (CHECK(a != NULL) && CHECK((v = cm_avp_value(a))) && CHECK_INT(v->os.len, ==, 3))
+			CHECK_INT(v->os.data[2], ==, 2);
 		a = cm_avp_find(m2, "Proxy-Info");
-		CHECK(a && (a = cm_avp_find(a, "Proxy-State")) && cm_avp_value(a)->os.len == 1);
+		if (CHECK(a != NULL) && CHECK((a = cm_avp_find(a, "Proxy-State"))))
+			CHECK_INT(cm_avp_value(a)->os.len, ==, 1);
 		fd_msg_free(m2);
 	} else {
 		free(buf);
@@ -144,15 +145,15 @@ static void test_run(void)
 
 	/* Requested before: returns at once. */
 	cm_diam_request_stop();
-	CHECK(cm_diam_run(NULL, NULL) == 0);
+	CHECK_ERR(cm_diam_run(NULL, NULL), 0);
 	/* From another thread while waiting. */
-	CHECK(pthread_create(&th, NULL, stopper, NULL) == 0);
-	CHECK(cm_diam_run(NULL, NULL) == 0);
+	CHECK_ERR(pthread_create(&th, NULL, stopper, NULL), 0);
+	CHECK_ERR(cm_diam_run(NULL, NULL), 0);
 	pthread_join(th, NULL);
 	/* SIGHUP is blocked in every thread, stays pending, and is handled by cm_diam_run. */
 	kill(getpid(), SIGHUP);
-	CHECK(cm_diam_run(on_hup, NULL) == 0);
-	CHECK(hups == 2);
+	CHECK_ERR(cm_diam_run(on_hup, NULL), 0);
+	CHECK_INT(hups, ==, 2);
 }
 
 static int usr1_calls;
@@ -166,13 +167,13 @@ static void on_usr1(void)
 
 static void test_trigger(void)
 {
-	CHECK(cm_diam_start() == 0);
-	CHECK(cm_diam_start() == EINVAL);
-	CHECK(fd_event_trig_regcb(SIGUSR1, "test_avp", on_usr1) == 0);
+	CHECK_ERR(cm_diam_start(), 0);
+	CHECK_ERR(cm_diam_start(), EINVAL);
+	CHECK_ERR(fd_event_trig_regcb(SIGUSR1, "test_avp", on_usr1), 0);
 	/* SIGUSR1 becomes a trigger; the callback stops cm_diam_run. */
 	kill(getpid(), SIGUSR1);
-	CHECK(cm_diam_run(NULL, NULL) == 0);
-	CHECK(usr1_calls == 1);
+	CHECK_ERR(cm_diam_run(NULL, NULL), 0);
+	CHECK_INT(usr1_calls, ==, 1);
 }
 
 int main(void)
@@ -181,18 +182,14 @@ int main(void)
 	                           .port = 0, .log_level = "error" };
 	int rc;
 
-	if ((rc = cm_diam_init(&cfg))) {
-		fprintf(stderr, "cm_diam_init: %s\n", strerror(rc));
-		return 1;
-	}
-	CHECK(cm_diam_init(&cfg) == EALREADY);
+	if ((rc = cm_diam_init(&cfg)))
+		tap_bail("cm_diam_init: %s", strerror(rc));
+	CHECK_ERR(cm_diam_init(&cfg), EALREADY);
 	test_dict();
 	test_build_and_find();
 	test_run();
 	test_trigger();
 	cm_diam_shutdown();
 	cm_diam_shutdown();
-	if (failures)
-		fprintf(stderr, "%d check(s) failed\n", failures);
-	return failures ? 1 : 0;
+	return tap_done();
 }

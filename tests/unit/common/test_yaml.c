@@ -2,30 +2,13 @@
 /* test_yaml.c: the YAML loader (positions, aliases, limits, syntax errors) and the schema
  * checker and `diameter:` parser, asserting the exact "FILE:LINE: key 'PATH': problem" texts. */
 #include "cm.h"
+#include "tap.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int failures;
-
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		failures++; \
-	} \
-} while (0)
-
-#define CHECK_STR(a, b) do { \
-	const char *a_ = (a), *b_ = (b); \
-	if (!a_ || strcmp(a_, b_)) { \
-		fprintf(stderr, "%s:%d: got  '%s'\n%*s expected '%s'\n", __FILE__, __LINE__, \
-		        a_ ? a_ : "(null)", (int)strlen(__FILE__) + 6, "", b_); \
-		failures++; \
-	} \
-} while (0)
 
 static struct cm_ydoc *load(const char *name, const char *text, char *err, size_t errlen)
 {
@@ -52,36 +35,51 @@ static void test_tree(void)
 	struct cm_ydoc *doc = load("t.yaml", text, err, sizeof(err));
 	const struct cm_ynode *top, *n, *list, *it;
 
-	CHECK(doc != NULL);
-	if (!doc) {
-		fprintf(stderr, "%s\n", err);
+	if (!CHECK(doc != NULL, "t.yaml loads: %s", err))
 		return;
-	}
 	CHECK_STR(doc->file, "t.yaml");
-	CHECK(doc->root && doc->root->type == CM_Y_MAP && doc->root->n_child == 2);
+	if (CHECK(doc->root != NULL) && CHECK_INT(doc->root->type, ==, CM_Y_MAP))
+		CHECK_INT(doc->root->n_child, ==, 2);
 	top = cm_ymap_get(doc->root, "top");
-	CHECK(top && top->type == CM_Y_MAP && top->key_line == 2 && top->n_child == 3);
+	if (CHECK(top != NULL) && CHECK_INT(top->type, ==, CM_Y_MAP)) {
+		CHECK_INT(top->key_line, ==, 2);
+		CHECK_INT(top->n_child, ==, 3);
+	}
 	n = cm_ymap_get(top, "name");
-	CHECK(n && n->type == CM_Y_SCALAR && n->quoted && n->line == 3 && n->col == 9);
-	CHECK(n && n->key_line == 3 && !strcmp(n->key, "name") && n->len == 6);
+	if (CHECK(n != NULL)) {
+		CHECK_INT(n->type, ==, CM_Y_SCALAR);
+		CHECK(n->quoted);
+		CHECK_INT(n->line, ==, 3);
+		CHECK_INT(n->col, ==, 9);
+		CHECK_INT(n->key_line, ==, 3);
+		CHECK_STR(n->key, "name");
+		CHECK_INT(n->len, ==, 6);
+	}
 	CHECK_STR(cm_yget_str(top, "name", NULL), "quoted");
-	CHECK(cm_yget_u64(top, "n", 0) == 42);
-	CHECK(cm_yget_u64(top, "name", 7) == 7);      /* quoted: never a number */
-	CHECK(cm_yget_u64(top, "absent", 9) == 9);
+	CHECK_UINT(cm_yget_u64(top, "n", 0), ==, 42);
+	CHECK_UINT(cm_yget_u64(top, "name", 7), ==, 7);      /* quoted: never a number */
+	CHECK_UINT(cm_yget_u64(top, "absent", 9), ==, 9);
 	CHECK(cm_yget_bool(top, "absent", true));
 	list = cm_ymap_get(top, "list");
-	CHECK(list && list->type == CM_Y_SEQ && list->n_child == 3);
-	if (list && list->n_child == 3) {
+	if (CHECK(list != NULL) && CHECK_INT(list->type, ==, CM_Y_SEQ) &&
+	    CHECK_INT(list->n_child, ==, 3)) {
 		it = list->child->next->next;       /* the alias, resolved to a copy */
-		CHECK(it->type == CM_Y_MAP && it->line == 8 && it->key == NULL);
+		CHECK_INT(it->type, ==, CM_Y_MAP);
+		CHECK_INT(it->line, ==, 8);
+		CHECK(it->key == NULL);
 		CHECK_STR(cm_yget_str(it, "k", NULL), "v");
-		CHECK(list->child->key == NULL && list->child->line == 6);
+		CHECK(list->child->key == NULL);
+		CHECK_INT(list->child->line, ==, 6);
 	}
 	n = cm_ymap_get(doc->root, "empty");
-	CHECK(n && n->type == CM_Y_SCALAR && n->len == 0 && !n->quoted);
-	CHECK(cm_yget_str(doc->root, "empty", "def") == NULL ||
-	      !strcmp(cm_yget_str(doc->root, "empty", "def"), "def"));
-	CHECK(cm_ymap_get(NULL, "x") == NULL && cm_ymap_get(list, "x") == NULL);
+	if (CHECK(n != NULL)) {
+		CHECK_INT(n->type, ==, CM_Y_SCALAR);
+		CHECK_INT(n->len, ==, 0);
+		CHECK(!n->quoted);
+	}
+	CHECK_STR(cm_yget_str(doc->root, "empty", "def"), "def");   /* empty: YAML null */
+	CHECK(cm_ymap_get(NULL, "x") == NULL);
+	CHECK(cm_ymap_get(list, "x") == NULL);
 	cm_yaml_free(doc);
 
 	/* An alias of a map member is a plain item where it is used, keyed only by its own key. */
@@ -89,16 +87,24 @@ static void test_tree(void)
 	CHECK(doc != NULL);
 	if (doc) {
 		n = cm_ymap_get(doc->root, "b");
-		CHECK(n && n->child && n->child->key == NULL && n->child->key_line == 0);
+		if (CHECK(n != NULL) && CHECK(n->child != NULL)) {
+			CHECK(n->child->key == NULL);
+			CHECK_INT(n->child->key_line, ==, 0);
+		}
 		n = cm_ymap_get(doc->root, "c");
-		CHECK(n && !strcmp(n->key, "c") && n->key_line == 3 && n->line == 3);
-		CHECK(n && cm_yget_u64(n, "k", 0) == 1);
+		if (CHECK(n != NULL)) {
+			CHECK_STR(n->key, "c");
+			CHECK_INT(n->key_line, ==, 3);
+			CHECK_INT(n->line, ==, 3);
+			CHECK_UINT(cm_yget_u64(n, "k", 0), ==, 1);
+		}
 		cm_yaml_free(doc);
 	}
 
 	/* An empty document. */
 	doc = load("e.yaml", "# nothing\n", err, sizeof(err));
-	CHECK(doc && doc->root == NULL);
+	if (CHECK(doc != NULL))
+		CHECK(doc->root == NULL);
 	cm_yaml_free(doc);
 	cm_yaml_free(NULL);
 }
@@ -108,10 +114,11 @@ static void test_yaml_errors(void)
 	char err[256];
 	struct cm_ydoc *doc = NULL;
 
-	CHECK(cm_yaml_load_buf("s.yaml", "a: [1, 2\nb: 3\n", 14, &doc, err, sizeof(err)) == EINVAL);
+	CHECK_ERR(cm_yaml_load_buf("s.yaml", "a: [1, 2\nb: 3\n", 14, &doc, err, sizeof(err)),
+	          EINVAL);
 	CHECK(doc == NULL);
 	CHECK(!strncmp(err, "s.yaml:", 7));
-	CHECK(strstr(err, "did not find expected ',' or ']'") != NULL);
+	CHECK_SUBSTR(err, "did not find expected ',' or ']'");
 
 	CHECK(!load("d.yaml", "a: 1\nb: 2\na: 3\n", err, sizeof(err)));
 	CHECK_STR(err, "d.yaml:3:1: duplicate key 'a' (first at line 1)");
@@ -135,18 +142,19 @@ static void test_yaml_errors(void)
 	            "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
 	            "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
 	            err, sizeof(err)));
-	CHECK(strstr(err, "document too large") != NULL);
+	CHECK_SUBSTR(err, "document too large");
 
 	/* Deep nesting. */
 	{
 		char deep[400];
 		memset(deep, '[', 200);
 		memset(deep + 200, ']', 200);
-		CHECK(cm_yaml_load_buf("n.yaml", deep, sizeof(deep), &doc, err, sizeof(err)) == EINVAL);
-		CHECK(strstr(err, "nesting deeper than") != NULL);
+		CHECK_ERR(cm_yaml_load_buf("n.yaml", deep, sizeof(deep), &doc, err, sizeof(err)),
+		          EINVAL);
+		CHECK_SUBSTR(err, "nesting deeper than");
 	}
 
-	CHECK(cm_yaml_load_file("/nonexistent/x.yaml", &doc, err, sizeof(err)) == ENOENT);
+	CHECK_ERR(cm_yaml_load_file("/nonexistent/x.yaml", &doc, err, sizeof(err)), ENOENT);
 	CHECK_STR(err, "/nonexistent/x.yaml: cannot open: No such file or directory");
 }
 
@@ -225,86 +233,109 @@ static void test_schema(void)
 	doc = load("dra.yaml", good, err, sizeof(err));
 	CHECK(doc != NULL);
 	if (doc) {
-		CHECK(cm_schema_check(doc->root, top_schema, err, sizeof(err)) == 0);
-		CHECK(cm_diam_cfg_parse(cm_ymap_get(doc->root, "diameter"), &cfg, err, sizeof(err)) ==
-		      0);
+		CHECK_ERR(cm_schema_check(doc->root, top_schema, err, sizeof(err)), 0);
+		CHECK_ERR(cm_diam_cfg_parse(cm_ymap_get(doc->root, "diameter"), &cfg, err,
+		                            sizeof(err)), 0);
 		CHECK_STR(cfg.identity, "hss.example.org");
 		CHECK_STR(cfg.realm, "example.org");
-		CHECK(cfg.n_listen == 2 && !strcmp(cfg.listen[1], "::1"));
-		CHECK(cfg.port == 3868 && cfg.tls_port == 0 && !cfg.sctp);
-		CHECK(cfg.tw_timer == 6 && cfg.tc_timer == 30 && cfg.threads == 8);
-		CHECK(cfg.n_peers == 2);
+		CHECK_INT(cfg.n_listen, ==, 2);
+		CHECK_STR(cfg.listen[1], "::1");
+		CHECK_INT(cfg.port, ==, 3868);
+		CHECK_INT(cfg.tls_port, ==, 0);
+		CHECK(!cfg.sctp);
+		CHECK_INT(cfg.tw_timer, ==, 6);
+		CHECK_INT(cfg.tc_timer, ==, CM_TC_TIMER_DEFAULT);
+		CHECK_INT(cfg.accept_threads, ==, CM_ACCEPT_THREADS_DEFAULT);
+		CHECK_INT(cfg.listen_backlog, ==, CM_LISTEN_BACKLOG_DEFAULT);
+		CHECK_INT(cfg.cer_timeout, ==, CM_CER_TIMEOUT_DEFAULT);
+		CHECK_INT(cfg.threads, ==, 8);
+		CHECK_INT(cfg.n_peers, ==, 2);
 		if (cfg.n_peers == 2) {
 			CHECK_STR(cfg.peers[0].host, "dra.example.org");
 			CHECK_STR(cfg.peers[0].addr, "127.0.0.1");
-			CHECK(cfg.peers[0].port == 3869 && !cfg.peers[0].tls && !cfg.peers[0].sctp);
+			CHECK_INT(cfg.peers[0].port, ==, 3869);
+			CHECK(!cfg.peers[0].tls);
+			CHECK(!cfg.peers[0].sctp);
 			CHECK(cfg.peers[0].realm == NULL);
-			CHECK(cfg.peers[1].addr == NULL && !strcmp(cfg.peers[1].realm, "example.org"));
+			CHECK(cfg.peers[1].addr == NULL);
+			CHECK_STR(cfg.peers[1].realm, "example.org");
 		}
-		CHECK(cfg.n_accept_peers == 1 && !strcmp(cfg.accept_peers[0], "*.example.org"));
+		CHECK_INT(cfg.n_accept_peers, ==, 1);
+		CHECK_STR(cfg.accept_peers[0], "*.example.org");
 		CHECK_STR(cfg.log_level, "info");
 		CHECK_STR(cfg.source, "dra.yaml");
-		CHECK(cfg.fd_conf == NULL && cfg.tls_cert == NULL);
+		CHECK(cfg.fd_conf == NULL);
+		CHECK(cfg.tls_cert == NULL);
 		cm_diam_cfg_free(&cfg);
 		cm_diam_cfg_free(&cfg);     /* zeroed: fine */
 		cm_yaml_free(doc);
 	}
 
-	CHECK(check_variant(5, "  port: abc", err, sizeof(err)) == EINVAL);
+	CHECK_ERR(check_variant(5, "  port: abc", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:5: key 'diameter.port': expected an integer in [0, 65535], got 'abc'");
-	CHECK(check_variant(5, "  port: 70000", err, sizeof(err)) == EINVAL);
+	CHECK_ERR(check_variant(5, "  port: 70000", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:5: key 'diameter.port': expected an integer in [0, 65535], got '70000'");
-	CHECK(check_variant(5, "  port: '3868'", err, sizeof(err)) == EINVAL);
+	CHECK_ERR(check_variant(5, "  port: '3868'", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:5: key 'diameter.port': expected an integer in [0, 65535], got '3868'");
-	CHECK(check_variant(6, "  tw_timer: 5", err, sizeof(err)) == EINVAL);
+	CHECK_ERR(check_variant(6, "  tw_timer: 5", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:6: key 'diameter.tw_timer': expected an integer in [6, 3600], got '5'");
-	CHECK(check_variant(5, "  prot: 3868", err, sizeof(err)) == EINVAL);
+	CHECK_ERR(check_variant(6, "  cer_timeout: 21", err, sizeof(err)), EINVAL);
+	CHECK_STR(err, "dra.yaml:6: key 'diameter.cer_timeout': expected an integer in [1, 20], got '21'");
+	CHECK_ERR(check_variant(6, "  listen_backlog: 4", err, sizeof(err)), EINVAL);
+	CHECK_STR(err, "dra.yaml:6: key 'diameter.listen_backlog': expected an integer in [5, 65535], got '4'");
+	CHECK_ERR(check_variant(5, "  prot: 3868", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:5: key 'diameter.prot': unknown key 'prot' (allowed: identity, realm, "
 	               "listen, port, tls_port, sctp, tls_cert, tls_key, tls_ca, tw_timer, tc_timer, "
-	               "threads, peers, accept_peers, default_route, fd_conf, log_level)");
-	CHECK(check_variant(2, "", err, sizeof(err)) == EINVAL);
+	               "threads, peers, accept_peers, default_route, fd_conf, log_level, accept_threads, "
+	               "listen_backlog, cer_timeout)");
+	CHECK_ERR(check_variant(2, "", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:1: key 'diameter': missing required key 'identity'");
-	CHECK(check_variant(11, "      transport: udp", err, sizeof(err)) == EINVAL);
+	CHECK_ERR(check_variant(11, "      transport: udp", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:11: key 'diameter.peers[0].transport': expected one of tcp, sctp, "
 	               "got 'udp'");
-	CHECK(check_variant(13, "      tls: maybe", err, sizeof(err)) == EINVAL);
+	CHECK_ERR(check_variant(13, "      tls: maybe", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:13: key 'diameter.peers[1].tls': expected true or false, got 'maybe'");
-	CHECK(check_variant(12, "    - port: 1", err, sizeof(err)) == EINVAL);
+	CHECK_ERR(check_variant(12, "    - port: 1", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:12: key 'diameter.peers[1]': missing required key 'host'");
-	CHECK(check_variant(8, "  peers: {a: 1}", err, sizeof(err)) == -1);   /* then bad indentation */
-	CHECK(check_variant(4, "  listen: 127.0.0.1", err, sizeof(err)) == EINVAL);
+	/* then bad indentation */
+	CHECK_INT(check_variant(8, "  peers: {a: 1}", err, sizeof(err)), ==, -1);
+	CHECK_ERR(check_variant(4, "  listen: 127.0.0.1", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:4: key 'diameter.listen': expected a sequence, got a scalar");
-	CHECK(check_variant(4, "  listen: [[a]]", err, sizeof(err)) == EINVAL);
+	CHECK_ERR(check_variant(4, "  listen: [[a]]", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:4: key 'diameter.listen[0]': expected a string, got a sequence");
-	CHECK(check_variant(18, "  limit: -6", err, sizeof(err)) == EINVAL);
+	CHECK_ERR(check_variant(18, "  limit: -6", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:18: key 'app.limit': expected an integer in [-5, 5], got '-6'");
-	CHECK(check_variant(18, "  limit: 0x5", err, sizeof(err)) == 0);
-	CHECK(check_variant(18, "  atleast: 123456789", err, sizeof(err)) == 0);
-	CHECK(check_variant(18, "  atleast: 9", err, sizeof(err)) == EINVAL);
+	CHECK_ERR(check_variant(18, "  limit: 0x5", err, sizeof(err)), 0);
+	CHECK_ERR(check_variant(18, "  atleast: 123456789", err, sizeof(err)), 0);
+	CHECK_ERR(check_variant(18, "  atleast: 9", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:18: key 'app.atleast': expected an integer in [10, "
 	               "18446744073709551615], got '9'");
-	CHECK(check_variant(17, "  mode: [fast]", err, sizeof(err)) == EINVAL);
+	CHECK_ERR(check_variant(17, "  mode: [fast]", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:17: key 'app.mode': expected a string, got a sequence");
-	CHECK(check_variant(17, "  name: abcde", err, sizeof(err)) == EINVAL);
+	CHECK_ERR(check_variant(17, "  name: abcde", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:17: key 'app.name': expected a string of 2 to 4 characters, got 'abcde'");
-	CHECK(check_variant(16, "app: 3", err, sizeof(err)) == -1);     /* "app: 3" then indented */
-	CHECK(check_variant(1, "diameter: [1]", err, sizeof(err)) == -1);
+	/* "app: 3" then indented */
+	CHECK_INT(check_variant(16, "app: 3", err, sizeof(err)), ==, -1);
+	CHECK_INT(check_variant(1, "diameter: [1]", err, sizeof(err)), ==, -1);
 
 	/* Top level. */
 	doc = load("x.yaml", "- 1\n", err, sizeof(err));
-	CHECK(doc && cm_schema_check(doc->root, top_schema, err, sizeof(err)) == EINVAL);
+	if (CHECK(doc != NULL))
+		CHECK_ERR(cm_schema_check(doc->root, top_schema, err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "x.yaml:1: expected a map, got a sequence");
 	cm_yaml_free(doc);
 	doc = load("y.yaml", "app: {}\n", err, sizeof(err));
-	CHECK(doc && cm_schema_check(doc->root, top_schema, err, sizeof(err)) == EINVAL);
+	if (CHECK(doc != NULL))
+		CHECK_ERR(cm_schema_check(doc->root, top_schema, err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "y.yaml:1: missing required key 'diameter'");
 	cm_yaml_free(doc);
-	CHECK(cm_schema_check(NULL, top_schema, err, sizeof(err)) == EINVAL);
+	CHECK_ERR(cm_schema_check(NULL, top_schema, err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "<config>:1: missing required key 'diameter'");
 	/* Checking a sub-map directly keeps its key as the path prefix. */
 	doc = load("z.yaml", "diameter:\n  identity: a\n  realm: b\n  port: x\n", err, sizeof(err));
-	CHECK(doc && cm_schema_check(cm_ymap_get(doc->root, "diameter"), cm_diam_schema, err,
-	                             sizeof(err)) == EINVAL);
+	if (CHECK(doc != NULL))
+		CHECK_ERR(cm_schema_check(cm_ymap_get(doc->root, "diameter"), cm_diam_schema, err,
+		                          sizeof(err)), EINVAL);
 	CHECK_STR(err, "z.yaml:4: key 'diameter.port': expected an integer in [0, 65535], got 'x'");
 	cm_yaml_free(doc);
 }
@@ -330,7 +361,8 @@ static void test_diam_cfg_errors(void)
 		{ "diameter:\n  identity: a\n  realm: b\n  bogus: 1\n",
 		  "c.yaml:4: key 'diameter.bogus': unknown key 'bogus' (allowed: identity, realm, listen, "
 		  "port, tls_port, sctp, tls_cert, tls_key, tls_ca, tw_timer, tc_timer, threads, peers, "
-		  "accept_peers, default_route, fd_conf, log_level)" },
+		  "accept_peers, default_route, fd_conf, log_level, accept_threads, listen_backlog, "
+		  "cer_timeout)" },
 	};
 	char err[512];
 	size_t i;
@@ -341,8 +373,8 @@ static void test_diam_cfg_errors(void)
 		CHECK(doc != NULL);
 		if (!doc)
 			continue;
-		CHECK(cm_diam_cfg_parse(cm_ymap_get(doc->root, "diameter"), &cfg, err, sizeof(err)) ==
-		      EINVAL);
+		CHECK_ERR(cm_diam_cfg_parse(cm_ymap_get(doc->root, "diameter"), &cfg, err,
+		                            sizeof(err)), EINVAL);
 		CHECK_STR(err, cases[i].err);
 		cm_diam_cfg_free(&cfg);
 		cm_yaml_free(doc);
@@ -352,9 +384,13 @@ static void test_diam_cfg_errors(void)
 		struct cm_ydoc *doc = load("c.yaml", "diameter:\n  identity: a\n  realm: b\n  sctp: true\n"
 		                                     "  peers:\n    - {host: p, addr: '::1', transport: sctp}\n"
 		                                     "  fd_conf: |\n    NoRelay;\n", err, sizeof(err));
-		CHECK(doc && cm_diam_cfg_parse(cm_ymap_get(doc->root, "diameter"), &cfg, err,
-		                               sizeof(err)) == 0);
-		CHECK(cfg.sctp && cfg.n_peers == 1 && cfg.peers[0].sctp && cfg.port == 3868);
+		if (CHECK(doc != NULL))
+			CHECK_ERR(cm_diam_cfg_parse(cm_ymap_get(doc->root, "diameter"), &cfg, err,
+			                            sizeof(err)), 0);
+		CHECK(cfg.sctp);
+		CHECK_INT(cfg.port, ==, 3868);
+		if (CHECK_INT(cfg.n_peers, ==, 1))
+			CHECK(cfg.peers[0].sctp);
 		CHECK_STR(cfg.fd_conf, "NoRelay;\n");
 		CHECK_STR(cfg.log_level, "notice");
 		cm_diam_cfg_free(&cfg);
@@ -375,17 +411,20 @@ static void test_scalars(void)
 	CHECK(doc != NULL);
 	if (!doc)
 		return;
-	CHECK(cm_yscalar_u64(cm_ymap_get(doc->root, "a"), 0, UINT64_MAX, &u, err, sizeof(err)) == 0);
-	CHECK(u == UINT64_MAX);
-	CHECK(cm_yscalar_u64(cm_ymap_get(doc->root, "b"), 0, UINT64_MAX, &u, err, sizeof(err)) ==
-	      EINVAL);
+	CHECK_ERR(cm_yscalar_u64(cm_ymap_get(doc->root, "a"), 0, UINT64_MAX, &u, err, sizeof(err)),
+	          0);
+	CHECK_UINT(u, ==, UINT64_MAX);
+	CHECK_ERR(cm_yscalar_u64(cm_ymap_get(doc->root, "b"), 0, UINT64_MAX, &u, err, sizeof(err)),
+	          EINVAL);
 	CHECK_STR(err, "v.yaml:2: key 'b': expected an integer in [0, 18446744073709551615], got "
 	               "'18446744073709551616'");
-	CHECK(cm_yscalar_i64(cm_ymap_get(doc->root, "c"), INT64_MIN, 0, &i, err, sizeof(err)) == 0);
-	CHECK(i == INT64_MIN);
-	CHECK(cm_yscalar_bool(cm_ymap_get(doc->root, "d"), &b, err, sizeof(err)) == 0 && !b);
-	CHECK(cm_yscalar_u64(cm_ymap_get(doc->root, "e"), 0, 10, &u, err, sizeof(err)) == EINVAL);
-	CHECK(u == UINT64_MAX);     /* untouched on failure */
+	CHECK_ERR(cm_yscalar_i64(cm_ymap_get(doc->root, "c"), INT64_MIN, 0, &i, err, sizeof(err)),
+	          0);
+	CHECK_INT(i, ==, INT64_MIN);
+	CHECK_ERR(cm_yscalar_bool(cm_ymap_get(doc->root, "d"), &b, err, sizeof(err)), 0);
+	CHECK(!b);
+	CHECK_ERR(cm_yscalar_u64(cm_ymap_get(doc->root, "e"), 0, 10, &u, err, sizeof(err)), EINVAL);
+	CHECK_UINT(u, ==, UINT64_MAX);     /* untouched on failure */
 	cm_yaml_free(doc);
 }
 
@@ -395,15 +434,21 @@ static void test_file(void)
 	struct cm_ydoc *doc = NULL;
 	int fd = mkstemp(path);
 
-	CHECK(fd >= 0);
+	CHECK_INT(fd, >=, 0);
 	if (fd < 0)
 		return;
-	CHECK(write(fd, "x:\n  y: [1, 2]\n", 15) == 15);
+	CHECK_INT(write(fd, "x:\n  y: [1, 2]\n", 15), ==, 15);
 	close(fd);
-	CHECK(cm_yaml_load_file(path, &doc, err, sizeof(err)) == 0);
-	CHECK(doc && !strcmp(doc->file, path));
-	CHECK(doc && cm_ymap_get(cm_ymap_get(doc->root, "x"), "y")->n_child == 2);
-	CHECK(doc && !strcmp(cm_ymap_get(cm_ymap_get(doc->root, "x"), "y")->file, path));
+	CHECK_ERR(cm_yaml_load_file(path, &doc, err, sizeof(err)), 0);
+	if (CHECK(doc != NULL)) {
+		const struct cm_ynode *y = cm_ymap_get(cm_ymap_get(doc->root, "x"), "y");
+
+		CHECK_STR(doc->file, path);
+		if (CHECK(y != NULL)) {
+			CHECK_INT(y->n_child, ==, 2);
+			CHECK_STR(y->file, path);
+		}
+	}
 	cm_yaml_free(doc);
 	unlink(path);
 }
@@ -416,7 +461,5 @@ int main(void)
 	test_diam_cfg_errors();
 	test_scalars();
 	test_file();
-	if (failures)
-		fprintf(stderr, "%d check(s) failed\n", failures);
-	return failures ? 1 : 0;
+	return tap_done();
 }

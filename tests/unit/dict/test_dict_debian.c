@@ -24,12 +24,16 @@
  * and the names rules may use, do not depend on the load order.
  *
  * usage: test_dict_debian DICT_S6A_FDX DICT_CX_FDX DICT_SH_FDX (missing ones may be "-").
- * Exits 77 when Debian's extensions are not installed.
+ * One TAP check per scenario (each runs in a child whose findings are "#" lines); skipped
+ * when Debian's extensions are not installed.
  */
 #include "dict.h"
+#define DICT_INTERNAL   /* white-box: reads the tables themselves */
 #include "dict_int.h"
+#include "tap.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,16 +53,16 @@ static int load_ext(const char *path)
 		return 0;
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		printf("FAIL: dlopen %s: %s\n", path, dlerror());
+		tap_note("FAIL: dlopen %s: %s", path, dlerror());
 		return -1;
 	}
 	init = (int (*)(int, int, char *))dlsym(h, "fd_ext_init");
 	if (!init) {
-		printf("FAIL: %s has no fd_ext_init\n", path);
+		tap_note("FAIL: %s has no fd_ext_init", path);
 		return -1;
 	}
 	r = init(FD_PROJECT_VERSION_MAJOR, FD_PROJECT_VERSION_MINOR, NULL);
-	printf("  %s: %s\n", path, r ? strerror(r) : "loaded");
+	tap_note("%s: %s", path, r ? strerror(r) : "loaded");
 	return r;
 }
 
@@ -106,7 +110,7 @@ static int verify_enums(const struct dict_avp_def *a, struct dict_object *avp)
 
 	if (fd_dict_search(fd_g_config->cnf_dict, DICT_TYPE, TYPE_OF_AVP, avp, &type, ENOENT) ||
 	    !type) {
-		printf("FAIL: AVP %s has no type\n", a->name);
+		tap_note("FAIL: AVP %s has no type", a->name);
 		return 1;
 	}
 	for (e = a->enums; e && e->name; e++) {
@@ -114,8 +118,9 @@ static int verify_enums(const struct dict_avp_def *a, struct dict_object *avp)
 		struct dict_object *by_value = enumval(type, NULL, e->value);
 
 		if (!by_name || by_name != by_value) {
-			printf("FAIL: AVP %s: %s (%d) does not resolve by name and by value\n", a->name,
-			       e->name, e->value);
+			tap_note("FAIL: AVP %s: %s (%d) does not resolve by name and by value",
+			         a->name,
+			         e->name, e->value);
 			bad++;
 		}
 	}
@@ -141,11 +146,13 @@ static int verify(void)
 
 			if (fd_dict_search(d, DICT_AVP, AVP_BY_CODE_AND_VENDOR, &rq, &o, ENOENT) ||
 			    fd_dict_getval(o, &ad)) {
-				printf("FAIL: %s: AVP %u (%s) missing\n", (*t)->name, a->code, a->name);
+				tap_note("FAIL: %s: AVP %u (%s) missing", (*t)->name, a->code,
+				         a->name);
 				bad++;
 			} else if (ad.avp_basetype != a->base || strcmp(ad.avp_name, a->name)) {
-				printf("FAIL: %s: AVP %u is '%s' type %d, table says '%s' type %d\n",
-				       (*t)->name, a->code, ad.avp_name, ad.avp_basetype, a->name, a->base);
+				tap_note("FAIL: %s: AVP %u is '%s' type %d, table says '%s' type %d",
+				         (*t)->name, a->code, ad.avp_name, ad.avp_basetype, a->name,
+				         a->base);
 				bad++;
 			} else if (a->dtype == DICT_T_ENUM) {
 				bad += verify_enums(a, o);
@@ -155,7 +162,7 @@ static int verify(void)
 			struct dict_object *o = NULL;
 
 			if (fd_dict_search(d, DICT_COMMAND, CMD_BY_NAME, c->name, &o, ENOENT)) {
-				printf("FAIL: %s: command %s missing\n", (*t)->name, c->name);
+				tap_note("FAIL: %s: command %s missing", (*t)->name, c->name);
 				bad++;
 			}
 		}
@@ -190,42 +197,42 @@ static int clashing_enums(void)
 	    fd_dict_new(d, DICT_ENUMVAL, &theirs0, type, NULL) ||
 	    fd_dict_new(d, DICT_ENUMVAL, &theirs77, type, NULL) ||
 	    fd_dict_new(d, DICT_AVP, &ct, type, NULL) || fd_dict_new(d, DICT_AVP, &nam, NULL, NULL)) {
-		printf("FAIL: cannot prepare the clashing definitions\n");
+		tap_note("FAIL: cannot prepare the clashing definitions");
 		return 1;
 	}
 	/* Twice: a second load must neither fail nor change anything. */
 	for (pass = 0; pass < 2; pass++) {
 		r = dict_s6a_load();
-		printf("  dict_s6a_load: %s; notes: %s\n", r ? strerror(r) : "ok", dict_warnmsg());
+		tap_note("dict_s6a_load: %s; notes: %s", r ? strerror(r) : "ok", dict_warnmsg());
 		if (r) {
-			printf("FAIL: %s\n", dict_errmsg());
+			tap_note("FAIL: %s", dict_errmsg());
 			return 1;
 		}
 		for (i = 0; i < sizeof(expect) / sizeof(expect[0]); i++)
 			if (!strstr(dict_warnmsg(), expect[i])) {
-				printf("FAIL: the notes do not mention %s\n", expect[i]);
+				tap_note("FAIL: the notes do not mention %s", expect[i]);
 				bad++;
 			}
 	}
 	/* Theirs stand; the rest of ours is added. */
 	o = enumval(type, NULL, 0);
 	if (!o || fd_dict_getval(o, &evd) || strcmp(evd.enum_name, "MME_UPDATE")) {
-		printf("FAIL: value 0 lost its existing name\n");
+		tap_note("FAIL: value 0 lost its existing name");
 		bad++;
 	}
 	o = enumval(type, "SGSN_UPDATE_PROCEDURE", 0);
 	if (!o || fd_dict_getval(o, &evd) || evd.enum_value.i32 != 77) {
-		printf("FAIL: SGSN_UPDATE_PROCEDURE lost its existing value\n");
+		tap_note("FAIL: SGSN_UPDATE_PROCEDURE lost its existing value");
 		bad++;
 	}
 	if (enumval(type, NULL, 1)) {
-		printf("FAIL: value 1 got a name although ours is taken\n");
+		tap_note("FAIL: value 1 got a name although ours is taken");
 		bad++;
 	}
 	o = enumval(type, "SUBSCRIPTION_WITHDRAWAL", 0);
 	if (!o || fd_dict_getval(o, &evd) || evd.enum_value.i32 != 2 ||
 	    enumval(type, NULL, 2) != o) {
-		printf("FAIL: SUBSCRIPTION_WITHDRAWAL (2) was not added to the existing type\n");
+		tap_note("FAIL: SUBSCRIPTION_WITHDRAWAL (2) was not added to the existing type");
 		bad++;
 	}
 	return bad ? 1 : 0;
@@ -236,7 +243,7 @@ static int scenario(int n)
 	int r = fd_core_initialize();
 
 	if (r) {
-		printf("FAIL: fd_core_initialize: %s\n", strerror(r));
+		tap_note("FAIL: fd_core_initialize: %s", strerror(r));
 		return 1;
 	}
 	switch (n) {
@@ -254,8 +261,8 @@ static int scenario(int n)
 			return 1;
 		if (n == 4) {
 			r = load_debian("dict_dcca_3gpp");
-			printf("  note: dict_dcca_3gpp after ours: %s (expected to be refused while it "
-			       "contradicts TS 29.272)\n", r ? "refused" : "loaded");
+			tap_note("note: dict_dcca_3gpp after ours: %s (expected to be refused while it "
+			         "contradicts TS 29.272)", r ? "refused" : "loaded");
 		}
 		if (verify())
 			return 1;
@@ -269,11 +276,11 @@ static int scenario(int n)
 
 		if (fd_dict_new(fd_g_config->cnf_dict, DICT_VENDOR, &v, NULL, &vo) ||
 		    fd_dict_new(fd_g_config->cnf_dict, DICT_AVP, &bogus, NULL, NULL)) {
-			printf("FAIL: cannot prepare the conflicting AVP\n");
+			tap_note("FAIL: cannot prepare the conflicting AVP");
 			return 1;
 		}
 		r = dict_s6a_load();
-		printf("  dict_s6a_load: %s: %s\n", strerror(r), dict_errmsg());
+		tap_note("dict_s6a_load: %s: %s", strerror(r), dict_errmsg());
 		return r == EEXIST && strstr(dict_errmsg(), "ULR-Flags") &&
 		       strstr(dict_errmsg(), "Bogus-1405") ? 0 : 1;
 	}
@@ -281,11 +288,12 @@ static int scenario(int n)
 		return clashing_enums();
 	r = dict_load_all();
 	if (r) {
-		printf("FAIL: dict_load_all after the extensions: %s: %s\n", strerror(r), dict_errmsg());
+		tap_note("FAIL: dict_load_all after the extensions: %s: %s", strerror(r),
+		         dict_errmsg());
 		return 1;
 	}
 	if (*dict_warnmsg()) {
-		printf("FAIL: dict_load_all left named values out: %s\n", dict_warnmsg());
+		tap_note("FAIL: dict_load_all left named values out: %s", dict_warnmsg());
 		return 1;
 	}
 	return verify();
@@ -297,39 +305,32 @@ int main(int argc, char **argv)
 		"Debian, dict_load_all", "ours (.fdx), nasreq, dcca", "ours, nasreq, dcca, dcca_3gpp",
 		"conflicting ULR-Flags", "clashing named values" };
 	char path[512];
-	int i, failed = 0;
+	int i;
 
 	ext_dir = getenv("FD_EXT_DIR") ? getenv("FD_EXT_DIR") : "/usr/lib/freeDiameter";
 	for (i = 0; i < 3; i++)
 		our_fdx[i] = argc > i + 1 ? argv[i + 1] : "-";
 	snprintf(path, sizeof(path), "%s/dict_dcca_3gpp.fdx", ext_dir);
-	if (access(path, R_OK)) {
-		printf("SKIP: %s not installed (Debian package freediameter-extensions)\n", path);
-		return 77;
-	}
+	if (access(path, R_OK))
+		return tap_skip_all("%s not installed (Debian package freediameter-extensions)",
+		                    path);
 	for (i = 1; i <= 6; i++) {
 		int status = 0;
 		pid_t pid;
 
-		printf("scenario %d: %s\n", i, what[i]);
+		tap_note("scenario %d: %s", i, what[i]);
 		fflush(stdout);
 		pid = fork();
-		if (pid < 0) {
-			perror("fork");
-			return 1;
-		}
+		if (pid < 0)
+			tap_bail("fork: %s", strerror(errno));
 		if (pid == 0) {
 			int r = scenario(i);
 
 			fflush(stdout);
 			_exit(r);
 		}
-		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-			printf("FAIL: scenario %d\n", i);
-			failed++;
-		} else {
-			printf("ok: scenario %d\n", i);
-		}
+		CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status),
+		      "scenario %d: %s (status %#x)", i, what[i], status);
 	}
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -58,7 +58,9 @@ def main():
             print(run.stdout)
             print('FAIL: test_dict_tables --write-hex exited with %d' % run.returncode)
             return 1
-        built = re.findall(r'^ok: (\S+) round trip, (\d+) AVPs', run.stdout, re.M)
+        # test_dict_tables' TAP line for each command's round trip
+        built = re.findall(r'^ok \d+ - (\S+): re-encoding is identical \((\d+) AVPs', run.stdout,
+                           re.M)
         subprocess.run(['text2pcap', '-q', '-T', '3868,3868', hexfile, pcap], check=True,
                        capture_output=True)
         out = subprocess.run(['tshark', '-n', '-r', pcap, '-V', '-d', 'tcp.port==3868,diameter'],

@@ -4,15 +4,13 @@
  * routes; broken files report every problem with file, line and route/group name.
  */
 #include "dra.h"
+#include "tap.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int failures;
-
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); failures++; } } while (0)
 
 static char tmpdir[] = "/tmp/dra-unit-XXXXXX";
 
@@ -24,7 +22,7 @@ static char *write_file(const char *name, const char *text)
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
 	f = fopen(path, "w");
 	if (!f)
-		abort();
+		tap_bail("cannot write %s: %s", path, strerror(errno));
 	fputs(text, f);
 	fclose(f);
 	return path;
@@ -75,26 +73,31 @@ static void test_good(void)
 	int rc;
 
 	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
-	if (rc)
-		fprintf(stderr, "unexpected errors:\n%s\n", err);
-	CHECK(rc == 0);
+	CHECK_ERR(rc, 0, "good.yaml loads (%s)", rc ? err : "no error");
 	CHECK(cfg.have_diam);
-	CHECK(cfg.n_advertise_apps == 3);
-	CHECK(cfg.advertise_apps[0] == 16777251 && cfg.advertise_apps[1] == 16777216 &&
-	      cfg.advertise_apps[2] == 16777217);
+	CHECK_INT(cfg.overload.max_pending, ==, DRA_MAX_PENDING_DEFAULT);
+	CHECK_INT(cfg.n_advertise_apps, ==, 3);
+	CHECK_INT(cfg.advertise_apps[0], ==, 16777251);
+	CHECK_INT(cfg.advertise_apps[1], ==, 16777216);
+	CHECK_INT(cfg.advertise_apps[2], ==, 16777217);
 	snprintf(expect, sizeof(expect), "%s/r.yaml", tmpdir);
-	CHECK(cfg.rules_path && !strcmp(cfg.rules_path, expect));
-	CHECK(cfg.n_groups == 3);
-	CHECK(cfg.groups[0].policy == DRA_POL_ROUND_ROBIN && cfg.groups[0].n_members == 2);
-	CHECK(cfg.groups[1].policy == DRA_POL_WEIGHTED && cfg.groups[1].members[0].weight == 3 &&
-	      cfg.groups[1].members[1].weight == 1);
-	CHECK(cfg.groups[2].policy == DRA_POL_FAILOVER);
-	CHECK(cfg.n_routes == 5);
+	CHECK_STR(cfg.rules_path, expect);
+	CHECK_INT(cfg.n_groups, ==, 3);
+	CHECK_INT(cfg.groups[0].policy, ==, DRA_POL_ROUND_ROBIN);
+	CHECK_INT(cfg.groups[0].n_members, ==, 2);
+	CHECK_INT(cfg.groups[1].policy, ==, DRA_POL_WEIGHTED);
+	CHECK_INT(cfg.groups[1].members[0].weight, ==, 3);
+	CHECK_INT(cfg.groups[1].members[1].weight, ==, 1);
+	CHECK_INT(cfg.groups[2].policy, ==, DRA_POL_FAILOVER);
+	CHECK_INT(cfg.n_routes, ==, 5);
 	CHECK(cfg.routes[0].is_default);
-	CHECK(cfg.routes[2].n_apps == 2 && cfg.routes[2].apps[1] == 16777216);
-	CHECK(cfg.routes[3].n_imsi == 2 && cfg.routes[3].imsi[1].len == 9);
-	CHECK(cfg.routes[4].reject && cfg.routes[4].n_hosts == 1);
-	CHECK(cfg.routes[1].line == 23);
+	CHECK_INT(cfg.routes[2].n_apps, ==, 2);
+	CHECK_INT(cfg.routes[2].apps[1], ==, 16777216);
+	CHECK_INT(cfg.routes[3].n_imsi, ==, 2);
+	CHECK_INT(cfg.routes[3].imsi[1].len, ==, 9);
+	CHECK(cfg.routes[4].reject);
+	CHECK_INT(cfg.routes[4].n_hosts, ==, 1);
+	CHECK_INT(cfg.routes[1].line, ==, 23);
 	dra_cfg_free(&cfg);
 }
 
@@ -135,24 +138,25 @@ static void test_errors(void)
 		"  - name: r1\n"                                        /* 25 */
 		"    group: g2\n");
 	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
-	CHECK(rc == EINVAL);
-	fprintf(stderr, "--- reported:\n%s\n---\n", err);
+	CHECK_ERR(rc, EINVAL);
+	tap_note("reported:\n%s", err);
 	snprintf(want, sizeof(want), "%s:6: peer group 'g1':", path);
-	CHECK(strstr(err, want) != NULL);
+	CHECK_SUBSTR(err, want);
 	snprintf(want, sizeof(want), "%s:9: peer group 'g2': peer 'y' listed twice", path);
-	CHECK(strstr(err, want) != NULL);
+	CHECK_SUBSTR(err, want);
 	snprintf(want, sizeof(want), "%s:12: route 'r1': key 'app': unknown application 'nosuchapp'", path);
-	CHECK(strstr(err, want) != NULL);
+	CHECK_SUBSTR(err, want);
 	snprintf(want, sizeof(want), "%s:14: route 'r2': unknown peer group 'nogroup'", path);
-	CHECK(strstr(err, want) != NULL);
+	CHECK_SUBSTR(err, want);
 	snprintf(want, sizeof(want), "%s:18: route 'r3': key 'imsi':", path);
-	CHECK(strstr(err, want) != NULL);
+	CHECK_SUBSTR(err, want);
 	snprintf(want, sizeof(want), "route 'r4':");
-	CHECK(strstr(err, want) != NULL && strstr(err, "colour") != NULL);
+	CHECK_SUBSTR(err, want);
+	CHECK_SUBSTR(err, "colour");
 	snprintf(want, sizeof(want), "%s:23: route 'r5': needs 'group'", path);
-	CHECK(strstr(err, want) != NULL);
+	CHECK_SUBSTR(err, want);
 	snprintf(want, sizeof(want), "%s:25: route 'r1': name already used at line 11", path);
-	CHECK(strstr(err, want) != NULL);
+	CHECK_SUBSTR(err, want);
 	dra_cfg_free(&cfg);
 
 	/* Unknown top-level key and a broken diameter section. */
@@ -161,9 +165,9 @@ static void test_errors(void)
 		"  identity: dra.test\n"
 		"routez: []\n");
 	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
-	CHECK(rc == EINVAL);
+	CHECK_ERR(rc, EINVAL);
 	snprintf(want, sizeof(want), "%s:3: key 'routez': unknown key", path);
-	CHECK(strstr(err, want) != NULL);
+	CHECK_SUBSTR(err, want);
 	dra_cfg_free(&cfg);
 
 	path = write_file("bad3.yaml",
@@ -171,15 +175,36 @@ static void test_errors(void)
 		"  identity: dra.test\n"
 		"routes: []\n");
 	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
+	CHECK_ERR(rc, EINVAL);
+	CHECK_SUBSTR(err, "realm");
+	dra_cfg_free(&cfg);
+
+	/* The overload section: a bound, and its errors with file, line and key. */
+	path = write_file("ovl.yaml",
+		"diameter:\n"
+		"  identity: dra.test\n"
+		"  realm: test\n"
+		"overload: { max_pending: 50 }\n");
+	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
+	CHECK(rc == 0 && cfg.overload.max_pending == 50);
+	dra_cfg_free(&cfg);
+	path = write_file("ovl2.yaml",
+		"diameter:\n"
+		"  identity: dra.test\n"
+		"  realm: test\n"
+		"overload:\n"
+		"  max_pending: lots\n");
+	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
 	CHECK(rc == EINVAL);
-	CHECK(strstr(err, "realm") != NULL);
+	snprintf(want, sizeof(want), "%s:5: key 'overload.max_pending'", path);
+	CHECK(strstr(err, want) != NULL);
 	dra_cfg_free(&cfg);
 
 	/* YAML syntax error: file and line. */
 	path = write_file("bad4.yaml", "diameter: [\n  - a\n routes: {\n");
 	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
-	CHECK(rc == EINVAL);
-	CHECK(strncmp(err, path, strlen(path)) == 0);
+	CHECK_ERR(rc, EINVAL);
+	CHECK(!strncmp(err, path, strlen(path)), "syntax error names the file first: %s", err);
 	dra_cfg_free(&cfg);
 }
 
@@ -187,33 +212,30 @@ static void test_apps(void)
 {
 	uint32_t id = 0;
 
-	CHECK(dra_app_parse("s6a", &id) == 0 && id == 16777251);
-	CHECK(dra_app_parse("CX", &id) == 0 && id == 16777216);
-	CHECK(dra_app_parse("16777217", &id) == 0 && id == 16777217);
-	CHECK(dra_app_parse("relay", &id) == 0 && id == DRA_APP_RELAY);
-	CHECK(dra_app_parse("x1", &id) == EINVAL);
-	CHECK(dra_app_parse("99999999999", &id) == EINVAL);
-	CHECK(dra_app_parse("", &id) == EINVAL);
+	CHECK_ERR(dra_app_parse("s6a", &id), 0);
+	CHECK_INT(id, ==, 16777251);
+	CHECK_ERR(dra_app_parse("CX", &id), 0);
+	CHECK_INT(id, ==, 16777216);
+	CHECK_ERR(dra_app_parse("16777217", &id), 0);
+	CHECK_INT(id, ==, 16777217);
+	CHECK_ERR(dra_app_parse("relay", &id), 0);
+	CHECK_INT(id, ==, DRA_APP_RELAY);
+	CHECK_ERR(dra_app_parse("x1", &id), EINVAL);
+	CHECK_ERR(dra_app_parse("99999999999", &id), EINVAL);
+	CHECK_ERR(dra_app_parse("", &id), EINVAL);
 }
 
 int main(void)
 {
 	char cmd[600];
 
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		return 1;
-	}
+	if (!mkdtemp(tmpdir))
+		tap_bail("mkdtemp: %s", strerror(errno));
 	test_good();
 	test_errors();
 	test_apps();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+		tap_note("cannot remove %s", tmpdir);
+	return tap_done();
 }

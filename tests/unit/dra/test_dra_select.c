@@ -5,15 +5,13 @@
  * order, round-robin spread, weighted proportions, dead members, non-members excluded).
  */
 #include "dra.h"
+#include "tap.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int failures;
-
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); failures++; } } while (0)
 
 static const char *const conf =
 	"diameter: { identity: dra.test, realm: test }\n"
@@ -38,12 +36,11 @@ static struct dra_rtable *load(void)
 	int fd = mkstemp(path);
 
 	if (fd < 0 || write(fd, conf, strlen(conf)) != (ssize_t)strlen(conf))
-		abort();
+		tap_bail("cannot write %s", path);
 	close(fd);
-	if (dra_cfg_load(path, false, &cfg, err, sizeof(err)) || dra_rtable_build(&cfg, &t, err, sizeof(err))) {
-		fprintf(stderr, "load: %s\n", err);
-		abort();
-	}
+	if (dra_cfg_load(path, false, &cfg, err, sizeof(err)) ||
+	    dra_rtable_build(&cfg, &t, err, sizeof(err)))
+		tap_bail("load: %s", err);
 	dra_cfg_free(&cfg);
 	unlink(path);
 	return t;
@@ -66,18 +63,18 @@ static const char *route_for(const struct dra_rtable *t, uint32_t app, const cha
 
 static void test_match(const struct dra_rtable *t)
 {
-	CHECK(!strcmp(route_for(t, 16777251, "a.example", NULL, NULL), "ra"));        /* case */
-	CHECK(!strcmp(route_for(t, 16777251, "a.example.x", NULL, NULL), "def"));
-	CHECK(!strcmp(route_for(t, 16777251, "epc.mnc001.mcc001.3gppnetwork.org", NULL, NULL), "rw"));
-	CHECK(!strcmp(route_for(t, 16777216, "epc.mnc001.mcc001.3gppnetwork.org", NULL, NULL), "def"));
-	CHECK(!strcmp(route_for(t, 16777251, "mnc001.mcc001.3gppnetwork.org", NULL, NULL), "def"));
-	CHECK(!strcmp(route_for(t, 16777251, "x", NULL, "001020000000001"), "imsi"));
-	CHECK(!strcmp(route_for(t, 16777251, "x", NULL, "001030499999999"), "imsi"));
-	CHECK(!strcmp(route_for(t, 16777251, "x", NULL, "001030500000000"), "def"));
-	CHECK(!strcmp(route_for(t, 16777251, "x", NULL, "001030000000001@ims.x"), "imsi"));
-	CHECK(!strcmp(route_for(t, 16777251, "x", NULL, "0010"), "def"));
-	CHECK(!strcmp(route_for(t, 16777251, "x", "HSS9.b", NULL), "host"));
-	CHECK(!strcmp(route_for(t, 16777251, NULL, NULL, NULL), "def"));
+	CHECK_STR(route_for(t, 16777251, "a.example", NULL, NULL), "ra");        /* case */
+	CHECK_STR(route_for(t, 16777251, "a.example.x", NULL, NULL), "def");
+	CHECK_STR(route_for(t, 16777251, "epc.mnc001.mcc001.3gppnetwork.org", NULL, NULL), "rw");
+	CHECK_STR(route_for(t, 16777216, "epc.mnc001.mcc001.3gppnetwork.org", NULL, NULL), "def");
+	CHECK_STR(route_for(t, 16777251, "mnc001.mcc001.3gppnetwork.org", NULL, NULL), "def");
+	CHECK_STR(route_for(t, 16777251, "x", NULL, "001020000000001"), "imsi");
+	CHECK_STR(route_for(t, 16777251, "x", NULL, "001030499999999"), "imsi");
+	CHECK_STR(route_for(t, 16777251, "x", NULL, "001030500000000"), "def");
+	CHECK_STR(route_for(t, 16777251, "x", NULL, "001030000000001@ims.x"), "imsi");
+	CHECK_STR(route_for(t, 16777251, "x", NULL, "0010"), "def");
+	CHECK_STR(route_for(t, 16777251, "x", "HSS9.b", NULL), "host");
+	CHECK_STR(route_for(t, 16777251, NULL, NULL, NULL), "def");
 	/* The default route is tried last even though it is listed first. */
 	CHECK(t->routes[t->n_routes - 1].cfg->is_default);
 }
@@ -143,24 +140,29 @@ static void test_failover(const struct dra_rtable *t)
 	setc(&c[3], "f2", true);
 	setc(&c[4], "a1", true);
 	best = dra_group_rank(g, c, 5, 7);
-	CHECK(best == 2);
-	CHECK(ranked(c, 5, 0) == 2 && ranked(c, 5, 1) == 3 && ranked(c, 5, 2) == 1);
-	CHECK(ranked(c, 5, 3) == -1);
-	CHECK(c[0].delta < 0 && c[4].delta < 0 && c[0].member == -1);
-	CHECK(c[1].member == 2);
+	CHECK_INT(best, ==, 2);
+	CHECK_INT(ranked(c, 5, 0), ==, 2);
+	CHECK_INT(ranked(c, 5, 1), ==, 3);
+	CHECK_INT(ranked(c, 5, 2), ==, 1);
+	CHECK_INT(ranked(c, 5, 3), ==, -1);
+	CHECK_INT(c[0].delta, <, 0);
+	CHECK_INT(c[4].delta, <, 0);
+	CHECK_INT(c[0].member, ==, -1);
+	CHECK_INT(c[1].member, ==, 2);
 	/* Strong enough to beat the core's +100 (Destination-Host) on a non-member. */
-	CHECK(c[3].delta - 2 > c[0].delta + 200 && c[0].delta + 200 < 0);
+	CHECK_INT(c[3].delta - 2, >, c[0].delta + 200);
+	CHECK_INT(c[0].delta + 200, <, 0);
 
 	/* First member down (not usable): the second takes over. */
 	c[2].usable = false;
 	best = dra_group_rank(g, c, 5, 0);
-	CHECK(best == 3);
-	CHECK(c[2].delta < 0);
+	CHECK_INT(best, ==, 3);
+	CHECK_INT(c[2].delta, <, 0);
 
 	/* Nobody usable. */
 	c[1].usable = c[3].usable = false;
-	CHECK(dra_group_rank(g, c, 5, 0) == -1);
-	CHECK(dra_group_rank(NULL, c, 5, 0) == -1);
+	CHECK_INT(dra_group_rank(g, c, 5, 0), ==, -1);
+	CHECK_INT(dra_group_rank(NULL, c, 5, 0), ==, -1);
 }
 
 static void test_round_robin(const struct dra_rtable *t)
@@ -174,17 +176,23 @@ static void test_round_robin(const struct dra_rtable *t)
 	setc(&c[2], "a3", true);
 	for (i = 0; i < 300; i++)
 		count[dra_group_rank(g, c, 3, (uint64_t)i)]++;
-	CHECK(count[0] == 100 && count[1] == 100 && count[2] == 100);
+	CHECK_INT(count[0], ==, 100);
+	CHECK_INT(count[1], ==, 100);
+	CHECK_INT(count[2], ==, 100);
 	/* The order after the first choice is the failover order. */
 	dra_group_rank(g, c, 3, 1);
-	CHECK(ranked(c, 3, 0) == 1 && ranked(c, 3, 1) == 2 && ranked(c, 3, 2) == 0);
+	CHECK_INT(ranked(c, 3, 0), ==, 1);
+	CHECK_INT(ranked(c, 3, 1), ==, 2);
+	CHECK_INT(ranked(c, 3, 2), ==, 0);
 
 	/* A dead member's share spreads over the others evenly. */
 	c[1].usable = false;
 	count[0] = count[1] = count[2] = 0;
 	for (i = 0; i < 300; i++)
 		count[dra_group_rank(g, c, 3, (uint64_t)i)]++;
-	CHECK(count[0] == 150 && count[1] == 0 && count[2] == 150);
+	CHECK_INT(count[0], ==, 150);
+	CHECK_INT(count[1], ==, 0);
+	CHECK_INT(count[2], ==, 150);
 }
 
 static void test_weighted(const struct dra_rtable *t)
@@ -202,13 +210,14 @@ static void test_weighted(const struct dra_rtable *t)
 		if (b == 0 && run > maxrun)
 			maxrun = run;
 		prev = b;
-		CHECK(c[!b].delta > 0);  /* the other stays as failover */
+		CHECK_INT(c[!b].delta, >, 0, "pick %d: the other stays as failover", i);
 	}
-	CHECK(count[0] == 300 && count[1] == 100);
-	CHECK(maxrun <= 3);  /* interleaved, not 300 then 100 */
+	CHECK_INT(count[0], ==, 300);
+	CHECK_INT(count[1], ==, 100);
+	CHECK_INT(maxrun, <=, 3);  /* interleaved, not 300 then 100 */
 	c[0].usable = false;
 	for (i = 0; i < 10; i++)
-		CHECK(dra_group_rank(g, c, 2, (uint64_t)i) == 1);
+		CHECK_INT(dra_group_rank(g, c, 2, (uint64_t)i), ==, 1, "w1 down: w2 chosen #%d", i);
 }
 
 /* Counters: registered once per name, shared by tables, readable through the dump. */
@@ -217,18 +226,21 @@ static void test_stats(const struct dra_rtable *t)
 	struct dra_peer_stats *p = dra_stats_peer("a1");
 	struct dra_route_stats *r = dra_stats_route("ra");
 
-	CHECK(dra_ans_class(2001) == DRA_ANS_2XXX && dra_ans_class(3002) == DRA_ANS_3XXX &&
-	      dra_ans_class(5012) == DRA_ANS_5XXX && dra_ans_class(0) == DRA_ANS_OTHER &&
-	      dra_ans_class(6000) == DRA_ANS_OTHER);
-	CHECK(p == dra_stats_peer_find("A1", 2));          /* same entry, case-insensitive */
-	CHECK(p == group(t, "ga")->mstats[0]);
+	CHECK_INT(dra_ans_class(2001), ==, DRA_ANS_2XXX);
+	CHECK_INT(dra_ans_class(3002), ==, DRA_ANS_3XXX);
+	CHECK_INT(dra_ans_class(5012), ==, DRA_ANS_5XXX);
+	CHECK_INT(dra_ans_class(0), ==, DRA_ANS_OTHER);
+	CHECK_INT(dra_ans_class(6000), ==, DRA_ANS_OTHER);
+	CHECK(p != NULL && p == dra_stats_peer_find("A1", 2),
+	      "one entry per peer, case-insensitive");
+	CHECK(p == group(t, "ga")->mstats[0], "the group's member counters are the peer's");
 	CHECK(dra_stats_peer_find("nobody", 6) == NULL);
-	CHECK(r == t->routes[0].stats);
+	CHECK(r != NULL && r == t->routes[0].stats, "the route table uses the route's counters");
 	atomic_fetch_add(&p->answers[DRA_ANS_2XXX], 5);
 	atomic_fetch_add(&r->matched, 3);
-	CHECK(dra_stats_get("peer", "a1", "answers_2xxx") == 5);
-	CHECK(dra_stats_get("route", "ra", "matched") == 3);
-	CHECK(dra_stats_get("route", "nosuch", "matched") == 0);
+	CHECK_INT(dra_stats_get("peer", "a1", "answers_2xxx"), ==, 5);
+	CHECK_INT(dra_stats_get("route", "ra", "matched"), ==, 3);
+	CHECK_INT(dra_stats_get("route", "nosuch", "matched"), ==, 0);
 }
 
 int main(void)
@@ -242,10 +254,5 @@ int main(void)
 	test_weighted(t);
 	test_stats(t);
 	dra_rtable_unref(t);
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+	return tap_done();
 }

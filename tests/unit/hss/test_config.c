@@ -3,7 +3,7 @@
  * section, and errors that must name file, line and key; plus the RAT and home-PLMN
  * helpers the policy checks rely on. No network, no database. */
 #include "hss.h"
-#include "test_util.h"
+#include "tap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +24,10 @@ static void bad(const char *text, const char *want1, const char *want2)
 	char err[512];
 	int rc = load(text, &cfg, err, sizeof(err));
 
-	CHECK(rc != 0, "accepted: %s", text);
-	CHECK(strstr(err, want1) != NULL, "'%s' not in '%s'", want1, err);
+	CHECK_INT(rc, !=, 0, "refused: %s", text);
+	CHECK_SUBSTR(err, want1, "the error names '%s'", want1);
 	if (want2)
-		CHECK(strstr(err, want2) != NULL, "'%s' not in '%s'", want2, err);
+		CHECK_SUBSTR(err, want2, "the error names '%s'", want2);
 }
 
 static void test_example(void)
@@ -39,14 +39,17 @@ static void test_example(void)
 
 	snprintf(path, sizeof(path), "%s/config/hss/hss.yaml", src ? src : ".");
 	rc = hss_cfg_load(path, &cfg, err, sizeof(err));
-	CHECK(rc == 0, "example config: %s", err);
+	CHECK_ERR(rc, 0, "example config: %s", err);
 	if (rc)
 		return;
-	CHECK(!strcmp(cfg.db_backend, "sqlite") && !strcmp(cfg.db_uri, "hss.db"), "database");
-	CHECK(cfg.max_vectors == 5 && cfg.n_home_plmns == 1 && !strcmp(cfg.home_plmns[0], "00101"),
-	      "s6a");
-	CHECK(cfg.ctl_socket && !strcmp(cfg.ctl_socket, "hss.ctl"), "ctl_socket");
-	CHECK(strstr(cfg.diam.fd_conf, "NoRelay") != NULL, "the HSS never relays");
+	CHECK_STR(cfg.db_backend, "sqlite", "database");
+	CHECK_STR(cfg.db_uri, "hss.db", "database");
+	CHECK_INT(cfg.db_timeout_ms, ==, 1000, "database.timeout_ms");
+	CHECK_INT(cfg.max_vectors, ==, 5, "s6a");
+	CHECK_INT(cfg.n_home_plmns, ==, 1, "s6a");
+	CHECK_STR(cfg.home_plmns[0], "00101", "s6a");
+	CHECK_STR(cfg.ctl_socket, "hss.ctl", "ctl_socket");
+	CHECK_SUBSTR(cfg.diam.fd_conf, "NoRelay", "the HSS never relays");
 	hss_cfg_free(&cfg);
 }
 
@@ -56,15 +59,20 @@ static void test_defaults(void)
 	char err[512];
 	int rc = load(HEAD, &cfg, err, sizeof(err));
 
-	CHECK(rc == 0, "%s", err);
+	CHECK_ERR(rc, 0, "%s", err);
 	if (rc)
 		return;
-	CHECK(cfg.max_vectors == 5, "max_vectors %u", cfg.max_vectors);
-	CHECK(cfg.cancel_old_mme && cfg.utran_geran_vectors && !cfg.geran_triplets, "bools");
-	CHECK(cfg.clr_timeout_ms == 5000, "clr_timeout_ms");
-	CHECK(cfg.rat_allowed_mask == UINT32_MAX, "every RAT allowed by default");
-	CHECK(cfg.n_home_plmns == 0 && cfg.n_roaming_partners == 0, "no PLMN lists");
+	CHECK_INT(cfg.max_vectors, ==, 5, "max_vectors %u", cfg.max_vectors);
+	CHECK(cfg.cancel_old_mme, "cancel_old_mme defaults to true");
+	CHECK(cfg.utran_geran_vectors, "utran_geran_vectors defaults to true");
+	CHECK(!cfg.geran_triplets, "geran_triplets defaults to false");
+	CHECK_INT(cfg.clr_timeout_ms, ==, 5000, "clr_timeout_ms");
+	CHECK_INT(cfg.db_timeout_ms, ==, 1000, "database.timeout_ms default");
+	CHECK_UINT(cfg.rat_allowed_mask, ==, UINT32_MAX, "every RAT allowed by default");
+	CHECK_INT(cfg.n_home_plmns, ==, 0, "no PLMN lists");
+	CHECK_INT(cfg.n_roaming_partners, ==, 0, "no PLMN lists");
 	CHECK(!cfg.ctl_socket, "no control socket");
+	CHECK(cfg.overload.max_pending == HSS_MAX_PENDING_DEFAULT, "overload.max_pending default");
 	hss_cfg_free(&cfg);
 	hss_cfg_free(&cfg);   /* idempotent on a freed (zeroed) cfg */
 }
@@ -76,19 +84,38 @@ static void test_values(void)
 	int rc = load(HEAD "s6a:\n  max_vectors: 16\n  home_plmns: [\"00101\", \"310260\"]\n"
 	              "  roaming_partners: [\"20801\"]\n  rat_allowed: [eutran, E-UTRAN, nr]\n"
 	              "  cancel_old_mme: false\n  utran_geran_vectors: no\n  geran_triplets: true\n"
-	              "  clr_timeout_ms: 250\nctl_socket: /tmp/h.ctl\n", &cfg, err, sizeof(err));
+	              "  clr_timeout_ms: 250\nctl_socket: /tmp/h.ctl\noverload:\n  max_pending: 0\n",
+	              &cfg, err, sizeof(err));
 
-	CHECK(rc == 0, "%s", err);
+	CHECK_ERR(rc, 0, "%s", err);
 	if (rc)
 		return;
-	CHECK(cfg.max_vectors == 16, "max_vectors");
-	CHECK(cfg.n_home_plmns == 2 && !strcmp(cfg.home_plmns[1], "310260"), "home_plmns");
-	CHECK(cfg.n_roaming_partners == 1 && !strcmp(cfg.roaming_partners[0], "20801"), "partners");
-	CHECK(cfg.rat_allowed_mask == ((1u << hss_rat_bit(1004)) | (1u << hss_rat_bit(1006))),
-	      "rat mask %#x", cfg.rat_allowed_mask);
-	CHECK(!cfg.cancel_old_mme && !cfg.utran_geran_vectors && cfg.geran_triplets, "bools");
-	CHECK(cfg.clr_timeout_ms == 250, "clr_timeout_ms");
-	CHECK(!strcmp(cfg.ctl_socket, "/tmp/h.ctl"), "ctl_socket");
+	CHECK_INT(cfg.max_vectors, ==, 16, "max_vectors");
+	CHECK_INT(cfg.n_home_plmns, ==, 2, "home_plmns");
+	CHECK_STR(cfg.home_plmns[1], "310260", "home_plmns");
+	CHECK_INT(cfg.n_roaming_partners, ==, 1, "partners");
+	CHECK_STR(cfg.roaming_partners[0], "20801", "partners");
+	CHECK_UINT(cfg.rat_allowed_mask, ==, (1u << hss_rat_bit(1004)) | (1u << hss_rat_bit(1006)),
+	           "rat_allowed mask of [eutran, E-UTRAN, nr]");
+	CHECK(!cfg.cancel_old_mme, "cancel_old_mme: false");
+	CHECK(!cfg.utran_geran_vectors, "utran_geran_vectors: false");
+	CHECK(cfg.geran_triplets, "geran_triplets: true");
+	CHECK_INT(cfg.clr_timeout_ms, ==, 250, "clr_timeout_ms");
+	CHECK_STR(cfg.ctl_socket, "/tmp/h.ctl", "ctl_socket");
+	CHECK_INT(cfg.overload.max_pending, ==, 0, "overload.max_pending 0: no bound");
+	CHECK_INT(cfg.n_ctl_allow, ==, 0, "no ctl_allow_users");
+	hss_cfg_free(&cfg);
+
+	rc = load(HEAD "ctl_socket: /tmp/h.ctl\nctl_allow_users: [root, nobody, \"12345\", 010]\n", &cfg,
+	          err, sizeof(err));
+	CHECK_ERR(rc, 0, "%s", err);
+	if (rc)
+		return;
+	CHECK_INT(cfg.n_ctl_allow, ==, 4, "ctl_allow_users: 4 entries");
+	CHECK_UINT(cfg.ctl_allow[0], ==, 0, "root is uid 0");
+	CHECK_UINT(cfg.ctl_allow[1], ==, 65534, "nobody is uid 65534");
+	CHECK_UINT(cfg.ctl_allow[2], ==, 12345, "\"12345\" is uid 12345");
+	CHECK_UINT(cfg.ctl_allow[3], ==, 10, "010 is uid 10 (decimal)");
 	hss_cfg_free(&cfg);
 }
 
@@ -112,9 +139,29 @@ static void test_errors(void)
 	    "t.yaml", "path");
 	bad("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  path: a\n  uri: b\n",
 	    "t.yaml:6", "database.uri");
+	bad("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  path: a\n  timeout_ms: 5\n",
+	    "t.yaml:6", "timeout_ms");
+	bad("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  path: a\n"
+	    "  timeout_ms: 60001\n", "t.yaml:6", "timeout_ms");
+	{
+		struct hss_cfg cfg;
+		char err[512];
+		int rc = load("diameter:\n  identity: hss.test\n  realm: test\ndatabase:\n  path: a\n"
+		              "  timeout_ms: 250\n", &cfg, err, sizeof(err));
+
+		CHECK(rc == 0 && cfg.db_timeout_ms == 250, "database.timeout_ms 250 (%s)", err);
+		if (!rc)
+			hss_cfg_free(&cfg);
+	}
 	bad(HEAD "diameter2: {}\n", "t.yaml:6", "diameter2");
+	bad(HEAD "overload:\n  max_pending: -1\n", "t.yaml:7", "overload.max_pending");
+	bad(HEAD "overload:\n  max_pendng: 10\n", "t.yaml:7", "overload.max_pendng");
+	bad(HEAD "overload: 5\n", "t.yaml:6", "overload");
 	bad(HEAD "s6a:\n  home_plmns: [\n", "t.yaml", NULL);
 	bad("", "empty", NULL);
+	bad(HEAD "ctl_allow_users: [root, no-such-user-here]\n", "t.yaml:6",
+	    "key 'ctl_allow_users': unknown user 'no-such-user-here'");
+	bad(HEAD "ctl_allow_users: [\"4294967295\"]\n", "t.yaml:6", "is not a uid");
 }
 
 static void test_rat(void)
@@ -127,16 +174,23 @@ static void test_rat(void)
 	for (i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
 		int32_t v = hss_rat_from_name(names[i]);
 		int b = hss_rat_bit(v);
-		CHECK(v >= 0 && b >= 0 && b < 32, "%s", names[i]);
-		CHECK(!(bits & (1 << b)), "%s: bit %d used twice", names[i], b);
+		CHECK_INT(v, >=, 0, "%s is a RAT name", names[i]);
+		CHECK_INT(b, >=, 0, "%s has a bit", names[i]);
+		CHECK_INT(b, <, 32, "%s has a bit in 32", names[i]);
+		CHECK(!(bits & (1 << b)), "%s: bit %d is its own", names[i], b);
 		bits |= 1 << b;
-		CHECK(!strcmp(hss_rat_name(v), names[i]), "%s round trip", names[i]);
+		CHECK_STR(hss_rat_name(v), names[i], "%s round trip", names[i]);
 	}
-	CHECK(hss_rat_from_name("EUTRAN") == 1004 && hss_rat_from_name("lte") == -1, "names");
-	CHECK(hss_rat_bit(999) == -1 && hss_rat_bit(-1) == -1, "unknown RAT values");
+	CHECK_INT(hss_rat_from_name("EUTRAN"), ==, 1004, "names");
+	CHECK_INT(hss_rat_from_name("lte"), ==, -1, "names");
+	CHECK_INT(hss_rat_bit(999), ==, -1, "unknown RAT values");
+	CHECK_INT(hss_rat_bit(-1), ==, -1, "unknown RAT values");
 	/* TS 29.272 7.3.31 Access-Restriction-Data bits */
-	CHECK(hss_rat_ard_bit(1000) == 0 && hss_rat_ard_bit(1001) == 1 && hss_rat_ard_bit(1004) == 4 &&
-	      hss_rat_ard_bit(1005) == 6 && hss_rat_ard_bit(0) == -1, "ARD bits");
+	CHECK_INT(hss_rat_ard_bit(1000), ==, 0, "ARD bits");
+	CHECK_INT(hss_rat_ard_bit(1001), ==, 1, "ARD bits");
+	CHECK_INT(hss_rat_ard_bit(1004), ==, 4, "ARD bits");
+	CHECK_INT(hss_rat_ard_bit(1005), ==, 6, "ARD bits");
+	CHECK_INT(hss_rat_ard_bit(0), ==, -1, "ARD bits");
 }
 
 static void test_home(void)
@@ -163,30 +217,40 @@ static void test_stats_ctl(void)
 	hss_stats_count(HSS_CMD_AIR, 5012);
 	hss_stats_count(HSS_CMD_AIR, 5420);
 	hss_stats_count(HSS_CMD_MAX, 2001);   /* ignored */
-	CHECK(hss_stats.cmd[HSS_CMD_AIR].success == 1 && hss_stats.cmd[HSS_CMD_AIR].user_unknown == 1 &&
-	      hss_stats.cmd[HSS_CMD_AIR].errors == 1 && hss_stats.cmd[HSS_CMD_AIR].rejected == 1,
-	      "AIR counters");
+	CHECK_INT(hss_stats.cmd[HSS_CMD_AIR].success, ==, 1, "AIR counters");
+	CHECK_INT(hss_stats.cmd[HSS_CMD_AIR].user_unknown, ==, 1, "AIR counters");
+	CHECK_INT(hss_stats.cmd[HSS_CMD_AIR].errors, ==, 1, "AIR counters");
+	CHECK_INT(hss_stats.cmd[HSS_CMD_AIR].rejected, ==, 1, "AIR counters");
 	hss_stats_format(buf, sizeof(buf));
-	CHECK(strstr(buf, "AIR requests=0 success=1 user_unknown=1 rejected=1 errors=1") != NULL, "%s",
-	      buf);
-	CHECK(hss_stats_format(buf, 10) < 10 && strlen(buf) < 10, "truncation");
-	CHECK(!strcmp(hss_cmd_name(HSS_CMD_CLR), "CLR") && !strcmp(hss_cmd_name(HSS_CMD_MAX), "?"),
-	      "names");
+	CHECK_SUBSTR(buf, "AIR requests=0 success=1 user_unknown=1 rejected=1 errors=1", "%s", buf);
+	CHECK_INT(hss_stats_format(buf, 10), <, 10, "truncation");
+	CHECK_INT(strlen(buf), <, 10, "truncation");
+	CHECK_STR(hss_cmd_name(HSS_CMD_CLR), "CLR", "names");
+	CHECK_STR(hss_cmd_name(HSS_CMD_MAX), "?", "names");
 
 	hss_ctl_exec("stats", buf, sizeof(buf));
 	CHECK(!strncmp(buf, "ok ULR requests=", 16), "%s", buf);
 	hss_ctl_exec("", buf, sizeof(buf));
 	CHECK(!strncmp(buf, "error", 5), "empty: %s", buf);
 	hss_ctl_exec("fly 001010000000001", buf, sizeof(buf));
-	CHECK(strstr(buf, "unknown command") != NULL, "%s", buf);
+	CHECK_SUBSTR(buf, "unknown command", "%s", buf);
 	hss_ctl_exec("idr 0010", buf, sizeof(buf));
 	CHECK(!strncmp(buf, "error: usage", 12), "short IMSI: %s", buf);
 	hss_ctl_exec("idr 001010000000001 -1", buf, sizeof(buf));
-	CHECK(strstr(buf, "bad number") != NULL, "%s", buf);
+	CHECK_SUBSTR(buf, "bad number", "%s", buf);
 	hss_ctl_exec("dsr 001010000000001", buf, sizeof(buf));
-	CHECK(strstr(buf, "unknown command") != NULL, "DSR needs flags: %s", buf);
+	CHECK_SUBSTR(buf, "unknown command", "DSR needs flags: %s", buf);
 	hss_ctl_exec("idr 001010000000001 1 2", buf, sizeof(buf));
 	CHECK(!strncmp(buf, "error: usage", 12), "too many args: %s", buf);
+	/* decimal only: a base prefix or a sign is refused, leading zeros are decimal */
+	hss_ctl_exec("idr 001010000000001 0x10", buf, sizeof(buf));
+	CHECK_SUBSTR(buf, "bad number '0x10'", "0x10 refused");
+	hss_ctl_exec("idr 001010000000001 +1", buf, sizeof(buf));
+	CHECK_SUBSTR(buf, "bad number '+1'", "+1 refused");
+	hss_ctl_exec("idr 001010000000001 4294967296", buf, sizeof(buf));
+	CHECK_SUBSTR(buf, "bad number", "2^32 refused");
+	hss_ctl_exec("dsr 001010000000001 09", buf, sizeof(buf));
+	CHECK(strstr(buf, "bad number") == NULL, "09 is nine: %s", buf);
 }
 
 int main(void)
@@ -198,7 +262,5 @@ int main(void)
 	test_rat();
 	test_home();
 	test_stats_ctl();
-	if (tu_failures)
-		fprintf(stderr, "%d check(s) failed\n", tu_failures);
-	return tu_failures ? 1 : 0;
+	return tap_done();
 }

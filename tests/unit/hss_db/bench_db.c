@@ -81,6 +81,7 @@ int main(int argc, char **argv)
 	static const char *const names[] = { "get_sub", "sqn_reserve", "set_serving_mme" };
 	char path[512], err[512];
 	const char *backend = "sqlite", *uri = path;
+	struct hss_db_opts create = { HSS_DB_OPEN_CREATE, 10000 };
 	struct hss_db *db;
 	struct gen g = { 0 };
 	size_t n = 0;
@@ -93,7 +94,7 @@ int main(int argc, char **argv)
 		backend = argv[1];
 		uri = argv[2];
 	}
-	if (hss_db_open(backend, uri, &db, err, sizeof(err))) {
+	if (hss_db_open(backend, uri, &create, &db, err, sizeof(err))) {
 		fprintf(stderr, "open: %s\n", err);
 		return 1;
 	}

@@ -6,36 +6,16 @@
  */
 #include "conformance.h"
 #include "hss_db.h"
+#include "tap.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-int conf_failures;
-static int n_checks;
-
-void conf_check(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	n_checks++;
-	printf("%s %d - ", cond ? "ok" : "not ok", n_checks);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!cond)
-		conf_failures++;
-}
-
-#define CHECK(c, ...) conf_check(!!(c), __VA_ARGS__)
 
 static struct hss_sub *new_sub(const char *imsi)
 {
@@ -43,14 +23,13 @@ static struct hss_sub *new_sub(const char *imsi)
 	char err[256];
 
 	if (!s)
-		abort();
+		tap_bail("out of memory");
 	hss_sub_init(s);
 	if (hss_sub_set(s, "imsi", imsi, err, sizeof(err)) ||
 	    hss_sub_set(s, "k", "465b5ce8b199b49faa5f0a2ee238a6bc", err, sizeof(err)) ||
 	    hss_sub_set(s, "opc", "cd63cb71954a9f4e48a5994e37a02baf", err, sizeof(err)) ||
 	    hss_sub_set(s, "apn", "internet", err, sizeof(err))) {
-		fprintf(stderr, "new_sub: %s\n", err);
-		abort();
+		tap_bail("new_sub: %s", err);
 	}
 	return s;
 }
@@ -82,9 +61,10 @@ static void t_crud(struct hss_db *db)
 	uint64_t n = 99;
 	int rc;
 
-	CHECK(hss_db_count(db, &n) == 0 && n == 0, "empty database counts 0 (got %" PRIu64 ")", n);
+	CHECK_ERR(hss_db_count(db, &n), 0, "empty database counts 0 (got %" PRIu64 ")", n);
+	CHECK_INT(n, ==, 0, "empty database counts 0 (got %" PRIu64 ")", n);
 	rc = hss_db_get_sub(db, "001010000000001", g);
-	CHECK(rc == ENOENT, "get of unknown IMSI is ENOENT (%d)", rc);
+	CHECK_ERR(rc, ENOENT, "get of unknown IMSI is ENOENT (%d)", rc);
 
 	/* every provisioned field away from its default */
 	rc = 0;
@@ -109,61 +89,74 @@ static void t_crud(struct hss_db *db)
 	                  "3gppnetwork.org", err, sizeof(err));
 	rc |= hss_sub_set(s, "apn", "corp.example,qci=8,static_ipv4=10.1.2.3;mms", err, sizeof(err));
 	rc |= hss_sub_set(s, "default_ctx_id", "5", err, sizeof(err));
-	CHECK(rc == 0 && s->n_apns == 4, "build a full subscriber (%s)", rc ? err : "ok");
+	CHECK_ERR(rc, 0, "build a full subscriber (%s)", rc ? err : "ok");
+	CHECK_INT(s->n_apns, ==, 4, "build a full subscriber (%s)", rc ? err : "ok");
 
 	rc = hss_db_put_sub(db, s, 0);
-	CHECK(rc == 0, "put_sub (%d %s)", rc, hss_db_strerror());
+	CHECK_ERR(rc, 0, "put_sub (%d %s)", rc, hss_db_strerror());
 	rc = hss_db_get_sub(db, s->imsi, g);
-	CHECK(rc == 0 && sub_equal(s, g, why, sizeof(why)), "get returns what was put (%d %s)", rc,
+	CHECK_ERR(rc, 0, "get returns what was put (%d %s)", rc, rc ? hss_db_strerror() : why);
+	CHECK(sub_equal(s, g, why, sizeof(why)), "get returns what was put (%d %s)", rc,
 	      rc ? hss_db_strerror() : why);
-	CHECK(rc == 0 && g->serving.ue_srvcc_support == -1 && g->serving.mme_host[0] == 0,
-	      "a new subscriber has an empty serving state");
-	CHECK(rc == 0 && g->n_apns == 4 && g->apns[1].ctx_id == 5 && g->apns[1].preempt_cap &&
-	      !strcmp(g->apns[1].static_ipv6, "2001:db8::1"), "APN fields survive");
+	CHECK_ERR(rc, 0, "a new subscriber has an empty serving state");
+	CHECK_INT(g->serving.ue_srvcc_support, ==, -1,
+	          "a new subscriber has an empty serving state");
+	CHECK_INT(g->serving.mme_host[0], ==, 0, "a new subscriber has an empty serving state");
+	CHECK_ERR(rc, 0, "APN fields survive");
+	CHECK_INT(g->n_apns, ==, 4, "APN fields survive");
+	CHECK_INT(g->apns[1].ctx_id, ==, 5, "APN fields survive");
+	CHECK(g->apns[1].preempt_cap, "APN fields survive");
+	CHECK_STR(g->apns[1].static_ipv6, "2001:db8::1", "APN fields survive");
 
 	rc = hss_db_put_sub(db, s, HSS_DB_PUT_NO_REPLACE);
-	CHECK(rc == EEXIST, "put with NO_REPLACE of an existing IMSI is EEXIST (%d)", rc);
+	CHECK_ERR(rc, EEXIST, "put with NO_REPLACE of an existing IMSI is EEXIST (%d)", rc);
 
 	rc = hss_db_get_sub_by_msisdn(db, "33612345678", g);
-	CHECK(rc == 0 && !strcmp(g->imsi, s->imsi), "get by MSISDN (%d %s)", rc, hss_db_strerror());
+	CHECK_ERR(rc, 0, "get by MSISDN (%d %s)", rc, hss_db_strerror());
+	CHECK_STR(g->imsi, s->imsi, "get by MSISDN (%d %s)", rc, hss_db_strerror());
 	rc = hss_db_get_sub_by_msisdn(db, "33600000000", g);
-	CHECK(rc == ENOENT || rc == ENOTSUP, "get by unknown MSISDN is ENOENT (%d)", rc);
+	CHECK_ERR(rc, ENOENT, "get by unknown MSISDN is ENOENT");
 
 	/* replace: fewer APNs, other MSISDN */
 	hss_sub_set(s, "apns", "internet,ctx=1", err, sizeof(err));
 	hss_sub_set(s, "default_ctx_id", "0", err, sizeof(err));
 	hss_sub_set(s, "msisdn", "33611111111", err, sizeof(err));
 	rc = hss_db_put_sub(db, s, 0);
-	CHECK(rc == 0, "put replaces (%d %s)", rc, hss_db_strerror());
+	CHECK_ERR(rc, 0, "put replaces (%d %s)", rc, hss_db_strerror());
 	rc = hss_db_get_sub(db, s->imsi, g);
-	CHECK(rc == 0 && g->n_apns == 1 && !strcmp(g->msisdn, "33611111111"),
-	      "replaced subscriber has 1 APN and the new MSISDN");
-	CHECK(hss_db_count(db, &n) == 0 && n == 1, "count is 1 (%" PRIu64 ")", n);
+	CHECK_ERR(rc, 0, "replaced subscriber has 1 APN and the new MSISDN");
+	CHECK_INT(g->n_apns, ==, 1, "replaced subscriber has 1 APN and the new MSISDN");
+	CHECK_STR(g->msisdn, "33611111111", "replaced subscriber has 1 APN and the new MSISDN");
+	CHECK_ERR(hss_db_count(db, &n), 0, "count is 1 (%" PRIu64 ")", n);
+	CHECK_INT(n, ==, 1, "count is 1 (%" PRIu64 ")", n);
 
 	/* invalid data never reaches the database */
 	memcpy(s->imsi, "00101abc", 9);
 	rc = hss_db_put_sub(db, s, 0);
-	CHECK(rc == EINVAL && strstr(hss_db_strerror(), "imsi"), "invalid IMSI is EINVAL naming the "
-	      "field (%d '%s')", rc, hss_db_strerror());
+	CHECK_ERR(rc, EINVAL, "invalid IMSI is EINVAL naming the " "field (%d '%s')", rc,
+	          hss_db_strerror());
+	CHECK_SUBSTR(hss_db_strerror(), "imsi",
+	             "invalid IMSI is EINVAL naming the " "field (%d '%s')", rc, hss_db_strerror());
 	strcpy(s->imsi, "001010000000001");
 	s->apns[0].qci = 0;
 	rc = hss_db_put_sub(db, s, 0);
-	CHECK(rc == EINVAL && strstr(hss_db_strerror(), "qci"), "QCI 0 is EINVAL (%d '%s')", rc,
-	      hss_db_strerror());
+	CHECK_ERR(rc, EINVAL, "QCI 0 is EINVAL (%d '%s')", rc, hss_db_strerror());
+	CHECK_SUBSTR(hss_db_strerror(), "qci", "QCI 0 is EINVAL (%d '%s')", rc, hss_db_strerror());
 	s->apns[0].qci = 9;
 
 	rc = hss_db_del_sub(db, s->imsi);
-	CHECK(rc == 0, "delete (%d %s)", rc, hss_db_strerror());
+	CHECK_ERR(rc, 0, "delete (%d %s)", rc, hss_db_strerror());
 	rc = hss_db_get_sub(db, s->imsi, g);
-	CHECK(rc == ENOENT, "deleted subscriber is gone (%d)", rc);
+	CHECK_ERR(rc, ENOENT, "deleted subscriber is gone (%d)", rc);
 	rc = hss_db_del_sub(db, s->imsi);
-	CHECK(rc == ENOENT, "delete of unknown IMSI is ENOENT (%d)", rc);
+	CHECK_ERR(rc, ENOENT, "delete of unknown IMSI is ENOENT (%d)", rc);
 	/* re-adding without APNs must not resurrect old ones */
 	s->n_apns = 0;
 	rc = hss_db_put_sub(db, s, HSS_DB_PUT_NO_REPLACE);
 	rc = rc ? rc : hss_db_get_sub(db, s->imsi, g);
-	CHECK(rc == 0 && g->n_apns == 0 && g->serving.mme_host[0] == 0,
-	      "re-added subscriber starts clean (%d)", rc);
+	CHECK_ERR(rc, 0, "re-added subscriber starts clean (%d)", rc);
+	CHECK_INT(g->n_apns, ==, 0, "re-added subscriber starts clean (%d)", rc);
+	CHECK_INT(g->serving.mme_host[0], ==, 0, "re-added subscriber starts clean (%d)", rc);
 	hss_db_del_sub(db, s->imsi);
 	free(s);
 	free(g);
@@ -183,22 +176,29 @@ static void t_update(struct hss_db *db)
 
 	hss_db_put_sub(db, s, 0);
 	rc = hss_db_update(db, s->imsi, kv, 4, err, sizeof(err));
-	CHECK(rc == 0, "update of 4 fields (%d %s)", rc, rc ? err : "");
+	CHECK_ERR(rc, 0, "update of 4 fields (%d %s)", rc, rc ? err : "");
 	rc = hss_db_get_sub(db, s->imsi, g);
-	CHECK(rc == 0 && !strcmp(g->msisdn, "4911111") && g->n_apns == 2 && g->apns[1].ctx_id == 9 &&
-	      g->apns[0].qci == 7 && g->default_ctx_id == 9 && !strcmp(g->serving.mme_host,
-	                                                                "mme.example"),
-	      "update took effect");
+	CHECK_ERR(rc, 0, "update took effect");
+	CHECK_STR(g->msisdn, "4911111", "update took effect");
+	CHECK_INT(g->n_apns, ==, 2, "update took effect");
+	CHECK_INT(g->apns[1].ctx_id, ==, 9, "update took effect");
+	CHECK_INT(g->apns[0].qci, ==, 7, "update took effect");
+	CHECK_INT(g->default_ctx_id, ==, 9, "update took effect");
+	CHECK_STR(g->serving.mme_host, "mme.example", "update took effect");
 	rc = hss_db_update(db, s->imsi, bad, 2, err, sizeof(err));
-	CHECK(rc == EINVAL && strstr(err, "qci"), "update with an unknown field is EINVAL (%d %s)", rc,
-	      err);
+	CHECK_ERR(rc, EINVAL, "update with an unknown field is EINVAL (%d %s)", rc, err);
+	CHECK_SUBSTR(err, "qci", "update with an unknown field is EINVAL (%d %s)", rc, err);
 	rc = hss_db_update(db, s->imsi, bad2, 2, err, sizeof(err));
-	CHECK(rc == EINVAL && strstr(err, "amf") && strstr(err, "12345"),
-	      "update with a bad value is EINVAL naming field and value (%s)", err);
+	CHECK_ERR(rc, EINVAL, "update with a bad value is EINVAL naming field and value (%s)", err);
+	CHECK_SUBSTR(err, "amf", "update with a bad value is EINVAL naming field and value (%s)",
+	             err);
+	CHECK_SUBSTR(err, "12345", "update with a bad value is EINVAL naming field and value (%s)",
+	             err);
 	rc = hss_db_get_sub(db, s->imsi, g);
-	CHECK(rc == 0 && !strcmp(g->msisdn, "4911111"), "a failed update changes nothing");
+	CHECK_ERR(rc, 0, "a failed update changes nothing");
+	CHECK_STR(g->msisdn, "4911111", "a failed update changes nothing");
 	rc = hss_db_update(db, "001019999999999", kv, 1, err, sizeof(err));
-	CHECK(rc == ENOENT, "update of unknown IMSI is ENOENT (%d)", rc);
+	CHECK_ERR(rc, ENOENT, "update of unknown IMSI is ENOENT (%d)", rc);
 	hss_db_del_sub(db, s->imsi);
 	free(s);
 	free(g);
@@ -220,47 +220,62 @@ static void t_sqn(struct hss_db *db)
 		ok = a.sqn[i] == x;
 	}
 	CHECK(ok, "reserve 5 from 0 hands out next^1..next^5 (%d)", rc);
-	CHECK(rc == 0 && a.opc && a.amf[0] == 0x80 && a.k[0] == 0x46 && a.op[0] == 0xcd &&
-	      a.ind_bits == 5, "reserve returns K, OPc, AMF, ind_bits");
+	CHECK_ERR(rc, 0, "reserve returns K, OPc, AMF, ind_bits");
+	CHECK(a.opc, "reserve returns K, OPc, AMF, ind_bits");
+	CHECK_INT(a.amf[0], ==, 0x80, "reserve returns K, OPc, AMF, ind_bits");
+	CHECK_INT(a.k[0], ==, 0x46, "reserve returns K, OPc, AMF, ind_bits");
+	CHECK_INT(a.op[0], ==, 0xcd, "reserve returns K, OPc, AMF, ind_bits");
+	CHECK_INT(a.ind_bits, ==, 5, "reserve returns K, OPc, AMF, ind_bits");
 	rc = hss_db_get_sub(db, s->imsi, g);
-	CHECK(rc == 0 && g->sqn == a.sqn[4], "the last handed out SQN is stored");
+	CHECK_ERR(rc, 0, "the last handed out SQN is stored");
+	CHECK_UINT(g->sqn, ==, a.sqn[4], "the last handed out SQN is stored");
 	rc = hss_db_sqn_reserve(db, s->imsi, 1, NULL, &a);
-	CHECK(rc == 0 && a.sqn_prev == g->sqn && a.sqn[0] == hss_db_sqn_next_default(g->sqn, 5),
-	      "the next reservation continues");
+	CHECK_ERR(rc, 0, "the next reservation continues");
+	CHECK_UINT(a.sqn_prev, ==, g->sqn, "the next reservation continues");
+	CHECK_UINT(a.sqn[0], ==, hss_db_sqn_next_default(g->sqn, 5),
+	           "the next reservation continues");
 	rc = hss_db_sqn_resync_reserve(db, s->imsi, 0x1000, 2, NULL, &a);
-	CHECK(rc == 0 && a.sqn_prev == 0x1000 && a.sqn[0] == hss_db_sqn_next_default(0x1000, 5),
-	      "resync restarts from SQN_MS");
+	CHECK_ERR(rc, 0, "resync restarts from SQN_MS");
+	CHECK_UINT(a.sqn_prev, ==, 0x1000, "resync restarts from SQN_MS");
+	CHECK_UINT(a.sqn[0], ==, hss_db_sqn_next_default(0x1000, 5), "resync restarts from SQN_MS");
 	/* the same (replayed) AUTS again: the counter must not go back to SQN_MS */
 	rc = hss_db_sqn_resync_reserve(db, s->imsi, 0x1000, 1, NULL, &a);
-	CHECK(rc == 0 && a.sqn[0] != hss_db_sqn_next_default(0x1000, 5) &&
-	      a.sqn[0] == hss_db_sqn_next_default(hss_db_sqn_next_default(
-	                  hss_db_sqn_next_default(0x1000, 5), 5), 5),
-	      "a replayed resync hands out no SQN twice (%" PRIu64 ")", a.sqn[0]);
+	CHECK_ERR(rc, 0, "a replayed resync hands out no SQN twice (%" PRIu64 ")", a.sqn[0]);
+	CHECK_UINT(a.sqn[0], !=, hss_db_sqn_next_default(0x1000, 5),
+	           "a replayed resync hands out no SQN twice (%" PRIu64 ")", a.sqn[0]);
+	x = hss_db_sqn_next_default(hss_db_sqn_next_default(0x1000, 5), 5);
+	CHECK_UINT(a.sqn[0], ==, hss_db_sqn_next_default(x, 5),
+	           "a replayed resync continues after the first one");
 	rc = hss_db_sqn_resync_reserve(db, s->imsi, 0x10, 1, NULL, &a);
-	CHECK(rc == 0 && a.sqn_prev > 0x1000, "resync to an older SQN_MS keeps the counter");
+	CHECK_ERR(rc, 0, "resync to an older SQN_MS keeps the counter");
+	CHECK_UINT(a.sqn_prev, >, 0x1000, "resync to an older SQN_MS keeps the counter");
 	rc = hss_db_sqn_set(db, s->imsi, 777);
 	rc = rc ? rc : hss_db_get_sub(db, s->imsi, g);
-	CHECK(rc == 0 && g->sqn == 777, "sqn_set");
+	CHECK_ERR(rc, 0, "sqn_set");
+	CHECK_UINT(g->sqn, ==, 777, "sqn_set");
 	rc = hss_db_sqn_set(db, s->imsi, HSS_DB_SQN_MAX + 1);
-	CHECK(rc == EINVAL, "sqn above 2^48-1 is EINVAL");
+	CHECK_ERR(rc, EINVAL, "sqn above 2^48-1 is EINVAL");
 	rc = hss_db_sqn_reserve(db, "001019999999999", 1, NULL, &a);
-	CHECK(rc == ENOENT, "reserve for unknown IMSI is ENOENT (%d)", rc);
+	CHECK_ERR(rc, ENOENT, "reserve for unknown IMSI is ENOENT (%d)", rc);
 	rc = hss_db_sqn_reserve(db, s->imsi, 0, NULL, &a);
-	CHECK(rc == EINVAL, "reserve of 0 vectors is EINVAL");
+	CHECK_ERR(rc, EINVAL, "reserve of 0 vectors is EINVAL");
 	/* wrap at 2^48 */
 	hss_db_sqn_set(db, s->imsi, HSS_DB_SQN_MAX);
 	rc = hss_db_sqn_reserve(db, s->imsi, 1, NULL, &a);
-	CHECK(rc == 0 && a.sqn[0] <= HSS_DB_SQN_MAX, "SQN stays within 48 bits");
+	CHECK_ERR(rc, 0, "reserve at SQN 2^48-1 succeeds");
+	CHECK_UINT(a.sqn[0], ==, hss_db_sqn_next_default(HSS_DB_SQN_MAX, 5),
+	           "SQN wraps at 2^48 as the default step says");
 
 	/* provisioning keeps or resets the counter as asked */
 	hss_db_sqn_set(db, s->imsi, 5000);
 	s->sqn = 10;
 	hss_db_put_sub(db, s, HSS_DB_PUT_KEEP_SQN);
 	hss_db_get_sub(db, s->imsi, g);
-	CHECK(g->sqn == 5000, "put with KEEP_SQN keeps the stored SQN (%" PRIu64 ")", g->sqn);
+	CHECK_UINT(g->sqn, ==, 5000, "put with KEEP_SQN keeps the stored SQN (%" PRIu64 ")",
+	           g->sqn);
 	hss_db_put_sub(db, s, 0);
 	hss_db_get_sub(db, s->imsi, g);
-	CHECK(g->sqn == 10, "put without KEEP_SQN sets it (%" PRIu64 ")", g->sqn);
+	CHECK_UINT(g->sqn, ==, 10, "put without KEEP_SQN sets it (%" PRIu64 ")", g->sqn);
 	hss_db_del_sub(db, s->imsi);
 	free(s);
 	free(g);
@@ -280,41 +295,66 @@ static void t_serving(struct hss_db *db)
 	hss_db_put_sub(db, s, 0);
 	rc = hss_db_set_serving_mme(db, s->imsi, "mme1.example", "example", oh, sizeof(oh), orl,
 	                            sizeof(orl));
-	CHECK(rc == 0 && !oh[0] && !orl[0], "first ULR: no previous MME (%d '%s')", rc, oh);
+	CHECK_ERR(rc, 0, "first ULR: no previous MME (%d '%s')", rc, oh);
+	CHECK(!oh[0], "first ULR: no previous MME (%d '%s')", rc, oh);
+	CHECK(!orl[0], "first ULR: no previous MME (%d '%s')", rc, oh);
 	rc = hss_db_set_serving_mme(db, s->imsi, "mme2.example", "example2", oh, sizeof(oh), orl,
 	                            sizeof(orl));
-	CHECK(rc == 0 && !strcmp(oh, "mme1.example") && !strcmp(orl, "example"),
-	      "second ULR returns the old MME ('%s' '%s')", oh, orl);
+	CHECK_ERR(rc, 0, "second ULR returns the old MME ('%s' '%s')", oh, orl);
+	CHECK_STR(oh, "mme1.example", "second ULR returns the old MME ('%s' '%s')", oh, orl);
+	CHECK_STR(orl, "example", "second ULR returns the old MME ('%s' '%s')", oh, orl);
 	rc = hss_db_set_serving_mme(db, s->imsi, "mme 3", "example2", oh, sizeof(oh), NULL, 0);
-	CHECK(rc == EINVAL, "a host name with a blank is refused (%d %s)", rc, hss_db_strerror());
+	CHECK_ERR(rc, EINVAL, "a host name with a blank is refused (%d %s)", rc, hss_db_strerror());
 	rc = hss_db_set_serving_mme(db, "001019999999999", "m", "r", oh, sizeof(oh), NULL, 0);
-	CHECK(rc == ENOENT, "ULR for unknown IMSI is ENOENT");
+	CHECK_ERR(rc, ENOENT, "ULR for unknown IMSI is ENOENT");
 	rc = hss_db_set_purged(db, s->imsi, HSS_NODE_MME, "mme1.example", &m);
 	hss_db_get_sub(db, s->imsi, g);
-	CHECK(rc == 0 && !m && !g->serving.mme_purged, "PUR from a stale MME does not purge");
+	CHECK_ERR(rc, 0, "PUR from a stale MME does not purge");
+	CHECK(!m, "PUR from a stale MME does not purge");
+	CHECK(!g->serving.mme_purged, "PUR from a stale MME does not purge");
 	rc = hss_db_set_purged(db, s->imsi, HSS_NODE_MME, "mme2.example", &m);
 	hss_db_get_sub(db, s->imsi, g);
-	CHECK(rc == 0 && m && g->serving.mme_purged, "PUR from the serving MME purges");
+	CHECK_ERR(rc, 0, "PUR from the serving MME purges");
+	CHECK(m, "PUR from the serving MME purges");
+	CHECK(g->serving.mme_purged, "PUR from the serving MME purges");
 	rc = hss_db_set_serving(db, s->imsi, &u, &old);
 	hss_db_get_sub(db, s->imsi, g);
-	CHECK(rc == 0 && old.mme_purged && !strcmp(g->serving.sgsn_host, "sgsn1") &&
-	      g->serving.mme_purged && g->serving.last_rat_type == 1000 &&
-	      g->serving.ue_srvcc_support == 1 && g->serving.homogeneous_ims_voice == -1 &&
-	      g->serving.ulr_flags == 0x22 && !strcmp(g->serving.visited_plmn, "00102") &&
-	      g->serving.sgsn_ulr_time > 0, "SGSN ULR stores its fields and leaves the MME alone");
+	CHECK_ERR(rc, 0, "SGSN ULR stores its fields and leaves the MME alone");
+	CHECK(old.mme_purged, "SGSN ULR stores its fields and leaves the MME alone");
+	CHECK_STR(g->serving.sgsn_host, "sgsn1",
+	          "SGSN ULR stores its fields and leaves the MME alone");
+	CHECK(g->serving.mme_purged, "SGSN ULR stores its fields and leaves the MME alone");
+	CHECK_INT(g->serving.last_rat_type, ==, 1000,
+	          "SGSN ULR stores its fields and leaves the MME alone");
+	CHECK_INT(g->serving.ue_srvcc_support, ==, 1,
+	          "SGSN ULR stores its fields and leaves the MME alone");
+	CHECK_INT(g->serving.homogeneous_ims_voice, ==, -1,
+	          "SGSN ULR stores its fields and leaves the MME alone");
+	CHECK_INT(g->serving.ulr_flags, ==, 0x22,
+	          "SGSN ULR stores its fields and leaves the MME alone");
+	CHECK_STR(g->serving.visited_plmn, "00102",
+	          "SGSN ULR stores its fields and leaves the MME alone");
+	CHECK_INT(g->serving.sgsn_ulr_time, >, 0,
+	          "SGSN ULR stores its fields and leaves the MME alone");
 	rc = hss_db_set_serving_mme(db, s->imsi, "mme2.example", "example2", NULL, 0, NULL, 0);
 	hss_db_get_sub(db, s->imsi, g);
-	CHECK(rc == 0 && !g->serving.mme_purged, "a new ULR clears the purged flag");
+	CHECK_ERR(rc, 0, "a new ULR clears the purged flag");
+	CHECK(!g->serving.mme_purged, "a new ULR clears the purged flag");
 	rc = hss_db_store_nor(db, s->imsi, 0x45, 0, 1);
 	hss_db_get_sub(db, s->imsi, g);
-	CHECK(rc == 0 && g->serving.nor_flags == 0x45 && g->serving.ue_srvcc_support == 0 &&
-	      g->serving.homogeneous_ims_voice == 1, "NOR flags stored (%d %s)", rc, hss_db_strerror());
+	CHECK_ERR(rc, 0, "NOR flags stored (%d %s)", rc, hss_db_strerror());
+	CHECK_INT(g->serving.nor_flags, ==, 0x45, "NOR flags stored (%d %s)", rc,
+	          hss_db_strerror());
+	CHECK_INT(g->serving.ue_srvcc_support, ==, 0, "NOR flags stored (%d %s)", rc,
+	          hss_db_strerror());
+	CHECK_INT(g->serving.homogeneous_ims_voice, ==, 1, "NOR flags stored (%d %s)", rc,
+	          hss_db_strerror());
 	/* provisioning does not wipe serving state */
 	hss_sub_set(s, "msisdn", "123", NULL, 0);
 	hss_db_put_sub(db, s, HSS_DB_PUT_KEEP_SQN);
 	hss_db_get_sub(db, s->imsi, g);
-	CHECK(!strcmp(g->serving.mme_host, "mme2.example") && g->serving.nor_flags == 0x45,
-	      "put_sub keeps the serving state");
+	CHECK_STR(g->serving.mme_host, "mme2.example", "put_sub keeps the serving state");
+	CHECK_INT(g->serving.nor_flags, ==, 0x45, "put_sub keeps the serving state");
 	hss_db_del_sub(db, s->imsi);
 	free(s);
 	free(g);
@@ -371,32 +411,42 @@ static void t_list_stream(struct hss_db *db)
 
 	rc = hss_db_put_stream(db, 0, gen_next, &g, &wrote);
 	hss_db_count(db, &n);
-	CHECK(rc == EINVAL && n == 0 && strstr(hss_db_strerror(), "arp"),
-	      "a stream with an invalid subscriber writes nothing (%d, %" PRIu64 " rows, '%s')", rc, n,
-	      hss_db_strerror());
+	CHECK_ERR(rc, EINVAL, "a stream with an invalid subscriber is EINVAL");
+	CHECK_INT(n, ==, 0, "a stream with an invalid subscriber writes nothing");
+	CHECK_SUBSTR(hss_db_strerror(), "arp",
+	             "a stream with an invalid subscriber names the field");
 	g = (struct gen_ctx){ 0, 600, 9999 };
 	rc = hss_db_put_stream(db, 0, gen_next, &g, &wrote);
 	hss_db_count(db, &n);
-	CHECK(rc == 0 && wrote == 600 && n == 600, "stream of 600 (%d, %zu, %" PRIu64 ")", rc, wrote, n);
+	CHECK_ERR(rc, 0, "stream of 600 (%d, %zu, %" PRIu64 ")", rc, wrote, n);
+	CHECK_INT(wrote, ==, 600, "stream of 600 (%d, %zu, %" PRIu64 ")", rc, wrote, n);
+	CHECK_INT(n, ==, 600, "stream of 600 (%d, %zu, %" PRIu64 ")", rc, wrote, n);
 	rc = hss_db_list_subs(db, NULL, 0, 0, list_cb, &c);
-	CHECK(rc == 0 && c.n == 600 && c.ordered && !strcmp(c.first, "001011000000000") &&
-	      !strcmp(c.last, "001011000000599"), "list all in IMSI order (%u)", c.n);
+	CHECK_ERR(rc, 0, "list all in IMSI order (%u)", c.n);
+	CHECK_INT(c.n, ==, 600, "list all in IMSI order (%u)", c.n);
+	CHECK(c.ordered, "list all in IMSI order (%u)", c.n);
+	CHECK_STR(c.first, "001011000000000", "list all in IMSI order (%u)", c.n);
+	CHECK_STR(c.last, "001011000000599", "list all in IMSI order (%u)", c.n);
 	c = (struct list_ctx){ .ordered = 1 };
 	rc = hss_db_list_subs(db, NULL, 10, 300, list_cb, &c);
-	CHECK(rc == 0 && c.n == 300 && !strcmp(c.first, "001011000000010") &&
-	      !strcmp(c.last, "001011000000309"), "list with offset 10 limit 300 (%u %s %s)", c.n,
-	      c.first, c.last);
+	CHECK_ERR(rc, 0, "list with offset 10 limit 300 (%u %s %s)", c.n, c.first, c.last);
+	CHECK_INT(c.n, ==, 300, "list with offset 10 limit 300 (%u %s %s)", c.n, c.first, c.last);
+	CHECK_STR(c.first, "001011000000010", "list with offset 10 limit 300 (%u %s %s)", c.n,
+	          c.first, c.last);
+	CHECK_STR(c.last, "001011000000309", "list with offset 10 limit 300 (%u %s %s)", c.n,
+	          c.first, c.last);
 	c = (struct list_ctx){ .ordered = 1 };
 	rc = hss_db_list_subs(db, "001011000000597", 0, 0, list_cb, &c);
-	CHECK(rc == 0 && c.n == 2 && !strcmp(c.first, "001011000000598"), "list after an IMSI (%u)",
-	      c.n);
+	CHECK_ERR(rc, 0, "list after an IMSI (%u)", c.n);
+	CHECK_INT(c.n, ==, 2, "list after an IMSI (%u)", c.n);
+	CHECK_STR(c.first, "001011000000598", "list after an IMSI (%u)", c.n);
 	for (g.i = 0; g.i < 600; g.i++) {
 		char imsi[16];
 		snprintf(imsi, sizeof(imsi), "00101100%07u", g.i);
 		hss_db_del_sub(db, imsi);
 	}
 	hss_db_count(db, &n);
-	CHECK(n == 0, "all deleted");
+	CHECK_INT(n, ==, 0, "all deleted");
 }
 
 /* ---- SQN under concurrency ----------------------------------------------------------- */
@@ -458,8 +508,11 @@ static void check_chain(uint64_t *all, size_t n, uint64_t start, const char *wha
 		if (all[i] != exp[i])
 			mism++;
 	}
-	CHECK(n > 0 && dup == 0 && mism == 0, "%s: %zu SQNs, %zu duplicates, %zu off the chain", what,
-	      n, dup, mism);
+	CHECK_INT(n, >, 0, "%s: %zu SQNs, %zu duplicates, %zu off the chain", what, n, dup, mism);
+	CHECK_INT(dup, ==, 0, "%s: %zu SQNs, %zu duplicates, %zu off the chain", what, n, dup,
+	          mism);
+	CHECK_INT(mism, ==, 0, "%s: %zu SQNs, %zu duplicates, %zu off the chain", what, n, dup,
+	          mism);
 	free(exp);
 }
 
@@ -486,7 +539,7 @@ static void t_sqn_threads(struct hss_db *db)
 		err |= t[i].err;
 		free(t[i].out);
 	}
-	CHECK(err == 0, "%d threads reserving concurrently: no errors", T_THREADS);
+	CHECK_INT(err, ==, 0, "%d threads reserving concurrently: no errors", T_THREADS);
 	check_chain(all, n, s->sqn, "threads");
 	free(all);
 	free(s);
@@ -509,13 +562,14 @@ static void t_sqn_processes(struct hss_db *db, const char *backend, const char *
 			return;
 		}
 		if (pid[i] == 0) {
+			struct hss_db_opts o = { 0, 10000 };   /* no create: it exists */
 			struct hss_db *cdb;
 			char err[256];
 			struct hss_auth_data a;
 			unsigned k, seed = 100 + (unsigned)i;
 
 			close(pfd[i][0]);
-			if (hss_db_open(backend, uri, &cdb, err, sizeof(err))) {
+			if (hss_db_open(backend, uri, &o, &cdb, err, sizeof(err))) {
 				fprintf(stderr, "child open: %s\n", err);
 				_exit(2);
 			}
@@ -556,7 +610,7 @@ static void t_sqn_processes(struct hss_db *db, const char *backend, const char *
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			bad++;
 	}
-	CHECK(bad == 0, "two processes and this one reserving concurrently: no errors");
+	CHECK_INT(bad, ==, 0, "two processes and this one reserving concurrently: no errors");
 	check_chain(all, n, 0, "processes");
 	free(all);
 	free(s);
@@ -564,16 +618,18 @@ static void t_sqn_processes(struct hss_db *db, const char *backend, const char *
 
 int run_conformance(const char *backend, const char *uri)
 {
+	struct hss_db_opts create = { HSS_DB_OPEN_CREATE, 10000 };
 	struct hss_db *db = NULL;
 	char err[512];
-	int rc, before = conf_failures;
+	unsigned before = tap_failures();
+	int rc;
 
-	printf("# conformance: backend %s uri %s\n", backend, uri);
-	rc = hss_db_open(backend, uri, &db, err, sizeof(err));
-	CHECK(rc == 0, "open (%d %s)", rc, rc ? err : "");
+	tap_note("conformance: backend %s uri %s", backend, uri);
+	rc = hss_db_open(backend, uri, &create, &db, err, sizeof(err));
+	CHECK_ERR(rc, 0, "open (%d %s)", rc, rc ? err : "");
 	if (rc)
-		return conf_failures - before;
-	CHECK(!strcmp(hss_db_backend_name(db), backend), "backend name");
+		return (int)(tap_failures() - before);
+	CHECK_STR(hss_db_backend_name(db), backend, "backend name");
 	t_crud(db);
 	t_update(db);
 	t_sqn(db);
@@ -583,5 +639,5 @@ int run_conformance(const char *backend, const char *uri)
 	if (hss_db_caps(db) & HSS_DB_CAP_MULTI_PROCESS)
 		t_sqn_processes(db, backend, uri);
 	hss_db_close(db);
-	return conf_failures - before;
+	return (int)(tap_failures() - before);
 }

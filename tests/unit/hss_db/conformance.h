@@ -7,12 +7,8 @@
 #define HSS_DB_CONFORMANCE_H
 
 /* Run every check against `backend` at `uri` (an empty database that other processes can
- * open too when the backend has HSS_DB_CAP_MULTI_PROCESS). Prints one "ok"/"not ok" line
- * per check; returns the number of failed checks. */
+ * open too when the backend has HSS_DB_CAP_MULTI_PROCESS). Each check is a TAP test point
+ * (tests/lib/tap.h); returns the number of failed checks. */
 int run_conformance(const char *backend, const char *uri);
-
-/* Shared by the runners: report one check, count failures. */
-extern int conf_failures;
-void conf_check(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # test_hssctl.py: hssctl end to end against a real SQLite database: add/show/list/update/
 # delete, exit codes, and bulk import of 5000 subscribers from CSV and YAML with bad-row
-# reporting by line number. Usage: test_hssctl.py PATH/TO/hssctl
+# reporting by line number. Usage: test_hssctl.py PATH/TO/hssctl. Output is TAP (a test point
+# per check, the plan at the end), as the C tests print through tests/lib/tap.h.
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ n = 0
 def check(cond, what):
     global failures, n
     n += 1
+    what = " ".join(what.split()).replace("#", "\\#")     # one TAP line, no directive
     print(("ok" if cond else "not ok") + f" {n} - {what}", flush=True)
     if not cond:
         failures += 1
@@ -37,6 +39,18 @@ def main():
     base = os.environ.get("DCORE_BUILDDIR") or None
     tmp = tempfile.mkdtemp(prefix="hssctl_test.", dir=base)
     db = os.path.join(tmp, "hss.db")
+
+    # --- no database is created by accident: only `init` creates one
+    rc, out, err = run(db, "add", "--imsi", "001010000000001", "--k", K, "--opc", OPC)
+    check(rc == 3 and "hssctl init" in err and not os.path.exists(db),
+          f"add to a missing database: exit 3, nothing created ({rc} {err.strip()})")
+    rc, out, err = run(db, "count")
+    check(rc == 3 and "does not exist" in err and not os.path.exists(db),
+          f"count on a missing database: exit 3 ({rc} {err.strip()})")
+    rc, out, err = run(db, "init")
+    check(rc == 0 and "0 subscriber" in out and os.path.exists(db), f"init creates it ({rc} {out.strip()} {err.strip()})")
+    rc, out, err = run(db, "init", "extra")
+    check(rc == 2, "init takes no argument")
 
     # --- single subscriber life cycle
     rc, out, err = run(db, "add", "--imsi", "001010000000001", "--msisdn", "33612345678",
@@ -58,7 +72,7 @@ def main():
         j = json.loads(out)
     except ValueError as e:
         j = {}
-        print("# bad JSON: " + str(e) + "\n" + out)
+        print("# bad JSON: " + str(e) + "\n# " + out.replace("\n", "\n# "))
     check(rc == 0 and j.get("imsi") == "001010000000001" and j.get("opc") == OPC and
           j.get("sqn") == 64 and j.get("roaming_allowed") is False and
           j.get("roaming_plmns") == ["00102", "208093"] and len(j.get("apns", [])) == 2 and
@@ -158,6 +172,7 @@ def main():
     exp = os.path.join(tmp, "export.csv")
     rc, out, err = run(db, "export", exp)
     db2 = os.path.join(tmp, "copy.db")
+    run(db2, "init")
     rc2, out2, err2 = run(db2, "import", exp)
     check(rc == 0 and rc2 == 0 and "imported 5000" in out2, f"export + import ({err.strip()} "
           f"{err2.strip()[:200]})")
@@ -259,6 +274,7 @@ def main():
           f"({err.strip()})")
     check(run(db, "show", "001050000000001")[0] == 1, "bad YAML import writes nothing")
 
+    print(f"1..{n}")
     print(f"# {failures} failed of {n}")
     if failures == 0:
         shutil.rmtree(tmp, ignore_errors=True)

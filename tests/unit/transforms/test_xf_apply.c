@@ -50,13 +50,13 @@ static void test_set(void)
 
 	if (!rs)
 		return;
-	CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, &fired) == 0);
-	CHECK(fired == 1);
+	CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, &fired), 0);
+	CHECK_INT(fired, ==, 1);
 	r = xft_reparse(m);
 	CHECK_STR(xft_get(r, "Destination-Realm", 0), "epc.mnc001.mcc001.3gppnetwork.org");
-	CHECK(xft_count(r, "Destination-Realm") == 1);
+	CHECK_INT(xft_count(r, "Destination-Realm"), ==, 1);
 	CHECK_STR(xft_get(r, "Destination-Host", 0), "hss9.home.example");   /* created */
-	CHECK(xft_count(r, "Class") == 0);                                    /* if_present */
+	CHECK_INT(xft_count(r, "Class"), ==, 0);                                    /* if_present */
 	CHECK_STR(xft_get(r, "Termination-Cause", 0), "4");
 	CHECK_STR(xft_get(r, "Session-Id", 0), "mme1.example;1;42");
 	{
@@ -65,15 +65,15 @@ static void test_set(void)
 		struct avp_hdr *h = NULL;
 		fd_msg_browse(r, MSG_BRW_FIRST_CHILD, &a, NULL);
 		fd_msg_avp_hdr(a, &h);
-		CHECK(h->avp_code == 263);
+		CHECK_INT(h->avp_code, ==, 263);
 	}
 	/* not on answers */
 	fd_msg_free(r);
 	fd_msg_free(m);
 	m = sta_ans();
-	CHECK(xft_apply(rs, m, "hss1.home.example", "mme1.example", NULL, &fired) == 0);
-	CHECK(fired == 0);
-	CHECK(xft_count(m, "Destination-Host") == 0);
+	CHECK_ERR(xft_apply(rs, m, "hss1.home.example", "mme1.example", NULL, &fired), 0);
+	CHECK_INT(fired, ==, 0);
+	CHECK_INT(xft_count(m, "Destination-Host"), ==, 0);
 	fd_msg_free(m);
 	xf_rules_unref(rs);
 }
@@ -92,7 +92,7 @@ static void test_replace_prefix_map(void)
 
 	if (!rs)
 		return;
-	CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL), 0);
 	r = xft_reparse(m);
 	CHECK_STR(xft_get(r, "User-Name", 0), "999991234567890");
 	CHECK_STR(xft_get(r, "Origin-Host", 0), "zz-ample");     /* longest prefix wins */
@@ -120,7 +120,7 @@ static void test_map_reverse(void)
 
 	if (!rs)
 		return;
-	CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL), 0);
 	r = xft_reparse(m);
 	CHECK_STR(xft_get(r, "Destination-Realm", 0), "partner.example");
 	fd_msg_free(r);
@@ -131,10 +131,10 @@ static void test_map_reverse(void)
 	{
 		struct avp *a[2];
 		union avp_value v = { .os = { (uint8_t *)"PARTNER.example", 15 } };
-		CHECK(xft_find(m, "Origin-Realm", a, 2) == 1);
+		CHECK_INT(xft_find(m, "Origin-Realm", a, 2), ==, 1);
 		fd_msg_avp_setvalue(a[0], &v);
 	}
-	CHECK(xft_apply(rs, m, "hss1.home.example", "mme1.example", NULL, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "hss1.home.example", "mme1.example", NULL, NULL), 0);
 	CHECK_STR(xft_get(m, "Origin-Realm", 0), "home.example");
 	fd_msg_free(m);
 	xf_rules_unref(rs);
@@ -165,15 +165,15 @@ static void test_remove_add_grouped(void)
 	xft_add(pi, "Proxy-Host", "p2.example");
 	xft_add(pi, "Proxy-State", "st1b");
 	m = xft_relayed(m);      /* as in a forward callback: nothing parsed */
-	CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL), 0);
 	r = xft_reparse(m);
-	CHECK(xft_count(r, "Route-Record") == 0);
-	CHECK(xft_count(r, "Proxy-Info") == 2);
-	CHECK(xft_count(r, "Proxy-Info/Proxy-State") == 1);
+	CHECK_INT(xft_count(r, "Route-Record"), ==, 0);
+	CHECK_INT(xft_count(r, "Proxy-Info"), ==, 2);
+	CHECK_INT(xft_count(r, "Proxy-Info/Proxy-State"), ==, 1);
 	CHECK_STR(xft_get(r, "Proxy-Info/Proxy-State", 0), "st2");      /* added to the first */
 	CHECK_STR(xft_get(r, "Proxy-Info/Proxy-Host", 0), "dra.example");
 	CHECK_STR(xft_get(r, "Proxy-Info/Proxy-Host", 1), "dra.example");   /* every instance */
-	CHECK(xft_count(r, "Vendor-Specific-Application-Id") == 1);       /* parent created */
+	CHECK_INT(xft_count(r, "Vendor-Specific-Application-Id"), ==, 1);       /* parent created */
 	CHECK_STR(xft_get(r, "Vendor-Specific-Application-Id/Vendor-Id", 0), "10415");
 	CHECK_STR(xft_get(r, "User-Name", 0), "001011234567890");         /* untouched */
 	fd_msg_free(r);
@@ -196,12 +196,12 @@ static void test_copy_move(void)
 
 	if (!rs)
 		return;
-	CHECK(xf_apply(rs, NULL, &ctx, NULL) == EINVAL);
+	CHECK_ERR(xf_apply(rs, NULL, &ctx, NULL), EINVAL);
 	m = xft_relayed(str_req());
-	CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL), 0);
 	r = xft_reparse(m);
 	CHECK_STR(xft_get(r, "Class", 0), "001011234567890");
-	CHECK(xft_count(r, "Origin-Host") == 0);
+	CHECK_INT(xft_count(r, "Origin-Host"), ==, 0);
 	CHECK_STR(xft_get(r, "Proxy-Info/Proxy-Host", 0), "mme1.example");
 	CHECK_STR(xft_get(r, "Proxy-Info/Proxy-State", 0), "1");
 	CHECK_STR(xft_get(r, "User-Name", 0), "001011234567890");
@@ -232,21 +232,25 @@ static void test_typed_values(void)
 
 	if (!rs)
 		return;
-	CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL), 0);
 	r = xft_reparse(m);
-	CHECK(xft_find(r, "Host-IP-Address", a, 4) == 2);
+	CHECK_INT(xft_find(r, "Host-IP-Address", a, 4), ==, 2);
 	fd_msg_avp_hdr(a[0], &h);
-	CHECK(h->avp_value->os.len == 18 && h->avp_value->os.data[1] == 2
-	      && h->avp_value->os.data[2] == 0x20 && h->avp_value->os.data[17] == 1);
+	if (CHECK_INT(h->avp_value->os.len, ==, 18) && CHECK_INT(h->avp_value->os.data[1], ==, 2) &&
+	    CHECK_INT(h->avp_value->os.data[2], ==, 0x20))
+		CHECK_INT(h->avp_value->os.data[17], ==, 1);
 	fd_msg_avp_hdr(a[1], &h);
-	CHECK(h->avp_value->os.len == 6 && !memcmp(h->avp_value->os.data, "\0\1\xc0\0\2\7", 6));
+	if (CHECK_INT(h->avp_value->os.len, ==, 6))
+		CHECK_MEM(h->avp_value->os.data, "\0\1\xc0\0\2\7", 6);
 	CHECK_STR(xft_get(r, "Termination-Cause", 0), "4");
-	CHECK(xft_find(r, "Class", a, 4) == 2);
+	CHECK_INT(xft_find(r, "Class", a, 4), ==, 2);
 	fd_msg_avp_hdr(a[0], &h);
-	CHECK(h->avp_value->os.len == 3 && !memcmp(h->avp_value->os.data, "\0\xf1\x10", 3));
-	CHECK(xft_find(r, "Event-Timestamp", a, 4) == 1);
+	if (CHECK_INT(h->avp_value->os.len, ==, 3))
+		CHECK_MEM(h->avp_value->os.data, "\0\xf1\x10", 3);
+	CHECK_INT(xft_find(r, "Event-Timestamp", a, 4), ==, 1);
 	fd_msg_avp_hdr(a[0], &h);
-	CHECK(h->avp_value->os.len == 4 && !memcmp(h->avp_value->os.data, "\xe8\x75\x47\x00", 4));
+	if (CHECK_INT(h->avp_value->os.len, ==, 4))
+		CHECK_MEM(h->avp_value->os.data, "\xe8\x75\x47\x00", 4);
 	CHECK_STR(xft_get(r, "Auth-Application-Id", 0), "10");    /* never octal */
 	CHECK_STR(xft_get(r, "Acct-Application-Id", 0), "16");
 	CHECK_STR(xft_get(r, "Class", 1), "sixteen");
@@ -323,18 +327,18 @@ static void test_matches(void)
 
 	if (!rs)
 		return;
-	CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, &fired) == 0);
+	CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, &fired), 0);
 	n = xft_count(m, "Class");
 	for (size_t i = 0; i < n; i++)
 		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", i ? " " : "",
 		         xft_get(m, "Class", i));
 	CHECK_STR(got, want);
-	CHECK(fired == 10);
+	CHECK_INT(fired, ==, 10);
 	fd_msg_free(m);
 
 	/* the answer: direction, and to_peer known */
 	m = sta_ans();
-	CHECK(xft_apply(rs, m, "hss1.home.example", "mme1.example", NULL, &fired) == 0);
+	CHECK_ERR(xft_apply(rs, m, "hss1.home.example", "mme1.example", NULL, &fired), 0);
 	got[0] = '\0';
 	n = xft_count(m, "Class");
 	for (size_t i = 0; i < n; i++)
@@ -360,15 +364,15 @@ static void test_last_and_stats(void)
 
 	if (!rs)
 		return;
-	CHECK(xf_rules_count(rs) == 2);
+	CHECK_INT(xf_rules_count(rs), ==, 2);
 	CHECK_STR(xf_rules_source(rs), "test.yaml");
-	CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, &fired) == 0);
-	CHECK(fired == 1);
+	CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, &fired), 0);
+	CHECK_INT(fired, ==, 1);
 	CHECK_STR(xft_get(m, "Class", 0), "one");
 	fd_msg_free(m);
 	m = sta_ans();
-	CHECK(xft_apply(rs, m, "hss", "mme", NULL, &fired) == 0);
-	CHECK(fired == 1);
+	CHECK_ERR(xft_apply(rs, m, "hss", "mme", NULL, &fired), 0);
+	CHECK_INT(fired, ==, 1);
 	CHECK_STR(xft_get(m, "Class", 0), "two");
 	fd_msg_free(m);
 	xf_rules_stats(rs, NULL, NULL);     /* no callback: nothing to do */
@@ -412,26 +416,29 @@ static void test_apply_errors(void)
 	memset(big, 'u', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	xft_add(m, "User-Name", big);
-	CHECK(xf_trace_new(&t) == 0);
+	CHECK_ERR(xf_trace_new(&t), 0);
 	ctx.trace = t;
-	CHECK(xf_apply(rs, m, &ctx, NULL) == ENOSPC);
-	CHECK(xft_count(m, "User-Name") == 1);
+	CHECK_ERR(xf_apply(rs, m, &ctx, NULL), ENOSPC);
+	CHECK_INT(xft_count(m, "User-Name"), ==, 1);
 	CHECK_STR(xft_get(m, "User-Name", 0), big);            /* untouched */
 	CHECK_STR(xft_get(m, "Class", 0), "before");           /* earlier action kept */
 	r = xft_reparse(m);                                    /* still a valid message */
 	fd_msg_free(r);
-	CHECK(xf_trace_count(t) == 3);
-	CHECK(strstr(xf_trace_line(t, 2), "failed") != NULL);
+	CHECK_INT(xf_trace_count(t), ==, 3);
+	CHECK_SUBSTR(xf_trace_line(t, 2), "failed");
 	fd_msg_free(m);
 
 	m = sta_ans();
-	CHECK(xft_apply(rs, m, "hss", "mme", NULL, NULL) == EINVAL);
+	CHECK_ERR(xft_apply(rs, m, "hss", "mme", NULL, NULL), EINVAL);
 	CHECK_STR(xft_get(m, "Result-Code", 0), "2001");
 	fd_msg_free(m);
 	xf_rules_stats(rs, stats_cb, h);
-	CHECK(h[0] == 1 && h[1] == 1);
-	CHECK(h[2] == 1 && h[3] == 1);
-	CHECK(h[4] == 0 && h[5] == 0);
+	CHECK_INT(h[0], ==, 1);
+	CHECK_INT(h[1], ==, 1);
+	CHECK_INT(h[2], ==, 1);
+	CHECK_INT(h[3], ==, 1);
+	CHECK_INT(h[4], ==, 0);
+	CHECK_INT(h[5], ==, 0);
 	xf_trace_free(t);
 	xf_rules_unref(rs);
 
@@ -441,7 +448,7 @@ static void test_apply_errors(void)
 	              "    actions:\n"
 	              "      - hide_host: { pseudo: \"h-{n}.example\" }\n");
 	m = str_req();
-	CHECK(xft_apply(rs, m, "mme", NULL, NULL, NULL) == ENOTSUP);
+	CHECK_ERR(xft_apply(rs, m, "mme", NULL, NULL, NULL), ENOTSUP);
 	CHECK_STR(xft_get(m, "Origin-Host", 0), "mme1.example");
 	fd_msg_free(m);
 	xf_rules_unref(rs);
@@ -464,24 +471,40 @@ static void test_trace(void)
 
 	if (!rs)
 		return;
-	CHECK(xf_trace_new(&t) == 0);
+	CHECK_ERR(xf_trace_new(&t), 0);
 	ctx.trace = t;
-	CHECK(xf_apply(rs, m, &ctx, NULL) == 0);
-	CHECK(xf_trace_count(t) == 4);
+	CHECK_ERR(xf_apply(rs, m, &ctx, NULL), 0);
+	CHECK_INT(xf_trace_count(t), ==, 4);
 	CHECK_STR(xf_trace_line(t, 0), "rule 'tr' (test.yaml:2) fired");
 	CHECK_STR(xf_trace_line(t, 1), "  replace User-Name: '001011234567890' -> '999011234567890'");
 	CHECK_STR(xf_trace_line(t, 2), "  remove Termination-Cause: '1'");
 	CHECK_STR(xf_trace_line(t, 3), "  set Class: added 'c'");
 	f = fmemopen(out, sizeof(out), "w");
-	CHECK(xf_trace_print(t, f) == 0);
+	CHECK_ERR(xf_trace_print(t, f), 0);
 	fclose(f);
-	CHECK(strstr(out, "fired\n  replace") != NULL);
+	CHECK_SUBSTR(out, "fired\n  replace");
 	xf_trace_reset(t);
-	CHECK(xf_trace_count(t) == 0);
+	CHECK_INT(xf_trace_count(t), ==, 0);
 	xf_trace_free(t);
 	xf_trace_free(NULL);
 	fd_msg_free(m);
 	xf_rules_unref(rs);
+}
+
+/* Applies rs to m, which no rule matches: nothing fires and m encodes to the l1 octets b1. */
+static void check_untouched(struct xf_rules *rs, struct msg *m, const uint8_t *b1, size_t l1,
+                            const char *what)
+{
+	unsigned fired = 9;
+	size_t l2 = 0;
+	uint8_t *b2;
+
+	CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, &fired), 0, "%s: applied", what);
+	CHECK_UINT(fired, ==, 0, "%s: no rule fired", what);
+	b2 = xft_buf(m, &l2);
+	if (CHECK_UINT(l2, ==, l1, "%s: same length", what))
+		CHECK_MEM(b2, b1, l1, "%s: byte for byte as it went in", what);
+	free(b2);
 }
 
 /* A message no rule matches comes out byte for byte as it went in. */
@@ -501,9 +524,8 @@ static void test_untouched(void)
 		"    actions: [ { remove: User-Name } ]\n");
 	struct msg *m = str_req();
 	struct avp *pi;
-	uint8_t *b1, *b2;
-	size_t l1 = 0, l2 = 0;
-	unsigned fired = 9;
+	uint8_t *b1;
+	size_t l1 = 0;
 
 	if (!rs)
 		return;
@@ -512,19 +534,9 @@ static void test_untouched(void)
 	xft_add(pi, "Proxy-State", "s");
 	xft_add(m, "Route-Record", "r.example");
 	b1 = xft_buf(m, &l1);
-	/* fully parsed */
-	CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, &fired) == 0);
-	CHECK(fired == 0);
-	b2 = xft_buf(m, &l2);
-	CHECK(l1 == l2 && !memcmp(b1, b2, l1));
-	free(b2);
-	/* relayed (lazily parsed) */
+	check_untouched(rs, m, b1, l1, "fully parsed");
 	m = xft_relayed(m);
-	CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, &fired) == 0);
-	CHECK(fired == 0);
-	b2 = xft_buf(m, &l2);
-	CHECK(l1 == l2 && !memcmp(b1, b2, l1));
-	free(b2);
+	check_untouched(rs, m, b1, l1, "relayed (lazily parsed)");
 	fd_msg_free(m);
 	free(b1);
 
@@ -533,12 +545,11 @@ static void test_untouched(void)
 	rs = xft_load("");
 	m = str_req();
 	b1 = xft_buf(m, &l1);
-	CHECK(rs && xf_rules_count(rs) == 0);
-	CHECK(xft_apply(rs, m, "mme1.example", NULL, NULL, &fired) == 0 && fired == 0);
-	b2 = xft_buf(m, &l2);
-	CHECK(l1 == l2 && !memcmp(b1, b2, l1));
+	if (rs) {
+		CHECK_INT(xf_rules_count(rs), ==, 0, "an empty file has no rule");
+		check_untouched(rs, m, b1, l1, "empty rule set");
+	}
 	free(b1);
-	free(b2);
 	fd_msg_free(m);
 	xf_rules_unref(rs);
 }
@@ -557,10 +568,10 @@ static void test_refcount(void)
 	xf_rules_ref(held);                    /* a worker takes a reference */
 	cur = xft_load("rules:\n  - name: b\n    actions: [ { set: { avp: Class, value: b } } ]\n");
 	xf_rules_unref(a);                     /* the reloader drops the old set */
-	CHECK(xft_apply(held, m, "mme", NULL, NULL, NULL) == 0);   /* still valid */
+	CHECK_ERR(xft_apply(held, m, "mme", NULL, NULL, NULL), 0);   /* still valid */
 	CHECK_STR(xft_get(m, "Class", 0), "a");
 	xf_rules_unref(held);                  /* last reference: freed */
-	CHECK(xft_apply(cur, m, "mme", NULL, NULL, NULL) == 0);
+	CHECK_ERR(xft_apply(cur, m, "mme", NULL, NULL, NULL), 0);
 	CHECK_STR(xft_get(m, "Class", 0), "b");
 	xf_rules_unref(cur);
 	xf_rules_unref(NULL);
@@ -576,10 +587,6 @@ static void test_s6a(void)
 	struct avp_hdr *h = NULL;
 	uint8_t msisdn[] = { 0x33, 0x16, 0x32, 0x54, 0x76, 0xf8 };   /* 33612345678 */
 
-	if (!xft_have_3gpp) {
-		printf("test_s6a: skipped (no 3GPP dictionary in this build)\n");
-		return;
-	}
 	rs = xft_load(
 		"rules:\n"
 		"  - name: msisdn-fr\n"
@@ -605,14 +612,14 @@ static void test_s6a(void)
 	xft_add_os(sd, "MSISDN", msisdn, sizeof(msisdn));
 	xft_add(xft_add(sd, "APN-Configuration-Profile", NULL), "Context-Identifier", "1");
 	m = xft_relayed(m);
-	CHECK(xft_apply(rs, m, "hss1", "mme1", NULL, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "hss1", "mme1", NULL, NULL), 0);
 	r = xft_reparse(m);
-	CHECK(xft_find(r, "Subscription-Data/MSISDN", a, 4) == 1);
+	CHECK_INT(xft_find(r, "Subscription-Data/MSISDN", a, 4), ==, 1);
 	fd_msg_avp_hdr(a[0], &h);
 	/* 447712345678 */
-	CHECK(h->avp_value->os.len == 6
-	      && !memcmp(h->avp_value->os.data, "\x44\x77\x21\x43\x65\x87", 6));
-	CHECK(xft_count(r, "Subscription-Data/APN-Configuration-Profile") == 0);
+	if (CHECK_INT(h->avp_value->os.len, ==, 6))
+		CHECK_MEM(h->avp_value->os.data, "\x44\x77\x21\x43\x65\x87", 6);
+	CHECK_INT(xft_count(r, "Subscription-Data/APN-Configuration-Profile"), ==, 0);
 	CHECK_STR(xft_get(r, "Supported-Features/Feature-List", 0), "3");
 	CHECK_STR(xft_get(r, "Class", 0), "447712345678");     /* TBCD decoded into text */
 	fd_msg_free(r);
@@ -623,11 +630,11 @@ static void test_s6a(void)
 	sd = xft_add(m, "Subscription-Data", NULL);
 	msisdn[0] = 0x44;
 	xft_add_os(sd, "MSISDN", msisdn, sizeof(msisdn));
-	CHECK(xft_apply(rs, m, "hss1", "mme1", NULL, NULL) == 0);
-	CHECK(xft_find(m, "Subscription-Data/MSISDN", a, 4) == 1);
+	CHECK_ERR(xft_apply(rs, m, "hss1", "mme1", NULL, NULL), 0);
+	CHECK_INT(xft_find(m, "Subscription-Data/MSISDN", a, 4), ==, 1);
 	fd_msg_avp_hdr(a[0], &h);
-	CHECK(!memcmp(h->avp_value->os.data, msisdn, sizeof(msisdn)));
-	CHECK(xft_count(m, "Class") == 0);
+	CHECK_MEM(h->avp_value->os.data, msisdn, sizeof(msisdn));
+	CHECK_INT(xft_count(m, "Class"), ==, 0);
 	fd_msg_free(m);
 	xf_rules_unref(rs);
 }
@@ -648,5 +655,5 @@ int main(void)
 	test_untouched();
 	test_refcount();
 	test_s6a();
-	return xft_done("test_xf_apply");
+	return tap_done();
 }

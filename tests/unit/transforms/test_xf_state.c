@@ -49,43 +49,43 @@ static void test_round_trip(void)
 
 	if (!rs)
 		return;
-	CHECK(xf_state_new(&st) == 0);
+	CHECK_ERR(xf_state_new(&st), 0);
 
 	m = xft_relayed(req_from("mme1.internal"));
-	CHECK(xft_apply(rs, m, "mme1.internal", NULL, st, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "mme1.internal", NULL, st, NULL), 0);
 	CHECK_STR(xft_get(m, "Origin-Host", 0), "mme-1.hidden.example");
 	CHECK_STR(xft_get(m, "Route-Record", 0), "mme-1.hidden.example");
 	CHECK_STR(xft_get(m, "Route-Record", 1), "mme-2.hidden.example");   /* dra0 hidden too */
 	fd_msg_free(m);
 
 	m = req_from("MME2.internal");
-	CHECK(xft_apply(rs, m, "mme2.internal", NULL, st, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "mme2.internal", NULL, st, NULL), 0);
 	CHECK_STR(xft_get(m, "Origin-Host", 0), "mme-3.hidden.example");
 	fd_msg_free(m);
 
 	/* the same host again: the same pseudonym, case-insensitively */
 	m = req_from("Mme1.Internal");
-	CHECK(xft_apply(rs, m, "mme1.internal", NULL, st, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "mme1.internal", NULL, st, NULL), 0);
 	CHECK_STR(xft_get(m, "Origin-Host", 0), "mme-1.hidden.example");
 	fd_msg_free(m);
-	CHECK(xf_state_count(st) == 3);
+	CHECK_INT(xf_state_count(st), ==, 3);
 
 	/* an answer from a hidden peer is hidden too (direction any) */
 	m = xft_msg("Abort-Session-Answer", 4);
 	xft_add(m, "Result-Code", "2001");
 	xft_add(m, "Origin-Host", "mme1.internal");
-	CHECK(xft_apply(rs, m, "mme1.internal", "hss1.home.example", st, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "mme1.internal", "hss1.home.example", st, NULL), 0);
 	CHECK_STR(xft_get(m, "Origin-Host", 0), "mme-1.hidden.example");
 	fd_msg_free(m);
 
 	/* the reverse direction: Destination-Host back to the real host */
 	m = xft_relayed(req_to("MME-1.hidden.example"));
-	CHECK(xft_apply(rs, m, "hss1.home.example", NULL, st, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "hss1.home.example", NULL, st, NULL), 0);
 	CHECK_STR(xft_get(m, "Destination-Host", 0), "mme1.internal");
 	CHECK_STR(xft_get(m, "Origin-Host", 0), "hss1.home.example");
 	fd_msg_free(m);
 	m = req_to("mme-9.hidden.example");   /* unknown pseudonym: left alone */
-	CHECK(xft_apply(rs, m, "hss1.home.example", NULL, st, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "hss1.home.example", NULL, st, NULL), 0);
 	CHECK_STR(xft_get(m, "Destination-Host", 0), "mme-9.hidden.example");
 	fd_msg_free(m);
 
@@ -93,27 +93,27 @@ static void test_round_trip(void)
 	rs2 = xft_load(HIDE_RULES);
 	xf_rules_unref(rs);
 	m = req_from("mme2.internal");
-	CHECK(xft_apply(rs2, m, "mme2.internal", NULL, st, NULL) == 0);
+	CHECK_ERR(xft_apply(rs2, m, "mme2.internal", NULL, st, NULL), 0);
 	CHECK_STR(xft_get(m, "Origin-Host", 0), "mme-3.hidden.example");
 	fd_msg_free(m);
 	m = req_to("mme-3.hidden.example");
-	CHECK(xft_apply(rs2, m, "hss1.home.example", NULL, st, NULL) == 0);
+	CHECK_ERR(xft_apply(rs2, m, "hss1.home.example", NULL, st, NULL), 0);
 	CHECK_STR(xft_get(m, "Destination-Host", 0), "mme2.internal");
 	fd_msg_free(m);
 
 	/* an already hidden name passing again is not hidden twice */
 	m = req_from("mme-1.hidden.example");
-	CHECK(xft_apply(rs2, m, "mme-x.internal", NULL, st, NULL) == 0);
+	CHECK_ERR(xft_apply(rs2, m, "mme-x.internal", NULL, st, NULL), 0);
 	CHECK_STR(xft_get(m, "Origin-Host", 0), "mme-1.hidden.example");
 	fd_msg_free(m);
 
-	CHECK(xf_state_lookup_real(st, "mme-1.hidden.example", out, sizeof(out)) == 0);
+	CHECK_ERR(xf_state_lookup_real(st, "mme-1.hidden.example", out, sizeof(out)), 0);
 	CHECK_STR(out, "mme1.internal");
-	CHECK(xf_state_lookup_pseudo(st, "MME2.internal", out, sizeof(out)) == 0);
+	CHECK_ERR(xf_state_lookup_pseudo(st, "MME2.internal", out, sizeof(out)), 0);
 	CHECK_STR(out, "mme-3.hidden.example");
-	CHECK(xf_state_lookup_real(st, "nobody", out, sizeof(out)) == ENOENT);
-	CHECK(xf_state_lookup_pseudo(st, "mme2.internal", out, 4) == ENOSPC);
-	CHECK(xf_state_count(st) == 3);
+	CHECK_ERR(xf_state_lookup_real(st, "nobody", out, sizeof(out)), ENOENT);
+	CHECK_ERR(xf_state_lookup_pseudo(st, "mme2.internal", out, 4), ENOSPC);
+	CHECK_INT(xf_state_count(st), ==, 3);
 	xf_rules_unref(rs2);
 	xf_state_free(st);
 	xf_state_free(NULL);
@@ -137,27 +137,28 @@ static void test_hash(void)
 
 	if (!rs)
 		return;
-	CHECK(xf_state_new(&st) == 0 && xf_state_new(&st2) == 0);
+	CHECK_ERR(xf_state_new(&st), 0);
+	CHECK_ERR(xf_state_new(&st2), 0);
 	m = req_from("mme1.internal");
-	CHECK(xft_apply(rs, m, "p", NULL, st, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "p", NULL, st, NULL), 0);
 	snprintf(a, sizeof(a), "%s", xft_get(m, "Origin-Host", 0));
 	fd_msg_free(m);
-	CHECK(strlen(a) == 16 + strlen(".h.example"));
-	CHECK(strspn(a, "0123456789abcdef") == 16);
+	CHECK_INT(strlen(a), ==, 16 + strlen(".h.example"));
+	CHECK_INT(strspn(a, "0123456789abcdef"), ==, 16);
 	/* the same in a fresh table: stable across restarts */
 	m = req_from("mme1.internal");
-	CHECK(xft_apply(rs, m, "p", NULL, st2, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "p", NULL, st2, NULL), 0);
 	snprintf(b, sizeof(b), "%s", xft_get(m, "Origin-Host", 0));
 	fd_msg_free(m);
 	CHECK_STR(a, b);
 	/* another secret, another name */
 	m = xft_msg("Abort-Session-Answer", 4);
 	xft_add(m, "Origin-Host", "mme1.internal");
-	CHECK(xft_apply(rs, m, "p", "q", st, NULL) == 0);
+	CHECK_ERR(xft_apply(rs, m, "p", "q", st, NULL), 0);
 	snprintf(c, sizeof(c), "%s", xft_get(m, "Origin-Host", 0));
 	fd_msg_free(m);
-	CHECK(strcmp(a, c) != 0);
-	CHECK(xf_state_lookup_real(st, c, b, sizeof(b)) == 0);
+	CHECK(strcmp(a, c) != 0, "another secret, another pseudonym (%s, %s)", a, c);
+	CHECK_ERR(xf_state_lookup_real(st, c, b, sizeof(b)), 0);
 	CHECK_STR(b, "mme1.internal");
 	xf_state_free(st);
 	xf_state_free(st2);
@@ -270,29 +271,33 @@ static void test_threads(void)
 
 	if (!rs)
 		return;
-	CHECK(xf_state_new(&st) == 0);
+	CHECK_ERR(xf_state_new(&st), 0);
 	memset(w, 0, sizeof(w));
 	for (int i = 0; i < NTHREADS; i++) {
 		w[i].rs = rs;
 		w[i].st = st;
 		w[i].id = i;
 		xf_rules_ref(rs);      /* each worker holds its own reference */
-		CHECK(pthread_create(&th[i], NULL, worker_main, &w[i]) == 0);
+		CHECK_ERR(pthread_create(&th[i], NULL, worker_main, &w[i]), 0);
 	}
 	xf_rules_unref(rs);        /* the "reloader" lets go while workers run */
 	for (int i = 0; i < NTHREADS; i++)
 		pthread_join(th[i], NULL);
+	for (int k = 0; k < 4; k++)
+		CHECK(w[0].pseudo[k][0] != '\0', "thread 0 saw a pseudonym for mme%d", k);
 	for (int i = 0; i < NTHREADS; i++) {
-		CHECK(w[i].bad == 0);
-		for (int k = 0; k < 4; k++)
-			CHECK(!strcmp(w[i].pseudo[k], w[0].pseudo[k]));
+		CHECK_INT(w[i].bad, ==, 0, "thread %d: every result as expected", i);
+		for (int k = 0; i && k < 4; k++)
+			CHECK_STR(w[i].pseudo[k], w[0].pseudo[k],
+			          "thread %d: mme%d has thread 0's pseudonym",
+			          i, k);
 	}
-	CHECK(xf_state_count(st) == 4);
+	CHECK_INT(xf_state_count(st), ==, 4);
 	/* workers still hold references: read the counters, then drop them */
 	xf_rules_stats(rs, stats_cb, hits);
-	CHECK(hits[0] == (uint64_t)NTHREADS * NITER);
-	CHECK(hits[1] == (uint64_t)NTHREADS * NITER);
-	CHECK(hits[2] == 0);
+	CHECK_UINT(hits[0], ==, (uint64_t)NTHREADS * NITER);
+	CHECK_UINT(hits[1], ==, (uint64_t)NTHREADS * NITER);
+	CHECK_UINT(hits[2], ==, 0);
 	for (int i = 0; i < NTHREADS; i++)
 		xf_rules_unref(w[i].rs);
 	xf_state_free(st);
@@ -304,5 +309,5 @@ int main(void)
 	test_round_trip();
 	test_hash();
 	test_threads();
-	return xft_done("test_xf_state");
+	return tap_done();
 }

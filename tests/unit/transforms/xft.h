@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * xft.h: helpers shared by the transforms unit tests: a freeDiameter core with its base
- * dictionary (plus ours when the build has dictionaries/), message builders, and readers that
- * look at AVPs by path. Each test program includes it once.
+ * dictionary and ours, message builders, and readers that look at AVPs by path. Each test
+ * program includes it once; checks are those of tests/lib/tap.h.
  */
 #ifndef XFT_H
 #define XFT_H
 
 #include "cm.h"
-#include "xf.h"
-#ifdef XFT_HAVE_DICT
 #include "dict.h"
-#endif
+#include "tap.h"
+#include "xf.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -20,52 +19,16 @@
 /* Not every test uses every helper. */
 #define XFT_FN static __attribute__((unused))
 
-static int xft_fails;
-
-#define CHECK(c)                                                                             \
-	do {                                                                                 \
-		if (!(c)) {                                                                  \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); \
-			xft_fails++;                                                         \
-		}                                                                            \
-	} while (0)
-
-#define CHECK_STR(a, b)                                                                      \
-	do {                                                                                 \
-		const char *xa_ = (a), *xb_ = (b);                                           \
-		if (!xa_ || !xb_ || strcmp(xa_, xb_)) {                                      \
-			fprintf(stderr, "%s:%d: CHECK failed: %s == \"%s\" (got \"%s\")\n",     \
-			        __FILE__, __LINE__, #a, xb_ ? xb_ : "(null)",                  \
-			        xa_ ? xa_ : "(null)");                                         \
-			xft_fails++;                                                         \
-		}                                                                            \
-	} while (0)
-
-static bool xft_have_3gpp;
-
+/* A freeDiameter core with the base dictionary and ours (S6a, Cx, Sh). */
 XFT_FN void xft_init(void)
 {
-	fd_g_debug_lvl = FD_LOG_FATAL;
-	if (fd_core_initialize()) {
-		fprintf(stderr, "fd_core_initialize failed\n");
-		exit(1);
-	}
-#ifdef XFT_HAVE_DICT
-	if (dict_load_all() == 0)
-		xft_have_3gpp = true;
-	else
-		fprintf(stderr, "dict_load_all failed: %s (3GPP tests skipped)\n", dict_errmsg());
-#endif
-}
+	int rc;
 
-XFT_FN int xft_done(const char *name)
-{
-	if (xft_fails) {
-		fprintf(stderr, "%s: %d check(s) failed\n", name, xft_fails);
-		return 1;
-	}
-	printf("%s: all checks passed\n", name);
-	return 0;
+	fd_g_debug_lvl = FD_LOG_FATAL;
+	if ((rc = fd_core_initialize()))
+		tap_bail("fd_core_initialize: %s", strerror(rc));
+	if ((rc = dict_load_all()))
+		tap_bail("dict_load_all: %s: %s", strerror(rc), dict_errmsg());
 }
 
 XFT_FN struct dict_object *xft_avp_model(const char *name)
@@ -73,8 +36,7 @@ XFT_FN struct dict_object *xft_avp_model(const char *name)
 	struct dict_object *o = NULL;
 	if (fd_dict_search(fd_g_config->cnf_dict, DICT_AVP, AVP_BY_NAME_ALL_VENDORS, name, &o,
 	                   ENOENT)) {
-		fprintf(stderr, "no AVP %s in the dictionary\n", name);
-		exit(1);
+		tap_bail("no AVP %s in the dictionary", name);
 	}
 	return o;
 }
@@ -91,8 +53,7 @@ XFT_FN struct msg *xft_msg(const char *cmd, uint32_t appl)
 
 	if (fd_dict_search(fd_g_config->cnf_dict, DICT_COMMAND, CMD_BY_NAME, cmd, &c, ENOENT)
 	    || fd_msg_new(c, MSGFL_ALLOC_ETEID, &m) || fd_msg_hdr(m, &h)) {
-		fprintf(stderr, "cannot make %s\n", cmd);
-		exit(1);
+		tap_bail("cannot make %s", cmd);
 	}
 	h->msg_appl = appl;
 	fd_msg_avp_new(xft_avp_model("Session-Id"), 0, &a);
@@ -151,8 +112,7 @@ XFT_FN uint8_t *xft_buf(struct msg *m, size_t *len)
 {
 	uint8_t *b = NULL;
 	if (fd_msg_bufferize(m, &b, len)) {
-		fprintf(stderr, "fd_msg_bufferize failed\n");
-		exit(1);
+		tap_bail("fd_msg_bufferize failed");
 	}
 	return b;
 }
@@ -167,8 +127,7 @@ XFT_FN struct msg *xft_relayed(struct msg *m)
 
 	fd_msg_free(m);
 	if (fd_msg_parse_buffer(&b, len, &r)) {
-		fprintf(stderr, "fd_msg_parse_buffer failed\n");
-		exit(1);
+		tap_bail("fd_msg_parse_buffer failed");
 	}
 	return r;
 }
@@ -181,8 +140,7 @@ XFT_FN struct msg *xft_reparse(struct msg *m)
 	struct msg *r = NULL;
 
 	if (fd_msg_parse_buffer(&b, len, &r) || fd_msg_parse_dict(r, fd_g_config->cnf_dict, NULL)) {
-		fprintf(stderr, "re-parsing failed\n");
-		exit(1);
+		tap_bail("re-parsing failed");
 	}
 	return r;
 }
@@ -262,9 +220,8 @@ XFT_FN struct xf_rules *xft_load(const char *yaml)
 	char err[4096];
 	int ret = xf_rules_load_buf("test.yaml", yaml, strlen(yaml), &rs, err, sizeof(err));
 
-	if (ret) {
-		fprintf(stderr, "rules failed to load (%d):\n%s\n---\n%s\n", ret, err, yaml);
-		xft_fails++;
+	if (!CHECK_ERR(ret, 0, "rules load")) {
+		tap_note("%s\n---\n%s", err, yaml);
 		return NULL;
 	}
 	return rs;

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * s6a_ulr.c: Update-Location-Request (TS 29.272 5.2.1.1). Checks the subscription, the RAT
+ * (subscriber Access-Restriction-Data and the configured allowed RATs) and roaming, records
+ * the new serving MME or SGSN in one database transaction that returns the previous one,
+ * cancels the previous node with a CLR when it changed, and answers with the
+ * Subscription-Data unless the MME asked to skip it.
+ */
+#include "hss_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ulr_ctx {
+	char imsi[16];
+	uint8_t plmn[3];
+	char mccmnc[7];
+	int32_t rat;
+	uint32_t flags;
+	int32_t srvcc;               /* -1 absent */
+	int32_t ims_voice;           /* -1 absent */
+	char mt_sms[16];             /* MME-Number-for-MT-SMS digits, "" absent */
+	char host[HSS_DB_HOST_LEN], realm[HSS_DB_HOST_LEN];
+	const struct hss_cfg *cfg;   /* the snapshot this request holds */
+};
+
+static int ulr_read(struct msg *req, struct ulr_ctx *c, struct hss_res *res)
+{
+	struct avp *a;
+	bool present = false;
+	int rc;
+
+	c->srvcc = -1;
+	c->ims_voice = -1;
+	if ((rc = hss_req_imsi(req, c->imsi, res)) ||
+	    (rc = hss_req_origin(req, c->host, c->realm, res)) ||
+	    (rc = hss_req_i32(req, "RAT-Type", true, &c->rat, NULL, res)) ||
+	    (rc = hss_req_u32(req, "ULR-Flags", true, &c->flags, NULL, res)) ||
+	    (rc = hss_req_plmn(req, c->plmn, c->mccmnc, res)))
+		return rc;
+	if ((rc = hss_req_i32(req, "UE-SRVCC-Capability", false, &c->srvcc, &present, res)))
+		return rc;
+	if (!present)
+		c->srvcc = -1;
+	if ((rc = hss_req_i32(req, "Homogeneous-Support-of-IMS-Voice-Over-PS-Sessions", false,
+	                      &c->ims_voice, &present, res)))
+		return rc;
+	if (!present)
+		c->ims_voice = -1;
+	/* An ISDN number in TBCD (TS 29.272 7.3.102); kept for SMS over SGs/SGd. */
+	if ((a = cm_avp_find(req, "MME-Number-for-MT-SMS"))) {
+		union avp_value *v = cm_avp_value(a);
+		if (!v || !v->os.len || v->os.len > 8 ||
+		    cm_tbcd_decode(v->os.data, v->os.len, c->mt_sms, sizeof(c->mt_sms)) ||
+		    strspn(c->mt_sms, "0123456789") != strlen(c->mt_sms) || !c->mt_sms[0]) {
+			hss_res_set(res, HSS_RC_INVALID_AVP_VALUE, false);
+			res->failed = a;
+			return EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* 5421 when the RAT is unknown, not allowed by configuration, or barred for the
+ * subscriber by Access-Restriction-Data. */
+static bool ulr_rat_ok(const struct ulr_ctx *c, const struct hss_sub *sub)
+{
+	int bit = hss_rat_bit(c->rat), ard = hss_rat_ard_bit(c->rat);
+
+	if (bit < 0 || !(c->cfg->rat_allowed_mask & (1u << bit)))
+		return false;
+	return ard < 0 || !(sub->access_restriction_data & (1u << ard));
+}
+
+/* list: n MCCMNC strings of 7 chars each (the tables of hss_sub and hss_cfg). */
+static bool ulr_plmn_listed(const char *list, size_t n, const char *mccmnc)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(list + 7 * i, mccmnc))
+			return true;
+	return false;
+}
+
+static bool ulr_roaming_ok(const struct ulr_ctx *c, const struct hss_sub *sub)
+{
+	const struct hss_cfg *cfg = c->cfg;
+
+	if (hss_plmn_is_home(cfg, c->imsi, c->mccmnc))
+		return true;
+	if (!sub->roaming_allowed)
+		return false;
+	if (sub->n_roaming_plmns &&
+	    !ulr_plmn_listed(sub->roaming_plmns[0], sub->n_roaming_plmns, c->mccmnc))
+		return false;
+	if (cfg->n_roaming_partners &&
+	    !ulr_plmn_listed(cfg->roaming_partners[0], cfg->n_roaming_partners,
+	                     c->mccmnc))
+		return false;
+	return true;
+}
+
+static void ulr_cancel_sgsn(const struct ulr_ctx *c, const struct hss_serving *old)
+{
+	const char *imsi = c->imsi;
+	static const struct hss_db_kv clear[] = {
+		{ "sgsn_host", "" }, { "sgsn_realm", "" }, { "sgsn_purged", "0" },
+	};
+	char err[256];
+	int rc;
+
+	if (c->cfg->cancel_old_mme)
+		hss_s6a_send_clr(imsi, old->sgsn_host, old->sgsn_realm, HSS_CANCEL_SGSN_UPDATE, 0);
+	/* the ULR succeeded; a failure here is a database fault like any other (dbfault.c) */
+	if ((rc = hss_db_update(hss_g.db, imsi, clear, 3, err, sizeof(err))))
+		hss_dbfault_note(rc, "SGSN registration clear");
+}
+
+static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **body)
+{
+	struct hss_sub *sub = calloc(1, sizeof(*sub));
+	struct hss_serving old;
+	struct hss_db_serving_upd u;
+	bool mme = c->flags & HSS_ULR_S6A_S6D_INDICATOR;
+	const char *old_host, *old_realm;
+	int rc;
+
+	if (!sub) {
+		hss_res_set(res, HSS_RC_UNABLE_TO_COMPLY, false);
+		return;
+	}
+	if ((rc = hss_db_get_sub(hss_g.db, c->imsi, sub))) {
+		hss_db_result(rc, "read", res);
+		goto out;
+	}
+	if (!sub->n_apns) {
+		hss_res_set(res, HSS_ER_UNKNOWN_EPS_SUBSCRIPTION, true);
+		goto out;
+	}
+	if (!ulr_rat_ok(c, sub)) {
+		hss_res_set(res, HSS_ER_RAT_NOT_ALLOWED, true);
+		goto out;
+	}
+	if (!ulr_roaming_ok(c, sub)) {
+		hss_res_set(res, HSS_ER_ROAMING_NOT_ALLOWED, true);
+		goto out;
+	}
+
+	memset(&u, 0, sizeof(u));
+	u.node = mme ? HSS_NODE_MME : HSS_NODE_SGSN;
+	u.host = c->host;
+	u.realm = c->realm;
+	u.ulr_flags = c->flags;
+	u.rat_type = c->rat;
+	u.visited_plmn = c->mccmnc;
+	u.ue_srvcc_support = c->srvcc;
+	u.homogeneous_ims_voice = c->ims_voice;
+	u.mme_number_for_mt_sms = mme && c->mt_sms[0] ? c->mt_sms : NULL;
+	memset(&old, 0, sizeof(old));
+	if ((rc = hss_db_set_serving(hss_g.db, c->imsi, &u, &old))) {
+		hss_db_result(rc, "serving node update", res);
+		goto out;
+	}
+	hss_db_ok();
+
+	/* A different node of the same kind was registered: cancel it (5.2.1.1.3). */
+	old_host = mme ? old.mme_host : old.sgsn_host;
+	old_realm = mme ? old.mme_realm : old.sgsn_realm;
+	if (c->cfg->cancel_old_mme && old_host[0] && !hss_host_eq(old_host, c->host)) {
+		uint32_t type = mme ? HSS_CANCEL_MME_UPDATE : HSS_CANCEL_SGSN_UPDATE;
+		if (c->flags & HSS_ULR_INITIAL_ATTACH)
+			type = HSS_CANCEL_INITIAL_ATTACH;
+		/* Failures are counted and logged there; the ULR itself succeeded. */
+		hss_s6a_send_clr(c->imsi, old_host, old_realm, type,
+		                 mme ? HSS_CLR_S6A_S6D_INDICATOR : 0);
+	}
+
+	/* Single-Registration-Indication from an MME (5.2.1.1.3): the UE is now served by the
+	 * MME alone, so the registered SGSN is cancelled and forgotten. */
+	if (mme && (c->flags & HSS_ULR_SINGLE_REGISTRATION) && old.sgsn_host[0])
+		ulr_cancel_sgsn(c, &old);
+
+	/* The HSS keeps the MME and SGSN registrations apart: Separation Indication. */
+	if ((rc = hss_avp_new_u32("ULA-Flags", HSS_ULA_SEPARATION_IND, &body[0])) ||
+	    (!(c->flags & HSS_ULR_SKIP_SUBSCRIBER_DATA) && (rc = hss_subdata_new(sub, &body[1])))) {
+		LOG_E("hss: ULR %s: cannot build the Subscription-Data: %s", c->imsi, strerror(rc));
+		hss_res_set(res, HSS_RC_UNABLE_TO_COMPLY, false);
+		goto out;
+	}
+	hss_res_set(res, HSS_RC_SUCCESS, false);
+out:
+	explicit_bzero(sub, sizeof(*sub));   /* K and OP/OPc were read with the rest */
+	free(sub);
+}
+
+int hss_ulr_cb(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
+               enum disp_action *act)
+{
+	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
+	struct avp *body[2] = { NULL, NULL };
+	struct ulr_ctx *c = calloc(1, sizeof(*c));
+	struct hss_snap *snap = hss_snap_get();
+	int rc;
+
+	atomic_fetch_add_explicit(&hss_stats.cmd[HSS_CMD_ULR].requests, 1, memory_order_relaxed);
+	*act = DISP_ACT_CONT;
+	/* Without a configuration installed or memory: 5012. */
+	if (c && snap && (c->cfg = &snap->cfg) && !ulr_read(*msg, c, &res))
+		ulr_process(c, &res, body);
+	if (res.code != HSS_RC_SUCCESS) {
+		/* Only a successful ULA carries flags and data. */
+		if (body[0])
+			fd_msg_free(body[0]);
+		if (body[1])
+			fd_msg_free(body[1]);
+		body[0] = body[1] = NULL;
+	}
+	free(c);
+	rc = hss_answer(msg, HSS_CMD_ULR, &res, body, 2);
+	hss_snap_unref(snap);
+	return rc;
+}
