@@ -49,10 +49,11 @@ class System:
     the relay ('dra') and returns the DResult."""
 
     def __init__(self, h, hss_ports, dra_ports, max_vectors=5, rules=None, upstreams=(),
-                 dra_env=None, hss_env=None):
+                 dra_env=None, hss_env=None, dra_sections=None, hss_sections=None):
         """rules: text of a rules.yaml for the DRA; upstreams: extra (identity, realm, port)
         servers the DRA connects to, each in a peer group of its own routed by its realm;
-        dra_env/hss_env: extra environment of the daemons."""
+        dra_env/hss_env: extra environment of the daemons; dra_sections/hss_sections: extra
+        top-level sections of their configuration ({'overload': {'max_pending': 0}})."""
         self.h = h
         self.hss_port = free_port(h, *hss_ports)
         self.dra_port = free_port(h, *dra_ports)
@@ -62,10 +63,11 @@ class System:
         self.hssctl('add', '--imsi', IMSI, '--k', K, '--opc', OPC, '--apn', 'internet')
         cfg = h.write_config('hss.yaml', HSS_ID, HSS_REALM, self.hss_port,
                              database={'backend': 'sqlite', 'path': db},
-                             s6a={'home_plmns': ['00101'], 'max_vectors': max_vectors})
+                             s6a={'home_plmns': ['00101'], 'max_vectors': max_vectors},
+                             **(hss_sections or {}))
         self.hss = h.start('hss', [h.binary('hss'), '-c', cfg], wait_port=self.hss_port,
                            timeout=20, env=dict(sanitizer_env(h, 'hss'), **(hss_env or {})))
-        extra = {}
+        extra = dict(dra_sections or {})
         if rules:
             h.write('rules.yaml', rules)
             extra['rules'] = 'rules.yaml'
