@@ -57,6 +57,9 @@ static uint32_t mar_scheme(const struct hss_ims_impi *p, const struct mar_in *m)
 	return bit & p->auth_schemes;
 }
 
+/* auth_time (shown by hssctl ims-show) is refreshed by a MAR at most this often */
+#define MAR_TIME_REFRESH_S 60
+
 struct mar_upd {
 	const struct mar_in *m;
 	const struct hss_cx_cfg *cfg;
@@ -73,6 +76,7 @@ static int mar_state(struct hss_imsdb_tx *t, const struct hss_ims_sub *sub,
 	const struct mar_in *m = a->m;
 	struct hss_imsdb_impi_state *p;
 	bool other = st->scscf_name && strcasecmp(st->scscf_name, m->server_name);
+	int64_t now;
 	int rc;
 
 	a->conflict = a->rtr = false;
@@ -105,13 +109,20 @@ static int mar_state(struct hss_imsdb_tx *t, const struct hss_ims_sub *sub,
 				return rc;
 		a->rtr = true;
 	}
+	now = (int64_t)time(NULL);
+	/* The S-CSCF already stored and the same authentication in progress, noted less than
+	 * MAR_TIME_REFRESH_S ago: nothing to write (a repeated MAR then costs no commit). */
+	if (!a->rtr && st->scscf_name && !other && (p = hss_imsdb_state_impi(st, m->impi, false)) &&
+	    p->auth_scheme == a->scheme && p->auth_time <= now &&
+	    now - p->auth_time < MAR_TIME_REFRESH_S)
+		return HSS_IMSDB_NO_CHANGE;
 	if ((!st->scscf_name || other) &&
 	    hss_imsdb_state_scscf(st, m->server_name, m->in.origin_host, m->in.origin_realm))
 		return ENOMEM;
 	if (!(p = hss_imsdb_state_impi(st, m->impi, true)))
 		return ENOMEM;
 	p->auth_scheme = a->scheme;
-	p->auth_time = (int64_t)time(NULL);
+	p->auth_time = now;
 	return 0;
 }
 

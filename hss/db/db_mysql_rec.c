@@ -1,33 +1,29 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * db_mysql_rec.c: the keyed records of the MySQL / MariaDB backend, in one InnoDB table
- * records(tbl, k VARBINARY(512), v LONGBLOB, ver, PRIMARY KEY (tbl, k)). VARBINARY keys
- * compare octet by octet, as SQLite's BLOBs do, so listings come in the same order on both.
+ * db_mysql_rec.c: the keyed-record primitives of the MySQL / MariaDB driver, in one InnoDB
+ * table records(tbl, k VARBINARY(512), v LONGBLOB, ver, PRIMARY KEY (tbl, k)). VARBINARY
+ * keys compare octet by octet, as SQLite's BLOBs do, so listings come in the same order on
+ * both. Storage only: versions and conditions are rec.c's.
  *
- * A transaction is db_mysql_run_tx: START TRANSACTION on one pooled connection, run again
- * from the start after a deadlock, within the operation's deadline. Reads inside it lock
- * the rows they read (SELECT ... FOR UPDATE), so a read-modify-write of several records
- * cannot interleave with another one, whatever the process. Keys go into the SQL as hex
- * literals, values escaped with mysql_real_escape_string (binary-safe).
+ * Every primitive runs on the transaction's connection (db_tx.c). A read in a write
+ * transaction is SELECT ... FOR UPDATE: the row, or the gap where it would go, stays locked
+ * until the end, so read-modify-writes of records cannot interleave whatever the process
+ * (two that read the same absent key may deadlock when both insert: EAGAIN, the
+ * transaction is run again). Keys go into the SQL as hex literals, values escaped with
+ * mysql_real_escape_string (binary-safe); the statement text is wiped after use (values
+ * may be secrets).
  */
 #include "db_mysql.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <errmsg.h>
-#include <mysqld_error.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-struct my_tx {
-	struct hss_db_tx base;       /* first: what the body gets */
-	struct my_conn *c;
-};
+#define TXC(tx) ((struct my_conn *)(tx)->pc->h)
 
-/* SQL text with room for the parts added below; freed with q_free (wiped: values may be
- * secrets). */
+/* SQL text with room for the parts added below; freed with q_free. */
 struct qbuf {
 	char *p;
 	size_t n, cap;
@@ -81,6 +77,17 @@ static void q_hex(struct qbuf *b, const char *s)
 	b->p[b->n] = '\0';
 }
 
+/* '...' of a value (binary-safe). */
+static void q_val(struct qbuf *b, MYSQL *h, const void *data, size_t len)
+{
+	if (b->n + 2 * len + 3 >= b->cap)
+		return;
+	b->p[b->n++] = '\'';
+	b->n += mysql_real_escape_string(h, b->p + b->n, data, (unsigned long)len);
+	b->p[b->n++] = '\'';
+	b->p[b->n] = '\0';
+}
+
 static void q_where(struct qbuf *b, const char *table, const char *key)
 {
 	/* table names are [a-z0-9_.] (checked in rec.c): safe as a literal */
@@ -90,10 +97,17 @@ static void q_where(struct qbuf *b, const char *table, const char *key)
 	q_hex(b, key);
 }
 
-static int q_run(struct my_conn *c, struct qbuf *b, const char *what)
+/* Run the statement; *ret_res: its result set (when one is expected), else NULL. */
+static int q_run(struct hss_db_tx *tx, struct qbuf *b, bool result, MYSQL_RES **ret_res,
+                 const char *what)
 {
-	if (mysql_real_query(c->h, b->p, (unsigned long)b->n))
-		return db_mysql_err(c->h, what);
+	MYSQL *h = TXC(tx)->h;
+
+	if (mysql_real_query(h, b->p, (unsigned long)b->n))
+		return db_mysql_err(tx->db, tx->pc, h, what);
+	hss_pool_lock_clear(tx->db);   /* the server answered: no lock held us */
+	if (result && !(*ret_res = mysql_store_result(h)))
+		return db_mysql_err(tx->db, tx->pc, h, what);
 	return 0;
 }
 
@@ -112,9 +126,11 @@ static int parse_u64(const char *s, unsigned long len, uint64_t *ret)
 	return 0;
 }
 
-/* One row (k?, v, ver) into ret. */
-static int row_to_rec(MYSQL_ROW row, unsigned long *lens, int kcol, int vcol, const char *table,
-                      const char *key, struct hss_db_rec *ret)
+/* One row into ret: key from column kcol (or the one given), value from vcol (-1: none),
+ * version from vercol. What a database holds is input like any other: EIO when it does
+ * not fit. */
+static int row_to_rec(MYSQL_ROW row, unsigned long *lens, int kcol, int vcol, int vercol,
+                      const char *table, const char *key, struct hss_db_rec *ret)
 {
 	struct hss_db_rec r = { 0 };
 	uint64_t ver = 0;
@@ -130,13 +146,13 @@ static int row_to_rec(MYSQL_ROW row, unsigned long *lens, int kcol, int vcol, co
 	}
 	if (rc)
 		return rc;
-	if (!row[vcol] || lens[vcol] > HSS_DB_REC_VALUE_MAX ||
-	    parse_u64(row[vcol + 1], lens[vcol + 1], &ver) || !ver) {
+	if (parse_u64(row[vercol], lens[vercol], &ver) || !ver || ver == HSS_DB_REC_ANY ||
+	    (vcol >= 0 && (!row[vcol] || lens[vcol] > HSS_DB_REC_VALUE_MAX))) {
 		hss_db_rec_free(&r);
 		return hss_db_set_error(EIO, "mysql: corrupt record %s/%.80s", table,
 		                        kcol >= 0 ? "?" : key);
 	}
-	if ((rc = hss_db_rec_set_data(&r, row[vcol], lens[vcol]))) {
+	if (vcol >= 0 && (rc = hss_db_rec_set_data(&r, row[vcol], lens[vcol]))) {
 		hss_db_rec_free(&r);
 		return rc;
 	}
@@ -145,8 +161,8 @@ static int row_to_rec(MYSQL_ROW row, unsigned long *lens, int kcol, int vcol, co
 	return 0;
 }
 
-static int get_on(struct my_conn *c, const char *table, const char *key, bool lock,
-                  struct hss_db_rec *ret)
+int db_mysql_rec_read(struct hss_db_tx *tx, const char *table, const char *key, bool data,
+                      struct hss_db_rec *ret)
 {
 	struct qbuf b;
 	MYSQL_RES *res = NULL;
@@ -155,20 +171,17 @@ static int get_on(struct my_conn *c, const char *table, const char *key, bool lo
 
 	if ((rc = q_init(&b, strlen(key))))
 		return rc;
-	q_add(&b, "SELECT v, ver FROM records");
+	q_add(&b, data ? "SELECT v, ver FROM records" : "SELECT ver FROM records");
 	q_where(&b, table, key);
-	if (lock)
+	if (tx->write)
 		q_add(&b, " FOR UPDATE");
-	if ((rc = q_run(c, &b, "read record")))
+	if ((rc = q_run(tx, &b, true, &res, "read record")))
 		goto out;
-	if (!(res = mysql_store_result(c->h))) {
-		rc = db_mysql_err(c->h, "read record");
-		goto out;
-	}
 	if (!(row = mysql_fetch_row(res)))
 		rc = hss_db_set_error(ENOENT, "record %s/%.80s not found", table, key);
 	else
-		rc = row_to_rec(row, mysql_fetch_lengths(res), -1, 0, table, key, ret);
+		rc = row_to_rec(row, mysql_fetch_lengths(res), -1, data ? 0 : -1, data ? 1 : 0, table,
+		                key, ret);
 out:
 	if (res)
 		mysql_free_result(res);
@@ -176,17 +189,84 @@ out:
 	return rc;
 }
 
-static int page_on(struct my_conn *c, const char *table, const char *prefix, const char *after,
-                   size_t want, struct hss_db_rec *out, size_t *ret_n)
+static int write_rec(struct hss_db_tx *tx, bool insert, const char *table, const char *key,
+                     const void *data, size_t len, uint64_t version)
 {
-	char upper[HSS_DB_REC_KEY_MAX + 1], lim[32];
+	MYSQL *h = TXC(tx)->h;
+	struct qbuf b;
+	char num[32];
+	int rc;
+
+	if ((rc = q_init(&b, len + strlen(key))))
+		return rc;
+	snprintf(num, sizeof(num), "%" PRIu64, version);
+	if (insert) {
+		q_add(&b, "INSERT INTO records (tbl, k, v, ver) VALUES ('");
+		q_add(&b, table);
+		q_add(&b, "', ");
+		q_hex(&b, key);
+		q_add(&b, ", ");
+		q_val(&b, h, data, len);
+		q_add(&b, ", ");
+		q_add(&b, num);
+		q_add(&b, ")");
+	} else {
+		q_add(&b, "UPDATE records SET v = ");
+		q_val(&b, h, data, len);
+		q_add(&b, ", ver = ");
+		q_add(&b, num);
+		q_where(&b, table, key);
+	}
+	rc = q_run(tx, &b, false, NULL, "write record");
+	if (rc == EEXIST)
+		rc = hss_db_set_error(EEXIST, "record %s/%.80s exists", table, key);
+	/* CLIENT_FOUND_ROWS: the rows matched */
+	else if (!rc && !insert && mysql_affected_rows(h) == 0)
+		rc = hss_db_set_error(ENOENT, "record %s/%.80s not found", table, key);
+	q_free(&b);
+	return rc;
+}
+
+int db_mysql_rec_insert(struct hss_db_tx *tx, const char *table, const char *key,
+                        const void *data, size_t len, uint64_t version)
+{
+	return write_rec(tx, true, table, key, data, len, version);
+}
+
+int db_mysql_rec_update(struct hss_db_tx *tx, const char *table, const char *key,
+                        const void *data, size_t len, uint64_t version)
+{
+	return write_rec(tx, false, table, key, data, len, version);
+}
+
+int db_mysql_rec_delete(struct hss_db_tx *tx, const char *table, const char *key)
+{
+	struct qbuf b;
+	int rc;
+
+	if ((rc = q_init(&b, strlen(key))))
+		return rc;
+	q_add(&b, "DELETE FROM records");
+	q_where(&b, table, key);
+	if (!(rc = q_run(tx, &b, false, NULL, "delete record")) &&
+	    mysql_affected_rows(TXC(tx)->h) == 0)
+		rc = hss_db_set_error(ENOENT, "record %s/%.80s not found", table, key);
+	q_free(&b);
+	return rc;
+}
+
+int db_mysql_rec_page(struct hss_db_tx *tx, const char *table, const char *prefix,
+                      const char *upper, const char *after, size_t want,
+                      struct hss_db_rec *out, size_t *ret_n)
+{
+	char lim[48];
 	struct qbuf b;
 	MYSQL_RES *res = NULL;
 	MYSQL_ROW row;
 	size_t n = 0;
 	int rc;
 
-	if ((rc = q_init(&b, strlen(prefix) * 2 + strlen(after))))
+	if ((rc = q_init(&b, strlen(prefix) + (upper ? strlen(upper) : 0) + strlen(after))))
 		return rc;
 	q_add(&b, "SELECT k, v, ver FROM records WHERE tbl = '");
 	q_add(&b, table);
@@ -194,20 +274,18 @@ static int page_on(struct my_conn *c, const char *table, const char *prefix, con
 	q_hex(&b, after);
 	q_add(&b, " AND k >= ");
 	q_hex(&b, prefix);
-	if (hss_db_rec_prefix_upper(prefix, upper)) {
+	if (upper) {
 		q_add(&b, " AND k < ");
 		q_hex(&b, upper);
 	}
 	snprintf(lim, sizeof(lim), " ORDER BY k LIMIT %zu", want);
 	q_add(&b, lim);
-	if ((rc = q_run(c, &b, "list records")))
+	if (tx->write)
+		q_add(&b, " FOR UPDATE");
+	if ((rc = q_run(tx, &b, true, &res, "list records")))
 		goto out;
-	if (!(res = mysql_store_result(c->h))) {
-		rc = db_mysql_err(c->h, "list records");
-		goto out;
-	}
 	while (n < want && (row = mysql_fetch_row(res))) {
-		if ((rc = row_to_rec(row, mysql_fetch_lengths(res), 0, 1, table, NULL, &out[n])))
+		if ((rc = row_to_rec(row, mysql_fetch_lengths(res), 0, 1, 2, table, NULL, &out[n])))
 			break;
 		n++;
 	}
@@ -222,240 +300,4 @@ out:
 	}
 	*ret_n = n;
 	return 0;
-}
-
-int db_mysql_rec_get(struct hss_db *db, const char *table, const char *key,
-                     struct hss_db_rec *ret)
-{
-	struct my_db *d = MY(db);
-	struct my_conn *c;
-	int rc;
-
-	if ((rc = db_mysql_conn_get(d, &c)))
-		return rc;
-	rc = get_on(c, table, key, false, ret);
-	db_mysql_conn_put(d, c, rc);
-	return rc;
-}
-
-int db_mysql_rec_page(struct hss_db *db, const char *table, const char *prefix,
-                      const char *after, size_t want, struct hss_db_rec *out, size_t *ret_n)
-{
-	struct my_db *d = MY(db);
-	struct my_conn *c;
-	int rc;
-
-	if ((rc = db_mysql_conn_get(d, &c)))
-		return rc;
-	rc = page_on(c, table, prefix, after, want, out, ret_n);
-	db_mysql_conn_put(d, c, rc);
-	return rc;
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A deadlock (two transactions that read absent records lock the gaps where they would go,
- * then both insert), or a duplicate key from an insert that raced another one: the
- * transaction is run again from the start. */
-static bool retryable(struct my_conn *c, int rc)
-{
-	unsigned e = c->h ? mysql_errno(c->h) : 0;
-
-	return rc == EAGAIN || e == ER_LOCK_DEADLOCK || (rc == EEXIST && e == ER_DUP_ENTRY);
-}
-
-/* Not db_mysql.c's run_tx: records are read-modify-written by many writers at once (the
- * registration state of one IMS subscription), so conflicts are normal traffic. They are
- * retried with a short random backoff until the operation's deadline, and running out is
- * not taken for a database locked by someone else (which makes the other operations stop
- * waiting for locks, see db_mysql.c). */
-int db_mysql_rec_tx(struct hss_db *db, hss_db_tx_fn fn, void *arg)
-{
-	struct my_db *d = MY(db);
-	struct my_tx tx = { { db }, NULL };
-	unsigned seed = (unsigned)(uintptr_t)&tx ^ (unsigned)mono_ms(), attempt;
-	bool conflict = false;
-	int rc;
-
-	if ((rc = db_mysql_conn_get(d, &tx.c)))
-		return rc;
-	for (attempt = 0;; attempt++) {
-		conflict = false;
-		if (mysql_query(tx.c->h, "START TRANSACTION")) {
-			unsigned e = mysql_errno(tx.c->h);
-			/* an idle connection the server dropped: nothing was done yet, reconnect */
-			if (attempt == 0 && (e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST) &&
-			    !db_mysql_reconnect(d, tx.c))
-				continue;
-			rc = tx.c->h ? db_mysql_err(tx.c->h, "begin") : ENOTCONN;
-			break;
-		}
-		rc = fn(&tx.base, arg);
-		if (!rc && mysql_query(tx.c->h, "COMMIT"))
-			rc = db_mysql_err(tx.c->h, "commit");
-		if (!rc)
-			break;
-		conflict = retryable(tx.c, rc);
-		if (tx.c->h && !(mysql_errno(tx.c->h) >= CR_MIN_ERROR &&
-		                 mysql_errno(tx.c->h) <= CR_MAX_ERROR))
-			mysql_query(tx.c->h, "ROLLBACK");
-		if (!conflict)
-			break;
-		{
-			int64_t left = tx.c->deadline - mono_ms();
-			struct timespec ts;
-			unsigned ms = 1 + rand_r(&seed) % (attempt < 8 ? 2u << attempt : 256u);
-
-			if (left <= (int64_t)ms)
-				break;
-			ts.tv_sec = 0;
-			ts.tv_nsec = (long)ms * 1000000L;
-			nanosleep(&ts, NULL);
-		}
-	}
-	if (rc && conflict) {
-		char why[256];
-
-		snprintf(why, sizeof(why), "%s", hss_db_strerror());
-		rc = hss_db_set_error(ETIMEDOUT, "mysql: transaction still in conflict with others "
-		                      "after %u attempts: %s", attempt + 1, why);
-		/* contention, not a lock held by someone else: leave the outage state alone */
-		db_mysql_conn_put(d, tx.c, EAGAIN);
-		return rc;
-	}
-	db_mysql_conn_put(d, tx.c, rc);
-	return rc;
-}
-
-#define TXC(tx) (((struct my_tx *)(tx))->c)
-
-int db_mysql_tx_get(struct hss_db_tx *tx, const char *table, const char *key,
-                    struct hss_db_rec *ret)
-{
-	return get_on(TXC(tx), table, key, true, ret);
-}
-
-/* The stored version of (table, key) read FOR UPDATE (the row, or the gap where it would
- * go, stays locked until the end of the transaction); 0 when absent. */
-static int cur_version(struct my_conn *c, const char *table, const char *key, uint64_t *ret)
-{
-	struct qbuf b;
-	MYSQL_RES *res = NULL;
-	MYSQL_ROW row;
-	int rc;
-
-	if ((rc = q_init(&b, strlen(key))))
-		return rc;
-	q_add(&b, "SELECT ver FROM records");
-	q_where(&b, table, key);
-	q_add(&b, " FOR UPDATE");
-	if ((rc = q_run(c, &b, "read record")))
-		goto out;
-	if (!(res = mysql_store_result(c->h))) {
-		rc = db_mysql_err(c->h, "read record");
-		goto out;
-	}
-	*ret = 0;
-	if ((row = mysql_fetch_row(res))) {
-		unsigned long *lens = mysql_fetch_lengths(res);
-		if (parse_u64(row[0], lens[0], ret) || !*ret)
-			rc = hss_db_set_error(EIO, "mysql: corrupt version of record %s/%.80s", table, key);
-	}
-out:
-	if (res)
-		mysql_free_result(res);
-	q_free(&b);
-	return rc;
-}
-
-int db_mysql_tx_put(struct hss_db_tx *tx, const char *table, const char *key, const void *data,
-                    size_t len, uint64_t expect, uint64_t *ret_version)
-{
-	struct my_conn *c = TXC(tx);
-	uint64_t cur = 0, nv;
-	struct qbuf b = { 0 };
-	char num[32], *esc = NULL;
-	int rc;
-
-	if ((rc = cur_version(c, table, key, &cur)))
-		return rc;
-	if (cur && expect == HSS_DB_REC_NEW)
-		return hss_db_set_error(EEXIST, "record %s/%.80s exists", table, key);
-	if (!cur && expect != HSS_DB_REC_NEW && expect != HSS_DB_REC_ANY)
-		return hss_db_set_error(ENOENT, "record %s/%.80s not found", table, key);
-	if (cur && expect != HSS_DB_REC_ANY && expect != cur)
-		return hss_db_set_error(ECANCELED, "record %s/%.80s changed (version %llu, expected "
-		                        "%llu)", table, key, (unsigned long long)cur,
-		                        (unsigned long long)expect);
-	nv = cur ? cur + 1 : hss_db_rec_new_version();
-	if ((rc = q_init(&b, len + strlen(key))))
-		return rc;
-	if (!(esc = malloc(2 * len + 1))) {
-		rc = hss_db_set_error(ENOMEM, "out of memory");
-		goto out;
-	}
-	mysql_real_escape_string(c->h, esc, data, (unsigned long)len);
-	snprintf(num, sizeof(num), "%" PRIu64, nv);
-	if (cur) {
-		q_add(&b, "UPDATE records SET v = '");
-		q_add(&b, esc);
-		q_add(&b, "', ver = ");
-		q_add(&b, num);
-		q_where(&b, table, key);
-	} else {
-		q_add(&b, "INSERT INTO records (tbl, k, v, ver) VALUES ('");
-		q_add(&b, table);
-		q_add(&b, "', ");
-		q_hex(&b, key);
-		q_add(&b, ", '");
-		q_add(&b, esc);
-		q_add(&b, "', ");
-		q_add(&b, num);
-		q_add(&b, ")");
-	}
-	if (!(rc = q_run(c, &b, "write record")) && ret_version)
-		*ret_version = nv;
-out:
-	if (esc) {
-		explicit_bzero(esc, 2 * len + 1);
-		free(esc);
-	}
-	q_free(&b);
-	return rc;
-}
-
-int db_mysql_tx_del(struct hss_db_tx *tx, const char *table, const char *key, uint64_t expect)
-{
-	struct my_conn *c = TXC(tx);
-	uint64_t cur = 0;
-	struct qbuf b;
-	int rc;
-
-	if ((rc = cur_version(c, table, key, &cur)))
-		return rc;
-	if (!cur)
-		return hss_db_set_error(ENOENT, "record %s/%.80s not found", table, key);
-	if (expect != HSS_DB_REC_ANY && expect != cur)
-		return hss_db_set_error(ECANCELED, "record %s/%.80s changed (version %llu, expected "
-		                        "%llu)", table, key, (unsigned long long)cur,
-		                        (unsigned long long)expect);
-	if ((rc = q_init(&b, strlen(key))))
-		return rc;
-	q_add(&b, "DELETE FROM records");
-	q_where(&b, table, key);
-	rc = q_run(c, &b, "delete record");
-	q_free(&b);
-	return rc;
-}
-
-int db_mysql_tx_page(struct hss_db_tx *tx, const char *table, const char *prefix,
-                     const char *after, size_t want, struct hss_db_rec *out, size_t *ret_n)
-{
-	return page_on(TXC(tx), table, prefix, after, want, out, ret_n);
 }

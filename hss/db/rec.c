@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * rec.c: the keyed records of hss/db (see hss_db.h), the part every backend shares: the
- * checks of table names, keys and sizes, the paging of listings (a page at a time, the
- * connection released before the caller's callback runs) and the single-record writes on
- * top of the backend's transaction.
+ * checks of table names, keys and sizes, versions and the conditions of put/del (over the
+ * driver's storage primitives rec_read/insert/update/delete/page, see db_int.h), the paging
+ * of listings (a page per read transaction, the connection released before the caller's
+ * callback runs), and the transactions: hss_db_rec_tx is db_tx.c's write transaction, run
+ * again from the start on a deadlock like every other write.
  */
 #include "db_int.h"
 
@@ -109,32 +111,74 @@ int hss_db_rec_check(const char *table, const char *key)
 	return rc ? rc : check_key("key", key, false);
 }
 
-#define NEED_REC(db, op) do { \
-		if (!(db) || !(db)->ops->op) \
+static bool has_records(const struct hss_db *db)
+{
+	return db && db->drv->rec_read && (db->drv->caps & HSS_DB_CAP_RECORDS);
+}
+
+#define NEED_REC(db) do { \
+		if (!has_records(db)) \
 			return hss_db_set_error(ENOTSUP, "keyed records not supported by this backend"); \
 	} while (0)
+
+struct get_arg {
+	const char *table, *key;
+	struct hss_db_rec rec;
+};
+
+static int get_body(struct hss_db_tx *tx, void *arg)
+{
+	struct get_arg *g = arg;
+
+	hss_db_rec_free(&g->rec);
+	return tx->db->drv->rec_read(tx, g->table, g->key, true, &g->rec);
+}
 
 int hss_db_rec_get(struct hss_db *db, const char *table, const char *key,
                    struct hss_db_rec *ret)
 {
+	struct get_arg g = { table, key, { 0 } };
 	int rc;
 
-	NEED_REC(db, rec_get);
+	NEED_REC(db);
 	if ((rc = hss_db_rec_check(table, key)))
 		return rc;
-	return db->ops->rec_get(db, table, key, ret);
+	if ((rc = hss_db_run_read(db, get_body, &g))) {
+		hss_db_rec_free(&g.rec);
+		return rc;
+	}
+	*ret = g.rec;
+	return 0;
 }
 
-/* One listing, through either the handle (between pages the connection is free) or a
- * transaction. */
+/* One page of a listing, in its own read transaction or in the caller's. */
+struct page_arg {
+	const char *table, *prefix, *upper, *after;
+	size_t want, n;
+	struct hss_db_rec *out;
+};
+
+static int page_body(struct hss_db_tx *tx, void *arg)
+{
+	struct page_arg *p = arg;
+
+	while (p->n)
+		hss_db_rec_free(&p->out[--p->n]);
+	return tx->db->drv->rec_page(tx, p->table, p->prefix, p->upper, p->after, p->want, p->out,
+	                             &p->n);
+}
+
+/* One listing, through either the handle (each page its own read transaction: between
+ * pages the connection is free) or a transaction. */
 static int list_pages(struct hss_db *db, struct hss_db_tx *tx, const char *table,
                       const char *prefix, const char *after, uint64_t limit, hss_db_rec_cb cb,
                       void *arg)
 {
 	struct hss_db_rec page[REC_PAGE];
-	char last[HSS_DB_REC_KEY_MAX + 1];
+	char last[HSS_DB_REC_KEY_MAX + 1], upper[HSS_DB_REC_KEY_MAX + 1];
+	struct page_arg p = { table, prefix ? prefix : "", NULL, last, 0, 0, page };
 	uint64_t done = 0;
-	size_t n = 0, i = 0;
+	size_t i;
 	int rc;
 
 	if ((rc = check_table(table)) || (rc = check_key("prefix", prefix, true)) ||
@@ -142,52 +186,54 @@ static int list_pages(struct hss_db *db, struct hss_db_tx *tx, const char *table
 		return rc;
 	if (!cb)
 		return hss_db_set_error(EINVAL, "no callback");
+	if (hss_db_rec_prefix_upper(p.prefix, upper))
+		p.upper = upper;
 	memset(page, 0, sizeof(page));
 	snprintf(last, sizeof(last), "%s", after ? after : "");
 	for (;;) {
-		size_t want = REC_PAGE;
-
-		if (limit && limit - done < want)
-			want = (size_t)(limit - done);
-		if (!want)
+		p.want = REC_PAGE;
+		if (limit && limit - done < p.want)
+			p.want = (size_t)(limit - done);
+		if (!p.want)
 			break;
-		n = 0;
-		rc = tx ? db->ops->tx_page(tx, table, prefix ? prefix : "", last, want, page, &n)
-		        : db->ops->rec_page(db, table, prefix ? prefix : "", last, want, page, &n);
-		if (rc)
+		if ((rc = tx ? page_body(tx, &p) : hss_db_run_read(db, page_body, &p)))
 			goto out;
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < p.n; i++) {
 			if ((rc = cb(&page[i], arg)))
 				goto out;
 			done++;
 		}
-		if (n < want)
+		if (p.n < p.want)
 			break;
-		snprintf(last, sizeof(last), "%s", page[n - 1].key);
-		for (i = 0; i < n; i++)
-			hss_db_rec_free(&page[i]);
-		n = 0;
+		snprintf(last, sizeof(last), "%s", page[p.n - 1].key);
 	}
 	rc = 0;
 out:
-	for (i = 0; i < n; i++)
-		hss_db_rec_free(&page[i]);
+	while (p.n)
+		hss_db_rec_free(&page[--p.n]);
 	return rc;
 }
 
 int hss_db_rec_list(struct hss_db *db, const char *table, const char *prefix, const char *after,
                     uint64_t limit, hss_db_rec_cb cb, void *arg)
 {
-	NEED_REC(db, rec_page);
+	NEED_REC(db);
 	return list_pages(db, NULL, table, prefix, after, limit, cb, arg);
 }
 
 int hss_db_rec_tx(struct hss_db *db, hss_db_tx_fn fn, void *arg)
 {
-	NEED_REC(db, rec_tx);
+	NEED_REC(db);
 	if (!fn)
 		return hss_db_set_error(EINVAL, "no transaction body");
-	return db->ops->rec_tx(db, fn, arg);
+	return hss_db_run_write(db, 0, fn, arg);
+}
+
+static int check_tx(const struct hss_db_tx *tx)
+{
+	if (!tx || !tx->db || !has_records(tx->db))
+		return hss_db_set_error(EINVAL, "no transaction with keyed records");
+	return 0;
 }
 
 int hss_db_tx_get(struct hss_db_tx *tx, const char *table, const char *key,
@@ -195,44 +241,90 @@ int hss_db_tx_get(struct hss_db_tx *tx, const char *table, const char *key,
 {
 	int rc;
 
-	if (!tx || !tx->db)
-		return hss_db_set_error(EINVAL, "no transaction");
-	if ((rc = hss_db_rec_check(table, key)))
+	if ((rc = check_tx(tx)) || (rc = hss_db_rec_check(table, key)))
 		return rc;
-	return tx->db->ops->tx_get(tx, table, key, ret);
+	return tx->db->drv->rec_read(tx, table, key, true, ret);
+}
+
+/* The stored version of (table, key), locked for the rest of the transaction; 0: absent. */
+static int cur_version(struct hss_db_tx *tx, const char *table, const char *key, uint64_t *ret)
+{
+	struct hss_db_rec r = { 0 };
+	int rc = tx->db->drv->rec_read(tx, table, key, false, &r);
+
+	if (rc == ENOENT) {
+		*ret = 0;
+		return 0;
+	}
+	if (!rc)
+		*ret = r.version;
+	hss_db_rec_free(&r);
+	return rc;
+}
+
+/* The condition of a put (expect: HSS_DB_REC_ANY, HSS_DB_REC_NEW or a version) or a del
+ * (HSS_DB_REC_ANY or a version) on a record whose version is cur (0: absent). */
+static int check_expect(const char *table, const char *key, uint64_t cur, uint64_t expect,
+                        bool put)
+{
+	if (put && cur && expect == HSS_DB_REC_NEW)
+		return hss_db_set_error(EEXIST, "record %s/%.80s exists", table, key);
+	if (!cur && !(put && (expect == HSS_DB_REC_NEW || expect == HSS_DB_REC_ANY)))
+		return hss_db_set_error(ENOENT, "record %s/%.80s not found", table, key);
+	if (cur && expect != HSS_DB_REC_ANY && expect != cur)
+		return hss_db_set_error(ECANCELED, "record %s/%.80s changed (version %llu, expected "
+		                        "%llu)", table, key, (unsigned long long)cur,
+		                        (unsigned long long)expect);
+	return 0;
 }
 
 int hss_db_tx_put(struct hss_db_tx *tx, const char *table, const char *key, const void *data,
                   size_t len, uint64_t expect, uint64_t *ret_version)
 {
+	uint64_t cur = 0, nv;
 	int rc;
 
-	if (!tx || !tx->db)
-		return hss_db_set_error(EINVAL, "no transaction");
-	if ((rc = hss_db_rec_check(table, key)))
+	if ((rc = check_tx(tx)) || (rc = hss_db_rec_check(table, key)))
 		return rc;
 	if (len > HSS_DB_REC_VALUE_MAX || (len && !data))
 		return hss_db_set_error(EINVAL, "record %s/%s: value of %zu octets (at most %u)", table,
 		                        key, len, HSS_DB_REC_VALUE_MAX);
-	return tx->db->ops->tx_put(tx, table, key, data ? data : "", len, expect, ret_version);
+	if ((rc = cur_version(tx, table, key, &cur)) ||
+	    (rc = check_expect(table, key, cur, expect, true)))
+		return rc;
+	nv = cur ? cur + 1 : hss_db_rec_new_version();
+	if (cur)
+		rc = tx->db->drv->rec_update(tx, table, key, data ? data : "", len, nv);
+	else if ((rc = tx->db->drv->rec_insert(tx, table, key, data ? data : "", len, nv)) ==
+	         EEXIST)
+		/* absent when read, there when inserted: another transaction's insert won the
+		 * race (a server without gap locks): run the transaction again */
+		rc = hss_db_set_error(EAGAIN, "record %s/%.80s inserted meanwhile", table, key);
+	if (!rc && ret_version)
+		*ret_version = nv;
+	return rc;
 }
 
 int hss_db_tx_del(struct hss_db_tx *tx, const char *table, const char *key, uint64_t expect)
 {
+	uint64_t cur = 0;
 	int rc;
 
-	if (!tx || !tx->db)
-		return hss_db_set_error(EINVAL, "no transaction");
-	if ((rc = hss_db_rec_check(table, key)))
+	if ((rc = check_tx(tx)) || (rc = hss_db_rec_check(table, key)))
 		return rc;
-	return tx->db->ops->tx_del(tx, table, key, expect);
+	if ((rc = cur_version(tx, table, key, &cur)) ||
+	    (rc = check_expect(table, key, cur, expect, false)))
+		return rc;
+	return tx->db->drv->rec_delete(tx, table, key);
 }
 
 int hss_db_tx_list(struct hss_db_tx *tx, const char *table, const char *prefix,
                    const char *after, uint64_t limit, hss_db_rec_cb cb, void *arg)
 {
-	if (!tx || !tx->db)
-		return hss_db_set_error(EINVAL, "no transaction");
+	int rc;
+
+	if ((rc = check_tx(tx)))
+		return rc;
 	return list_pages(tx->db, tx, table, prefix, after, limit, cb, arg);
 }
 
@@ -259,10 +351,10 @@ int hss_db_rec_put(struct hss_db *db, const char *table, const char *key, const 
 	struct put_arg p = { table, key, data, len, expect, 0, false };
 	int rc;
 
-	NEED_REC(db, rec_tx);
+	NEED_REC(db);
 	if ((rc = hss_db_rec_check(table, key)))
 		return rc;
-	if ((rc = db->ops->rec_tx(db, put_body, &p)))
+	if ((rc = hss_db_run_write(db, 0, put_body, &p)))
 		return rc;
 	if (ret_version)
 		*ret_version = p.version;
@@ -274,8 +366,8 @@ int hss_db_rec_del(struct hss_db *db, const char *table, const char *key, uint64
 	struct put_arg p = { table, key, NULL, 0, expect, 0, true };
 	int rc;
 
-	NEED_REC(db, rec_tx);
+	NEED_REC(db);
 	if ((rc = hss_db_rec_check(table, key)))
 		return rc;
-	return db->ops->rec_tx(db, put_body, &p);
+	return hss_db_run_write(db, 0, put_body, &p);
 }

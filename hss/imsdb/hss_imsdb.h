@@ -139,7 +139,8 @@ struct hss_imsdb_impu_state {
 struct hss_imsdb_impi_state {
 	char *identity;              /* provisioned NAI */
 	uint32_t auth_scheme;        /* HSS_IMS_AUTH_* of the authentication in progress, 0: none */
-	int64_t auth_time;           /* when the last MAR was answered */
+	int64_t auth_time;           /* when a MAR last set it (to the minute: a repeated MAR
+	                                * within 60 s writes nothing) */
 };
 
 struct hss_imsdb_state {

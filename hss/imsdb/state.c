@@ -463,10 +463,11 @@ static int upd_body(struct hss_db_tx *tx, void *arg)
 {
 	struct upd *u = arg;
 	struct hss_imsdb_tx t = { tx, u->s };
-	struct hss_db_rec rec = { 0 };
+	struct hss_db_rec rec = { 0 }, old = { 0 };
 	struct hss_imsdb_state st;
 	struct hss_imsdb_shctx *sh = NULL;
 	struct ims_ref *ref = NULL;
+	struct ims_enc e = { 0 };
 	int rc;
 
 	hss_imsdb_state_init(&st);
@@ -477,7 +478,15 @@ static int upd_body(struct hss_db_tx *tx, void *arg)
 	}
 	rc = imsdb_sub_from_rec(u->s, u->id, &rec, &ref);
 	hss_db_rec_free(&rec);
-	if (rc || (rc = imsdb_tx_state_get(tx, u->id, &st)))
+	if (rc)
+		goto out;
+	if ((rc = hss_db_tx_get(tx, T_STATE, u->id, &old)) == ENOENT)
+		rc = 0;
+	else if (rc)
+		rc = imsdb_dberr(rc);
+	else
+		rc = state_decode(u->id, &old, &st);
+	if (rc)
 		goto out;
 	/* what Sh shows of the state before the change (shnote.c compares it after) */
 	if (!(sh = malloc(sizeof(*sh)))) {
@@ -495,9 +504,21 @@ static int upd_body(struct hss_db_tx *tx, void *arg)
 	hss_imsdb_state_prune(&st, ref->pub.sub);
 	if ((rc = imsdb_sh_state_changed(tx, ref->pub.sub, sh, &st)))
 		goto out;
-	rc = imsdb_tx_state_put(tx, u->id, &st);
+	if ((rc = state_encode(&st, &e))) {
+		rc = imsdb_err(rc, "out of memory");
+		goto out;
+	}
+	/* the same bytes as stored (a re-registration, a repeated request): no write, no commit
+	 * to wait for */
+	if ((old.version ? e.n == old.len && (!e.n || !memcmp(e.p, old.data, e.n)) : !e.n))
+		goto out;
+	rc = hss_db_tx_put(tx, T_STATE, u->id, e.p ? e.p : (uint8_t *)"", e.n, HSS_DB_REC_ANY, NULL);
+	if (rc)
+		rc = imsdb_dberr(rc);
 out:
 	free(sh);
+	enc_free(&e);
+	hss_db_rec_free(&old);
 	hss_imsdb_state_free(&st);
 	imsdb_ref_release(ref);
 	return rc;
