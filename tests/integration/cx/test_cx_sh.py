@@ -170,7 +170,11 @@ def pnrs(h, proc, n, timeout=10.0):
 
 def test(h):
     cxlib.skip_without_xmllint()
-    bed = cxlib.Bed(h, mysql_uri=cxlib.mysql_uri(), sh=SH)
+    traffic(h, cxlib.Bed(h, mysql_uri=cxlib.mysql_uri(), sh=SH))
+
+
+def traffic(h, bed):
+    """Everything above on a bed with SH (also tests/integration/tshark's Sh capture)."""
     bed.s6a(IMSI, '--msisdn', MSISDN)
     bed.ims('sam', SUB % (IMSI, MSISDN, 'false'))
     sh = Sh(h, bed)
