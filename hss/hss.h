@@ -78,6 +78,14 @@ struct hss_sh_cfg {
 	unsigned outbox_poll_ms;       /* how often the notification outbox is read (1000) */
 };
 
+/* The AS of an Origin-Host (first match; NULL: none, it may not use Sh); whether an AS may
+ * touch the repository data of a Service-Indication (len octets); the name of a
+ * Data-Reference in the sh: section ("repository_data" ... "dsai"; NULL: not one this HSS
+ * holds). */
+const struct hss_sh_as *hss_sh_as_find(const struct hss_sh_cfg *sh, const char *origin_host);
+bool hss_sh_as_si_allowed(const struct hss_sh_as *as, const uint8_t *si, size_t len);
+const char *hss_sh_dref_name(uint32_t data_ref);
+
 struct hss_cfg {
 	struct cm_diam_cfg diam;
 	char *db_backend;              /* "sqlite" */

@@ -111,15 +111,11 @@ int hss_cx_cfg_parse(const struct cm_ynode *node, const char *realm, struct hss_
 void hss_cx_cfg_free(struct hss_cx_cfg *cx);
 
 /* sh_config.c: the `sh:` section (schema and reader), used by config.c. Frees with
- * hss_sh_cfg_free. The AS of an Origin-Host (NULL: none may use Sh), and the
- * Data-Reference names ("repository_data" ... "dsai") used in the section and the logs. */
+ * hss_sh_cfg_free. (Its lookups are in hss.h.) */
 extern const struct cm_schema hss_sh_schema[];
 int hss_sh_cfg_parse(const struct cm_ynode *node, struct hss_sh_cfg *sh, char *err,
                      size_t errlen);
 void hss_sh_cfg_free(struct hss_sh_cfg *sh);
-const struct hss_sh_as *hss_sh_as_find(const struct hss_sh_cfg *sh, const char *origin_host);
-bool hss_sh_as_si_allowed(const struct hss_sh_as *as, const uint8_t *si, size_t len);
-const char *hss_sh_dref_name(uint32_t data_ref);   /* NULL: not one this HSS holds */
 
 /* overload.c: answer S6a requests 3004 while more than overload.max_pending are in
  * progress (a dispatch callback that runs before the handlers). */
