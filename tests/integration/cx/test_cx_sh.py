@@ -7,7 +7,8 @@ dclient over real sockets (tas: every right; presence: a few Data-References and
   UDR   IMSPublicIdentity (by Public-Identity and by MSISDN, TBCD), MSISDN, IMSUserState and
         S-CSCFName before and after a registration, InitialFilterCriteria (Server-Name),
         ChargingInformation, PSIActivation and DSAI of a PSI, UserState (PS: detached),
-        LocationInformation (PS, no MME: empty), RepositoryData; every Sh-Data valid against
+        LocationInformation (PS, no MME: empty; after a ULR through the DRA: the MME's name,
+        attached; CS: empty), RepositoryData; every Sh-Data valid against
         hss/ims/xsd/ShDataType.xsd (xmllint) and parsed back
   PUR   RepositoryData with the sequence rule (0 creates, successor only: 5105, deletion),
         PSIActivation, DSAI; 5103 for data not updatable or an AS without the right, 5100 for
@@ -20,7 +21,9 @@ dclient over real sockets (tas: every right; presence: a few Data-References and
         changing PSI activation; a PNA 5107 removes the subscription (then SNR unsubscribe
         5106)
   errors 5001, 5102, 5101, 5108, 5005 with Failed-AVP (Service-Indication, Server-Name,
-        User-Identity), 5004 with Failed-AVP (an undefined Data-Reference)
+        User-Identity), 5004 with Failed-AVP (undefined Data-References, an MSISDN not in TBCD
+        digits, both identities, Identity-Set and Requested-Domain out of range, an Expiry-Time
+        already past)
   counters UDR/PUR_SH/SNR/PNR in the control socket's stats
 
 Runs on SQLite, and on MariaDB when given a mysql:// URI (cx-sh-mysql through run_mysql.py).
@@ -216,6 +219,19 @@ def traffic(h, bed):
     r = sh.udr(TAS, USER, '--data-ref', LOCATION, '--requested-domain', 1)
     expect(h, r, 'rc', 2001, 'UDR LocationInformation PS, no MME')
     h.check(not texts(sh_data(h, r.answer, 'UDR Location'), 'MMEName'), 'no location without an MME')
+    # the UE attaches (ULR through the DRA): the serving MME is the location, the state attached
+    r = bed.cx('mme.cx.test', 'ulr', '--imsi', IMSI, '--visited-plmn', '00101', '--rat-type', 'eutran',
+               '--initial-attach')
+    h.check(cxlib.result(r) == ('rc', 2001), 'ULR from mme.cx.test (%s)' % (cxlib.result(r),))
+    r = sh.udr(TAS, '#' + MSISDN, '--data-ref', LOCATION, '--data-ref', USER_STATE, '--requested-domain', 1)
+    expect(h, r, 'rc', 2001, 'UDR LocationInformation and UserState by MSISDN after the attach')
+    root = sh_data(h, r.answer, 'UDR Location attached')
+    h.check(texts(root, 'MMEName') == ['mme.cx.test'] and texts(root, 'EPSUserState') == ['2'],
+            'location: MMEName of the serving MME, ATTACHED_REACHABLE_FOR_PAGING (%s %s)'
+            % (texts(root, 'MMEName'), texts(root, 'EPSUserState')))
+    r = sh.udr(TAS, USER, '--data-ref', LOCATION, '--requested-domain', 0)
+    expect(h, r, 'rc', 2001, 'UDR LocationInformation CS')
+    h.check(not texts(sh_data(h, r.answer, 'UDR Location CS'), 'MMEName'), 'no CS location kept: nothing')
     r = sh.udr(TAS, USER, '--data-ref', REPO, '--service-indication', 'mmtel')
     expect(h, r, 'rc', 2001, 'UDR RepositoryData none stored')
     h.check(sh_data(h, r.answer, 'UDR empty repo').find('RepositoryData') is None,
@@ -252,6 +268,23 @@ def traffic(h, bed):
                    '--avp', 'Data-Reference=10')
     expect(h, r, 'rc', 5005, 'UDR without User-Identity')
     h.check(harness.avps(r.answer, 'Failed-AVP/User-Identity'), 'Failed-AVP names User-Identity')
+    # malformed values, straight to the HSS: 5004 with the offending AVP in Failed-AVP
+    for avps, failed, what in (
+            (['User-Identity/MSISDN=hex:3301f0ab', 'Data-Reference=10'], 'MSISDN', 'an MSISDN that is not TBCD digits'),
+            (['User-Identity/Public-Identity=' + USER, 'User-Identity/MSISDN=hex:3301', 'Data-Reference=10'],
+             'MSISDN', 'both Public-Identity and MSISDN'),
+            (['User-Identity/Public-Identity=' + USER, 'Data-Reference=10', 'Identity-Set=7'], 'Identity-Set',
+             'Identity-Set 7'),
+            (['User-Identity/Public-Identity=' + USER, 'Data-Reference=14', 'Requested-Domain=5'], 'Requested-Domain',
+             'Requested-Domain 5'),
+            (['User-Identity/Public-Identity=' + USER, 'Data-Reference=36'], 'Data-Reference', 'Data-Reference 36')):
+        r = bed.direct('raw', '--app', 16777217, '--cmd', 306, *[x for a in avps for x in ('--avp', a)])
+        expect(h, r, 'rc', 5004, 'UDR with ' + what)
+        h.check(harness.avps(r.answer, 'Failed-AVP/' + failed), 'Failed-AVP carries %s (%s)' % (failed, what))
+    r = bed.direct('raw', '--app', 16777217, '--cmd', 308, '--avp', 'User-Identity/Public-Identity=' + USER,
+                   '--avp', 'Data-Reference=11', '--avp', 'Subs-Req-Type=0', '--avp', 'Expiry-Time=hex:c0000000')
+    expect(h, r, 'rc', 5004, 'SNR with an Expiry-Time already past')
+    h.check(harness.avps(r.answer, 'Failed-AVP/Expiry-Time'), 'Failed-AVP carries Expiry-Time')
 
     # -- SNR, PUR, PNR ----------------------------------------------------------------------
     pres, sna = sh.subscribed(PRES, 20, 1, USER, '--data-ref', REPO, '--service-indication', 'mmtel',
