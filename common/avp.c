@@ -323,6 +323,27 @@ struct avp *cm_avp_find(msg_or_avp *parent, const char *name)
 	return NULL;
 }
 
+struct avp *cm_avp_next(msg_or_avp *parent, struct avp *after, const char *name)
+{
+	struct dict_object *model = cm_dict_avp(name);
+	struct dict_avp_data d;
+	msg_or_avp *c = NULL;
+
+	if (!after)
+		return cm_avp_find(parent, name);
+	if (!model || fd_dict_getval(model, &d) || fd_msg_browse(after, MSG_BRW_NEXT, &c, NULL))
+		return NULL;
+	while (c) {
+		struct avp_hdr *h = NULL;
+		if (!fd_msg_avp_hdr(c, &h) && h && h->avp_code == d.avp_code &&
+		    ((h->avp_flags & AVP_FLAG_VENDOR) ? h->avp_vendor : 0) == d.avp_vendor)
+			return c;
+		if (fd_msg_browse(c, MSG_BRW_NEXT, &c, NULL))
+			return NULL;
+	}
+	return NULL;
+}
+
 union avp_value *cm_avp_value(struct avp *avp)
 {
 	struct avp_hdr *h = NULL;

@@ -295,6 +295,9 @@ int cm_avp_add_exp_result(msg_or_avp *parent, uint32_t vendor, uint32_t code);
 
 /* First child AVP named `name` directly under parent (parsing parent if needed), or NULL. */
 struct avp *cm_avp_find(msg_or_avp *parent, const char *name);
+/* The next child named `name` after `after` (NULL: the first, as cm_avp_find), or NULL:
+ * walks the repeated AVPs of a message or group (Data-Reference, Service-Indication ...). */
+struct avp *cm_avp_next(msg_or_avp *parent, struct avp *after, const char *name);
 /* Its header value (NULL if absent or not parsed). */
 union avp_value *cm_avp_value(struct avp *avp);
 

@@ -2,7 +2,8 @@
 /*
  * config.c: hss.yaml, checked against a schema (every error names file, line and key) and
  * turned into struct hss_cfg: the `diameter:` node (common/), the `database:`, the `s6a:`
- * policy and the optional control socket.
+ * policy, the `cx:` and `sh:` policies (cx_config.c, sh_config.c) and the optional control
+ * socket.
  */
 #include "hss_int.h"
 
@@ -56,6 +57,7 @@ static const struct cm_schema cfg_schema[] = {
 	  "users (names or uids) besides root and the HSS's own that may use the control socket" },
 	{ "overload", CM_S_MAP, 0, 0, 0, cm_overload_schema, NULL, "admission bound (3004 above it)" },
 	{ "cx", CM_S_MAP, 0, 0, 0, hss_cx_schema, NULL, "Cx/Dx policy (IMS)" },
+	{ "sh", CM_S_MAP, 0, 0, 0, hss_sh_schema, NULL, "Sh policy (IMS application servers)" },
 	{ 0 }
 };
 
@@ -244,7 +246,8 @@ static int cfg_from_doc(struct cm_ydoc *doc, struct hss_cfg *cfg, char *err, siz
 	    (rc = cm_overload_cfg_parse(cm_ymap_get(root, "overload"), HSS_MAX_PENDING_DEFAULT,
 	                                &cfg->overload, err, errlen)))
 		return rc;
-	if ((rc = hss_cx_cfg_parse(cm_ymap_get(root, "cx"), cfg->diam.realm, &cfg->cx, err, errlen)))
+	if ((rc = hss_cx_cfg_parse(cm_ymap_get(root, "cx"), cfg->diam.realm, &cfg->cx, err, errlen)) ||
+	    (rc = hss_sh_cfg_parse(cm_ymap_get(root, "sh"), &cfg->sh, err, errlen)))
 		return rc;
 	cfg->ctl_socket = cfg_strdup(cm_yget_str(root, "ctl_socket", NULL), &rc);
 	cfg->source = cfg_strdup(doc->file, &rc);
@@ -294,6 +297,7 @@ void hss_cfg_free(struct hss_cfg *cfg)
 	free(cfg->ctl_socket);
 	free(cfg->source);
 	hss_cx_cfg_free(&cfg->cx);
+	hss_sh_cfg_free(&cfg->sh);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

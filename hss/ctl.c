@@ -38,7 +38,7 @@
 #include <unistd.h>
 
 #define CTL_LINE_MAX 256          /* a command line with its newline */
-#define CTL_OUT_MAX 2048          /* a reply without its newline */
+#define CTL_OUT_MAX 4096          /* a reply without its newline (stats: one line) */
 #define CTL_CLIENTS_MAX 16
 #define CTL_DEADLINE_MS 2000      /* from accept to the end of the reply */
 #define CTL_LOG_INTERVAL_S 60     /* refused clients are logged at most this often */
@@ -113,6 +113,8 @@ void hss_ctl_exec(const char *line, char *out, size_t outsz)
 			hss_stats_format(out + k, outsz - k);
 		return;
 	}
+	if (!strcmp(argv[0], "outbox"))
+		hss_sh_wake();   /* Sh notifications queued by hssctl go with the Cx outbox */
 	if (hss_cx_ctl(argc, argv, out, outsz))
 		return;
 	if (argc < 2 || !ctl_imsi_ok(argv[1]) || argc > 3) {

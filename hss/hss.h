@@ -49,6 +49,43 @@ struct hss_cx_cfg {
 	unsigned outbox_poll_ms;       /* how often the PPR/RTR outbox is read (default 1000) */
 };
 
+#define HSS_SH_MAX_AS 64              /* application servers in sh: */
+#define HSS_SH_MAX_PATTERNS 32        /* origin_hosts / service_indications per AS */
+
+/* One application server of the `sh:` section and what it may do (TS 29.328 6.2: the AS
+ * permission list). Data-References as bits: bit n is Data-Reference n. */
+struct hss_sh_as {
+	char *name;
+	char *hosts[HSS_SH_MAX_PATTERNS];       /* Origin-Host patterns (fnmatch, no case) */
+	size_t n_hosts;
+	uint32_t read, update, subscribe;       /* Sh-Pull, Sh-Update, Sh-Subs-Notif */
+	char *service_indications[HSS_SH_MAX_PATTERNS]; /* repository data it may touch
+	                                         * (patterns); none: any */
+	size_t n_service_indications;
+};
+
+/* The `sh:` section (hss/sh_config.c): the Sh policy, reloaded with s6a:. */
+struct hss_sh_cfg {
+	bool enabled;                  /* serve Sh (default true; a change needs a restart) */
+	struct hss_sh_as as[HSS_SH_MAX_AS];     /* first match of the Origin-Host wins */
+	size_t n_as;
+	unsigned max_service_data;     /* octets of one ServiceData (default 65536), 5008 above */
+	unsigned max_user_data;        /* octets of a PUR's User-Data (default 262144), 5008 */
+	unsigned max_repository_data;  /* service indications stored per identity (default 64) */
+	unsigned max_subscriptions;    /* Sh subscriptions per identity and AS (default 64) */
+	unsigned max_expiry_s;         /* longest subscription granted, s (0: unlimited) */
+	unsigned notify_timeout_ms;    /* PNR answer timeout (default 5000) */
+	unsigned outbox_poll_ms;       /* how often the notification outbox is read (1000) */
+};
+
+/* The AS of an Origin-Host (first match; NULL: none, it may not use Sh); whether an AS may
+ * touch the repository data of a Service-Indication (len octets); the name of a
+ * Data-Reference in the sh: section ("repository_data" ... "dsai"; NULL: not one this HSS
+ * holds). */
+const struct hss_sh_as *hss_sh_as_find(const struct hss_sh_cfg *sh, const char *origin_host);
+bool hss_sh_as_si_allowed(const struct hss_sh_as *as, const uint8_t *si, size_t len);
+const char *hss_sh_dref_name(uint32_t data_ref);
+
 struct hss_cfg {
 	struct cm_diam_cfg diam;
 	char *db_backend;              /* "sqlite" */
@@ -70,6 +107,7 @@ struct hss_cfg {
 	size_t n_ctl_allow;
 	struct cm_overload_cfg overload;   /* overload: (reloaded with s6a:) */
 	struct hss_cx_cfg cx;          /* cx: */
+	struct hss_sh_cfg sh;          /* sh: */
 	char *source;                  /* config file name */
 };
 
@@ -123,11 +161,13 @@ enum hss_cmd {
 	HSS_CMD_CLR, HSS_CMD_IDR, HSS_CMD_DSR,  /* sent by the HSS */
 	HSS_CMD_UAR, HSS_CMD_MAR, HSS_CMD_SAR, HSS_CMD_LIR,   /* Cx/Dx */
 	HSS_CMD_RTR, HSS_CMD_PPR,               /* Cx, sent by the HSS */
+	HSS_CMD_UDR, HSS_CMD_SH_PUR, HSS_CMD_SNR,   /* Sh */
+	HSS_CMD_PNR,                            /* Sh, sent by the HSS */
 	HSS_CMD_MAX
 };
 
 struct hss_cmd_stats {
-	atomic_ulong requests;         /* received (or sent, for CLR/IDR/DSR/RTR/PPR) */
+	atomic_ulong requests;         /* received (or sent, for CLR/IDR/DSR/RTR/PPR/PNR) */
 	atomic_ulong success;          /* answered (or answered to us) with a 2xxx Result-Code or
 	                                * Experimental-Result-Code (2001, Cx 2001-2004) */
 	atomic_ulong user_unknown;     /* 5001 */
@@ -249,6 +289,24 @@ void hss_cx_fini(void);
  * Push-Profile), "outbox" (send what is queued now). Returns false when argv[0] is none of
  * them; otherwise the reply is in out. */
 bool hss_cx_ctl(int argc, char **argv, char *out, size_t outsz);
+
+/* ---------------------------------------------------------------------------------------
+ * The Sh application (hss/sh/, TS 29.328/29.329): UDR, PUR, SNR served to application
+ * servers under the sh: permissions from the IMS store (hss/imsdb: repository data, Sh
+ * subscriptions) and S6a (location, user state); PNR sent from the store's notification
+ * outbox (written by the changes: PUR, SAR and every registration change, new profiles).
+ * ------------------------------------------------------------------------------------- */
+
+/* Open the IMS store on db and register Sh with its handlers (after cm_diam_init and
+ * dict_sh_load, before cm_diam_start; db must outlive it). */
+int hss_sh_init(struct hss_db *db);
+/* Start sending notifications (after cm_diam_start); stop (before cm_diam_shutdown). */
+int hss_sh_start(void);
+void hss_sh_stop(void);
+/* Send what the notification outbox holds now (the control socket's `outbox`). */
+void hss_sh_wake(void);
+/* Close the store, once freeDiameter no longer dispatches. */
+void hss_sh_fini(void);
 
 /* ---------------------------------------------------------------------------------------
  * Control channel (hss/ctl.c): a UNIX stream socket taking one command line per

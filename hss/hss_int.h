@@ -20,6 +20,7 @@
 #define HSS_VENDOR_3GPP DICT_VENDOR_3GPP
 #define HSS_APP_S6A DICT_APP_S6A
 #define HSS_APP_CX DICT_APP_CX
+#define HSS_APP_SH DICT_APP_SH
 
 /* The configuration is not here: each request takes a reference on the running snapshot
  * (hss_snap_get, reload.c). */
@@ -108,6 +109,13 @@ extern const struct cm_schema hss_cx_schema[];
 int hss_cx_cfg_parse(const struct cm_ynode *node, const char *realm, struct hss_cx_cfg *cx,
                      char *err, size_t errlen);
 void hss_cx_cfg_free(struct hss_cx_cfg *cx);
+
+/* sh_config.c: the `sh:` section (schema and reader), used by config.c. Frees with
+ * hss_sh_cfg_free. (Its lookups are in hss.h.) */
+extern const struct cm_schema hss_sh_schema[];
+int hss_sh_cfg_parse(const struct cm_ynode *node, struct hss_sh_cfg *sh, char *err,
+                     size_t errlen);
+void hss_sh_cfg_free(struct hss_sh_cfg *sh);
 
 /* overload.c: answer S6a requests 3004 while more than overload.max_pending are in
  * progress (a dispatch callback that runs before the handlers). */

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * main.c: the `hss` daemon, kept thin: read hss.yaml, open the database, start the Diameter
- * node with the S6a application, run until SIGINT/SIGTERM, reload on SIGHUP (reload.c).
+ * node with the S6a, Cx and Sh applications, run until SIGINT/SIGTERM, reload on SIGHUP (reload.c).
  * Everything else is in hss_core, which the tests link too.
  */
 #include "hss_int.h"
+#include "hss_imsdb.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -92,6 +93,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hss: Cx dictionary: %s\n", dict_errmsg());
 		goto out;
 	}
+	if (cfg->sh.enabled && (rc = dict_sh_load())) {
+		fprintf(stderr, "hss: Sh dictionary: %s\n", dict_errmsg());
+		goto out;
+	}
 	if (dict_warnmsg() && dict_warnmsg()[0])
 		LOG_N("hss: dictionary: %s", dict_warnmsg());
 	hss_snap_install(hss_snap_ref(snap));
@@ -104,6 +109,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hss: cannot register the Cx application: %s\n", strerror(rc));
 		goto out;
 	}
+	if (cfg->sh.enabled && (rc = hss_sh_init(db))) {
+		fprintf(stderr, "hss: cannot register the Sh application: %s\n", strerror(rc));
+		goto out;
+	}
+	/* a change that queues a notification (PUR, SAR, a new profile) wakes the sender */
+	if (cfg->sh.enabled)
+		hss_imsdb_on_shnote(hss_sh_wake);
 	if (cfg->ctl_socket &&
 	    (rc = hss_ctl_start(cfg->ctl_socket, cfg->ctl_allow, cfg->n_ctl_allow))) {
 		fprintf(stderr, "hss: control socket %s: %s\n", cfg->ctl_socket, strerror(rc));
@@ -118,15 +130,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hss: cannot start the Cx outbox: %s\n", strerror(rc));
 		goto out;
 	}
-	fd_log_notice("hss: %s serving S6a/S6d%s on realm %s, database %s:%s", cfg->diam.identity,
-	              cfg->cx.enabled ? " and Cx/Dx" : "", cfg->diam.realm, cfg->db_backend, uri);
+	if (cfg->sh.enabled && (rc = hss_sh_start())) {
+		fprintf(stderr, "hss: cannot start the Sh notifications: %s\n", strerror(rc));
+		goto out;
+	}
+	fd_log_notice("hss: %s serving S6a/S6d%s%s on realm %s, database %s:%s", cfg->diam.identity,
+	              cfg->cx.enabled ? ", Cx/Dx" : "", cfg->sh.enabled ? ", Sh" : "",
+	              cfg->diam.realm, cfg->db_backend, uri);
 	rc = cm_diam_run(on_hup, (void *)path);
 out:
 	hss_ctl_stop();
+	hss_imsdb_on_shnote(NULL);
 	hss_cx_stop();
+	hss_sh_stop();
 	/* freeDiameter's own cleanup drops the handlers with the dispatcher. */
 	cm_diam_shutdown();
 	hss_cx_fini();
+	hss_sh_fini();
 	if (started)
 		hss_stats_log();
 	hss_db_close(db);

@@ -57,7 +57,8 @@ static int ho_gate(struct msg **msg, struct avp *avp, struct session *sess, void
 	(void)avp, (void)sess, (void)opaque;
 	*act = DISP_ACT_CONT;
 	if (fd_msg_hdr(*msg, &hdr) || !(hdr->msg_flags & CMD_FLAG_REQUEST) ||
-	    (hdr->msg_appl != HSS_APP_S6A && hdr->msg_appl != HSS_APP_CX) ||
+	    (hdr->msg_appl != HSS_APP_S6A && hdr->msg_appl != HSS_APP_CX &&
+	     hdr->msg_appl != HSS_APP_SH) ||
 	    !cm_pending_refused(*msg))
 		return 0;
 	if ((rc = ho_answer(msg, hdr->msg_appl))) {

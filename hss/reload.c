@@ -105,10 +105,10 @@ int hss_reload(const char *path)
 		    a->db_timeout_ms != b->db_timeout_ms ||
 		    str_differ(a->ctl_socket, b->ctl_socket) || a->n_ctl_allow != b->n_ctl_allow ||
 		    memcmp(a->ctl_allow, b->ctl_allow, a->n_ctl_allow * sizeof(a->ctl_allow[0])) ||
-		    a->cx.enabled != b->cx.enabled)
-			LOG_N("hss: %s: only the s6a, cx and overload sections are reloaded; diameter, "
-			      "database, ctl_socket, cx.enabled and ctl_allow_users changes need a "
-			      "restart", path);
+		    a->cx.enabled != b->cx.enabled || a->sh.enabled != b->sh.enabled)
+			LOG_N("hss: %s: only the s6a, cx, sh and overload sections are reloaded; "
+			      "diameter, database, ctl_socket, cx.enabled, sh.enabled and ctl_allow_users "
+			      "changes need a restart", path);
 		hss_snap_unref(cur);
 	}
 	/* The admission bound applies to the next arrivals (hss/overload.c). */

@@ -14,6 +14,8 @@ static const char *const st_names[HSS_CMD_MAX] = {
 	[HSS_CMD_NOR] = "NOR", [HSS_CMD_CLR] = "CLR", [HSS_CMD_IDR] = "IDR",
 	[HSS_CMD_DSR] = "DSR", [HSS_CMD_UAR] = "UAR", [HSS_CMD_MAR] = "MAR", [HSS_CMD_SAR] = "SAR",
 	[HSS_CMD_LIR] = "LIR", [HSS_CMD_RTR] = "RTR", [HSS_CMD_PPR] = "PPR",
+	[HSS_CMD_UDR] = "UDR", [HSS_CMD_SH_PUR] = "PUR_SH", [HSS_CMD_SNR] = "SNR",
+	[HSS_CMD_PNR] = "PNR",
 };
 
 const char *hss_cmd_name(enum hss_cmd c)

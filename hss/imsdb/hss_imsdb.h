@@ -301,6 +301,7 @@ struct hss_imsdb_shsub {
 	int64_t expiry;              /* unix seconds, 0: none */
 	bool send_data;              /* Send-Data-Indication was given */
 	char *impu;                  /* the identity as the AS named it (for PNR User-Identity) */
+	bool one_time;               /* One-Time-Notification: removed once notified */
 };
 void hss_imsdb_shsub_free(struct hss_imsdb_shsub *x);   /* and zero it; NULL accepted */
 /* Insert or replace (the key: impu_key, as_host, data_ref, si). */
@@ -308,11 +309,112 @@ int hss_imsdb_shsub_put(struct hss_imsdb *s, const struct hss_imsdb_shsub *x);
 /* Remove one. ENOENT. */
 int hss_imsdb_shsub_del(struct hss_imsdb *s, const struct hss_imsdb_shsub *x);
 /* The subscriptions on a public identity (data_ref UINT32_MAX: any), expired ones left
- * out (now: unix seconds, 0: the clock). */
+ * out (now: unix seconds, 0: the clock, negative: expired ones included). */
 typedef int (*hss_imsdb_shsub_cb)(const struct hss_imsdb_shsub *x, void *arg);
 int hss_imsdb_shsub_list(struct hss_imsdb *s, const char *impu_key, uint32_t data_ref,
                          int64_t now, hss_imsdb_shsub_cb cb, void *arg);
 /* Delete the subscriptions whose expiry passed; *ret_n how many. */
 int hss_imsdb_shsub_expire(struct hss_imsdb *s, int64_t now, size_t *ret_n);
+/* The record key of a subscription (the key of its sh.subs record, which also names it in
+ * a notification), into key (HSS_DB_REC_KEY_MAX + 1). EINVAL. */
+int hss_imsdb_shsub_key(const struct hss_imsdb_shsub *x, char *key);
+/* Read / remove one subscription by its record key. ENOENT. */
+int hss_imsdb_shsub_get(struct hss_imsdb *s, const char *key, struct hss_imsdb_shsub *ret);
+int hss_imsdb_shsub_del_key(struct hss_imsdb *s, const char *key);
+
+/* ---- what an application server reads (TS 29.328 7.6) --------------------------------- */
+
+/* The IMS side of a subscription as Sh shows it: the IMS user state of each public
+ * identity and the assigned S-CSCF, taken from a registration state. */
+struct hss_imsdb_shctx {
+	const struct hss_ims_sub *sub;
+	int ims_state[HSS_IMS_MAX_IMPUS];    /* enum hss_ims_user_state, indexed like sub->impus */
+	char scscf_name[HSS_IMS_URI_MAX + 1];/* "" when none is assigned */
+};
+/* An authentication (MAR answered, no SAR yet) counts as AUTHENTICATION_PENDING for this
+ * long after the MAR. */
+#define HSS_IMSDB_AUTH_PENDING_S 300
+/* Fill c for sub from st (NULL: nothing registered) at unix time now (0: the clock):
+ * REGISTERED (1) for a registered identity, REGISTERED_UNREG_SERVICES (2) for one assigned
+ * to an S-CSCF for unregistered services, AUTHENTICATION_PENDING (3) for an unregistered
+ * one a private identity that may use it is authenticating, else NOT_REGISTERED (0). */
+void hss_imsdb_shctx_init(struct hss_imsdb_shctx *c, const struct hss_ims_sub *sub,
+                          const struct hss_imsdb_state *st, int64_t now);
+
+/* What one Data-Reference selects. */
+struct hss_imsdb_shsel {
+	uint32_t data_ref;           /* enum hss_ims_sh_dref */
+	uint32_t identity_sets;      /* IMSPublicIdentity: bit per Identity-Set, 0: ALL */
+	const char *server_name;     /* InitialFilterCriteria, DSAI: the AS's SIP URI */
+	char *const *dsai_tags;      /* DSAI: the tags asked, none: all of server_name's */
+	size_t n_dsai_tags;
+};
+/* Add to d what sel names for the public identity impu (index into c->sub->impus) as the
+ * store alone knows it: IMSPublicIdentity (10), IMSUserState (11), S-CSCFName (12),
+ * InitialFilterCriteria (13), ChargingInformation (16), PSIActivation (18), DSAI (19).
+ * ENOTSUP for the others (repository data, location, user state, MSISDN: the caller's);
+ * ENOENT for a DSAI tag the AS does not have (DIAMETER_ERROR_DSAI_NOT_AVAILABLE). */
+int hss_imsdb_sh_fill(const struct hss_imsdb_shctx *c, size_t impu,
+                      const struct hss_imsdb_shsel *sel, struct hss_ims_sh_data *d);
+/* The index of the public identity whose key (hss_imsdb_impu_key) is impu_key, or -1. */
+long hss_imsdb_impu_by_key(const struct hss_ims_sub *sub, const char *impu_key);
+
+/* ---- changes of repository data (Sh-Update, TS 29.328 6.1.2) --------------------------- */
+
+struct hss_imsdb_repo_upd {
+	const uint8_t *si;           /* Service-Indication */
+	size_t si_len;
+	uint32_t seq;                /* SequenceNumber of the request */
+	const char *data;            /* ServiceData, NULL: delete the repository data */
+	size_t len;
+};
+#define HSS_IMSDB_REPO_FORCE 0x1u   /* no sequence check (the operator, hssctl): an update
+                                     * stores the next number, a delete removes */
+/* Apply the updates of repository data of public identity impu of subscription sub_id
+ * in one transaction, each with the sequence rule of TS 29.328 6.1.2.1: absent data is
+ * created with SequenceNumber 0 only; present data is replaced or deleted only with its
+ * successor (n + 1, 65535 followed by 1: 0 only ever means creation). ECANCELED (nothing
+ * applied): update *ret_failed is out of sync, *ret_stored the stored number (-1: none
+ * stored) (DIAMETER_ERROR_TRANSPARENT_DATA_OUT_OF_SYNC). The subscriptions of other
+ * application servers than origin (may be NULL) to the data that changed get a
+ * notification queued in the same transaction. ENOENT: no such subscription. */
+int hss_imsdb_repo_update(struct hss_imsdb *s, const char *sub_id, size_t impu,
+                          const struct hss_imsdb_repo_upd *u, size_t n, unsigned flags,
+                          const char *origin, size_t *ret_failed, int64_t *ret_stored);
+/* The successor of a sequence number (1 after 65535). */
+uint32_t hss_imsdb_repo_next_seq(uint32_t seq);
+
+/* ---- the notification outbox (sh.notify) ----------------------------------------------
+ * A change an application server subscribed to (repository data, IMS user state, S-CSCF,
+ * iFCs, charging, PSI activation, DSAI, identities) queues one entry naming the
+ * subscriptions to notify, in the transaction of the change: hss_imsdb_update (every
+ * registration state change: SAR, MAR, de-registration), hss_imsdb_put (a new profile),
+ * hss_imsdb_repo_update (Sh-Update). An HSS process takes each entry once and sends the
+ * Push-Notification-Requests with the data of that moment. */
+struct hss_imsdb_shnote_item {
+	char *sub_key;               /* the sh.subs record key */
+	bool deleted;                /* repository data deleted ... */
+	uint32_t seq;                /* ... by the update with this SequenceNumber */
+};
+struct hss_imsdb_shnote {
+	char *sub_id;                /* the IMS subscription */
+	struct hss_imsdb_shnote_item *items;
+	size_t n_items;
+	int64_t created;
+};
+void hss_imsdb_shnote_free(struct hss_imsdb_shnote *n);   /* and zero it; NULL accepted */
+/* fn (NULL: none) is called, in the thread that made the change, after each transaction of
+ * this process that queued a notification committed (the HSS wakes its sender with it). */
+void hss_imsdb_on_shnote(void (*fn)(void));
+/* Take the oldest entry (removed in the same transaction). ENOENT: none queued. EIO: a
+ * corrupt entry (removed). */
+int hss_imsdb_shnote_take(struct hss_imsdb *s, struct hss_imsdb_shnote *ret);
+int hss_imsdb_shnote_count(struct hss_imsdb *s, size_t max, size_t *ret);
+
+/* Store sub like hss_imsdb_put, only if its stored version is still expect (0: any;
+ * ECANCELED otherwise), notifying the subscriptions of application servers other than
+ * origin (may be NULL) whose data changed (an Sh-Update of PSI activation or DSAI). */
+int hss_imsdb_put_ex(struct hss_imsdb *s, const struct hss_ims_sub *sub, unsigned flags,
+                     uint64_t expect, const char *origin, struct hss_imsdb_put_info *ret_info);
 
 #endif /* HSS_IMSDB_H */

@@ -68,9 +68,13 @@ int imsdb_dberr(int e);
 /* Counts the messages set in this thread: a caller that sees it unchanged after a failed
  * hss/db call takes the database's message (imsdb_dberr). */
 unsigned imsdb_err_seq(void);
+/* shnote.c: after a transaction of this thread ended with rc, call the hook of
+ * hss_imsdb_on_shnote if it committed a notification. */
+void imsdb_shnote_after(int rc);
 /* After a transaction: rc, with the database's message when no step set one. */
 static inline int imsdb_tx_result(int rc, unsigned seq_before)
 {
+	imsdb_shnote_after(rc);
 	return rc > 0 && imsdb_err_seq() == seq_before ? imsdb_dberr(rc) : rc;
 }
 
@@ -112,6 +116,16 @@ bool dec_u64(const uint8_t *v, size_t len, uint64_t *ret);
 /* Own AKA credentials as stored in ims.aka (aka.c). decode: EIO (message set) when corrupt. */
 int imsdb_aka_encode(const struct hss_ims_aka *a, struct ims_enc *e);
 int imsdb_aka_decode(const struct hss_db_rec *r, struct hss_ims_aka *a);
+
+/* Sh (sh.c, shnote.c): a subscription record decoded (EIO, message set, when corrupt); the
+ * change hooks of hss_imsdb_update (state before the body, compared after it) and of
+ * hss_imsdb_put (old and new model), queueing notifications in the same transaction. */
+#define T_SHNOTE "sh.notify"
+int imsdb_shsub_decode(const struct hss_db_rec *rec, struct hss_imsdb_shsub *x);
+int imsdb_sh_state_changed(struct hss_db_tx *tx, const struct hss_ims_sub *sub,
+                           const struct hss_imsdb_shctx *before, const struct hss_imsdb_state *st);
+int imsdb_sh_sub_changed(struct hss_db_tx *tx, const struct hss_ims_sub *old,
+                         const struct hss_ims_sub *sub, const char *origin);
 
 /* Lower-case hex of n octets into out (2n + 1). */
 void imsdb_hex(const uint8_t *in, size_t n, char *out);

@@ -129,6 +129,7 @@ struct put_ctx {
 	size_t ylen;
 	unsigned flags;
 	uint64_t expect;             /* the version the stored subscription must have, or 0 */
+	const char *origin;          /* the AS whose Sh-Update this is (not notified), or NULL */
 	struct hss_imsdb_put_info info;
 };
 
@@ -244,6 +245,9 @@ static int put_body(struct hss_db_tx *tx, void *arg)
 		rc = imsdb_dberr(rc);
 		goto out;
 	}
+	/* Sh: notify what application servers subscribed to and see changed (shnote.c) */
+	if (old && (rc = imsdb_sh_sub_changed(tx, &old->model, sub, c->origin)))
+		goto out;
 	if (!old || (c->flags & HSS_IMSDB_PUT_NO_PUSH))
 		goto out;
 	if ((rc = imsdb_tx_state_get(tx, sub->id, &st)))
@@ -263,7 +267,7 @@ out:
 }
 
 static int put_common(struct hss_imsdb *s, const struct hss_ims_sub *sub, unsigned flags,
-                      uint64_t expect, struct hss_imsdb_put_info *ret_info)
+                      uint64_t expect, const char *origin, struct hss_imsdb_put_info *ret_info)
 {
 	struct hss_ims_sub copy;
 	struct put_ctx c;
@@ -310,6 +314,7 @@ static int put_common(struct hss_imsdb *s, const struct hss_ims_sub *sub, unsign
 	c.ylen = ylen;
 	c.flags = flags;
 	c.expect = expect;
+	c.origin = origin;
 	seq = imsdb_err_seq();
 	rc = imsdb_tx_result(hss_db_rec_tx(s->db, put_body, &c), seq);
 	explicit_bzero(yaml, ylen);
@@ -322,7 +327,13 @@ static int put_common(struct hss_imsdb *s, const struct hss_ims_sub *sub, unsign
 int hss_imsdb_put(struct hss_imsdb *s, const struct hss_ims_sub *sub, unsigned flags,
                   struct hss_imsdb_put_info *ret_info)
 {
-	return put_common(s, sub, flags, 0, ret_info);
+	return put_common(s, sub, flags, 0, NULL, ret_info);
+}
+
+int hss_imsdb_put_ex(struct hss_imsdb *s, const struct hss_ims_sub *sub, unsigned flags,
+                     uint64_t expect, const char *origin, struct hss_imsdb_put_info *ret_info)
+{
+	return put_common(s, sub, flags, expect, origin, ret_info);
 }
 
 /* ---- delete --------------------------------------------------------------------------- */
@@ -494,7 +505,7 @@ int hss_imsdb_link_imsi(struct hss_imsdb *s, const char *impi, const char *imsi)
 		snprintf(copy.impis[idx].imsi, sizeof(copy.impis[idx].imsi), "%s", imsi ? imsi : "");
 		if (imsi && *imsi)
 			explicit_bzero(&copy.impis[idx].aka, sizeof(copy.impis[idx].aka));
-		rc = put_common(s, &copy, HSS_IMSDB_PUT_NO_PUSH, ref->version, NULL);
+		rc = put_common(s, &copy, HSS_IMSDB_PUT_NO_PUSH, ref->version, NULL, NULL);
 		hss_ims_sub_free(&copy);
 		hss_imsdb_sub_release(ref);
 		if (rc != ECANCELED)

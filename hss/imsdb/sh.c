@@ -16,7 +16,7 @@
 enum { R_SEQ = 1, R_SI = 2, R_DATA = 3 };
 enum {
 	X_IMPU_KEY = 1, X_HOST = 2, X_REALM = 3, X_DREF = 4, X_SI = 5, X_SERVER = 6, X_DSAI = 7,
-	X_SETS = 8, X_EXPIRY = 9, X_SEND = 10, X_IMPU = 11,
+	X_SETS = 8, X_EXPIRY = 9, X_SEND = 10, X_IMPU = 11, X_ONE_TIME = 12,
 };
 
 /* "impu_key SP hex(si)" */
@@ -190,7 +190,7 @@ void hss_imsdb_shsub_free(struct hss_imsdb_shsub *x)
 }
 
 /* "impu_key SP as_host SP data_ref SP hex(si)|-" */
-static int shsub_key(const struct hss_imsdb_shsub *x, char *key)
+int hss_imsdb_shsub_key(const struct hss_imsdb_shsub *x, char *key)
 {
 	char hex[2 * HSS_DB_REC_KEY_MAX + 1];
 	int n;
@@ -224,10 +224,12 @@ static int shsub_encode(const struct hss_imsdb_shsub *x, struct ims_enc *e)
 	enc_u64(e, X_EXPIRY, (uint64_t)x->expiry);
 	enc_u64(e, X_SEND, x->send_data);
 	enc_str(e, X_IMPU, x->impu);
+	if (x->one_time)
+		enc_u64(e, X_ONE_TIME, 1);
 	return e->oom ? ENOMEM : 0;
 }
 
-static int shsub_decode(const struct hss_db_rec *rec, struct hss_imsdb_shsub *x)
+int imsdb_shsub_decode(const struct hss_db_rec *rec, struct hss_imsdb_shsub *x)
 {
 	struct ims_dec d = { rec->data, rec->len, 0 };
 	const uint8_t *v;
@@ -277,6 +279,7 @@ static int shsub_decode(const struct hss_db_rec *rec, struct hss_imsdb_shsub *x)
 		case X_SETS:
 		case X_EXPIRY:
 		case X_SEND:
+		case X_ONE_TIME:
 			if (!dec_u64(v, len, &n))
 				goto bad;
 			if (tag == X_DREF)
@@ -285,8 +288,10 @@ static int shsub_decode(const struct hss_db_rec *rec, struct hss_imsdb_shsub *x)
 				x->identity_sets = (uint32_t)n;
 			else if (tag == X_EXPIRY)
 				x->expiry = (int64_t)n;
-			else
+			else if (tag == X_SEND)
 				x->send_data = n != 0;
+			else
+				x->one_time = n != 0;
 			continue;
 		default:
 			continue;
@@ -309,7 +314,7 @@ int hss_imsdb_shsub_put(struct hss_imsdb *s, const struct hss_imsdb_shsub *x)
 	char key[KEY_MAX];
 	int rc;
 
-	if ((rc = shsub_key(x, key)))
+	if ((rc = hss_imsdb_shsub_key(x, key)))
 		return rc;
 	if ((rc = shsub_encode(x, &e)))
 		rc = imsdb_err(rc, "out of memory");
@@ -324,7 +329,7 @@ int hss_imsdb_shsub_del(struct hss_imsdb *s, const struct hss_imsdb_shsub *x)
 	char key[KEY_MAX];
 	int rc;
 
-	if ((rc = shsub_key(x, key)))
+	if ((rc = hss_imsdb_shsub_key(x, key)))
 		return rc;
 	rc = hss_db_rec_del(s->db, T_SHSUB, key, HSS_DB_REC_ANY);
 	return rc == ENOENT ? imsdb_err(ENOENT, "no such Sh subscription") : rc ? imsdb_dberr(rc) : 0;
@@ -344,10 +349,10 @@ static int shsub_cb(const struct hss_db_rec *rec, void *arg)
 	struct hss_imsdb_shsub x;
 	int rc;
 
-	if ((rc = shsub_decode(rec, &x)))
+	if ((rc = imsdb_shsub_decode(rec, &x)))
 		return rc;
 	if ((c->data_ref == UINT32_MAX || x.data_ref == c->data_ref) &&
-	    (!x.expiry || x.expiry > c->now)) {
+	    (!x.expiry || c->now < 0 || x.expiry > c->now)) {
 		rc = c->cb(&x, c->arg);
 		c->stopped = rc != 0;
 	}
@@ -380,7 +385,7 @@ static int expired_cb(const struct hss_db_rec *rec, void *arg)
 	struct expire_ctx *c = arg;
 	struct hss_imsdb_shsub x;
 
-	if (shsub_decode(rec, &x))
+	if (imsdb_shsub_decode(rec, &x))
 		return 0;   /* not ours to judge here: a reader reports it */
 	if (x.expiry && x.expiry <= c->now) {
 		if (c->n == c->cap) {
@@ -420,4 +425,23 @@ int hss_imsdb_shsub_expire(struct hss_imsdb *s, int64_t now, size_t *ret_n)
 	if (ret_n)
 		*ret_n = done;
 	return rc;
+}
+
+int hss_imsdb_shsub_get(struct hss_imsdb *s, const char *key, struct hss_imsdb_shsub *ret)
+{
+	struct hss_db_rec rec = { 0 };
+	int rc;
+
+	if ((rc = hss_db_rec_get(s->db, T_SHSUB, key, &rec)))
+		return rc == ENOENT ? imsdb_err(ENOENT, "no such Sh subscription") : imsdb_dberr(rc);
+	rc = imsdb_shsub_decode(&rec, ret);
+	hss_db_rec_free(&rec);
+	return rc;
+}
+
+int hss_imsdb_shsub_del_key(struct hss_imsdb *s, const char *key)
+{
+	int rc = hss_db_rec_del(s->db, T_SHSUB, key, HSS_DB_REC_ANY);
+
+	return rc == ENOENT ? imsdb_err(ENOENT, "no such Sh subscription") : rc ? imsdb_dberr(rc) : 0;
 }

@@ -465,6 +465,7 @@ static int upd_body(struct hss_db_tx *tx, void *arg)
 	struct hss_imsdb_tx t = { tx, u->s };
 	struct hss_db_rec rec = { 0 }, old = { 0 };
 	struct hss_imsdb_state st;
+	struct hss_imsdb_shctx *sh = NULL;
 	struct ims_ref *ref = NULL;
 	struct ims_enc e = { 0 };
 	int rc;
@@ -487,6 +488,12 @@ static int upd_body(struct hss_db_tx *tx, void *arg)
 		rc = state_decode(u->id, &old, &st);
 	if (rc)
 		goto out;
+	/* what Sh shows of the state before the change (shnote.c compares it after) */
+	if (!(sh = malloc(sizeof(*sh)))) {
+		rc = imsdb_err(ENOMEM, "out of memory");
+		goto out;
+	}
+	hss_imsdb_shctx_init(sh, ref->pub.sub, &st, 0);
 	rc = u->fn(&t, ref->pub.sub, &st, u->arg);
 	if (rc == HSS_IMSDB_NO_CHANGE) {
 		rc = 0;
@@ -495,6 +502,8 @@ static int upd_body(struct hss_db_tx *tx, void *arg)
 	if (rc)
 		goto out;
 	hss_imsdb_state_prune(&st, ref->pub.sub);
+	if ((rc = imsdb_sh_state_changed(tx, ref->pub.sub, sh, &st)))
+		goto out;
 	if ((rc = state_encode(&st, &e))) {
 		rc = imsdb_err(rc, "out of memory");
 		goto out;
@@ -507,6 +516,7 @@ static int upd_body(struct hss_db_tx *tx, void *arg)
 	if (rc)
 		rc = imsdb_dberr(rc);
 out:
+	free(sh);
 	enc_free(&e);
 	hss_db_rec_free(&old);
 	hss_imsdb_state_free(&st);

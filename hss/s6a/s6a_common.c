@@ -102,7 +102,9 @@ static int sc_copy_avp(struct avp *src, struct avp **ret)
 }
 
 /* For a missing AVP: its code and vendor with a zero value of the minimum length (RFC 6733
- * 7.5 for DIAMETER_MISSING_AVP). */
+ * 7.5 for DIAMETER_MISSING_AVP). The text and octet AVPs a Cx/Sh
+ * request must name something with (Service-Indication, Server-Name, Public-Identity) get one
+ * zero octet: an empty value is not their minimum, and decoders flag it ("data is empty"). */
 static int sc_missing_avp(const char *name, struct avp **ret)
 {
 	struct dict_object *model = cm_dict_avp(name);
@@ -116,11 +118,26 @@ static int sc_missing_avp(const char *name, struct avp **ret)
 	if ((rc = fd_msg_avp_new(model, 0, &a)))
 		return rc;
 	memset(&v, 0, sizeof(v));
-	if (d.avp_basetype == AVP_TYPE_OCTETSTRING)
+	if (d.avp_basetype == AVP_TYPE_OCTETSTRING) {
 		v.os.data = (uint8_t *)"";
+		v.os.len = !strcmp(name, "Service-Indication") || !strcmp(name, "Server-Name") ||
+		           !strcmp(name, "Public-Identity");
+	}
 	if (d.avp_basetype != AVP_TYPE_GROUPED && (rc = fd_msg_avp_setvalue(a, &v))) {
 		fd_msg_free(a);
 		return rc;
+	}
+	/* Sh's User-Identity holds one identity: the example holds an (empty) Public-Identity */
+	if (d.avp_basetype == AVP_TYPE_GROUPED && !strcmp(name, "User-Identity")) {
+		struct avp *pi = NULL;
+
+		if ((rc = sc_missing_avp("Public-Identity", &pi)) ||
+		    (rc = fd_msg_avp_add(a, MSG_BRW_LAST_CHILD, pi))) {
+			if (pi)
+				fd_msg_free(pi);
+			fd_msg_free(a);
+			return rc;
+		}
 	}
 	*ret = a;
 	return 0;

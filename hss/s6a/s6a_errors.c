@@ -101,6 +101,36 @@ out:
 	return rc;
 }
 
+/* freeDiameter's example of a missing grouped AVP is empty; Sh's User-Identity (700, 3GPP)
+ * holds one identity, so its example gets a Public-Identity of one zero octet (RFC 6733 7.5:
+ * zeroes of the minimum length; decoders flag an empty group). */
+static int er_fill_failed(struct msg *ans)
+{
+	struct avp *a = NULL, *c = NULL, *pi = NULL;
+	struct avp_hdr *h = NULL;
+	struct dict_object *model = cm_dict_avp("Public-Identity");
+	union avp_value v;
+	int rc;
+
+	if (!model || fd_msg_browse(ans, MSG_BRW_FIRST_CHILD, &a, NULL))
+		return 0;
+	while (a && er_code(a) != 279 /* Failed-AVP */)
+		a = er_next(a);
+	if (!a || fd_msg_browse(a, MSG_BRW_FIRST_CHILD, &c, NULL) || !c ||
+	    fd_msg_avp_hdr(c, &h) || !h || h->avp_code != 700 || h->avp_vendor != HSS_VENDOR_3GPP)
+		return 0;
+	if (!fd_msg_browse(c, MSG_BRW_FIRST_CHILD, &a, NULL) && a)
+		return 0;   /* not empty */
+	if ((rc = fd_msg_avp_new(model, 0, &pi)))
+		return rc;
+	memset(&v, 0, sizeof(v));
+	v.os.data = (uint8_t *)"";
+	v.os.len = 1;
+	if ((rc = fd_msg_avp_setvalue(pi, &v)) || (rc = fd_msg_avp_add(c, MSG_BRW_LAST_CHILD, pi)))
+		fd_msg_free(pi);
+	return rc;
+}
+
 /* Add what the answer lacks of the head; *added true when something was added. The
  * Result-Code found goes to *result (0 if none). */
 static int er_fix(struct msg *ans, uint32_t app, bool *added, uint32_t *result)
@@ -137,6 +167,8 @@ static int er_fix(struct msg *ans, uint32_t app, bool *added, uint32_t *result)
 	}
 	if (has_vsai && has_sess)
 		return 0;
+	if (app == HSS_APP_SH && (rc = er_fill_failed(ans)))
+		return rc;
 	if (!has_vsai) {
 		if ((rc = er_new_vsai(app, &vsai)))
 			return rc;
@@ -191,9 +223,10 @@ static void er_hook(enum fd_hook_type type, struct msg *msg, struct peer_hdr *pe
 	(void)peer, (void)other, (void)pmd, (void)regdata;
 	if (!msg || fd_msg_hdr(msg, &hdr) || !hdr)
 		return;
-	/* S6a, and Cx (hss/cx) whose answers have the same head */
+	/* S6a, and Cx and Sh (hss/cx, hss/sh) whose answers have the same head */
 	if ((hdr->msg_flags & CMD_FLAG_REQUEST) ||
-	    (hdr->msg_appl != HSS_APP_S6A && hdr->msg_appl != HSS_APP_CX))
+	    (hdr->msg_appl != HSS_APP_S6A && hdr->msg_appl != HSS_APP_CX &&
+	     hdr->msg_appl != HSS_APP_SH))
 		return;
 	if (type == HOOK_MESSAGE_SENDING && er_has_head(msg))
 		return;   /* the success path: every answer of a handler */

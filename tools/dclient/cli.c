@@ -30,6 +30,8 @@ enum {
 	O_IMPI, O_IMPU, O_VNET, O_AUTH_TYPE, O_SCHEME, O_ITEMS, O_SERVER_NAME, O_ASSIGN,
 	O_UAR_FLAGS, O_UDAA, O_SERVE_RESULT,
 	O_MSISDN, O_DATA_REF, O_SERVICE_IND, O_USER_DATA, O_SUBS_REQ,
+	O_IDENTITY_SET, O_REQ_DOMAIN, O_REQ_NODES, O_CUR_LOC, O_SERVING_NODE, O_DSAI_TAG, O_WILDCARD,
+	O_EXPIRY, O_SEND_DATA, O_ONE_TIME, O_SH_FEATURES,
 	O_APP, O_CMD, O_AVP, O_NO_SID, O_NO_ORIGIN, O_NO_DREALM, O_NO_ASS, O_NO_VSAI, O_NOT_PROXIABLE,
 	O_COUNT, O_DURATION, O_CONCURRENCY, O_RATE, O_IMSI_RANGE, O_IMSI_FILE,
 	O_APPS, O_LISTEN_PORT,
@@ -89,9 +91,20 @@ static const struct dc_opt dc_opts_tab[] = {
 
 	{ "msisdn", 1, O_MSISDN, SH_ALL, "DIGITS", "User-Identity/MSISDN instead of Public-Identity" },
 	{ "data-ref", 1, O_DATA_REF, SH_ALL, "N", "Data-Reference (repeatable)" },
-	{ "service-indication", 1, O_SERVICE_IND, SH_ALL, "TEXT", "Service-Indication" },
+	{ "service-indication", 1, O_SERVICE_IND, SH_ALL, "TEXT", "Service-Indication (repeatable)" },
 	{ "user-data", 1, O_USER_DATA, B(DC_PUR_SH), "XML|@FILE", "User-Data" },
 	{ "subs-req-type", 1, O_SUBS_REQ, B(DC_SNR), "N", "Subs-Req-Type (default 0 SUBSCRIBE)" },
+	{ "identity-set", 1, O_IDENTITY_SET, B(DC_UDR) | B(DC_SNR), "N", "Identity-Set 0..3 (repeatable)" },
+	{ "requested-domain", 1, O_REQ_DOMAIN, B(DC_UDR), "N", "Requested-Domain (0 CS, 1 PS)" },
+	{ "requested-nodes", 1, O_REQ_NODES, B(DC_UDR), "N", "Requested-Nodes bits (1 MME, 2 SGSN)" },
+	{ "current-location", 1, O_CUR_LOC, B(DC_UDR), "N", "Current-Location (1: active retrieval)" },
+	{ "serving-node", 0, O_SERVING_NODE, B(DC_UDR), NULL, "Serving-Node-Indication" },
+	{ "dsai-tag", 1, O_DSAI_TAG, B(DC_UDR) | B(DC_SNR), "TAG", "DSAI-Tag (repeatable)" },
+	{ "wildcarded-psi", 1, O_WILDCARD, SH_ALL, "URI", "Wildcarded-Public-Identity" },
+	{ "expiry", 1, O_EXPIRY, B(DC_SNR), "S", "Expiry-Time S seconds from now" },
+	{ "send-data", 0, O_SEND_DATA, B(DC_SNR), NULL, "Send-Data-Indication USER_DATA_REQUESTED" },
+	{ "one-time", 0, O_ONE_TIME, B(DC_SNR), NULL, "One-Time-Notification" },
+	{ "sh-features", 1, O_SH_FEATURES, SH_ALL, "N", "Supported-Features {10415, 1, N} (M bit set)" },
 
 	{ "app", 1, O_APP, B(DC_RAW), "ID", "raw: Application-Id (default 16777251)" },
 	{ "cmd", 1, O_CMD, B(DC_RAW), "CODE", "raw: command code (required)" },
@@ -259,6 +272,8 @@ int dc_cli_parse(int argc, char **argv, struct dc_opts *o)
 	o->uar_flags = -1;
 	o->serve_result = 2001;
 	o->subs_req_type = 0;
+	o->requested_domain = o->requested_nodes = o->current_location = -1;
+	o->expiry = o->sh_features = -1;
 	o->ulr_flags = 2;
 	o->vectors = 1;
 	o->items = 1;
@@ -400,7 +415,52 @@ int dc_cli_parse(int argc, char **argv, struct dc_opts *o)
 				o->data_ref[o->n_data_ref++] = (uint32_t)u;
 			}
 			break;
-		case O_SERVICE_IND: rc = dc_set_str(&o->service_indication, optarg); break;
+		case O_SERVICE_IND:
+			if (!o->service_indication) {
+				rc = dc_set_str(&o->service_indication, optarg);
+			} else if (o->n_service_inds == DC_MAX_DATA_REF) {
+				fprintf(stderr, "dclient: at most %d --service-indication\n", DC_MAX_DATA_REF + 1);
+				rc = DC_EXIT_USAGE;
+			} else if (!(o->service_inds[o->n_service_inds++] = strdup(optarg))) {
+				rc = DC_EXIT_NOANS;
+			}
+			break;
+		case O_IDENTITY_SET:
+			if (!(rc = dc_u64("identity-set", optarg, 0, 3, &u)))
+				o->identity_sets |= 1u << u;
+			break;
+		case O_REQ_DOMAIN:
+			if (!(rc = dc_u64("requested-domain", optarg, 0, INT32_MAX, &u)))
+				o->requested_domain = (int64_t)u;
+			break;
+		case O_REQ_NODES:
+			if (!(rc = dc_u64("requested-nodes", optarg, 0, UINT32_MAX, &u)))
+				o->requested_nodes = (int64_t)u;
+			break;
+		case O_CUR_LOC:
+			if (!(rc = dc_u64("current-location", optarg, 0, INT32_MAX, &u)))
+				o->current_location = (int64_t)u;
+			break;
+		case O_SERVING_NODE: o->serving_node = true; break;
+		case O_DSAI_TAG:
+			if (o->n_dsai_tags == DC_MAX_DATA_REF) {
+				fprintf(stderr, "dclient: at most %d --dsai-tag\n", DC_MAX_DATA_REF);
+				rc = DC_EXIT_USAGE;
+			} else if (!(o->dsai_tags[o->n_dsai_tags++] = strdup(optarg))) {
+				rc = DC_EXIT_NOANS;
+			}
+			break;
+		case O_WILDCARD: rc = dc_set_str(&o->wildcard, optarg); break;
+		case O_EXPIRY:
+			if (!(rc = dc_u64("expiry", optarg, 0, 315360000, &u)))
+				o->expiry = (int64_t)u;
+			break;
+		case O_SEND_DATA: o->send_data = true; break;
+		case O_ONE_TIME: o->one_time = true; break;
+		case O_SH_FEATURES:
+			if (!(rc = dc_u64("sh-features", optarg, 0, UINT32_MAX, &u)))
+				o->sh_features = (int64_t)u;
+			break;
 		case O_USER_DATA: rc = dc_set_str(&o->user_data, optarg); break;
 		case O_SUBS_REQ:
 			if (!(rc = dc_u64("subs-req-type", optarg, 0, INT32_MAX, &u)))
@@ -608,6 +668,14 @@ void dc_cli_free(struct dc_opts *o)
 		free(*strs[i]);
 		*strs[i] = NULL;
 	}
+	for (size_t i = 0; i < o->n_service_inds; i++)
+		free(o->service_inds[i]);
+	o->n_service_inds = 0;
+	for (size_t i = 0; i < o->n_dsai_tags; i++)
+		free(o->dsai_tags[i]);
+	o->n_dsai_tags = 0;
+	free(o->wildcard);
+	o->wildcard = NULL;
 	for (size_t i = 0; i < o->n_avps; i++)
 		free(o->avps[i]);
 	free(o->avps);

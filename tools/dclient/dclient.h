@@ -96,6 +96,20 @@ struct dc_opts {
 	char *service_indication;
 	char *user_data;            /* PUR User-Data (text, or @FILE) */
 	int64_t subs_req_type;      /* SNR Subs-Req-Type */
+	char *service_inds[DC_MAX_DATA_REF];  /* more Service-Indications (repeatable) */
+	size_t n_service_inds;
+	uint32_t identity_sets;     /* bit per Identity-Set given */
+	int64_t requested_domain;   /* -1 absent */
+	int64_t requested_nodes;    /* -1 absent */
+	int64_t current_location;   /* -1 absent */
+	bool serving_node;          /* Serving-Node-Indication */
+	char *dsai_tags[DC_MAX_DATA_REF];
+	size_t n_dsai_tags;
+	char *wildcard;             /* Wildcarded-Public-Identity */
+	int64_t expiry;             /* SNR Expiry-Time: seconds from now, -1 absent */
+	bool send_data;             /* SNR Send-Data-Indication USER_DATA_REQUESTED */
+	bool one_time;              /* SNR One-Time-Notification */
+	int64_t sh_features;        /* Supported-Features {10415, 1, N}, -1 absent */
 
 	/* raw and extra AVPs for every request */
 	uint32_t app_id;

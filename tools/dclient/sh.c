@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sh.c: the AVPs of the Sh requests dclient sends (TS 29.328/29.329): UDR, PUR (pur-sh) and
- * SNR. The user is named by User-Identity { Public-Identity } or { MSISDN } (TBCD encoded).
+ * SNR, in the order of their ABNF. The user is named by User-Identity { Public-Identity } or
+ * { MSISDN } (TBCD encoded); the selectors (Service-Indication, Server-Name, Identity-Set,
+ * DSAI-Tag, Requested-Domain/-Nodes, Current-Location, Serving-Node-Indication) and SNR's
+ * Expiry-Time, Send-Data-Indication and One-Time-Notification come from options.
  */
 #include "dclient.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int dc_user_identity(const struct dc_opts *o, const char *imsi, struct msg *m)
 {
@@ -69,10 +73,40 @@ out:
 	return rc;
 }
 
+static int dc_sh_features(const struct dc_opts *o, struct msg *m)
+{
+	struct avp *g;
+	struct avp_hdr *h = NULL;
+	int rc;
+	if (o->sh_features < 0)
+		return 0;
+	if ((rc = cm_avp_add_group(m, "Supported-Features", &g)) ||
+	    (rc = cm_avp_add_u32(g, "Vendor-Id", DC_VENDOR_3GPP)) ||
+	    (rc = cm_avp_add_u32(g, "Feature-List-ID", 1)) ||
+	    (rc = cm_avp_add_u32(g, "Feature-List", (uint32_t)o->sh_features)))
+		return rc;
+	/* M set: the features are required (TS 29.229 7.2.1) */
+	if (!fd_msg_avp_hdr(g, &h) && h)
+		h->avp_flags |= AVP_FLAG_MANDATORY;
+	return 0;
+}
+
+/* Expiry-Time: seconds since 1900 (NTP), 4 octets. */
+static int dc_expiry(const struct dc_opts *o, struct msg *m)
+{
+	uint64_t ntp = (uint64_t)time(NULL) + 2208988800ull + (uint64_t)o->expiry;
+	uint8_t b[4] = { (uint8_t)(ntp >> 24), (uint8_t)(ntp >> 16), (uint8_t)(ntp >> 8), (uint8_t)ntp };
+	return cm_avp_add_os(m, "Expiry-Time", b, 4);
+}
+
 int dc_sh_fill(const struct dc_opts *o, const char *imsi, struct msg *m)
 {
 	int rc;
-	if ((rc = dc_user_identity(o, imsi, m)))
+	if ((rc = dc_sh_features(o, m)) || (rc = dc_user_identity(o, imsi, m)))
+		return rc;
+	if (o->wildcard && (rc = cm_avp_add_str(m, "Wildcarded-Public-Identity", o->wildcard)))
+		return rc;
+	if (o->cmd == DC_SNR && o->send_data && (rc = cm_avp_add_i32(m, "Send-Data-Indication", 1)))
 		return rc;
 	if (o->cmd == DC_SNR && (rc = cm_avp_add_i32(m, "Subs-Req-Type", (int32_t)o->subs_req_type)))
 		return rc;
@@ -81,7 +115,28 @@ int dc_sh_fill(const struct dc_opts *o, const char *imsi, struct msg *m)
 	if (o->service_indication &&
 	    (rc = cm_avp_add_os(m, "Service-Indication", o->service_indication, strlen(o->service_indication))))
 		return rc;
+	for (size_t i = 0; i < o->n_service_inds; i++)
+		if ((rc = cm_avp_add_os(m, "Service-Indication", o->service_inds[i], strlen(o->service_inds[i]))))
+			return rc;
 	if (o->server_name && (rc = cm_avp_add_str(m, "Server-Name", o->server_name)))
+		return rc;
+	for (uint32_t b = 0; b < 4; b++)
+		if ((o->identity_sets & (1u << b)) && (rc = cm_avp_add_i32(m, "Identity-Set", (int32_t)b)))
+			return rc;
+	if (o->requested_domain >= 0 && (rc = cm_avp_add_i32(m, "Requested-Domain", (int32_t)o->requested_domain)))
+		return rc;
+	if (o->current_location >= 0 && (rc = cm_avp_add_i32(m, "Current-Location", (int32_t)o->current_location)))
+		return rc;
+	if (o->cmd == DC_SNR && o->expiry >= 0 && (rc = dc_expiry(o, m)))
+		return rc;
+	for (size_t i = 0; i < o->n_dsai_tags; i++)
+		if ((rc = cm_avp_add_os(m, "DSAI-Tag", o->dsai_tags[i], strlen(o->dsai_tags[i]))))
+			return rc;
+	if (o->cmd == DC_SNR && o->one_time && (rc = cm_avp_add_i32(m, "One-Time-Notification", 0)))
+		return rc;
+	if (o->requested_nodes >= 0 && (rc = cm_avp_add_u32(m, "Requested-Nodes", (uint32_t)o->requested_nodes)))
+		return rc;
+	if (o->serving_node && (rc = cm_avp_add_i32(m, "Serving-Node-Indication", 0)))
 		return rc;
 	if (o->cmd == DC_PUR_SH)
 		rc = dc_user_data(o, m);

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Cx benchmark: UAR/s, MAR/s (Digest-AKAv1-MD5, one vector, on the S6a SQN counter), SAR/s
-(REGISTRATION with User-Data) and LIR/s with latency percentiles at 10 and 100 requests in
-flight, straight to the HSS (SQLite), the CSCF played by `dclient load`.
+"""Cx and Sh benchmark: UAR/s, MAR/s (Digest-AKAv1-MD5, one vector, on the S6a SQN counter), SAR/s
+(REGISTRATION with User-Data) and LIR/s, then Sh UDR/s (IMSPublicIdentity + IMSUserState +
+S-CSCFName; InitialFilterCriteria of one AS) and SNR/s (a subscription written, replacing the
+one there was) with latency percentiles at 10 and 100 requests in flight, straight to the HSS
+(SQLite), the CSCF and the AS played by `dclient load`.
 
 N USIMs (`hssctl import` CSV, 1000 by default, HSS_BENCH_SUBSCRIBERS=N) and N IMS
 subscriptions linked to them (`hssctl ims-import` of one multi-document YAML file, each
@@ -85,14 +87,22 @@ def bench(h):
     cfg = h.write_config('hss.yaml', 'hss.bench', REALM, port, diameter={'threads': 8},
                          database={'backend': 'sqlite', 'path': db + ('?sync=' + sync if sync else '')},
                          s6a={'home_plmns': ['00101']},
-                         extra='cx:\n  scscf_names: ["%s"]\n  home_networks: [%s]\n' % (SCSCF, REALM))
+                         extra='cx:\n  scscf_names: ["%s"]\n  home_networks: [%s]\n'
+                               'sh:\n  application_servers:\n'
+                               '    - {name: bench, origin_hosts: ["*"], read: [all], subscribe: [all]}\n'
+                               % (SCSCF, REALM))
     hss = h.start('hss', [h.binary('hss'), '-c', cfg], wait_port=port)
     ident = ['--impi', '{imsi}@bench', '--impu', 'sip:{imsi}@bench']
     cases = (('uar', ['uar'] + ident + ['--visited-network', REALM]),
              ('mar aka', ['mar'] + ident + ['--scheme', 'Digest-AKAv1-MD5', '--items', '1',
                                             '--server-name', SCSCF]),
              ('sar reg', ['sar'] + ident + ['--assignment-type', '1', '--server-name', SCSCF]),
-             ('lir', ['lir', '--impu', 'tel:+{imsi}']))
+             ('lir', ['lir', '--impu', 'tel:+{imsi}']),
+             ('udr ims', ['udr', '--impu', 'sip:{imsi}@bench', '--data-ref', '10', '--data-ref', '11',
+                          '--data-ref', '12']),
+             ('udr ifc', ['udr', '--impu', 'sip:{imsi}@bench', '--data-ref', '13', '--server-name',
+                          'sip:as.bench']),
+             ('snr', ['snr', '--impu', 'sip:{imsi}@bench', '--data-ref', '11', '--expiry', '3600']))
     rows = []
     for inflight in (10, 100):
         c = count if inflight == 100 else max(count // 5, 100)

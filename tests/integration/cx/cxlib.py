@@ -47,7 +47,7 @@ def md5_ha1(impi, realm, password):
 
 
 class Bed:
-    def __init__(self, h, cx='', mysql_uri=None):
+    def __init__(self, h, cx='', mysql_uri=None, sh=None):
         self.h = h
         self.port_dra, self.port_hss = h.port(), h.port()
         if mysql_uri:
@@ -65,13 +65,14 @@ class Bed:
             ctl_socket=self.ctl,
             extra='cx:\n  scscf_names: ["%s"]\n  home_networks: ["%s"]\n'
                   '  roaming_partners: [partner.example.net]\n  outbox_poll_ms: 200\n'
-                  '  push_timeout_ms: 2000\n%s' % (SCSCF_URI, REALM, cx))
+                  '  push_timeout_ms: 2000\n%s%s' % (SCSCF_URI, REALM, cx, sh or ''))
+        apps = ['s6a', 'cx', 'sh'] if sh is not None else ['s6a', 'cx']
         self.dra_cfg = h.write_config(
             'dra.yaml', DRA, REALM, self.port_dra, accept_peers=['*.cx.test'],
             peers=[{'host': HSS, 'realm': REALM, 'port': self.port_hss}],
-            advertise_apps=['s6a', 'cx'],
+            advertise_apps=apps,
             peer_groups=[{'name': 'hss', 'policy': 'failover', 'peers': [HSS]}],
-            routes=[{'name': 'hss', 'match': {'app': ['s6a', 'cx']}, 'group': 'hss'}])
+            routes=[{'name': 'hss', 'match': {'app': apps}, 'group': 'hss'}])
         self.hssctl('init')
         self.hss = h.start('hss', [h.binary('hss'), '-c', self.hss_cfg], wait_port=self.port_hss,
                            timeout=20)

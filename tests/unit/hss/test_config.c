@@ -55,6 +55,17 @@ static void test_example(void)
 	if (cfg.cx.n_scscf_names)
 		CHECK_STR(cfg.cx.scscf_names[0], "sip:scscf.localdomain:6060", "cx.scscf_names");
 	CHECK_INT(cfg.cx.n_home_networks, ==, 1, "cx.home_networks");
+	CHECK(cfg.sh.enabled, "sh.enabled");
+	CHECK_INT(cfg.sh.n_as, ==, 1, "sh.application_servers");
+	if (cfg.sh.n_as) {
+		const struct hss_sh_as *as = hss_sh_as_find(&cfg.sh, "TAS.localdomain");
+
+		CHECK(as == &cfg.sh.as[0], "the example AS matches its Origin-Host (no case)");
+		CHECK_UINT(cfg.sh.as[0].update, ==, (1u << 0) | (1u << 18) | (1u << 19), "sh update");
+		CHECK_UINT(cfg.sh.as[0].read, ==, 0xffc01u, "sh read: all");
+		CHECK(hss_sh_as_si_allowed(as, (const uint8_t *)"mmtel-cdiv", 10), "mmtel* allowed");
+		CHECK(!hss_sh_as_si_allowed(as, (const uint8_t *)"game", 4), "game not allowed");
+	}
 	hss_cfg_free(&cfg);
 }
 
@@ -177,6 +188,67 @@ static void test_cx(void)
 	bad(HEAD "cx:\n  scscf_name: [sip:s.test]\n", "t.yaml:7", "scscf_name");
 	bad(HEAD "cx:\n  enabled: maybe\n", "t.yaml:7", "enabled");
 	bad(HEAD "cx: [1]\n", "t.yaml:6", "cx");
+}
+
+static void test_sh(void)
+{
+	struct hss_cfg cfg;
+	char err[512];
+	int rc = load(HEAD, &cfg, err, sizeof(err));
+
+	CHECK_ERR(rc, 0, "%s", err);
+	if (!rc) {
+		CHECK(cfg.sh.enabled, "sh served by default");
+		CHECK_INT(cfg.sh.n_as, ==, 0, "no AS by default: none may use Sh");
+		CHECK(!hss_sh_as_find(&cfg.sh, "tas.test"), "no AS found without the list");
+		CHECK_INT(cfg.sh.max_service_data, ==, 65536, "sh.max_service_data default");
+		CHECK_INT(cfg.sh.max_user_data, ==, 262144, "sh.max_user_data default");
+		CHECK_INT(cfg.sh.max_repository_data, ==, 64, "sh.max_repository_data default");
+		CHECK_INT(cfg.sh.max_subscriptions, ==, 64, "sh.max_subscriptions default");
+		CHECK_INT(cfg.sh.max_expiry_s, ==, 0, "sh.max_expiry_s default");
+		CHECK_INT(cfg.sh.notify_timeout_ms, ==, 5000, "sh.notify_timeout_ms default");
+		CHECK_INT(cfg.sh.outbox_poll_ms, ==, 1000, "sh.outbox_poll_ms default");
+		hss_cfg_free(&cfg);
+	}
+	rc = load(HEAD "sh:\n  enabled: false\n  max_service_data: 100\n  max_user_data: 300\n"
+	          "  max_repository_data: 2\n  max_subscriptions: 3\n  max_expiry_s: 60\n"
+	          "  notify_timeout_ms: 150\n  outbox_poll_ms: 70\n  application_servers:\n"
+	          "    - {name: a, origin_hosts: [\"as*.test\"], read: [10, msisdn], subscribe: [all]}\n"
+	          "    - {name: b, origin_hosts: [b.test], update: [repository_data],"
+	          " service_indications: [x]}\n", &cfg, err, sizeof(err));
+	CHECK_ERR(rc, 0, "%s", err);
+	if (!rc) {
+		CHECK(!cfg.sh.enabled, "sh.enabled false");
+		CHECK_INT(cfg.sh.n_as, ==, 2, "two AS");
+		CHECK_UINT(cfg.sh.as[0].read, ==, (1u << 10) | (1u << 17), "read by number and name");
+		CHECK_UINT(cfg.sh.as[0].subscribe, ==, 0xd3c01u, "subscribe all: what may be subscribed");
+		CHECK_UINT(cfg.sh.as[1].update, ==, 1u, "update repository_data");
+		CHECK(hss_sh_as_find(&cfg.sh, "as7.test") == &cfg.sh.as[0], "pattern as*.test");
+		CHECK(hss_sh_as_find(&cfg.sh, "b.test") == &cfg.sh.as[1], "b.test");
+		CHECK(!hss_sh_as_find(&cfg.sh, "c.test"), "c.test: no AS");
+		CHECK_INT(cfg.sh.max_service_data, ==, 100, "sh.max_service_data");
+		CHECK_INT(cfg.sh.max_user_data, ==, 300, "sh.max_user_data");
+		CHECK_INT(cfg.sh.max_repository_data, ==, 2, "sh.max_repository_data");
+		CHECK_INT(cfg.sh.max_subscriptions, ==, 3, "sh.max_subscriptions");
+		CHECK_INT(cfg.sh.max_expiry_s, ==, 60, "sh.max_expiry_s");
+		CHECK_INT(cfg.sh.notify_timeout_ms, ==, 150, "sh.notify_timeout_ms");
+		CHECK_INT(cfg.sh.outbox_poll_ms, ==, 70, "sh.outbox_poll_ms");
+		hss_cfg_free(&cfg);
+	}
+	bad(HEAD "sh:\n  application_servers:\n    - {name: a, origin_hosts: [a], read: [location]}\n",
+	    "t.yaml:8", "is not a Data-Reference this HSS holds");
+	bad(HEAD "sh:\n  application_servers:\n    - {name: a, origin_hosts: [a], update: [msisdn]}\n",
+	    "t.yaml:8", "cannot be named here");
+	bad(HEAD "sh:\n  application_servers:\n    - {name: a, origin_hosts: [a], subscribe: [user_state]}\n",
+	    "t.yaml:8", "sh.application_servers.subscribe");
+	bad(HEAD "sh:\n  application_servers:\n    - {name: a, origin_hosts: []}\n", "t.yaml", "names no Origin-Host");
+	bad(HEAD "sh:\n  application_servers:\n    - {name: a, origin_hosts: [a]}\n    - {name: a, origin_hosts: [b]}\n",
+	    "t.yaml:9", "given twice");
+	bad(HEAD "sh:\n  application_servers:\n    - {origin_hosts: [a]}\n", "t.yaml:8", "name");
+	bad(HEAD "sh:\n  max_service_data: 2000\n  max_user_data: 1000\n", "t.yaml:7", "max_service_data");
+	bad(HEAD "sh:\n  notify_timeout_ms: 5\n", "t.yaml:7", "notify_timeout_ms");
+	bad(HEAD "sh:\n  max_subscription: 5\n", "t.yaml:7", "max_subscription");
+	bad(HEAD "sh: [1]\n", "t.yaml:6", "sh");
 }
 
 static void test_errors(void)
@@ -320,6 +392,7 @@ int main(void)
 	test_values();
 	test_errors();
 	test_cx();
+	test_sh();
 	test_rat();
 	test_home();
 	test_stats_ctl();

@@ -488,6 +488,223 @@ static void t_sh(struct hss_imsdb *s)
 	}
 }
 
+/* Sh notifications: the sequence rule of an Sh-Update, and the changes (repository data,
+ * IMS user state, S-CSCF, iFCs, charging) that queue one entry naming exactly the
+ * subscriptions whose data looks different, the updating application server left out. */
+
+static void drain_notes(struct hss_imsdb *s)
+{
+	struct hss_imsdb_shnote n;
+	int guard = 0;
+
+	while (hss_imsdb_shnote_take(s, &n) != ENOENT && guard++ < 1000)
+		hss_imsdb_shnote_free(&n);
+}
+
+/* The items of the next entry as "KEY[:deleted:SEQ]" joined by ',' ("" when none). */
+static void next_note(struct hss_imsdb *s, char *out, size_t outsz)
+{
+	struct hss_imsdb_shnote n;
+	size_t off = 0;
+
+	out[0] = '\0';
+	if (hss_imsdb_shnote_take(s, &n))
+		return;
+	for (size_t i = 0; i < n.n_items && off < outsz; i++) {
+		int k = snprintf(out + off, outsz - off, "%s%s", i ? "," : "", n.items[i].sub_key);
+		if (k > 0)
+			off += (size_t)k;
+		if (n.items[i].deleted && off < outsz) {
+			k = snprintf(out + off, outsz - off, ":deleted:%u", n.items[i].seq);
+			if (k > 0)
+				off += (size_t)k;
+		}
+	}
+	hss_imsdb_shnote_free(&n);
+}
+
+static void shsub(struct hss_imsdb *s, const char *impu, const char *host, uint32_t dref,
+                  const char *si, const char *server, char *key)
+{
+	struct hss_imsdb_shsub x = { 0 };
+
+	x.impu_key = (char *)impu;
+	x.as_host = (char *)host;
+	x.as_realm = (char *)"example.org";
+	x.data_ref = dref;
+	x.si = (uint8_t *)si;
+	x.si_len = si ? strlen(si) : 0;
+	x.server_name = (char *)server;
+	x.impu = (char *)impu;
+	if (hss_imsdb_shsub_put(s, &x) || hss_imsdb_shsub_key(&x, key))
+		tap_bail("Sh subscription: %s", hss_imsdb_strerror());
+}
+
+static int setseq_body(struct hss_db_tx *tx, void *arg)
+{
+	struct hss_imsdb_repo r = { (uint8_t *)"wrap", 4, 65535, (char *)"<w/>", 4 };
+
+	(void)arg;
+	return hss_imsdb_tx_repo_put(tx, "sip:carol@ims.example.org", &r);
+}
+
+static void t_sh_notify(struct hss_imsdb *s)
+{
+	const char *me = "sip:carol@ims.example.org", *other = "sip:carol.other@ims.example.org";
+	char k_repo1[600], k_repo2[600], k_state[600], k_ifc[600], k_chg[600], k_scscf[600];
+	char k_gone[1300], got[4096];
+	struct hss_imsdb_repo_upd u = { (const uint8_t *)"svcX", 4, 0, "<x>1</x>", 8 };
+	struct hss_imsdb_repo r;
+	size_t failed = 99;
+	int64_t stored = 99;
+	int rc;
+
+	drain_notes(s);
+	shsub(s, me, "as1.example.org", HSS_IMS_DREF_REPOSITORY_DATA, "svcX", NULL, k_repo1);
+	shsub(s, me, "as2.example.org", HSS_IMS_DREF_REPOSITORY_DATA, "svcX", NULL, k_repo2);
+	shsub(s, other, "as1.example.org", HSS_IMS_DREF_IMS_USER_STATE, NULL, NULL, k_state);
+	shsub(s, me, "as1.example.org", HSS_IMS_DREF_INITIAL_FILTER_CRITERIA, NULL,
+	      "sip:as.example.org", k_ifc);
+	shsub(s, me, "as2.example.org", HSS_IMS_DREF_CHARGING_INFORMATION, NULL, NULL, k_chg);
+	shsub(s, other, "as2.example.org", HSS_IMS_DREF_SCSCF_NAME, NULL, NULL, k_scscf);
+
+	/* repository data: creation with 0, successor only, deletion, wrap */
+	rc = hss_imsdb_repo_update(s, "carol", 0, &u, 1, 0, "as1.example.org", NULL, NULL);
+	CHECK_ERR(rc, 0, "repository data created with SequenceNumber 0 (%s)", hss_imsdb_strerror());
+	next_note(s, got, sizeof(got));
+	CHECK_STR(got, k_repo2, "the other AS subscribed to it is notified, not the one that updated");
+	rc = hss_imsdb_repo_update(s, "carol", 0, &u, 1, 0, "as1.example.org", &failed, &stored);
+	CHECK(rc == ECANCELED && failed == 0 && stored == 0,
+	      "creating it again is out of sync (rc %d, stored %" PRId64 ")", rc, stored);
+	u.seq = 5;
+	rc = hss_imsdb_repo_update(s, "carol", 0, &u, 1, 0, "as1.example.org", &failed, &stored);
+	CHECK(rc == ECANCELED && stored == 0, "a number that is not the successor: out of sync");
+	u.seq = 1;
+	u.data = "<x>2</x>";
+	rc = hss_imsdb_repo_update(s, "carol", 0, &u, 1, 0, "as2.example.org", NULL, NULL);
+	CHECK_ERR(rc, 0, "updated with the successor");
+	next_note(s, got, sizeof(got));
+	CHECK_STR(got, k_repo1, "updated by AS2: AS1 is notified");
+	rc = hss_imsdb_repo_get(s, me, (const uint8_t *)"svcX", 4, &r);
+	CHECK(rc == 0 && r.seq == 1 && !strcmp(r.data, "<x>2</x>"), "stored with number 1");
+	hss_imsdb_repo_free(&r);
+	u.seq = 2;
+	u.data = NULL;
+	rc = hss_imsdb_repo_update(s, "carol", 0, &u, 1, 0, NULL, NULL, NULL);
+	CHECK_ERR(rc, 0, "deleted with the successor");
+	next_note(s, got, sizeof(got));
+	snprintf(k_gone, sizeof(k_gone), "%s:deleted:2,%s:deleted:2", k_repo1, k_repo2);
+	CHECK_STR(got, k_gone, "both subscribers told of the deletion with its number");
+	CHECK_ERR(hss_imsdb_repo_get(s, me, (const uint8_t *)"svcX", 4, &r), ENOENT, "gone");
+	u.seq = 3;
+	rc = hss_imsdb_repo_update(s, "carol", 0, &u, 1, 0, NULL, &failed, &stored);
+	CHECK(rc == ECANCELED && stored == -1, "deleting what is not there: out of sync");
+	rc = hss_db_rec_tx(hss_imsdb_db(s), setseq_body, NULL);
+	u.si = (const uint8_t *)"wrap";
+	u.data = "<w>2</w>";
+	u.seq = 0;
+	rc = hss_imsdb_repo_update(s, "carol", 0, &u, 1, 0, NULL, &failed, &stored);
+	CHECK(rc == ECANCELED && stored == 65535, "after 65535, 0 is not the successor");
+	u.seq = 1;
+	CHECK_ERR(hss_imsdb_repo_update(s, "carol", 0, &u, 1, 0, NULL, NULL, NULL), 0,
+	          "after 65535 comes 1");
+	CHECK_INT(hss_imsdb_repo_next_seq(65535), ==, 1, "successor of 65535");
+	{
+		struct hss_imsdb_repo_upd two[2] = { { (const uint8_t *)"wrap", 4, 2, "<w>3</w>", 8 },
+			{ (const uint8_t *)"new", 3, 7, "<n/>", 4 } };
+		rc = hss_imsdb_repo_update(s, "carol", 0, two, 2, 0, NULL, &failed, &stored);
+		CHECK(rc == ECANCELED && failed == 1, "one bad update of two: out of sync, naming it");
+		rc = hss_imsdb_repo_get(s, me, (const uint8_t *)"wrap", 4, &r);
+		CHECK(rc == 0 && r.seq == 1, "and the good one is not applied either (one transaction)");
+		hss_imsdb_repo_free(&r);
+		two[1].seq = 3;
+		two[1].data = NULL;
+		two[0].seq = 2;
+		rc = hss_imsdb_repo_update(s, "carol", 0, two, 2, HSS_IMSDB_REPO_FORCE, NULL, NULL, NULL);
+		CHECK_ERR(rc, 0, "forced (the operator): no sequence check");
+	}
+	CHECK_ERR(hss_imsdb_repo_update(s, "nobody", 0, &u, 1, 0, NULL, NULL, NULL), ENOENT,
+	          "unknown subscription");
+	drain_notes(s);
+
+	/* registration state: IMS user state of carol.other, S-CSCF change */
+	{
+		struct reg_arg a = { other, "carol@ims.example.org", HSS_IMSDB_REGISTERED, 0 };
+		rc = hss_imsdb_update(s, "carol", reg_fn, &a);
+		CHECK_ERR(rc, 0, "carol.other registered");
+		next_note(s, got, sizeof(got));
+		CHECK_STR(got, k_state, "its IMS user state subscriber is notified (the S-CSCF did not "
+		          "change)");
+		rc = hss_imsdb_update(s, "carol", reg_fn, &a);
+		next_note(s, got, sizeof(got));
+		CHECK_STR(got, "", "registered again: no change, no notification");
+		rc = hss_imsdb_update(s, "carol", nochange_fn, NULL);
+		next_note(s, got, sizeof(got));
+		CHECK_STR(got, "", "a body that changes nothing: none");
+		a.reg = HSS_IMSDB_NOT_REGISTERED;
+		rc = hss_imsdb_update(s, "carol", reg_fn, &a);
+		next_note(s, got, sizeof(got));
+		CHECK_STR(got, k_state, "de-registered: notified again");
+	}
+	/* a new profile: iFC of as.example.org and charging changed */
+	{
+		struct hss_ims_sub sub;
+		char *y = variant("ifcs: [{priority: 1,", "ifcs: [{priority: 2,");
+		char want[1300];
+
+		parse(y, &sub);
+		free(y);
+		rc = hss_imsdb_put(s, &sub, HSS_IMSDB_PUT_NO_PUSH, NULL);
+		hss_ims_sub_free(&sub);
+		next_note(s, got, sizeof(got));
+		CHECK_STR(got, k_ifc, "an iFC of the AS changed: its InitialFilterCriteria subscriber");
+		y = variant("msisdns:", "charging: {primary_ccf: \"aaa://ccf.example.org\"}\nmsisdns:");
+		parse(y, &sub);
+		free(y);
+		rc = hss_imsdb_put_ex(s, &sub, HSS_IMSDB_PUT_NO_PUSH, 0, "as2.example.org", NULL);
+		next_note(s, got, sizeof(got));
+		snprintf(want, sizeof(want), "%s", k_ifc);
+		CHECK_STR(got, want, "charging changed by AS2 itself: AS2 not told; the iFC went back");
+		rc = hss_imsdb_put_ex(s, &sub, HSS_IMSDB_PUT_NO_PUSH, 1, NULL, NULL);
+		CHECK_ERR(rc, ECANCELED, "put_ex with a stale version is refused");
+		hss_ims_sub_free(&sub);
+		/* carol.other removed: its Sh data goes with it */
+		y = variant("  - {identity: sip:carol.other@ims.example.org, service_profile: p}\n", "");
+		parse(y, &sub);
+		free(y);
+		rc = hss_imsdb_put(s, &sub, HSS_IMSDB_PUT_NO_PUSH, NULL);
+		hss_ims_sub_free(&sub);
+		CHECK_ERR(rc, 0, "an identity removed");
+		{
+			int n = 0;
+			hss_imsdb_shsub_list(s, other, UINT32_MAX, -1, shsub_count, &n);
+			CHECK_INT(n, ==, 0, "its Sh subscriptions are gone");
+		}
+		drain_notes(s);
+		parse(carol_yaml, &sub);
+		hss_imsdb_put(s, &sub, HSS_IMSDB_PUT_NO_PUSH, NULL);
+		hss_ims_sub_free(&sub);
+		drain_notes(s);
+	}
+	{
+		char *tags[] = { (char *)"nope" };
+		struct hss_imsdb_sub *ref = NULL;
+		struct hss_imsdb_shctx c;
+		struct hss_imsdb_shsel sel = { HSS_IMS_DREF_DSAI, 0, "sip:as.example.org", tags, 1 };
+		struct hss_ims_sh_data d;
+
+		hss_imsdb_get(s, "carol", &ref);
+		hss_imsdb_shctx_init(&c, ref->sub, NULL, 0);
+		hss_ims_sh_data_init(&d);
+		CHECK_ERR(hss_imsdb_sh_fill(&c, 0, &sel, &d), ENOENT, "a DSAI tag the AS does not have");
+		sel.data_ref = HSS_IMS_DREF_LOCATION_INFORMATION;
+		CHECK_ERR(hss_imsdb_sh_fill(&c, 0, &sel, &d), ENOTSUP, "location is not the store's");
+		hss_ims_sh_data_free(&d);
+		hss_imsdb_sub_release(ref);
+	}
+	(void)k_scscf;
+}
+
 /* ---- the rest ------------------------------------------------------------------------------ */
 
 static void t_delete_and_corrupt(struct hss_db *db, struct hss_imsdb *s)
@@ -578,6 +795,7 @@ void run_imsdb_conformance(struct hss_db *db, const char *backend, const char *u
 	t_state_concurrent(s, backend, uri, hss_db_caps(db) & HSS_DB_CAP_MULTI_PROCESS);
 	t_aka(db, s);
 	t_sh(s);
+	t_sh_notify(s);
 	t_delete_and_corrupt(db, s);
 	t_two_handles(db, s);
 	hss_imsdb_close(s);
