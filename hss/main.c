@@ -110,6 +110,11 @@ int main(int argc, char **argv)
 	rc = cm_diam_run(on_hup, (void *)path);
 out:
 	hss_ctl_stop();
+	/* Requests whose answer a database writer thread is to send are answered before the
+	 * core goes (each within about the database timeout); later ones wait on their own
+	 * dispatch thread. */
+	if (started && hss_s6a_quiesce(2 * cfg->db_timeout_ms + 1000))
+		LOG_E("hss: requests still waiting for the database at shutdown");
 	/* freeDiameter's own cleanup drops the handlers with the dispatcher. */
 	cm_diam_shutdown();
 	if (started)

@@ -382,26 +382,40 @@ int hss_sql_sub_count(struct hss_db_tx *tx, uint64_t *ret)
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-/* Parameters of columns [from..] of c (skipping `skip`), then the IMSI when imsi_last;
- * buf holds the texts made (keys among them: wiped by the caller). */
+/* The texts of a write's parameters: numbers and keys are made here, strings point into
+ * the subscriber. Only what was used is wiped (K and OP/OPc in hex among it). */
+struct wbuf {
+	char t[4096];
+	size_t used;
+	struct hss_sql_arg a[MAX_COLS + 2];
+};
+
+/* Parameters of columns [from..] of c (skipping `skip`) into w->a + at; their count. */
 static size_t args_of(const struct cols *c, size_t from, const char *skip, const void *base,
-                      char (*buf)[HSS_COL_TEXT_MAX], struct hss_sql_arg *a)
+                      struct wbuf *w, size_t at)
 {
 	size_t i, n = 0;
 
 	for (i = from; i < c->n; i++) {
+		struct hss_sql_arg *a = &w->a[at + n];
+
 		if (skip && !strcmp(c->f[i]->name, skip))
 			continue;
-		a[n].v = hss_col_text(c->f[i], base, buf[n], &a[n].num);
+		if (w->used + HSS_COL_TEXT_MAX > sizeof(w->t))
+			w->used = 0;   /* never with these tables (under 1 kB), but never overflow */
+		a->v = hss_col_text(c->f[i], base, w->t + w->used, &a->num);
+		if (a->v == w->t + w->used)
+			w->used += strlen(a->v) + 1;
 		n++;
 	}
 	return n;
 }
 
-struct wbuf {
-	char t[MAX_COLS + 2][HSS_COL_TEXT_MAX];
-	struct hss_sql_arg a[MAX_COLS + 2];
-};
+static void wbuf_wipe(struct wbuf *w)
+{
+	explicit_bzero(w->t, w->used);
+	w->used = 0;
+}
 
 static int write_apns(struct hss_db_tx *tx, const struct hss_sub *sub, const struct cols *apn,
                       struct wbuf *w)
@@ -412,8 +426,9 @@ static int write_apns(struct hss_db_tx *tx, const struct hss_sub *sub, const str
 	if ((rc = exec_imsi(tx, HSS_SQL_DEL_APNS, sub->imsi, NULL, NULL, NULL)))
 		return rc;
 	for (i = 0; i < sub->n_apns; i++) {
+		w->used = 0;
 		w->a[0] = (struct hss_sql_arg){ sub->imsi, false };
-		n = 1 + args_of(apn, 0, NULL, &sub->apns[i], w->t + 1, w->a + 1);
+		n = 1 + args_of(apn, 0, NULL, &sub->apns[i], w, 1);
 		if ((rc = exec(tx, HSS_SQL_INS_APN, w->a, n, NULL, NULL, NULL)))
 			return rc;
 	}
@@ -429,15 +444,17 @@ static int write_serving(struct hss_db_tx *tx, const struct hss_sub *sub, const 
 	size_t n;
 	int rc;
 
-	n = args_of(srv, 0, NULL, sub, w->t, w->a);
+	w->used = 0;
+	n = args_of(srv, 0, NULL, sub, w, 0);
 	w->a[n++] = (struct hss_sql_arg){ sub->imsi, false };
 	if ((rc = exec(tx, HSS_SQL_UPD_SRV, w->a, n, NULL, NULL, &rows)))
 		return rc;
 	if (!rows) {   /* none yet: subscribers written before any ULR, or an older schema */
 		if (!known && (rc = exists(tx, sub->imsi)))
 			return rc;
+		w->used = 0;
 		w->a[0] = (struct hss_sql_arg){ sub->imsi, false };
-		n = 1 + args_of(srv, 0, NULL, sub, w->t + 1, w->a + 1);
+		n = 1 + args_of(srv, 0, NULL, sub, w, 1);
 		if ((rc = exec(tx, HSS_SQL_INS_SRV, w->a, n, NULL, NULL, NULL)))
 			return rc;
 	}
@@ -449,18 +466,19 @@ int hss_sql_sub_write(struct hss_db_tx *tx, const struct hss_sub *sub, unsigned 
                       enum hss_wmode how)
 {
 	struct cols prov, srv, apn;
-	struct wbuf *w = malloc(sizeof(*w));
+	struct wbuf wb, *w = &wb;
 	bool known = false;
 	uint64_t rows = 0;
 	size_t n;
 	int rc = 0;
 
-	if (!w)
-		return hss_db_set_error(ENOMEM, "out of memory");
+	w->used = 0;
 	cols_of(&prov, &srv, &apn);
 	if (how == HSS_W_INSERT) {
-		n = args_of(&prov, 0, NULL, sub, w->t, w->a);
-		if ((rc = exec(tx, HSS_SQL_INS_SUB, w->a, n, NULL, NULL, NULL))) {
+		n = args_of(&prov, 0, NULL, sub, w, 0);
+		rc = exec(tx, HSS_SQL_INS_SUB, w->a, n, NULL, NULL, NULL);
+		wbuf_wipe(w);
+		if (rc) {
 			if (rc == EEXIST)
 				hss_db_set_error(EEXIST, "IMSI %s already exists", sub->imsi);
 			goto out;
@@ -474,9 +492,10 @@ int hss_sql_sub_write(struct hss_db_tx *tx, const struct hss_sub *sub, unsigned 
 	} else if (parts & HSS_PART_PROV) {
 		bool sqn = parts & HSS_PART_SQN;
 
-		n = args_of(&prov, 1, sqn ? NULL : "sqn", sub, w->t, w->a);
+		n = args_of(&prov, 1, sqn ? NULL : "sqn", sub, w, 0);
 		w->a[n++] = (struct hss_sql_arg){ sub->imsi, false };
 		rc = exec(tx, sqn ? HSS_SQL_UPD_SUB_SQN : HSS_SQL_UPD_SUB, w->a, n, NULL, NULL, &rows);
+		wbuf_wipe(w);
 		known = true;
 	} else if (parts & HSS_PART_SQN) {
 		char s[24];
@@ -505,8 +524,7 @@ int hss_sql_sub_write(struct hss_db_tx *tx, const struct hss_sub *sub, unsigned 
 	if (parts & HSS_PART_SERVING)
 		rc = write_serving(tx, sub, &srv, w, known);
 out:
-	explicit_bzero(w, sizeof(*w));   /* K and OP/OPc in hex */
-	free(w);
+	wbuf_wipe(w);
 	return rc;
 }
 

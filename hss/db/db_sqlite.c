@@ -10,7 +10,9 @@
  * a committed SQN survives a power loss, else a vector could be handed out twice after a
  * crash.
  *
- * URI: "PATH[?pool=N&busy_timeout=MS&sync=full|normal]". ":memory:" forces pool=1.
+ * URI: "PATH[?pool=N&busy_timeout=MS&sync=full|normal&mmap_mb=N]" (pool: connections for
+ * reads, default 8, besides the writer's; mmap_mb: MB of the file read through a memory
+ * map, default 0). ":memory:" forces pool=1.
  */
 #include "db_sqlite.h"
 
@@ -209,9 +211,12 @@ static int parse_opts(struct hss_db *db, char *q, char *err, size_t errlen)
 			db->opts.timeout_ms = (unsigned)v;   /* the older name of the open timeout */
 		else if (!strcmp(tok, "max_schema"))
 			b->max_schema = (int)v;
+		else if (!strcmp(tok, "mmap_mb") && v <= 65536)
+			b->mmap_size = (unsigned long long)v << 20;
 		else {
 			snprintf(err, errlen, "sqlite: unknown option or value out of range: %s=%s "
-			         "(pool=1..64, busy_timeout=1..600000 ms, sync=full|normal)", tok, eq);
+			         "(pool=1..64, busy_timeout=1..600000 ms, sync=full|normal, mmap_mb=0..65536)",
+			         tok, eq);
 			return EINVAL;
 		}
 	}
@@ -230,7 +235,9 @@ static int sq_open(struct hss_db *db, const char *uri, char *err, size_t errlen)
 		return ENOMEM;
 	db->be = b;
 	b->sync_full = true;
-	db->npool = 4;
+	b->mmap_size = 0;   /* a commit of another connection unmaps it: see README */
+	db->npool = 8;
+	db->writers = 1;     /* SQLite takes one writer at a time */
 	if (!(b->path = strdup(uri))) {
 		rc = ENOMEM;
 		goto fail;
@@ -300,7 +307,7 @@ static const struct hss_sql_dialect sq_dialect = {
 const struct hss_db_driver hss_db_sqlite_driver = {
 	.name = "sqlite",
 	.caps = HSS_DB_CAP_MULTI_PROCESS | HSS_DB_CAP_ATOMIC_STREAM | HSS_DB_CAP_MSISDN |
-	        HSS_DB_CAP_MIGRATIONS | HSS_DB_CAP_ONE_WRITER,
+	        HSS_DB_CAP_MIGRATIONS,
 	.open = sq_open,
 	.close = sq_close,
 	.conn_open = db_sqlite_conn_open,

@@ -42,6 +42,7 @@ struct sq_be {
 	char *wal_path;              /* PATH-wal */
 	bool memory;                 /* ":memory:" */
 	bool sync_full;
+	unsigned long long mmap_size;   /* bytes of the file read through a memory map */
 	unsigned busy_ms;            /* busy_timeout=, overrides the handle's timeout_ms */
 	int max_schema;              /* apply migrations up to this version (tests); 0: all */
 	struct sq_conn *setup;       /* the connection open() used, handed to the pool first */
