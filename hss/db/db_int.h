@@ -207,6 +207,9 @@ struct hss_sql_dialect;
 #define HSS_PART_APNS    0x4u   /* the APN list (a write replaces it) */
 #define HSS_PART_SERVING 0x8u   /* the serving state */
 #define HSS_PART_ALL     0xfu
+/* Read only: n_apns set to the number of APN configurations, apns[] not filled (an AIR
+ * needs to know that there is an EPS subscription, not what it is). */
+#define HSS_PART_APN_COUNT 0x10u
 
 enum hss_wmode {
 	HSS_W_INSERT,            /* a new subscriber (EEXIST if the IMSI exists): PROV|SQN, and
@@ -287,6 +290,8 @@ struct hss_sql_arg {
 enum hss_sql_stmt {
 	HSS_SQL_SEL_SUB,         /* provisioned + serving columns (LEFT JOIN) of one subscriber */
 	HSS_SQL_SEL_SUB_LOCK,    /* the same, locking it for the transaction */
+	HSS_SQL_SEL_PROV,        /* provisioned columns and the APN count (no join) */
+	HSS_SQL_SEL_PROV_LOCK,
 	HSS_SQL_SEL_APNS,
 	HSS_SQL_EXISTS,
 	HSS_SQL_SEL_MSISDN,

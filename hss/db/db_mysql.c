@@ -138,6 +138,11 @@ static int connect_db(struct hss_db *db, bool setup, MYSQL **ret)
 	                "NO_ENGINE_SUBSTITUTION'", "session setup")))
 		goto fail;
 	if (!setup) {
+		/* READ COMMITTED: a locking read locks the rows it finds, not the gaps between
+		 * them; every read-modify-write locks its subscriber's row, which is enough */
+		if ((rc = db_mysql_query(db, NULL, h, "SET SESSION TRANSACTION ISOLATION LEVEL READ "
+		                         "COMMITTED", "session setup")))
+			goto fail;
 		snprintf(sql, sizeof(sql), "SET SESSION innodb_lock_wait_timeout = %u, "
 		         "lock_wait_timeout = %u", secs(ms), secs(ms));
 		if ((rc = db_mysql_query(db, NULL, h, sql, "session setup")))

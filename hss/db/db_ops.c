@@ -425,8 +425,7 @@ static int body_reserve(struct hss_db_tx *tx, void *arg)
 	if (!sub)
 		return hss_db_set_error(ENOMEM, "out of memory");
 	hss_sub_reset(sub);
-	if ((rc = DRV(tx)->sub_read(tx, s->imsi, HSS_PART_PROV |
-	                            (s->flags & HSS_DB_RESERVE_NEED_APN ? HSS_PART_APNS : 0), sub)))
+	if ((rc = DRV(tx)->sub_read(tx, s->imsi, HSS_PART_PROV | HSS_PART_APN_COUNT, sub)))
 		goto out;
 	if ((s->flags & HSS_DB_RESERVE_NEED_APN) && !sub->n_apns) {
 		rc = hss_db_set_error(ENODATA, "IMSI %s has no APN configuration (no EPS "

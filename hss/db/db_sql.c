@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,13 @@ int hss_sql_build(struct hss_db *db)
 			add(b, " FROM subscribers s LEFT JOIN serving v ON v.imsi = s.imsi "
 			    "WHERE s.imsi = ?%s", id == HSS_SQL_SEL_SUB_LOCK ? lock : "");
 			break;
+		case HSS_SQL_SEL_PROV:
+		case HSS_SQL_SEL_PROV_LOCK:
+			add(b, "SELECT ");
+			list(b, &prov, 0, NULL, L_NAMES, "s.");
+			add(b, ", (SELECT count(*) FROM apns a WHERE a.imsi = s.imsi) FROM subscribers s "
+			    "WHERE s.imsi = ?%s", id == HSS_SQL_SEL_PROV_LOCK ? lock : "");
+			break;
 		case HSS_SQL_SEL_APNS:
 			add(b, "SELECT ");
 			list(b, &apn, 0, NULL, L_NAMES, "");
@@ -188,6 +196,7 @@ const char *hss_sql_what(int id)
 {
 	static const char *const what[HSS_SQL_N] = {
 		[HSS_SQL_SEL_SUB] = "read subscriber", [HSS_SQL_SEL_SUB_LOCK] = "read subscriber",
+		[HSS_SQL_SEL_PROV] = "read subscriber", [HSS_SQL_SEL_PROV_LOCK] = "read subscriber",
 		[HSS_SQL_SEL_APNS] = "read apns", [HSS_SQL_EXISTS] = "lookup",
 		[HSS_SQL_SEL_MSISDN] = "lookup by msisdn", [HSS_SQL_INS_SUB] = "write subscriber",
 		[HSS_SQL_UPD_SUB] = "write subscriber", [HSS_SQL_UPD_SUB_SQN] = "write subscriber",
@@ -243,18 +252,28 @@ static int row_sub(void *arg, const char *const *v, size_t n)
 {
 	struct read_ctx *r = arg;
 	const char *drv = r->tx->db->drv->name;
+	bool count = r->parts & HSS_PART_APN_COUNT;
 	size_t i;
 	int rc = 0;
 
-	if (n != r->prov.n + r->srv.n)
+	/* provisioned columns, then the serving ones (SEL_SUB) or the APN count (SEL_PROV) */
+	if (n != r->prov.n + (count ? 1 : r->srv.n))
 		return hss_db_set_error(EIO, "%s: subscriber row of %zu columns", drv, n);
 	r->found = true;
 	if (r->parts & HSS_PART_PROV)
 		for (i = 1; i < r->prov.n && !rc; i++)
 			rc = hss_col_load(r->prov.f[i], v[i], r->out, r->imsi, drv);
-	if (r->parts & HSS_PART_SERVING)
+	if (count) {
+		char *end;
+		unsigned long c = v[r->prov.n] ? strtoul(v[r->prov.n], &end, 10) : 0;
+
+		if (!rc && (!v[r->prov.n] || *end))
+			rc = hss_db_set_error(EIO, "%s: APN count of IMSI %s", drv, r->imsi);
+		r->out->n_apns = c > HSS_DB_MAX_APNS ? HSS_DB_MAX_APNS : c;
+	} else if (r->parts & HSS_PART_SERVING) {
 		for (i = 0; i < r->srv.n && !rc; i++)
 			rc = hss_col_load(r->srv.f[i], v[r->prov.n + i], r->out, r->imsi, drv);
+	}
 	return rc;
 }
 
@@ -283,16 +302,23 @@ static int row_apn(void *arg, const char *const *v, size_t n)
 int hss_sql_sub_read(struct hss_db_tx *tx, const char *imsi, unsigned parts, struct hss_sub *out)
 {
 	struct read_ctx r = { tx, out, imsi, parts, false };
+	enum hss_sql_stmt id;
 	int rc;
 
 	cols_of(&r.prov, &r.srv, &r.apn);
-	if ((rc = exec_imsi(tx, tx->write ? HSS_SQL_SEL_SUB_LOCK : HSS_SQL_SEL_SUB, imsi, row_sub,
-	                    &r, NULL)))
+	/* the APN count, without the serving state, in one statement */
+	if (parts & HSS_PART_APN_COUNT) {
+		r.parts &= ~(HSS_PART_SERVING | HSS_PART_APNS);
+		id = tx->write ? HSS_SQL_SEL_PROV_LOCK : HSS_SQL_SEL_PROV;
+	} else {
+		id = tx->write ? HSS_SQL_SEL_SUB_LOCK : HSS_SQL_SEL_SUB;
+	}
+	if ((rc = exec_imsi(tx, id, imsi, row_sub, &r, NULL)))
 		return rc;
 	if (!r.found)
 		return hss_db_set_error(ENOENT, "IMSI %s not found", imsi);
 	snprintf(out->imsi, sizeof(out->imsi), "%s", imsi);
-	if (parts & HSS_PART_APNS) {
+	if (r.parts & HSS_PART_APNS) {
 		out->n_apns = 0;
 		rc = exec_imsi(tx, HSS_SQL_SEL_APNS, imsi, row_apn, &r, NULL);
 	}
@@ -462,6 +488,21 @@ static int write_serving(struct hss_db_tx *tx, const struct hss_sub *sub, const 
 	return 0;
 }
 
+static struct hss_sub empty_sub;
+static pthread_once_t empty_once = PTHREAD_ONCE_INIT;
+
+static void empty_init(void)
+{
+	hss_sub_init(&empty_sub);
+}
+
+/* A subscriber whose serving state is the one of a new subscriber (never registered). */
+static const struct hss_sub *empty_serving(void)
+{
+	pthread_once(&empty_once, empty_init);
+	return &empty_sub;
+}
+
 int hss_sql_sub_write(struct hss_db_tx *tx, const struct hss_sub *sub, unsigned parts,
                       enum hss_wmode how)
 {
@@ -484,10 +525,18 @@ int hss_sql_sub_write(struct hss_db_tx *tx, const struct hss_sub *sub, unsigned 
 			goto out;
 		}
 		tx->nwrites++;
-		/* rows another writer may have left without their subscriber: start clean */
+		/* A serving row from the start (the state of a subscriber never registered): a ULR
+		 * then only updates it, and concurrent first ULRs do not insert into the same gap
+		 * of the index (InnoDB deadlocks). Rows left without their subscriber go first. */
 		if ((rc = exec_imsi(tx, HSS_SQL_DEL_SRV, sub->imsi, NULL, NULL, NULL)))
 			goto out;
+		w->used = 0;
+		w->a[0] = (struct hss_sql_arg){ sub->imsi, false };
+		n = 1 + args_of(&srv, 0, NULL, parts & HSS_PART_SERVING ? sub : empty_serving(), w, 1);
+		if ((rc = exec(tx, HSS_SQL_INS_SRV, w->a, n, NULL, NULL, NULL)))
+			goto out;
 		parts |= HSS_PART_APNS;
+		parts &= ~HSS_PART_SERVING;   /* written just now */
 		known = true;
 	} else if (parts & HSS_PART_PROV) {
 		bool sqn = parts & HSS_PART_SQN;

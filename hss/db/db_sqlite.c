@@ -130,6 +130,7 @@ static int sq_exec(struct hss_db_tx *tx, int id, const struct hss_sql_arg *a, si
 	struct sq_conn *c = tx->pc->h;
 	sqlite3_stmt *st = stmt(tx->db, c, SQ_OWN + id);
 	const char *cols[64];
+	char num[64][24];
 	size_t i, ncol;
 	int s, rc = 0;
 
@@ -146,8 +147,19 @@ static int sq_exec(struct hss_db_tx *tx, int id, const struct hss_sql_arg *a, si
 		ncol = (size_t)sqlite3_column_count(st);
 		if (ncol > 64)
 			ncol = 64;
+		/* integers formatted here: sqlite3_column_text would allocate a text for each */
 		for (i = 0; i < ncol; i++)
-			cols[i] = (const char *)sqlite3_column_text(st, (int)i);
+			switch (sqlite3_column_type(st, (int)i)) {
+			case SQLITE_INTEGER:
+				snprintf(num[i], sizeof(num[i]), "%lld", sqlite3_column_int64(st, (int)i));
+				cols[i] = num[i];
+				break;
+			case SQLITE_NULL:
+				cols[i] = NULL;
+				break;
+			default:
+				cols[i] = (const char *)sqlite3_column_text(st, (int)i);
+			}
 		if ((rc = row(row_arg, cols, ncol)))
 			break;
 	}

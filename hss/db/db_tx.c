@@ -59,6 +59,8 @@ struct hss_writer {
 	unsigned nth;
 	pthread_t th[16];
 	bool stop;
+	/* counters (hss_db_writer_stats) */
+	atomic_ullong groups, writes, exec_us, commit_us, complete_us, wait_us;
 };
 
 /* ---- one transaction on the caller's thread (reads) ------------------------------------ */
@@ -114,8 +116,17 @@ static void fail_rest(struct hss_wop **ops, size_t n, int rc, const char *msg)
 			finish(ops[i], rc, msg);
 }
 
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 {
+	int64_t t0 = now_us(), t1 = 0;
 	const struct hss_db_driver *d = db->drv;
 	struct hss_db_tx tx = { db, NULL, true, 0 };
 	int64_t now = hss_now_ms(), deadline = INT64_MAX;
@@ -173,6 +184,7 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 			}
 		}
 		if (!fault) {
+			t1 = now_us();
 			if (!(rc = d->commit(&tx))) {
 				fail_rest(ops, n, 0, "");
 				break;
@@ -198,6 +210,14 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 		break;
 	}
 	hss_pool_put(db, tx.pc);
+	if (db->w && t1) {
+		atomic_fetch_add(&db->w->exec_us, (unsigned long long)(t1 - t0));
+		atomic_fetch_add(&db->w->commit_us, (unsigned long long)(now_us() - t1));
+	}
+	if (db->w) {
+		atomic_fetch_add(&db->w->groups, 1);
+		atomic_fetch_add(&db->w->writes, n);
+	}
 }
 
 /* ---- the writer threads ---------------------------------------------------------------- */
@@ -269,7 +289,15 @@ static void *writer_main(void *arg)
 			pthread_cond_signal(&w->cv);
 		}
 		pthread_mutex_unlock(&w->mu);
-		complete(db, ops, n);
+		{
+			int64_t t = now_us();
+			struct timespec c0, c1;
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+			complete(db, ops, n);
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+			atomic_fetch_add(&w->complete_us, (unsigned long long)(now_us() - t));
+			atomic_fetch_add(&w->wait_us, (unsigned long long)((c1.tv_sec - c0.tv_sec) * 1000000 + (c1.tv_nsec - c0.tv_nsec) / 1000));
+		}
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -299,7 +327,7 @@ static int writer(struct hss_db *db, struct hss_writer **ret)
 	pthread_cond_init(&w->done_cv, NULL);
 	w->tail = &w->head;
 	w->turns = db->writers ? db->writers : 1;
-	want = w->turns + 1;
+	want = w->turns + 3;
 	if (want > sizeof(w->th) / sizeof(w->th[0]))
 		want = sizeof(w->th) / sizeof(w->th[0]);
 	__atomic_store_n(&db->w, w, __ATOMIC_RELEASE);
@@ -399,6 +427,14 @@ void hss_db_writer_stop(struct hss_db *db)
 
 	if (!w)
 		return;
+	if (getenv("HSS_DB_STATS"))
+		fprintf(stderr, "hss_db writer: %llu groups, %llu writes (%.1f per group), exec %.0f us, "
+		        "commit %.0f us, complete %.0f us (cpu %.0f) per group\n", w->groups, w->writes,
+		        w->groups ? (double)w->writes / w->groups : 0.0,
+		        w->groups ? (double)w->exec_us / w->groups : 0.0,
+		        w->groups ? (double)w->commit_us / w->groups : 0.0,
+		        w->groups ? (double)w->complete_us / w->groups : 0.0,
+		        w->groups ? (double)w->wait_us / w->groups : 0.0);
 	pthread_mutex_lock(&w->mu);
 	w->stop = true;
 	w->waking = true;
