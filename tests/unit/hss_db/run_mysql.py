@@ -5,9 +5,10 @@
 # UNIX socket only (no TCP port) and removed afterwards (tests/integration/mariadb.py). Speaks
 # TAP like test_db_mysql: when neither is possible it prints "1..0 # SKIP why" and exits 0
 # (Meson counts it as skipped).
-# Usage: run_mysql.py RUNNER [ARGS...]: the private server's URI (root, database `hss`) is
-# appended to the command. A RUNNER ending in .py is a harness test (tests/integration): it
-# runs with this Python, and a skip is exit code 77 (Meson's exitcode protocol) instead.
+# Usage: run_mysql.py [--tap] RUNNER [ARGS...]: the private server's URI (root, database
+# `hss`) is appended to the command. A RUNNER ending in .py runs with this Python; unless
+# --tap says it speaks TAP, it is a harness test (tests/integration) and a skip is exit code
+# 77 (Meson's exitcode protocol) instead.
 import os
 import signal
 import subprocess
@@ -18,8 +19,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import mariadb  # noqa: E402
 
 runner = sys.argv[1:]
-harness_test = runner[0].endswith(".py")
-if harness_test:
+tap = runner[:1] == ["--tap"]
+if tap:
+    runner = runner[1:]
+harness_test = runner[0].endswith(".py") and not tap
+if runner[0].endswith(".py"):
     runner = [sys.executable] + runner
 
 
