@@ -62,24 +62,26 @@ static int missing_error(struct hss_db *db, int e)
  * database counts as locked (a wait ran out not long ago), only the probe waits. */
 static int busy_cb(void *arg, int n)
 {
-	static const int delays[] = { 1, 2, 5, 10, 15, 20, 25 };
+	/* microseconds: another process's group commit holds the lock for about one fsync
+	 * (a millisecond or so); polling in 25 ms steps made its writes wait far longer */
+	static const int delays[] = { 100, 200, 300, 500, 700, 1000, 1500, 2000, 3000, 5000 };
 	struct sq_conn *c = arg;
 	int64_t deadline = c->pc ? c->pc->deadline : c->deadline, left;
 	struct timespec ts;
-	int ms;
+	int us;
 
 	if (n == 0 && c->pc && !hss_pool_may_wait(c->db, c->pc))
 		return 0;
-	left = deadline - hss_now_ms();
+	left = (deadline - hss_now_ms()) * 1000;
 	if (left <= 0) {
 		hss_pool_lock_timeout(c->db);
 		return 0;
 	}
-	ms = n < (int)(sizeof(delays) / sizeof(delays[0])) ? delays[n] : 25;
-	if (ms > left)
-		ms = (int)left;
+	us = n < (int)(sizeof(delays) / sizeof(delays[0])) ? delays[n] : 5000;
+	if (us > left)
+		us = (int)left;
 	ts.tv_sec = 0;
-	ts.tv_nsec = (long)ms * 1000000L;
+	ts.tv_nsec = (long)us * 1000L;
 	nanosleep(&ts, NULL);
 	return 1;
 }

@@ -60,7 +60,7 @@ struct hss_writer {
 	pthread_t th[16];
 	bool stop;
 	/* counters (hss_db_writer_stats) */
-	atomic_ullong groups, writes, exec_us, commit_us, complete_us, wait_us;
+	atomic_ullong groups, writes, failed, exec_us, commit_us, complete_us;
 };
 
 /* ---- one transaction on the caller's thread (reads) ------------------------------------ */
@@ -210,14 +210,17 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 		break;
 	}
 	hss_pool_put(db, tx.pc);
-	if (db->w && t1) {
-		atomic_fetch_add(&db->w->exec_us, (unsigned long long)(t1 - t0));
-		atomic_fetch_add(&db->w->commit_us, (unsigned long long)(now_us() - t1));
+	if (t1) {
+		atomic_fetch_add_explicit(&db->w->exec_us, (unsigned long long)(t1 - t0),
+		                          memory_order_relaxed);
+		atomic_fetch_add_explicit(&db->w->commit_us, (unsigned long long)(now_us() - t1),
+		                          memory_order_relaxed);
 	}
-	if (db->w) {
-		atomic_fetch_add(&db->w->groups, 1);
-		atomic_fetch_add(&db->w->writes, n);
-	}
+	atomic_fetch_add_explicit(&db->w->groups, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&db->w->writes, n, memory_order_relaxed);
+	for (i = 0; i < n; i++)
+		if (ops[i]->rc)
+			atomic_fetch_add_explicit(&db->w->failed, 1, memory_order_relaxed);
 }
 
 /* ---- the writer threads ---------------------------------------------------------------- */
@@ -260,6 +263,7 @@ static void *writer_main(void *arg)
 	struct hss_db *db = arg;
 	struct hss_writer *w = db->w;
 	struct hss_wop *ops[MAX_GROUP];
+	int64_t t;
 	size_t n;
 
 	pthread_mutex_lock(&w->mu);
@@ -289,15 +293,10 @@ static void *writer_main(void *arg)
 			pthread_cond_signal(&w->cv);
 		}
 		pthread_mutex_unlock(&w->mu);
-		{
-			int64_t t = now_us();
-			struct timespec c0, c1;
-			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
-			complete(db, ops, n);
-			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
-			atomic_fetch_add(&w->complete_us, (unsigned long long)(now_us() - t));
-			atomic_fetch_add(&w->wait_us, (unsigned long long)((c1.tv_sec - c0.tv_sec) * 1000000 + (c1.tv_nsec - c0.tv_nsec) / 1000));
-		}
+		t = now_us();
+		complete(db, ops, n);
+		atomic_fetch_add_explicit(&w->complete_us, (unsigned long long)(now_us() - t),
+		                          memory_order_relaxed);
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -415,6 +414,21 @@ int hss_db_run_write_async(struct hss_db *db, unsigned flags, hss_db_tx_fn fn, v
 	return rc;
 }
 
+void hss_db_writer_stats(struct hss_db *db, struct hss_db_wstats *ret)
+{
+	struct hss_writer *w = db ? __atomic_load_n(&db->w, __ATOMIC_ACQUIRE) : NULL;
+
+	memset(ret, 0, sizeof(*ret));
+	if (!w)
+		return;
+	ret->groups = atomic_load(&w->groups);
+	ret->writes = atomic_load(&w->writes);
+	ret->failed = atomic_load(&w->failed);
+	ret->exec_us = atomic_load(&w->exec_us);
+	ret->commit_us = atomic_load(&w->commit_us);
+	ret->complete_us = atomic_load(&w->complete_us);
+}
+
 unsigned hss_db_pending(struct hss_db *db)
 {
 	return db ? atomic_load(&db->pending) : 0;
@@ -427,14 +441,6 @@ void hss_db_writer_stop(struct hss_db *db)
 
 	if (!w)
 		return;
-	if (getenv("HSS_DB_STATS"))
-		fprintf(stderr, "hss_db writer: %llu groups, %llu writes (%.1f per group), exec %.0f us, "
-		        "commit %.0f us, complete %.0f us (cpu %.0f) per group\n", w->groups, w->writes,
-		        w->groups ? (double)w->writes / w->groups : 0.0,
-		        w->groups ? (double)w->exec_us / w->groups : 0.0,
-		        w->groups ? (double)w->commit_us / w->groups : 0.0,
-		        w->groups ? (double)w->complete_us / w->groups : 0.0,
-		        w->groups ? (double)w->wait_us / w->groups : 0.0);
 	pthread_mutex_lock(&w->mu);
 	w->stop = true;
 	w->waking = true;

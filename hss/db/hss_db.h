@@ -383,4 +383,13 @@ int hss_db_store_nor_async(struct hss_db *db, const char *imsi, uint32_t nor_fla
 /* Writes queued or running, of every kind (for a clean stop: wait for 0). */
 unsigned hss_db_pending(struct hss_db *db);
 
+/* The group commit so far: groups committed (or failed), the writes they carried (writes /
+ * groups: how many answers one commit, one fsync, made durable), those that failed, and
+ * the time spent running the bodies, committing, and running the done callbacks. */
+struct hss_db_wstats {
+	uint64_t groups, writes, failed;
+	uint64_t exec_us, commit_us, complete_us;
+};
+void hss_db_writer_stats(struct hss_db *db, struct hss_db_wstats *ret);
+
 #endif /* HSS_DB_H */
