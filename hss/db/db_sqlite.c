@@ -10,9 +10,10 @@
  * a committed SQN survives a power loss, else a vector could be handed out twice after a
  * crash.
  *
- * URI: "PATH[?pool=N&busy_timeout=MS&sync=full|normal&mmap_mb=N]" (pool: connections for
- * reads, default 8, besides the writer's; mmap_mb: MB of the file read through a memory
- * map, default 0). ":memory:" forces pool=1.
+ * URI: "PATH[?pool=N&busy_timeout=MS&sync=full|normal&cache_mb=N&mmap_mb=N]" (pool:
+ * connections for reads, default 8, besides the writer's; cache_mb: page cache per
+ * connection, default 32; mmap_mb: MB of the file read through a memory map, default 0).
+ * ":memory:" forces pool=1.
  */
 #include "db_sqlite.h"
 
@@ -225,10 +226,12 @@ static int parse_opts(struct hss_db *db, char *q, char *err, size_t errlen)
 			b->max_schema = (int)v;
 		else if (!strcmp(tok, "mmap_mb") && v <= 65536)
 			b->mmap_size = (unsigned long long)v << 20;
+		else if (!strcmp(tok, "cache_mb") && v >= 1 && v <= 65536)
+			b->cache_mb = (unsigned)v;
 		else {
 			snprintf(err, errlen, "sqlite: unknown option or value out of range: %s=%s "
-			         "(pool=1..64, busy_timeout=1..600000 ms, sync=full|normal, mmap_mb=0..65536)",
-			         tok, eq);
+			         "(pool=1..64, busy_timeout=1..600000 ms, sync=full|normal, cache_mb=1..65536, "
+			         "mmap_mb=0..65536)", tok, eq);
 			return EINVAL;
 		}
 	}
@@ -248,6 +251,7 @@ static int sq_open(struct hss_db *db, const char *uri, char *err, size_t errlen)
 	db->be = b;
 	b->sync_full = true;
 	b->mmap_size = 0;   /* a commit of another connection unmaps it: see README */
+	b->cache_mb = 32;
 	db->npool = 8;
 	db->writers = 1;     /* SQLite takes one writer at a time */
 	if (!(b->path = strdup(uri))) {

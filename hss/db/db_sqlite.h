@@ -43,6 +43,7 @@ struct sq_be {
 	bool memory;                 /* ":memory:" */
 	bool sync_full;
 	unsigned long long mmap_size;   /* bytes of the file read through a memory map */
+	unsigned cache_mb;              /* page cache of each connection */
 	unsigned busy_ms;            /* busy_timeout=, overrides the handle's timeout_ms */
 	int max_schema;              /* apply migrations up to this version (tests); 0: all */
 	struct sq_conn *setup;       /* the connection open() used, handed to the pool first */
