@@ -14,10 +14,11 @@ back to back, the ratio is taken within the round, and the tables give the media
 rounds (HSS_BENCH_ROUNDS, default 3) with the load average seen during the block. With two
 HSS processes, two dclients run at once (half the requests in flight each, one per HSS; the
 echo baseline gets the same two dclients). Printed per case: requests/s, the ratio to echo,
-latency p50/p99/p99.9 (us, from dclient; with two clients the worse of the two), and the
-server CPU per request (utime+stime from /proc, all HSS processes) beside echo's. Nothing
-about speed is asserted: it fails only when something does not work (an answer other than
-2001, or a timeout).
+latency p50/p99/p99.9 (us, from dclient; with two clients the worse of the two), the server
+CPU per request (utime+stime from /proc, all HSS processes) beside echo's, and the answers
+that were not 2001 (a write that waited past database.timeout_ms on an overloaded machine
+is answered 5012, as designed). Nothing about speed is asserted: it fails only when
+something does not work (a timeout, or more than 1% of answers not 2001).
 
 Durability is what production runs: SQLite synchronous=FULL (HSS_BENCH_SYNC=normal to
 compare), MariaDB with innodb_flush_log_at_trx_commit=1 (the default); every answer is sent
@@ -98,14 +99,21 @@ def load(h, targets, cmd, count, inflight, imsis):
         t.start()
     for t in th:
         t.join()
+    errors = 0
     for r in out:
         s = r.answer
         n = count // len(targets)
-        if not s or s.get('answered') != n or s.get('results', {}).get('2001') != n:
-            h.fail('%s at %d in flight: not all answered 2001: %s' % (cmd, inflight, s))
+        if not s or s.get('answered') != n or s.get('timeouts'):
+            h.fail('%s at %d in flight: not all answered: %s' % (cmd, inflight, s))
+        errors += n - s.get('results', {}).get('2001', 0)
+    # on an overloaded machine a write may wait past database.timeout_ms and be answered
+    # 5012, as designed: counted and shown; more than 1% means something does not work
+    if errors > count // 100:
+        h.fail('%s at %d in flight: %d answers not 2001: %s' % (
+            cmd, inflight, errors, [r.answer.get('results') for r in out]))
     lat = [r.answer['latency_us'] for r in out]
     return (sum(r.answer['rps'] for r in out), max(x['p50'] for x in lat),
-            max(x['p99'] for x in lat), max(x['p99.9'] for x in lat))
+            max(x['p99'] for x in lat), max(x['p99.9'] for x in lat), errors)
 
 
 def run_block(h, rows, backend, spec, n, nproc, echo, rounds, count):
@@ -135,21 +143,23 @@ def run_block(h, rows, backend, spec, n, nproc, echo, rounds, count):
                                       ('hss air', targets, procs, 'air'),
                                       ('hss ulr', targets, procs, 'ulr')):
                 before = sum(cpu_s(p.p.pid) for p in pr)
-                rps, p50, p99, p999 = load(h, tg, cmd, c, inflight, imsis)
+                rps, p50, p99, p999, errs = load(h, tg, cmd, c, inflight, imsis)
                 cpu = (sum(cpu_s(p.p.pid) for p in pr) - before) * 1e6 / c
                 if base is None:
                     base = (rps, cpu)
                 samples.setdefault((name, inflight), []).append(
-                    (rps, rps / base[0], p50, p99, p999, cpu, cpu / base[1] if base[1] else 0))
+                    (rps, rps / base[0], p50, p99, p999, cpu, cpu / base[1] if base[1] else 0,
+                     errs))
             loads.append(loadavg())
     for p in procs:
         p.stop()
     for (name, inflight), v in samples.items():
         med = [statistics.median(x[i] for x in v) for i in range(7)]
+        errs = sum(x[7] for x in v)
         rows.append(dict(backend=backend, subscribers=n, procs=nproc, case=name,
                          inflight=inflight, rps=round(med[0]), ratio=round(med[1], 2),
                          p50=round(med[2]), p99=round(med[3]), p999=round(med[4]),
-                         cpu_us=round(med[5], 1), cpu_ratio=round(med[6], 2),
+                         cpu_us=round(med[5], 1), cpu_ratio=round(med[6], 2), not_2001=errs,
                          ratios=[round(x[1], 2) for x in v],
                          load=[round(min(loads), 1), round(max(loads), 1)]))
 
@@ -200,14 +210,15 @@ def bench(h):
           (rounds, sync.upper() or 'FULL', count))
     for note in notes:
         print('  ' + note)
-    print('%-7s %7s %5s %-8s %4s %8s %6s %8s %8s %9s %8s %6s %11s %s' % (
+    print('%-7s %7s %5s %-8s %4s %8s %6s %8s %8s %9s %8s %6s %5s %11s %s' % (
         'backend', 'subs', 'procs', 'case', 'infl', 'req/s', 'x echo', 'p50 us', 'p99 us',
-        'p99.9 us', 'cpu us', 'x echo', 'load', 'round ratios'))
+        'p99.9 us', 'cpu us', 'x echo', '!2001', 'load', 'round ratios'))
     for r in rows:
-        print('%-7s %7d %5d %-8s %4d %8d %6.2f %8d %8d %9d %8.1f %6.2f %5.1f-%-5.1f %s' % (
+        print('%-7s %7d %5d %-8s %4d %8d %6.2f %8d %8d %9d %8.1f %6.2f %5d %5.1f-%-5.1f %s' % (
             r['backend'], r['subscribers'], r['procs'], r['case'], r['inflight'], r['rps'],
             r['ratio'], r['p50'], r['p99'], r['p999'], r['cpu_us'], r['cpu_ratio'],
-            r['load'][0], r['load'][1], ' '.join('%.2f' % x for x in r['ratios'])))
+            r['not_2001'], r['load'][0], r['load'][1],
+            ' '.join('%.2f' % x for x in r['ratios'])))
     print(json.dumps({'kind': 'hss_bench', 'rounds': rounds, 'count': count,
                       'sync': sync or 'full', 'notes': notes, 'rows': rows}))
 
