@@ -123,8 +123,13 @@ struct cm_diam_cfg {
 	bool sctp;                 /* default false: SCTP disabled (TCP only) */
 	char *tls_cert, *tls_key, *tls_ca;  /* NULL: an ephemeral self-signed pair is generated */
 	unsigned tw_timer;         /* default 30, >= 6 */
-	unsigned tc_timer;         /* default 30 */
+	unsigned tc_timer;         /* default CM_TC_TIMER_DEFAULT */
 	unsigned threads;          /* routing/dispatch threads; default 4 */
+	/* Incoming connections (common/listen.c); 0 leaves freeDiameter's own behaviour. */
+	unsigned accept_threads;   /* freeDiameter ThreadsPerServer; default 32 (its own: 5) */
+	unsigned listen_backlog;   /* listen(2) backlog; default 1024 (freeDiameter's: 5) */
+	unsigned cer_timeout;      /* seconds before a connection that sent no complete CER is
+	                            * closed; default 5 (freeDiameter's own: 20) */
 	struct cm_peer_cfg *peers;
 	size_t n_peers;
 	char **accept_peers;       /* fnmatch patterns of unknown peer identities allowed to connect */
@@ -137,10 +142,17 @@ struct cm_diam_cfg {
 	char *source;              /* file name the cfg came from (for messages) */
 };
 
+/* Defaults of the `diameter:` keys that shape recovery and admission of peers. */
+#define CM_TC_TIMER_DEFAULT 3
+#define CM_ACCEPT_THREADS_DEFAULT 32
+#define CM_LISTEN_BACKLOG_DEFAULT 1024
+#define CM_CER_TIMEOUT_DEFAULT 5
+
 /* The schema of the `diameter:` section, for embedding in a daemon's schema. Keys:
  * identity, realm, listen (seq of str), port, tls_port, sctp, tls_cert, tls_key, tls_ca,
  * tw_timer, tc_timer, threads, peers (seq of {host, realm, addr, port, tls, transport:
- * tcp|sctp}), accept_peers (seq of str), default_route (seq of str), fd_conf, log_level. */
+ * tcp|sctp}), accept_peers (seq of str), default_route (seq of str), fd_conf, log_level,
+ * accept_threads, listen_backlog, cer_timeout. */
 extern const struct cm_schema cm_diam_schema[];
 
 /* Fill cfg from the (schema-checked) `diameter:` map node. Frees nothing on failure: call
@@ -176,14 +188,89 @@ void cm_diam_request_stop(void);
 void cm_diam_shutdown(void);
 void cm_diam_set_exit_code(int code);
 
+/* Incoming connections closed because no complete CER arrived within cer_timeout (or, for
+ * a connection that sent nothing at all, once the kernel handed it over), since start. */
+uint64_t cm_listen_closed(void);
+
 /* Wait until the peer with this identity is in state OPEN, up to timeout_ms. 0 or ETIMEDOUT. */
 int cm_diam_wait_peer(const char *identity, int timeout_ms);
 
+/* ---------------------------------------------------------------------------------------
+ * Pending work and the `overload:` section (common/pending.c)
+ * ------------------------------------------------------------------------------------- */
+
+/* Admission of requests (any application but the base protocol): each is judged when it
+ * arrives, refused when max_pending admitted requests are in progress (0: no bound); an
+ * admitted one counts until freeDiameter frees it, after its answer. cm_pending_start: after
+ * cm_diam_init, before cm_diam_start; once per process (later calls only set the bound). */
+int cm_pending_start(unsigned max_pending);
+void cm_pending_set_max(unsigned max_pending);
+unsigned cm_pending_max(void);
+/* Was this received request refused on arrival? The daemon then answers it 3004. */
+bool cm_pending_refused(struct msg *req);
+/* Requests received and not yet answered (admitted or refused), and the admitted ones. */
+unsigned long cm_pending(void);
+unsigned long cm_pending_admitted(void);
+
+/* `overload:` in a daemon's configuration: { max_pending: N } (0: no bound). */
+struct cm_overload_cfg {
+	unsigned max_pending;
+};
+extern const struct cm_schema cm_overload_schema[];
+/* Fill cfg from the `overload:` map node (NULL: absent); def_max_pending is the daemon's
+ * default. EINVAL with err "FILE:LINE: key 'overload.x': problem". */
+int cm_overload_cfg_parse(const struct cm_ynode *overload, unsigned def_max_pending,
+                          struct cm_overload_cfg *cfg, char *err, size_t errlen);
+
 /* fd_msg_new_answer_from_req(dict, msg, flags) that also answers a request whose Proxy-Info
  * freeDiameter 1.2.1 cannot copy (an unknown AVP with empty data inside: it would fail and
- * leak): such a Proxy-Info is rebuilt from its copyable AVPs (common/answer.c). Same
- * contract: on success *msg is the answer, the request linked to it. */
+ * leak): the request's Proxy-Info AVPs are repaired with cm_msg_repair first
+ * (common/answer.c). Same contract: on success *msg is the answer, the request linked to it. */
 int cm_answer_new(struct msg **msg, int flags);
+
+/* The error answer to a request that fd_msg_parse_rules refused with *pei, as
+ * fd_msg_parse_or_error builds it (Result-Code, Error-Message, Failed-AVP from pei_avp, E bit
+ * for protocol errors, Proxy-Info copied), whatever the request holds (common/answer.c).
+ * On success *req is the answer, the request linked to it; freeing pei->pei_avp when
+ * pei->pei_avp_free stays the caller's job. Our nodes call it themselves when freeDiameter
+ * could not build that answer (it would drop the request unanswered). */
+int cm_answer_parse_error(struct msg **req, const struct fd_pei *pei);
+
+/* Make obj (a message, or an AVP with its children) encodable by freeDiameter 1.2.1
+ * (common/avp_repair.c). An AVP the dictionary does not know and that has no data is parsed
+ * into an object fd_msg_bufferize refuses; it is replaced by one that encodes to the same
+ * octets. local_answer: obj is (part of) an answer this node built: inside its Failed-AVP,
+ * an AVP of a fixed-size type whose length was wrong gets a zero value of the right size
+ * (RFC 6733 7.5). *ret_repaired (may be NULL): how many AVPs were replaced or given a value.
+ * 0 or an errno. cm_diam_init registers a HOOK_MESSAGE_SENDING handler that repairs every
+ * message sent; call it yourself only before freeDiameter re-encodes a message otherwise
+ * (the copy of Proxy-Info into an answer). A repaired message must not be parsed again
+ * (fd_msg_parse_dict would undo the repair). */
+int cm_msg_repair(msg_or_avp *obj, bool local_answer, unsigned *ret_repaired);
+
+/* Deepest AVP nesting freeDiameter is left to parse in a received message: top-level AVPs
+ * are level 1. 3GPP's deepest structure (Subscription-Data) has 6 levels. */
+#define CM_AVP_MAX_DEPTH 32
+
+/* Bound the nesting of the raw message buf (len octets, as received) in place
+ * (common/rx_guard.c): a Grouped AVP of level CM_AVP_MAX_DEPTH that has children gets its
+ * first child's length set beyond the group's end, so that freeDiameter's parser fails on
+ * that group (5004 with Failed-AVP) instead of descending. Returns how many groups were cut;
+ * the first one's code and vendor go to *ret_code, *ret_vendor (may be NULL). Only AVPs the
+ * dictionary knows as Grouped count: the first call (at the latest cm_diam_start) reads
+ * them, so the dictionaries must be loaded by then. The HOOK_DATA_RECEIVED handler
+ * cm_diam_start registers calls it on every received message. */
+size_t cm_avp_depth_limit(uint8_t *buf, size_t len, uint32_t *ret_code, uint32_t *ret_vendor);
+
+/* Make a message just split from the wire safe for freeDiameter 1.2.1 (common/rx_guard.c),
+ * which aborts the process (ASSERT) on the first Session-Id it cannot read (code 263 and
+ * vendor 0 with the V bit, or fewer octets than a header: fd_msg_sess_get) and, in an answer
+ * it parses whole, on the first Result-Code it cannot read (fd_msg_parse_or_error). Such an
+ * AVP is parsed now; if it has no value it gets code 0 and loses its M bit, so freeDiameter
+ * handles a message without it. answer_parsed: msg is an answer freeDiameter will parse
+ * whole (link-local, or to this node's own request). Returns how many AVPs were changed.
+ * cm_diam_start registers a HOOK_MESSAGE_RECEIVED handler that calls it on every message. */
+int cm_msg_defuse(struct msg *msg, bool answer_parsed);
 
 /* ---------------------------------------------------------------------------------------
  * AVP helpers (common/avp.c). Names are looked up in the dictionary once and cached.

@@ -104,14 +104,19 @@ enum dra_ans_class dra_ans_class(uint32_t rc)
 void dra_stats_dump(FILE *f)
 {
 	const struct { const char *n; atomic_uint_fast64_t *v; } g[] = {
-		G(requests), G(answers), G(direct), G(no_route), G(rule_errors), G(rules_fired),
-		G(reloads_ok), G(reloads_failed), G(local_relayed),
+		G(requests), G(answers), G(direct), G(no_route), G(rule_errors), G(rule_limits),
+		G(rules_fired), G(reloads_ok), G(reloads_failed), G(local_relayed), G(too_busy),
 	};
 	struct dra_sentry *e;
 	size_t i;
 
 	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++)
 		fprintf(f, "global - %s %llu\n", g[i].n, (unsigned long long)atomic_load(g[i].v));
+	/* Readings: requests in progress now (all, and those admitted), incoming connections
+	 * closed before their CER. */
+	fprintf(f, "global - pending %lu\n", cm_pending());
+	fprintf(f, "global - admitted %lu\n", cm_pending_admitted());
+	fprintf(f, "global - cer_timeouts %llu\n", (unsigned long long)cm_listen_closed());
 	for (e = atomic_load_explicit(&dra_shead, memory_order_acquire); e; e = e->next) {
 		const char *k = dra_skind_name[e->kind];
 		switch (e->kind) {

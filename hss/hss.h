@@ -14,13 +14,40 @@
 #include "hss_db.h"
 
 #include <stdatomic.h>
+#include <sys/types.h>
 
 /* ---------------------------------------------------------------------------------------
  * Configuration (hss/config.c): `diameter:` (common/), `database:`, `s6a:`, `ctl_socket:`.
  * ------------------------------------------------------------------------------------- */
 
 #define HSS_MAX_PLMNS 64
+#define HSS_CTL_MAX_USERS 32      /* ctl_allow_users entries */
 #define HSS_MAX_VECTORS_CFG 16        /* per vector kind; E-UTRAN + UTRAN/GERAN <= 32 */
+
+#define HSS_CX_MAX_LIST 32            /* names, capabilities, networks in cx: */
+
+/* The `cx:` section (hss/cx_config.c): the Cx/Dx policy, reloaded with s6a:. */
+struct hss_cx_cfg {
+	bool enabled;                  /* serve Cx (default true; a change needs a restart) */
+	char *scscf_names[HSS_CX_MAX_LIST];     /* S-CSCFs a first registration may go to
+	                                         * (Server-Name in Server-Capabilities) */
+	size_t n_scscf_names;
+	uint32_t mandatory_caps[HSS_CX_MAX_LIST], optional_caps[HSS_CX_MAX_LIST];
+	size_t n_mandatory_caps, n_optional_caps;
+	char *home_networks[HSS_CX_MAX_LIST];   /* Visited-Network-Identifiers that are home
+	                                         * (default: the diameter realm) */
+	size_t n_home_networks;
+	char *roaming_partners[HSS_CX_MAX_LIST];/* visited networks users may register from;
+	                                         * none: any */
+	size_t n_roaming_partners;
+	unsigned max_auth_items;       /* cap on SIP-Number-Auth-Items, 1..32 (default 5) */
+	char *digest_realm;            /* Digest-Realm when the private identity has none */
+	char *digest_qop;              /* Digest-QoP (default "auth") */
+	bool store_server_name;        /* keep the S-CSCF on *_STORE_SERVER_NAME (else 2004) */
+	bool rtr_on_scscf_change;      /* TS 29.228 8.1.1: RTR to the old S-CSCF on a new MAR */
+	unsigned push_timeout_ms;      /* PPR/RTR answer timeout (default 5000) */
+	unsigned outbox_poll_ms;       /* how often the PPR/RTR outbox is read (default 1000) */
+};
 
 struct hss_cfg {
 	struct cm_diam_cfg diam;
@@ -38,6 +65,11 @@ struct hss_cfg {
 	bool geran_triplets;           /* answer them with GERAN triplets, not quintuplets */
 	unsigned clr_timeout_ms;       /* timeout of CLR/IDR/DSR answers, default 5000 */
 	char *ctl_socket;              /* UNIX socket path for the control channel, or NULL */
+	uid_t ctl_allow[HSS_CTL_MAX_USERS];  /* users besides root and the HSS's own that may use
+	                                        it (ctl_allow_users) */
+	size_t n_ctl_allow;
+	struct cm_overload_cfg overload;   /* overload: (reloaded with s6a:) */
+	struct hss_cx_cfg cx;          /* cx: */
 	char *source;                  /* config file name */
 };
 
@@ -48,6 +80,10 @@ int hss_cfg_load(const char *path, struct hss_cfg *cfg, char *err, size_t errlen
 int hss_cfg_load_buf(const char *name, const char *buf, size_t len, struct hss_cfg *cfg,
                      char *err, size_t errlen);
 void hss_cfg_free(struct hss_cfg *cfg);   /* accepts a zeroed cfg */
+
+/* Requests in progress (received, not yet answered) above which S6a requests are answered
+ * 3004 DIAMETER_TOO_BUSY at once (overload.max_pending). */
+#define HSS_MAX_PENDING_DEFAULT 1000
 
 /* ---------------------------------------------------------------------------------------
  * The running configuration (hss/reload.c): a reference-counted snapshot that SIGHUP swaps
@@ -85,12 +121,15 @@ void hss_snap_clear(void);
 enum hss_cmd {
 	HSS_CMD_ULR, HSS_CMD_AIR, HSS_CMD_PUR, HSS_CMD_NOR,
 	HSS_CMD_CLR, HSS_CMD_IDR, HSS_CMD_DSR,  /* sent by the HSS */
+	HSS_CMD_UAR, HSS_CMD_MAR, HSS_CMD_SAR, HSS_CMD_LIR,   /* Cx/Dx */
+	HSS_CMD_RTR, HSS_CMD_PPR,               /* Cx, sent by the HSS */
 	HSS_CMD_MAX
 };
 
 struct hss_cmd_stats {
-	atomic_ulong requests;         /* received (or sent, for CLR/IDR/DSR) */
-	atomic_ulong success;          /* answered (or answered to us) with 2001 */
+	atomic_ulong requests;         /* received (or sent, for CLR/IDR/DSR/RTR/PPR) */
+	atomic_ulong success;          /* answered (or answered to us) with a 2xxx Result-Code or
+	                                * Experimental-Result-Code (2001, Cx 2001-2004) */
 	atomic_ulong user_unknown;     /* 5001 */
 	atomic_ulong rejected;         /* other permanent/transient failures (incl. 5004/5005) */
 	atomic_ulong errors;           /* internal errors (5012), send failures */
@@ -101,7 +140,11 @@ struct hss_stats {
 	struct hss_cmd_stats cmd[HSS_CMD_MAX];
 	atomic_ulong vectors_eutran, vectors_utran, vectors_geran;
 	atomic_ulong resync_ok, resync_bad_mac;
+	atomic_ulong vectors_ims;      /* Digest-AKA vectors (MAA SIP-Auth-Data-Items) */
+	atomic_ulong digest_items;     /* SIP Digest items (MAA) */
+	atomic_ulong ims_resync_ok, ims_resync_bad_mac;  /* MAR re-synchronisations */
 	atomic_ulong db_errors;        /* database failures answered with 5012 */
+	atomic_ulong too_busy;         /* S6a requests answered 3004: over overload.max_pending */
 	atomic_ulong malformed;        /* requests answered 5004/5005 by the HSS handlers, or with
 	                                * an error freeDiameter built itself (parser: 5005 5009
 	                                * 5001 5004 5014 3001; routing: 3001 3002 3005 ...) */
@@ -131,6 +174,7 @@ size_t hss_stats_format(char *buf, size_t bufsz);
 /* Base protocol Result-Codes (RFC 6733). */
 #define HSS_RC_SUCCESS                   2001
 #define HSS_RC_COMMAND_UNSUPPORTED       3001
+#define HSS_RC_TOO_BUSY                  3004
 #define HSS_RC_INVALID_AVP_VALUE         5004
 #define HSS_RC_MISSING_AVP               5005
 #define HSS_RC_UNABLE_TO_COMPLY          5012
@@ -195,11 +239,33 @@ int hss_rat_ard_bit(int32_t rat_type);
 bool hss_plmn_is_home(const struct hss_cfg *cfg, const char *imsi, const char *mccmnc);
 
 /* ---------------------------------------------------------------------------------------
+ * The Cx/Dx application (hss/cx/, TS 29.228/29.229): UAR, MAR, SAR, LIR served from the
+ * IMS store (hss/imsdb) on the HSS database; RTR and PPR sent to S-CSCFs from the outbox
+ * the store keeps (written by hssctl, the control socket, or the procedures).
+ * ------------------------------------------------------------------------------------- */
+
+/* Open the IMS store on db and register Cx with its handlers (call after cm_diam_init and
+ * dict_cx_load, before cm_diam_start; db must outlive it). */
+int hss_cx_init(struct hss_db *db);
+/* Start sending the outbox (after cm_diam_start); stop it (before cm_diam_shutdown). */
+int hss_cx_start(void);
+void hss_cx_stop(void);
+/* Close the store, once freeDiameter no longer dispatches (after cm_diam_shutdown). */
+void hss_cx_fini(void);
+/* The control channel's Cx commands: "rtr ID|IMPU|IMPI [REASON-CODE]" (administrative
+ * de-registration: the state is cleared and an RTR queued), "ppr ID|IMPU|IMPI" (queue a
+ * Push-Profile), "outbox" (send what is queued now). Returns false when argv[0] is none of
+ * them; otherwise the reply is in out. */
+bool hss_cx_ctl(int argc, char **argv, char *out, size_t outsz);
+
+/* ---------------------------------------------------------------------------------------
  * Control channel (hss/ctl.c): a UNIX stream socket taking one command line per
  * connection and answering one line ("ok ..." or "error ..."):
  *   idr IMSI [IDR-FLAGS]   dsr IMSI DSR-FLAGS   clr IMSI [CANCELLATION-TYPE]   stats
+ * Clients are served by one poll() thread, each within 2 s; only root, the HSS's own user
+ * and the `allow` users (SO_PEERCRED) may use it.
  * ------------------------------------------------------------------------------------- */
-int hss_ctl_start(const char *path);
+int hss_ctl_start(const char *path, const uid_t *allow, size_t n_allow);
 void hss_ctl_stop(void);
 /* Run one command line; the reply (without newline) goes to out. Used by the socket thread
  * and by tests. */

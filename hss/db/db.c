@@ -42,6 +42,11 @@ int hss_db_set_error(int e, const char *fmt, ...)
 	return e;
 }
 
+int hss_db_tx_error(int e, const char *msg)
+{
+	return hss_db_set_error(e, "%s", msg ? msg : "");
+}
+
 void hss_db_clear_error(void)
 {
 	tls_err[0] = 0;

@@ -15,8 +15,11 @@
  *
  * Inside a group, a body that fails with a result of its own (ENOENT, EEXIST, EINVAL...)
  * fails alone: if it wrote nothing the others go on; if it did, the transaction is rolled
- * back and run again without it. A fault (I/O, disk full, lock timeout) fails the group.
- * A deadlock (EAGAIN) runs the group again while its deadline allows.
+ * back and run again without it. A fault met by a body (I/O, corrupt data, lock timeout)
+ * fails that body and the group is run again without it while the deadline allows, up to
+ * BODY_FAULTS bodies: one corrupt record costs only its own request, while a database that
+ * fails whatever runs fails the group after a few tries. A fault at BEGIN or COMMIT fails
+ * the group. A deadlock (EAGAIN) runs the group again while its deadline allows.
  *
  * Every queued write has a deadline (timeout_ms from when it was queued): the group's
  * waits (connection, lock) end at the earliest, and a write still queued past its own
@@ -34,6 +37,7 @@
 
 #define RETRIES 5            /* runs of a group that keeps meeting deadlocks */
 #define MAX_GROUP 512        /* bodies per transaction */
+#define BODY_FAULTS 3        /* bodies failed alone on a fault before the group fails */
 
 struct hss_wop {
 	hss_db_tx_fn fn;
@@ -132,7 +136,8 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 	int64_t now = hss_now_ms(), deadline = INT64_MAX;
 	char why[256];
 	size_t i, live = 0;
-	int rc = 0, fault, runs = 0;
+	int rc = 0, fault, runs = 0, body_faults = 0;
+	size_t faulted = 0;
 	bool alone = false;
 
 	for (i = 0; i < n; i++) {
@@ -180,6 +185,7 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 					fault = -1;
 			} else {
 				fault = rc;
+				faulted = i;
 				snprintf(why, sizeof(why), "%s", hss_db_strerror());
 			}
 		}
@@ -190,11 +196,23 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 				break;
 			}
 			fault = rc;
+			faulted = n;
 			snprintf(why, sizeof(why), "%s", hss_db_strerror());
 		}
 		d->rollback(&tx);
 		if (fault == -1)
 			continue;
+		/* a body met a fault: it fails; the others are run again without it */
+		if (fault != EAGAIN && faulted < n && body_faults < BODY_FAULTS &&
+		    hss_now_ms() < deadline) {
+			finish(ops[faulted], fault, why);
+			body_faults++;
+			for (i = 0; i < n && ops[i]->finished; i++)
+				;
+			if (i == n)
+				break;
+			continue;
+		}
 		/* a deadlock is run again, as long as the group's deadline allows */
 		if (fault == EAGAIN && !alone && runs < RETRIES && hss_now_ms() < deadline)
 			continue;

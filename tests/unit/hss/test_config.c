@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* test_config.c: hss.yaml loading: the shipped example, defaults, every value of the s6a
- * section, and errors that must name file, line and key; plus the RAT and home-PLMN
+ * section, the cx: section, and errors that must name file, line and key; plus the RAT and home-PLMN
  * helpers the policy checks rely on. No network, no database. */
 #include "hss.h"
 #include "tap.h"
@@ -50,6 +50,11 @@ static void test_example(void)
 	CHECK_STR(cfg.home_plmns[0], "00101", "s6a");
 	CHECK_STR(cfg.ctl_socket, "hss.ctl", "ctl_socket");
 	CHECK_SUBSTR(cfg.diam.fd_conf, "NoRelay", "the HSS never relays");
+	CHECK(cfg.cx.enabled, "cx.enabled");
+	CHECK_INT(cfg.cx.n_scscf_names, ==, 1, "cx.scscf_names");
+	if (cfg.cx.n_scscf_names)
+		CHECK_STR(cfg.cx.scscf_names[0], "sip:scscf.localdomain:6060", "cx.scscf_names");
+	CHECK_INT(cfg.cx.n_home_networks, ==, 1, "cx.home_networks");
 	hss_cfg_free(&cfg);
 }
 
@@ -72,6 +77,20 @@ static void test_defaults(void)
 	CHECK_INT(cfg.n_home_plmns, ==, 0, "no PLMN lists");
 	CHECK_INT(cfg.n_roaming_partners, ==, 0, "no PLMN lists");
 	CHECK(!cfg.ctl_socket, "no control socket");
+	CHECK(cfg.overload.max_pending == HSS_MAX_PENDING_DEFAULT, "overload.max_pending default");
+	CHECK(cfg.cx.enabled, "cx served by default");
+	CHECK_INT(cfg.cx.max_auth_items, ==, 5, "cx.max_auth_items default");
+	CHECK(cfg.cx.store_server_name, "cx.store_server_name default");
+	CHECK(cfg.cx.rtr_on_scscf_change, "cx.rtr_on_scscf_change default");
+	CHECK_INT(cfg.cx.push_timeout_ms, ==, 5000, "cx.push_timeout_ms default");
+	CHECK_INT(cfg.cx.outbox_poll_ms, ==, 1000, "cx.outbox_poll_ms default");
+	CHECK_STR(cfg.cx.digest_qop, "auth", "cx.digest_qop default");
+	CHECK(!cfg.cx.digest_realm, "no cx.digest_realm by default");
+	CHECK_INT(cfg.cx.n_scscf_names, ==, 0, "no S-CSCF names by default");
+	CHECK_INT(cfg.cx.n_roaming_partners, ==, 0, "any visited network by default");
+	CHECK_INT(cfg.cx.n_home_networks, ==, 1, "home network: the realm");
+	if (cfg.cx.n_home_networks)
+		CHECK_STR(cfg.cx.home_networks[0], "test", "home network: the realm");
 	hss_cfg_free(&cfg);
 	hss_cfg_free(&cfg);   /* idempotent on a freed (zeroed) cfg */
 }
@@ -83,7 +102,8 @@ static void test_values(void)
 	int rc = load(HEAD "s6a:\n  max_vectors: 16\n  home_plmns: [\"00101\", \"310260\"]\n"
 	              "  roaming_partners: [\"20801\"]\n  rat_allowed: [eutran, E-UTRAN, nr]\n"
 	              "  cancel_old_mme: false\n  utran_geran_vectors: no\n  geran_triplets: true\n"
-	              "  clr_timeout_ms: 250\nctl_socket: /tmp/h.ctl\n", &cfg, err, sizeof(err));
+	              "  clr_timeout_ms: 250\nctl_socket: /tmp/h.ctl\noverload:\n  max_pending: 0\n",
+	              &cfg, err, sizeof(err));
 
 	CHECK_ERR(rc, 0, "%s", err);
 	if (rc)
@@ -100,7 +120,63 @@ static void test_values(void)
 	CHECK(cfg.geran_triplets, "geran_triplets: true");
 	CHECK_INT(cfg.clr_timeout_ms, ==, 250, "clr_timeout_ms");
 	CHECK_STR(cfg.ctl_socket, "/tmp/h.ctl", "ctl_socket");
+	CHECK_INT(cfg.overload.max_pending, ==, 0, "overload.max_pending 0: no bound");
+	CHECK_INT(cfg.n_ctl_allow, ==, 0, "no ctl_allow_users");
 	hss_cfg_free(&cfg);
+
+	rc = load(HEAD "ctl_socket: /tmp/h.ctl\nctl_allow_users: [root, nobody, \"12345\", 010]\n", &cfg,
+	          err, sizeof(err));
+	CHECK_ERR(rc, 0, "%s", err);
+	if (rc)
+		return;
+	CHECK_INT(cfg.n_ctl_allow, ==, 4, "ctl_allow_users: 4 entries");
+	CHECK_UINT(cfg.ctl_allow[0], ==, 0, "root is uid 0");
+	CHECK_UINT(cfg.ctl_allow[1], ==, 65534, "nobody is uid 65534");
+	CHECK_UINT(cfg.ctl_allow[2], ==, 12345, "\"12345\" is uid 12345");
+	CHECK_UINT(cfg.ctl_allow[3], ==, 10, "010 is uid 10 (decimal)");
+	hss_cfg_free(&cfg);
+}
+
+static void test_cx(void)
+{
+	struct hss_cfg cfg;
+	char err[512];
+	int rc = load(HEAD "cx:\n  enabled: false\n"
+	              "  scscf_names: [\"sip:s1.test:6060\", \"sips:s2.test\"]\n"
+	              "  mandatory_capabilities: [1, 4294967295]\n  optional_capabilities: [7]\n"
+	              "  home_networks: [ims.test, test]\n  roaming_partners: [visited.test]\n"
+	              "  max_auth_items: 3\n  digest_realm: realm.test\n  digest_qop: auth-int\n"
+	              "  store_server_name: false\n  rtr_on_scscf_change: false\n"
+	              "  push_timeout_ms: 250\n  outbox_poll_ms: 60\n", &cfg, err, sizeof(err));
+
+	CHECK_ERR(rc, 0, "%s", err);
+	if (rc)
+		return;
+	CHECK(!cfg.cx.enabled, "cx.enabled false");
+	CHECK_INT(cfg.cx.n_scscf_names, ==, 2, "cx.scscf_names");
+	CHECK_STR(cfg.cx.scscf_names[1], "sips:s2.test", "cx.scscf_names");
+	CHECK_INT(cfg.cx.n_mandatory_caps, ==, 2, "cx.mandatory_capabilities");
+	CHECK_UINT(cfg.cx.mandatory_caps[1], ==, 4294967295u, "cx.mandatory_capabilities");
+	CHECK_INT(cfg.cx.n_optional_caps, ==, 1, "cx.optional_capabilities");
+	CHECK_UINT(cfg.cx.optional_caps[0], ==, 7, "cx.optional_capabilities");
+	CHECK_INT(cfg.cx.n_home_networks, ==, 2, "cx.home_networks replace the realm");
+	CHECK_INT(cfg.cx.n_roaming_partners, ==, 1, "cx.roaming_partners");
+	CHECK_INT(cfg.cx.max_auth_items, ==, 3, "cx.max_auth_items");
+	CHECK_STR(cfg.cx.digest_realm, "realm.test", "cx.digest_realm");
+	CHECK_STR(cfg.cx.digest_qop, "auth-int", "cx.digest_qop");
+	CHECK(!cfg.cx.store_server_name, "cx.store_server_name");
+	CHECK(!cfg.cx.rtr_on_scscf_change, "cx.rtr_on_scscf_change");
+	CHECK_INT(cfg.cx.push_timeout_ms, ==, 250, "cx.push_timeout_ms");
+	CHECK_INT(cfg.cx.outbox_poll_ms, ==, 60, "cx.outbox_poll_ms");
+	hss_cfg_free(&cfg);
+
+	bad(HEAD "cx:\n  scscf_names: [scscf.test]\n", "t.yaml:7", "cx.scscf_names");
+	bad(HEAD "cx:\n  max_auth_items: 0\n", "t.yaml:7", "max_auth_items");
+	bad(HEAD "cx:\n  mandatory_capabilities: [-1]\n", "t.yaml:7", "mandatory_capabilities");
+	bad(HEAD "cx:\n  push_timeout_ms: 10\n", "t.yaml:7", "push_timeout_ms");
+	bad(HEAD "cx:\n  scscf_name: [sip:s.test]\n", "t.yaml:7", "scscf_name");
+	bad(HEAD "cx:\n  enabled: maybe\n", "t.yaml:7", "enabled");
+	bad(HEAD "cx: [1]\n", "t.yaml:6", "cx");
 }
 
 static void test_errors(void)
@@ -138,8 +214,14 @@ static void test_errors(void)
 			hss_cfg_free(&cfg);
 	}
 	bad(HEAD "diameter2: {}\n", "t.yaml:6", "diameter2");
+	bad(HEAD "overload:\n  max_pending: -1\n", "t.yaml:7", "overload.max_pending");
+	bad(HEAD "overload:\n  max_pendng: 10\n", "t.yaml:7", "overload.max_pendng");
+	bad(HEAD "overload: 5\n", "t.yaml:6", "overload");
 	bad(HEAD "s6a:\n  home_plmns: [\n", "t.yaml", NULL);
 	bad("", "empty", NULL);
+	bad(HEAD "ctl_allow_users: [root, no-such-user-here]\n", "t.yaml:6",
+	    "key 'ctl_allow_users': unknown user 'no-such-user-here'");
+	bad(HEAD "ctl_allow_users: [\"4294967295\"]\n", "t.yaml:6", "is not a uid");
 }
 
 static void test_rat(void)
@@ -220,6 +302,15 @@ static void test_stats_ctl(void)
 	CHECK_SUBSTR(buf, "unknown command", "DSR needs flags: %s", buf);
 	hss_ctl_exec("idr 001010000000001 1 2", buf, sizeof(buf));
 	CHECK(!strncmp(buf, "error: usage", 12), "too many args: %s", buf);
+	/* decimal only: a base prefix or a sign is refused, leading zeros are decimal */
+	hss_ctl_exec("idr 001010000000001 0x10", buf, sizeof(buf));
+	CHECK_SUBSTR(buf, "bad number '0x10'", "0x10 refused");
+	hss_ctl_exec("idr 001010000000001 +1", buf, sizeof(buf));
+	CHECK_SUBSTR(buf, "bad number '+1'", "+1 refused");
+	hss_ctl_exec("idr 001010000000001 4294967296", buf, sizeof(buf));
+	CHECK_SUBSTR(buf, "bad number", "2^32 refused");
+	hss_ctl_exec("dsr 001010000000001 09", buf, sizeof(buf));
+	CHECK(strstr(buf, "bad number") == NULL, "09 is nine: %s", buf);
 }
 
 int main(void)
@@ -228,6 +319,7 @@ int main(void)
 	test_defaults();
 	test_values();
 	test_errors();
+	test_cx();
 	test_rat();
 	test_home();
 	test_stats_ctl();
