@@ -63,13 +63,28 @@ def loadavg():
         return float(f.read().split()[0])
 
 
+# Full Subscription-Data (what a ULR answer carries): MSISDN and A-MSISDN, AMBR, roaming
+# PLMNs, periodic TAU, charging characteristics, and four APN configurations (an AMBR and a
+# PGW host/realm, an IMS APN with pre-emption, a static IPv4 address, VPLMN dynamic
+# allocation): about 600 octets of Subscription-Data per ULA.
+APNS = ('internet,ctx=1,pdn=ipv4v6,qci=9,arp=8,ambr_ul=50000000,ambr_dl=100000000,'
+        'pgw_host=pgw1.epc.mnc001.mcc001.3gppnetwork.org,'
+        'pgw_realm=epc.mnc001.mcc001.3gppnetwork.org;'
+        'ims,ctx=2,pdn=ipv4v6,qci=5,arp=1,preempt_cap=1,preempt_vuln=0;'
+        'mms,ctx=3,pdn=ipv4,qci=8,arp=9,static_ip=10.%d.%d.%d,pgw_alloc=static;'
+        'iot,ctx=4,pdn=ipv6,qci=7,arp=10,vplmn_dyn=1')
+
+
 def csv_file(h, n):
     path = os.path.join(h.tmp, 'subs-%d.csv' % n)
     if not os.path.exists(path):
         with open(path, 'w') as f:
-            f.write('imsi,k,opc,apn\n')
+            f.write('imsi,msisdn,a_msisdn,k,opc,ambr_ul,ambr_dl,roaming_plmns,periodic_tau,'
+                    'charging_chars,default_ctx_id,apns\n')
             for i in range(n):
-                f.write('%015d,%s,%s,internet\n' % (FIRST + i, K, OPC))
+                f.write('%015d,336%08d,337%08d,%s,%s,50000000,100000000,"00102,00103",3240,'
+                        '0800,1,"%s"\n' % (FIRST + i, i, i, K, OPC,
+                                            APNS % (i >> 16 & 255, i >> 8 & 255, i & 255)))
     return path
 
 
