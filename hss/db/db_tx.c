@@ -243,19 +243,35 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 
 /* ---- the writer threads ---------------------------------------------------------------- */
 
+/* Report the results of a group. Waiting callers first (they own their op, on their own
+ * stack, the moment it is complete: it is not looked at again), then the done callbacks of
+ * the asynchronous ones (each op freed after its callback). A group may mix both (the S6a
+ * writes are asynchronous, the keyed records' transactions of the Cx procedures and of the
+ * outbox wait). */
 static void complete(struct hss_db *db, struct hss_wop **ops, size_t n)
 {
 	struct hss_writer *w = db->w;
 	bool waiters = false;
 	size_t i;
 
+	for (i = 0; i < n && !waiters; i++)
+		waiters = !ops[i]->done;
+	if (waiters) {
+		pthread_mutex_lock(&w->mu);
+		for (i = 0; i < n; i++)
+			if (!ops[i]->done) {
+				ops[i]->complete = true;   /* the waiting caller owns it from here */
+				ops[i] = NULL;
+				atomic_fetch_sub(&db->pending, 1);
+			}
+		pthread_cond_broadcast(&w->done_cv);
+		pthread_mutex_unlock(&w->mu);
+	}
 	for (i = 0; i < n; i++) {
 		struct hss_wop *op = ops[i];
 
-		if (!op->done) {
-			waiters = true;
+		if (!op)
 			continue;
-		}
 		if (op->rc)
 			hss_db_set_error(op->rc, "%s", op->msg);
 		else
@@ -264,16 +280,6 @@ static void complete(struct hss_db *db, struct hss_wop **ops, size_t n)
 		free(op);
 		atomic_fetch_sub(&db->pending, 1);
 	}
-	if (!waiters)
-		return;
-	pthread_mutex_lock(&w->mu);
-	for (i = 0; i < n; i++)
-		if (!ops[i]->done) {
-			ops[i]->complete = true;   /* the waiting caller owns it from here */
-			atomic_fetch_sub(&db->pending, 1);
-		}
-	pthread_cond_broadcast(&w->done_cv);
-	pthread_mutex_unlock(&w->mu);
 }
 
 static void *writer_main(void *arg)

@@ -668,6 +668,27 @@ static void *athr_main(void *arg)
 	return NULL;
 }
 
+/* A caller that waits for each of its writes, beside the asynchronous ones: groups mix
+ * both (as the Cx procedures' record transactions and the S6a writes do in the HSS). */
+struct sthr {
+	struct hss_db *db;
+	unsigned n, ok;
+	uint64_t sqns[A_ITER];
+};
+
+static void *sthr_main(void *arg)
+{
+	struct sthr *t = arg;
+	struct hss_auth_data a;
+
+	for (t->ok = 0; t->ok < t->n; t->ok++)
+		if (hss_db_sqn_reserve(t->db, "001010000000095", 1, NULL, &a) || a.n != 1)
+			break;
+		else
+			t->sqns[t->ok] = a.sqn[0];
+	return NULL;
+}
+
 /* Done callback that looks through another handle (its own connections): what it was told
  * is durable must be there for every other reader already. */
 struct seen_op {
@@ -715,7 +736,9 @@ static void t_async(struct hss_db *db, const char *backend, const char *uri)
 	struct hss_db *db2 = NULL;
 	char err[256];
 	struct hss_sub *s = new_sub("001010000000097"), *g = malloc(sizeof(*g));
-	struct hss_sub *noapn = new_sub("001010000000096");
+	struct hss_sub *noapn = new_sub("001010000000096"), *sync = new_sub("001010000000095");
+	struct sthr *st = calloc(1, sizeof(*st));
+	pthread_t sth;
 	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 	struct async_op *ops = calloc(A_THREADS * A_ITER, sizeof(*ops));
@@ -734,11 +757,15 @@ static void t_async(struct hss_db *db, const char *backend, const char *uri)
 	noapn->n_apns = 0;
 	hss_db_put_sub(db, s, 0);
 	hss_db_put_sub(db, noapn, 0);
+	sync->sqn = 0;
+	hss_db_put_sub(db, sync, 0);
 	for (i = 0; i < A_THREADS * A_ITER; i++) {
 		ops[i].mu = &mu;
 		ops[i].cv = &cv;
 		ops[i].left = &left;
 	}
+	*st = (struct sthr){ .db = db, .n = A_ITER };
+	pthread_create(&sth, NULL, sthr_main, st);
 	for (i = 0; i < A_THREADS; i++) {
 		t[i] = (struct athr){ db, ops + i * A_ITER, A_ITER, 0 };
 		pthread_create(&th[i], NULL, athr_main, &t[i]);
@@ -750,6 +777,12 @@ static void t_async(struct hss_db *db, const char *backend, const char *uri)
 	CHECK_INT(submit_err, ==, 0, "%d writes queued without waiting", A_THREADS * A_ITER);
 	if (!submit_err)
 		wait_done(&mu, &cv, &left);
+	pthread_join(sth, NULL);
+	CHECK_UINT(st->ok, ==, A_ITER, "%u waiting reservations among them all succeeded",
+	           A_ITER);
+	check_chain(st->sqns, st->ok, 0, "waiting reservations mixed with the queued ones");
+	free(st);
+	free(sync);
 	for (i = 0; i < A_THREADS * A_ITER; i++) {
 		unsigned k = i % A_ITER;
 
