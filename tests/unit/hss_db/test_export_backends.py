@@ -5,6 +5,9 @@
 # to the first, and `show --json` of every subscriber equal field by field (serving state
 # aside: export leaves it out). The subscribers set every field away from its default, with
 # several APNs using every APN key, OP and OPc, a 48-bit SQN, text that needs CSV quoting.
+# The IMS store the same way: `ims-export` / `ims-import` of the rich subscription of
+# tests/unit/hss_ims (every identity type, iFCs, charging, HA1, linked to an S6a IMSI) and of
+# one with its own AKA credentials and SQN, SQLite -> MariaDB -> SQLite, byte-identical.
 # Usage (through run_mysql.py, which appends the MariaDB URI): test_export_backends.py
 # PATH/TO/hssctl mysql://... Output is TAP.
 import json
@@ -72,6 +75,50 @@ def shows(spec, imsis):
     return out
 
 
+OWN_AKA = """id: carol
+private_identities:
+  - identity: carol@ims.example.org
+    auth_schemes: [digest-akav1-md5, sip-digest]
+    k: 000102030405060708090A0B0C0D0E0F
+    opc: f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff
+    amf: "8000"
+    sqn: 123456789
+    ind_bits: 4
+    digest_realm: ims.example.org
+    digest_password: 'p,a: s#s"'
+public_identities:
+  - {identity: sip:carol@ims.example.org, service_profile: p}
+service_profiles: [{name: p}]
+"""
+
+
+def ims_round_trip(tmp, a, b, c):
+    src = os.environ.get("DCORE_SRCDIR") or os.path.join(os.path.dirname(__file__), "..", "..", "..")
+    rich = os.path.join(src, "tests", "unit", "hss_ims", "rich.yaml")
+    own = os.path.join(tmp, "own.yaml")
+    with open(own, "w") as f:
+        f.write(OWN_AKA)
+    rc, o, e = run(a, "ims-import", rich, own)
+    check(rc == 0, f"ims-import the rich subscription and one with own AKA into a ({e.strip()})")
+    out = {}
+    for name, spec, src_name in (("a", a, None), ("b", b, "a"), ("c", c, "b")):
+        path = os.path.join(tmp, name + "-ims.yaml")
+        if src_name:
+            rc, o, e = run(spec, "ims-import", out[src_name])
+            check(rc == 0, f"ims-import {src_name}'s ims-export into {name} ({e.strip()})")
+        rc, o, e = run(spec, "ims-export", "--out", path)
+        check(rc == 0 and os.path.exists(path), f"ims-export {name} ({e.strip()})")
+        out[name] = path
+    text = {k: open(v).read() if os.path.exists(v) else "" for k, v in out.items()}
+    check("id: alice" in text["a"] and "id: carol" in text["a"] and
+          "123456789" in text["a"] and "001010000000001" in text["a"],
+          "a's ims-export holds both subscriptions, the own SQN and the linked IMSI")
+    check(text["b"] == text["a"], "IMS SQLite -> MariaDB: MariaDB's ims-export is byte-identical")
+    check(text["c"] == text["a"], "IMS MariaDB -> SQLite: the second SQLite's too")
+    rc, o, e = run(c, "ims-show", "sip:alice@ims.example.org")
+    check(rc == 0 and "alice" in o, f"the identity index was rebuilt in c ({e.strip()})")
+
+
 def main():
     if not MYSQL:
         print("1..0 # SKIP no MariaDB (run through run_mysql.py, or set HSS_DB_MYSQL_URI)")
@@ -125,6 +172,7 @@ def main():
         check(imsi in sa and not diff, f"{imsi}: every field the same in SQLite and MariaDB "
               f"{diff}")
         check(sa.get(imsi) == sc.get(imsi), f"{imsi}: and after the way back to SQLite")
+    ims_round_trip(tmp, a, b, c)
     full = sa.get(SUBS[0][1], {})
     check(full.get("sqn") == 281474976710655 and len(full.get("apns", [])) == 4 and
           full.get("roaming_plmns") == ["00102", "208093"],
