@@ -56,6 +56,13 @@ struct sq_be {
 	struct sq_file_id file, wal;
 	struct sq_file_id old_file, old_wal;
 	bool stale_wal;              /* old_wal may still hold frames of old_file */
+	/* Whether this process may write the file now (pool mutex; checked again when its
+	 * mode or owner change): a file made read-only under open connections would otherwise
+	 * keep taking writes through the descriptors opened before (see db_sqlite_watch). */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	bool mode_set, writable;
 };
 
 #define SQB(db) ((struct sq_be *)(db)->be)

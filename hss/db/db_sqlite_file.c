@@ -299,13 +299,38 @@ void db_sqlite_conn_close(struct hss_db *db, struct hss_pconn *pc, bool detached
 	pc->h = NULL;
 }
 
-/* Opened while the file was read-only: it may be writable again. */
+/* Opened while the file was read-only: it may be writable again. Opened writable, while
+ * the file is read-only now: reopened (read-only), so the write fails EROFS like on any
+ * connection opened after the change, instead of going on through the descriptor opened
+ * before (the writer's connection stays open for the life of the process). */
 bool db_sqlite_conn_usable(struct hss_db *db, struct hss_pconn *pc, bool write)
 {
+	struct sq_be *b = SQB(db);
 	struct sq_conn *c = pc->h;
+	int ro;
 
-	(void)db;
-	return !write || sqlite3_db_readonly(c->h, "main") != 1;
+	if (!write)
+		return true;
+	ro = sqlite3_db_readonly(c->h, "main");
+	if (ro == 1)
+		return false;
+	hss_pool_lock(db);
+	ro = b->mode_set && !b->writable;
+	hss_pool_unlock(db);
+	return !ro;
+}
+
+/* Whether this process may write the file at path, checked when st says its mode or owner
+ * changed (pool mutex held). */
+static void watch_mode(struct sq_be *b, const struct stat *st)
+{
+	if (b->mode_set && b->mode == st->st_mode && b->uid == st->st_uid && b->gid == st->st_gid)
+		return;
+	b->mode = st->st_mode;
+	b->uid = st->st_uid;
+	b->gid = st->st_gid;
+	b->mode_set = true;
+	b->writable = faccessat(AT_FDCWD, b->path, W_OK, AT_EACCESS) == 0;
 }
 
 /* Compare the path with the file the pool's connections have open (pool mutex held). */
@@ -328,6 +353,7 @@ int db_sqlite_watch(struct hss_db *db, bool *moved)
 	}
 	if (e)
 		return missing_error(db, e);
+	watch_mode(b, &st);
 	/* the WAL our connections opened, once there is one */
 	if (b->file.set && !b->wal.set && !stat(b->wal_path, &st))
 		set_id(&b->wal, &st);
