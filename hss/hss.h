@@ -247,6 +247,14 @@ size_t hss_stats_format(char *buf, size_t bufsz);
  * before cm_diam_start. */
 int hss_s6a_init(struct hss_db *db);
 void hss_s6a_fini(void);
+/* A procedure that writes (AIR, ULR, PUR, NOR) gives its request to the database's group
+ * commit and returns: its answer is built and sent from a database writer thread once the
+ * write is durable, so a dispatch thread never waits for an fsync. drain: wait up to
+ * timeout_ms until no such request is left (0, or ETIMEDOUT). quiesce: from now on the
+ * procedures wait for their write on their own thread, then drain (before the Diameter core
+ * shuts down: no answer may be sent after it). */
+int hss_s6a_drain(unsigned timeout_ms);
+int hss_s6a_quiesce(unsigned timeout_ms);
 
 /* Requests the HSS sends, asynchronously; the answer (or the timeout, clr_timeout_ms) is
  * counted and logged. They return once the request is queued: 0, ENOENT (unknown IMSI or no

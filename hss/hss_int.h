@@ -79,6 +79,18 @@ void hss_db_result(int rc, const char *what, struct hss_res *res);
 /* Call after each successful database write: ends the outage (one "works again" line). */
 void hss_db_ok(void);
 
+/* Writes on behalf of a request (s6a_common.c). hss_async: whether the procedure may give
+ * its write to the database writer (answering from its done callback) rather than wait for
+ * it (after hss_s6a_quiesce). hold before submitting an asynchronous write, release when
+ * its done callback has answered (or when it could not be submitted). */
+bool hss_async(void);
+void hss_async_hold(void);
+void hss_async_release(void);
+/* Answer a request whose handler took it (*req set to NULL in the dispatch callback): as
+ * hss_answer; if no answer can be built, the request is dropped (the peer retries). */
+void hss_answer_later(struct msg **req, enum hss_cmd cmd, struct hss_res *res,
+                      struct avp **body, size_t n_body);
+
 /* dbfault.c: the database fault log. note: an operation failed with rc (the message is
  * hss_db_strerror()); ok: a write succeeded. */
 void hss_dbfault_note(int rc, const char *what);

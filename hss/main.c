@@ -143,12 +143,27 @@ out:
 	hss_imsdb_on_shnote(NULL);
 	hss_cx_stop();
 	hss_sh_stop();
+	/* Requests whose answer a database writer thread is to send are answered before the
+	 * core goes (each within about the database timeout); later ones wait on their own
+	 * dispatch thread. */
+	if (started && hss_s6a_quiesce(2 * cfg->db_timeout_ms + 1000))
+		LOG_E("hss: requests still waiting for the database at shutdown");
 	/* freeDiameter's own cleanup drops the handlers with the dispatcher. */
 	cm_diam_shutdown();
 	hss_cx_fini();
 	hss_sh_fini();
-	if (started)
+	if (started) {
+		struct hss_db_wstats w;
+
 		hss_stats_log();
+		hss_db_writer_stats(db, &w);
+		if (w.groups)
+			LOG_N("hss: database group commit: %llu writes in %llu commits (%.1f per "
+			      "commit), %llu failed; per commit: %.0f us running, %.0f us committing",
+			      (unsigned long long)w.writes, (unsigned long long)w.groups,
+			      (double)w.writes / (double)w.groups, (unsigned long long)w.failed,
+			      (double)w.exec_us / (double)w.groups, (double)w.commit_us / (double)w.groups);
+	}
 	hss_db_close(db);
 	hss_snap_clear();
 out_cfg:

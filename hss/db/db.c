@@ -42,6 +42,11 @@ int hss_db_set_error(int e, const char *fmt, ...)
 	return e;
 }
 
+int hss_db_tx_error(int e, const char *msg)
+{
+	return hss_db_set_error(e, "%s", msg ? msg : "");
+}
+
 void hss_db_clear_error(void)
 {
 	tls_err[0] = 0;
@@ -89,7 +94,6 @@ int hss_db_open(const char *backend, const char *uri, const struct hss_db_opts *
 		if (!db->opts.timeout_ms)
 			db->opts.timeout_ms = HSS_DB_TIMEOUT_DEFAULT_MS;
 	}
-	pthread_mutex_init(&db->wmu, NULL);
 	hss_pool_init(db);
 	if ((rc = db->drv->open(db, uri, err, errlen))) {
 		db->drv = NULL;   /* nothing of the driver's to close */
@@ -165,11 +169,11 @@ void hss_db_close(struct hss_db *db)
 {
 	if (!db)
 		return;
-	hss_pool_fini(db);   /* every connection, while the driver's state is there */
+	hss_db_writer_stop(db);   /* after the queued writes */
+	hss_pool_fini(db);        /* every connection, while the driver's state is there */
 	if (db->drv)
 		db->drv->close(db);
 	hss_sql_free(db);
-	pthread_mutex_destroy(&db->wmu);
 	free(db);
 }
 

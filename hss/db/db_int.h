@@ -65,6 +65,15 @@ extern const struct hss_fdesc hss_fdescs[];
 /* The columns of one APN configuration (offsets into struct hss_apn), ctx_id first. */
 extern const struct hss_fdesc hss_apn_fdescs[];
 
+/* hss_sub_init but the APN table, of which only the first n_apns entries count (a struct
+ * hss_sub is ~22 kB: clearing and copying it whole cost more than the database); copy
+ * what counts. */
+void hss_sub_reset(struct hss_sub *sub);
+void hss_sub_copy(struct hss_sub *dst, const struct hss_sub *src);
+/* A subscriber to read into, one per thread, reused; NULL when out of memory. Bodies and
+ * reads use it from start to end, never across a callback. */
+struct hss_sub *hss_db_scratch(void);
+
 /* Field descriptor by (canonical or alias) name, '-'/'_' and case insensitive; NULL. */
 const struct hss_fdesc *hss_fdesc_find(const char *name);
 
@@ -135,6 +144,7 @@ struct hss_pconn {
 
 struct hss_pool {
 	unsigned n;
+	unsigned nwrite;         /* the first nwrite slots are the writer threads' (0: shared) */
 	struct hss_pconn *c;
 	pthread_mutex_t mu;      /* the slots, gen, retiring, down_*; drivers' file state too */
 	pthread_cond_t cv;       /* a connection was put back (CLOCK_MONOTONIC) */
@@ -181,11 +191,21 @@ struct hss_db_tx {
 
 /* Run fn in a read transaction (a consistent view, no locks) on the caller's thread. */
 int hss_db_run_read(struct hss_db *db, hss_db_tx_fn fn, void *arg);
-/* Run fn in a write transaction; the result is durable when this returns 0. fn may be run
- * again from the start (deadlock, or grouped with other writes that failed); it must keep
- * its results in arg and set them afresh each run. flags: HSS_RUN_*. */
+/* Run fn in a write transaction, grouped with the other writes queued meanwhile (group
+ * commit, see db_tx.c); the result is durable when this returns 0. fn may be run again
+ * from the start (deadlock, or another body of its group failed after writing); it must
+ * keep its results in arg and set them afresh each run. flags: HSS_RUN_*. */
 #define HSS_RUN_ALONE 0x1u   /* never retried, never grouped (put_stream: an iterator) */
 int hss_db_run_write(struct hss_db *db, unsigned flags, hss_db_tx_fn fn, void *arg);
+/* The same without waiting: 0 when queued, then done(done_arg, rc) is called once, on a
+ * writer thread, after the commit (rc 0: durable) or the failure (the message is then in
+ * hss_db_strerror() of that thread). An error returned here (the database is known to be
+ * locked, out of memory) means done is never called. done must not wait for another
+ * write (it runs on the thread that would serve it). */
+int hss_db_run_write_async(struct hss_db *db, unsigned flags, hss_db_tx_fn fn, void *arg,
+                           hss_db_done_fn done, void *done_arg);
+/* Stop the writer threads after the queued writes (hss_db_close). */
+void hss_db_writer_stop(struct hss_db *db);
 
 /* ---- storage primitives ------------------------------------------------------------- */
 
@@ -198,6 +218,9 @@ struct hss_sql_dialect;
 #define HSS_PART_APNS    0x4u   /* the APN list (a write replaces it) */
 #define HSS_PART_SERVING 0x8u   /* the serving state */
 #define HSS_PART_ALL     0xfu
+/* Read only: n_apns set to the number of APN configurations, apns[] not filled (an AIR
+ * needs to know that there is an EPS subscription, not what it is). */
+#define HSS_PART_APN_COUNT 0x10u
 
 enum hss_wmode {
 	HSS_W_INSERT,            /* a new subscriber (EEXIST if the IMSI exists): PROV|SQN, and
@@ -296,6 +319,8 @@ struct hss_sql_arg {
 enum hss_sql_stmt {
 	HSS_SQL_SEL_SUB,         /* provisioned + serving columns (LEFT JOIN) of one subscriber */
 	HSS_SQL_SEL_SUB_LOCK,    /* the same, locking it for the transaction */
+	HSS_SQL_SEL_PROV,        /* provisioned columns and the APN count (no join) */
+	HSS_SQL_SEL_PROV_LOCK,
 	HSS_SQL_SEL_APNS,
 	HSS_SQL_EXISTS,
 	HSS_SQL_SEL_MSISDN,
@@ -341,15 +366,14 @@ struct hss_db {
 	unsigned npool;                  /* connections (set by the driver's open) */
 	struct hss_pool pool;
 	char *sql[HSS_SQL_N];            /* SQL drivers: statement texts */
-	/* One write transaction at a time in this process (drivers with HSS_DB_CAP_ONE_WRITER:
-	 * SQLite): our writers queue here, in order and within their deadline, instead of
-	 * polling the database's lock against each other. */
-	pthread_mutex_t wmu;
+	/* The writer (db_tx.c): write transactions queue here; a writer thread holding one of
+	 * `writers` turns takes everything queued, runs it in one transaction and commits once.
+	 * writers (set by the driver's open): 1 for SQLite (one writer at a time anyway), more
+	 * for a server that runs transactions side by side. */
+	unsigned writers;
+	struct hss_writer *w;
+	atomic_uint pending;             /* writes queued or running (hss_db_pending) */
 };
-
-/* A driver capability, beside the public HSS_DB_CAP_*: the database takes one writer at a
- * time (SQLite): the writers of the process queue for it instead of polling its lock. */
-#define HSS_DB_CAP_ONE_WRITER 0x100u
 
 /* Backends compiled in (db.c registry). */
 extern const struct hss_db_driver hss_db_sqlite_driver;

@@ -21,8 +21,9 @@
  * The schema (db_mysql_schema.c) is created only when the handle is opened with
  * HSS_DB_OPEN_CREATE (hssctl init); otherwise a database without it is refused.
  *
- * URI: "[mysql:]//USER[:PASSWORD]@HOST[:PORT]/DATABASE[?socket=PATH&pool=N&timeout=S]"
- * (timeout: seconds to connect when opening). The password may not contain '@' or '/'.
+ * URI: "[mysql:]//USER[:PASSWORD]@HOST[:PORT]/DATABASE[?socket=PATH&pool=N&writers=N&
+ * timeout=S]" (pool: connections for reads; writers: transactions committing side by side,
+ * default 2; timeout: seconds to connect when opening). The password may not contain '@' or '/'.
  */
 #include "db_mysql.h"
 
@@ -131,6 +132,11 @@ static int connect_db(struct hss_db *db, bool setup, MYSQL **ret)
 	                "NO_ENGINE_SUBSTITUTION'", "session setup")))
 		goto fail;
 	if (!setup) {
+		/* READ COMMITTED: a locking read locks the rows it finds, not the gaps between
+		 * them; every read-modify-write locks its subscriber's row, which is enough */
+		if ((rc = db_mysql_query(db, NULL, h, "SET SESSION TRANSACTION ISOLATION LEVEL READ "
+		                         "COMMITTED", "session setup")))
+			goto fail;
 		snprintf(sql, sizeof(sql), "SET SESSION innodb_lock_wait_timeout = %u, "
 		         "lock_wait_timeout = %u", secs(ms), secs(ms));
 		if ((rc = db_mysql_query(db, NULL, h, sql, "session setup")))
@@ -351,11 +357,13 @@ static int parse_opt(struct hss_db *db, char *tok, char *err, size_t errlen)
 			return ENOMEM;
 	} else if (!strcmp(tok, "pool") && v >= 1 && v <= 64) {
 		db->npool = (unsigned)v;
+	} else if (!strcmp(tok, "writers") && v >= 1 && v <= 8) {
+		db->writers = (unsigned)v;
 	} else if (!strcmp(tok, "timeout") && v >= 1 && v <= 600) {
 		b->timeout = (unsigned)v;
 	} else {
 		snprintf(err, errlen, "mysql: unknown option or value out of range: %s=%s "
-		         "(socket=PATH, pool=1..64, timeout=1..600)", tok, eq);
+		         "(socket=PATH, pool=1..64, writers=1..8, timeout=1..600)", tok, eq);
 		return EINVAL;
 	}
 	return 0;
@@ -412,7 +420,8 @@ static int parse_uri(struct hss_db *db, const char *uri, char *err, size_t errle
 	return 0;
 bad:
 	snprintf(err, errlen, "mysql: URI '%s': expected //USER[:PASSWORD]@HOST[:PORT]/DATABASE"
-	         "[?socket=PATH&pool=N&timeout=S]", hss_db_uri_redact(uri, shown, sizeof(shown)));
+	         "[?socket=PATH&pool=N&writers=N&timeout=S]",
+	         hss_db_uri_redact(uri, shown, sizeof(shown)));
 	return EINVAL;
 }
 
@@ -432,6 +441,8 @@ static int my_open(struct hss_db *db, const char *uri, char *err, size_t errlen)
 	if (!(db->be = calloc(1, sizeof(struct my_be))))
 		return ENOMEM;
 	db->npool = 4;
+	/* two groups commit side by side: the server's round trips of one overlap the other's */
+	db->writers = 2;
 	MYB(db)->timeout = 10;
 	if (errlen)
 		err[0] = 0;

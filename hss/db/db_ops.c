@@ -9,6 +9,7 @@
 #include "db_int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,36 @@ static int check_imsi(const char *imsi)
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
+/* ---- a subscriber per thread ------------------------------------------------------------ */
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p)
+{
+	hss_sub_wipe(p);
+	free(p);
+}
+
+static void scratch_init(void)
+{
+	(void)pthread_key_create(&scratch_key, scratch_free);
+}
+
+struct hss_sub *hss_db_scratch(void)
+{
+	struct hss_sub *s;
+
+	pthread_once(&scratch_once, scratch_init);
+	if ((s = pthread_getspecific(scratch_key)))
+		return s;
+	if ((s = malloc(sizeof(*s))) && pthread_setspecific(scratch_key, s)) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
 struct get_arg {
 	const char *imsi, *msisdn;
 	struct hss_sub *out;
@@ -44,7 +75,7 @@ static int body_get(struct hss_db_tx *tx, void *arg)
 			return rc;
 		g->imsi = imsi;
 	}
-	hss_sub_init(g->out);
+	hss_sub_reset(g->out);
 	rc = DRV(tx)->sub_read(tx, g->imsi, HSS_PART_ALL, g->out);
 	g->imsi = NULL;
 	return rc;
@@ -52,15 +83,14 @@ static int body_get(struct hss_db_tx *tx, void *arg)
 
 static int get(struct hss_db *db, const char *imsi, const char *msisdn, struct hss_sub *out)
 {
-	struct get_arg g = { imsi, msisdn, malloc(sizeof(struct hss_sub)) };
+	struct get_arg g = { imsi, msisdn, hss_db_scratch() };
 	int rc;
 
 	if (!g.out)
 		return hss_db_set_error(ENOMEM, "out of memory");
 	if (!(rc = hss_db_run_read(db, body_get, &g)))
-		memcpy(out, g.out, sizeof(*out));
-	explicit_bzero(g.out, sizeof(*g.out));   /* holds K and OP/OPc */
-	free(g.out);
+		hss_sub_copy(out, g.out);   /* out->apns past n_apns: left as they were */
+	hss_sub_wipe(g.out);   /* K and OP/OPc: only the caller's copy remains */
 	return rc;
 }
 
@@ -168,8 +198,7 @@ out:
 	if (!rc)
 		hss_db_clear_error();
 	free(imsis);
-	if (sub)
-		explicit_bzero(sub, sizeof(*sub));
+	hss_sub_wipe(sub);
 	free(sub);
 	return rc;
 }
@@ -227,7 +256,7 @@ static int body_stream(struct hss_db_tx *tx, void *arg)
 	if (!sub)
 		return hss_db_set_error(ENOMEM, "out of memory");
 	for (p->n = 0;; p->n++) {
-		hss_sub_init(sub);
+		hss_sub_reset(sub);
 		if ((rc = p->next(p->next_arg, sub))) {
 			if (rc == ENOENT)
 				rc = 0;
@@ -240,7 +269,7 @@ static int body_stream(struct hss_db_tx *tx, void *arg)
 		if ((rc = put_one(tx, sub, p->flags)))
 			break;
 	}
-	explicit_bzero(sub, sizeof(*sub));
+	hss_sub_wipe(sub);
 	free(sub);
 	return rc;
 }
@@ -286,14 +315,14 @@ static unsigned part_of(const char *name)
 static int body_update(struct hss_db_tx *tx, void *arg)
 {
 	struct update_arg *u = arg;
-	struct hss_sub *sub = malloc(sizeof(*sub));
+	struct hss_sub *sub = hss_db_scratch();
 	unsigned parts = 0;
 	size_t i;
 	int rc;
 
 	if (!sub)
 		return hss_db_set_error(ENOMEM, "out of memory");
-	hss_sub_init(sub);
+	hss_sub_reset(sub);
 	if ((rc = DRV(tx)->sub_read(tx, u->imsi, HSS_PART_ALL, sub)))
 		goto out;
 	for (i = 0; i < u->n; i++) {
@@ -311,8 +340,7 @@ static int body_update(struct hss_db_tx *tx, void *arg)
 	}
 	rc = DRV(tx)->sub_write(tx, sub, parts, HSS_W_UPDATE);
 out:
-	explicit_bzero(sub, sizeof(*sub));
-	free(sub);
+	hss_sub_wipe(sub);
 	return rc;
 }
 
@@ -373,10 +401,13 @@ struct sqn_arg {
 	const char *imsi;
 	unsigned n;
 	hss_db_sqn_next_fn next;
-	const uint64_t *resync;
-	uint64_t set;
+	bool resync;
+	uint64_t sqn_ms;
+	unsigned flags;              /* HSS_DB_RESERVE_* */
 	struct hss_auth_data a;
-	struct hss_sub sub;
+	struct hss_auth_data *ret;
+	hss_db_done_fn done;
+	void *done_arg;
 };
 
 /* In one transaction: read K, OP/OPc, AMF, ind_bits and the stored SQN s (the subscriber
@@ -385,42 +416,76 @@ static int body_reserve(struct hss_db_tx *tx, void *arg)
 {
 	struct sqn_arg *s = arg;
 	struct hss_auth_data *a = &s->a;
+	struct hss_sub *sub = hss_db_scratch();
 	uint64_t x;
 	unsigned i;
 	int rc;
 
 	memset(a, 0, sizeof(*a));
-	hss_sub_init(&s->sub);
-	if ((rc = DRV(tx)->sub_read(tx, s->imsi, HSS_PART_PROV, &s->sub)))
-		return rc;
-	if (s->sub.ind_bits > 16 || s->sub.sqn > HSS_DB_SQN_MAX)
-		return hss_db_set_error(EIO, "%s: corrupt authentication data for IMSI %s",
-		                        DRV(tx)->name, s->imsi);
-	memcpy(a->k, s->sub.k, 16);
-	memcpy(a->op, s->sub.op, 16);
-	memcpy(a->amf, s->sub.amf, 2);
-	a->opc = s->sub.opc;
-	a->ind_bits = s->sub.ind_bits;
+	if (!sub)
+		return hss_db_set_error(ENOMEM, "out of memory");
+	hss_sub_reset(sub);
+	if ((rc = DRV(tx)->sub_read(tx, s->imsi, HSS_PART_PROV | HSS_PART_APN_COUNT, sub)))
+		goto out;
+	if ((s->flags & HSS_DB_RESERVE_NEED_APN) && !sub->n_apns) {
+		rc = hss_db_set_error(ENODATA, "IMSI %s has no APN configuration (no EPS "
+		                      "subscription)", s->imsi);
+		goto out;
+	}
+	if (sub->ind_bits > 16 || sub->sqn > HSS_DB_SQN_MAX) {
+		rc = hss_db_set_error(EIO, "%s: corrupt authentication data for IMSI %s",
+		                      DRV(tx)->name, s->imsi);
+		goto out;
+	}
+	memcpy(a->k, sub->k, 16);
+	memcpy(a->op, sub->op, 16);
+	memcpy(a->amf, sub->amf, 2);
+	a->opc = sub->opc;
+	a->ind_bits = sub->ind_bits;
 	/* Re-synchronisation never moves the counter back: SQNs up to the stored one were
 	 * handed out already, and a replayed or retransmitted AUTS must not make them be handed
 	 * out again (TS 33.102 6.3.5: keep SQN_HE when its successor is acceptable to the
 	 * USIM). */
-	a->sqn_prev = s->resync && *s->resync > s->sub.sqn ? *s->resync : s->sub.sqn;
+	a->sqn_prev = s->resync && s->sqn_ms > sub->sqn ? s->sqn_ms : sub->sqn;
 	for (x = a->sqn_prev, i = 0; i < s->n; i++)
 		a->sqn[i] = x = s->next(x, a->ind_bits) & HSS_DB_SQN_MAX;
 	a->n = s->n;
-	s->sub.sqn = x;
-	return DRV(tx)->sub_write(tx, &s->sub, HSS_PART_SQN, HSS_W_UPDATE);
+	sub->sqn = x;
+	rc = DRV(tx)->sub_write(tx, sub, HSS_PART_SQN, HSS_W_UPDATE);
+out:
+	hss_sub_wipe(sub);
+	return rc;
+}
+
+/* The result to the caller, the copy of the keys wiped. */
+static int reserve_end(struct sqn_arg *s, int rc)
+{
+	if (!rc)
+		*s->ret = s->a;
+	explicit_bzero(s, sizeof(*s));   /* K and OP/OPc: only the caller's copy remains */
+	free(s);
+	return rc;
+}
+
+static void reserve_done(void *arg, int rc)
+{
+	struct sqn_arg *s = arg;
+	hss_db_done_fn done = s->done;
+	void *done_arg = s->done_arg;
+
+	reserve_end(s, rc);
+	done(done_arg, rc);
 }
 
 static int reserve(struct hss_db *db, const char *imsi, unsigned n, hss_db_sqn_next_fn next,
-                   const uint64_t *resync, struct hss_auth_data *ret)
+                   const uint64_t *resync, unsigned flags, struct hss_auth_data *ret,
+                   hss_db_done_fn done, void *done_arg)
 {
 	struct sqn_arg *s;
 	int rc;
 
-	if (!db)
-		return hss_db_set_error(EINVAL, "no database");
+	if (!db || !ret)
+		return hss_db_set_error(EINVAL, "no database or result");
 	if ((rc = check_imsi(imsi)))
 		return rc;
 	if (n < 1 || n > HSS_DB_MAX_VECTORS)
@@ -434,24 +499,39 @@ static int reserve(struct hss_db *db, const char *imsi, unsigned n, hss_db_sqn_n
 	s->imsi = imsi;
 	s->n = n;
 	s->next = next ? next : hss_db_sqn_next_default;
-	s->resync = resync;
-	if (!(rc = hss_db_run_write(db, 0, body_reserve, s)))
-		*ret = s->a;
-	explicit_bzero(s, sizeof(*s));   /* K and OP/OPc: only the caller's copy remains */
-	free(s);
+	s->resync = resync != NULL;
+	s->sqn_ms = resync ? *resync : 0;
+	s->flags = flags;
+	s->ret = ret;
+	s->done = done;
+	s->done_arg = done_arg;
+	if (!done)
+		return reserve_end(s, hss_db_run_write(db, 0, body_reserve, s));
+	if ((rc = hss_db_run_write_async(db, 0, body_reserve, s, reserve_done, s)))
+		reserve_end(s, rc);
 	return rc;
 }
 
 int hss_db_sqn_reserve(struct hss_db *db, const char *imsi, unsigned n, hss_db_sqn_next_fn next,
                        struct hss_auth_data *ret)
 {
-	return reserve(db, imsi, n, next, NULL, ret);
+	return reserve(db, imsi, n, next, NULL, 0, ret, NULL, NULL);
 }
 
 int hss_db_sqn_resync_reserve(struct hss_db *db, const char *imsi, uint64_t sqn_ms, unsigned n,
                               hss_db_sqn_next_fn next, struct hss_auth_data *ret)
 {
-	return reserve(db, imsi, n, next, &sqn_ms, ret);
+	return reserve(db, imsi, n, next, &sqn_ms, 0, ret, NULL, NULL);
+}
+
+int hss_db_sqn_reserve_async(struct hss_db *db, const char *imsi, unsigned n,
+                             hss_db_sqn_next_fn next, const uint64_t *resync_sqn_ms,
+                             unsigned flags, struct hss_auth_data *ret, hss_db_done_fn done,
+                             void *arg)
+{
+	if (!done)
+		return hss_db_set_error(EINVAL, "no completion callback");
+	return reserve(db, imsi, n, next, resync_sqn_ms, flags, ret, done, arg);
 }
 
 static int body_sqn_set(struct hss_db_tx *tx, void *arg)
@@ -509,57 +589,146 @@ void hss_serving_apply(struct hss_serving *s, const struct hss_db_serving_upd *u
 		s->ue_srvcc_support = u->ue_srvcc_support ? 1 : 0;
 	if (u->homogeneous_ims_voice >= 0)
 		s->homogeneous_ims_voice = u->homogeneous_ims_voice ? 1 : 0;
+	if (u->node == HSS_NODE_MME && u->forget_sgsn && s->sgsn_host[0]) {
+		s->sgsn_host[0] = s->sgsn_realm[0] = 0;
+		s->sgsn_purged = false;
+	}
 }
+
+enum srv_kind { SRV_ULR, SRV_PURGE, SRV_NOR };
 
 struct srv_arg {
 	const char *imsi;
-	const struct hss_db_serving_upd *u;   /* set_serving; NULL: purge */
-	enum hss_node node;
-	const char *host;
-	bool matched;
+	enum srv_kind kind;
+	const struct hss_db_serving_upd *u;   /* ULR */
+	const char *host;                     /* PURGE: the purging node (NULL: any) */
+	bool try_mme, try_sgsn, mme, sgsn;    /* PURGE: which to try; which matched */
+	uint32_t nor_flags;                   /* NOR */
+	int32_t srvcc, voice;
+	hss_db_check_fn check;                /* ULR: may refuse (refused) */
+	void *check_arg;
+	int refused;
 	struct hss_serving old;
-	struct hss_sub sub;
+	struct hss_serving *ret_old;
+	struct hss_sub *ret_sub;              /* ULR: the subscriber as read */
+	bool *ret_mme, *ret_sgsn;
+	int *ret_refused;
+	hss_db_done_fn done;
+	void *done_arg;
 };
 
-/* Read the serving state (the subscriber locked), keep a copy of it, store the new one:
- * a ULR's node, or a purge when the purging node is the stored one. */
+/* Read the serving state (the subscriber locked), keep a copy of it, store the new one: a
+ * ULR's node, a purge when the purging node is the stored one, what a NOR reports. */
 static int body_serving(struct hss_db_tx *tx, void *arg)
 {
 	struct srv_arg *a = arg;
-	struct hss_serving *s = &a->sub.serving;
+	struct hss_sub *sub = hss_db_scratch();
+	struct hss_serving *s;
 	int rc;
 
-	hss_sub_init(&a->sub);
-	if ((rc = DRV(tx)->sub_read(tx, a->imsi, HSS_PART_SERVING, &a->sub)))
-		return rc;
+	if (!sub)
+		return hss_db_set_error(ENOMEM, "out of memory");
+	hss_sub_reset(sub);
+	s = &sub->serving;
+	if ((rc = DRV(tx)->sub_read(tx, a->imsi, a->ret_sub ? HSS_PART_ALL : HSS_PART_SERVING, sub)))
+		goto out;
 	a->old = *s;
-	if (a->u) {
+	switch (a->kind) {
+	case SRV_ULR:
+		if (a->check && (a->refused = a->check(sub, a->check_arg))) {
+			rc = hss_db_set_error(ECANCELED, "update refused (%d)", a->refused);
+			goto out;
+		}
+		if (a->ret_sub)
+			hss_sub_copy(a->ret_sub, sub);
 		hss_serving_apply(s, a->u);
-	} else {
-		const char *cur = a->node == HSS_NODE_MME ? s->mme_host : s->sgsn_host;
-
-		a->matched = !a->host || !strcasecmp(a->host, cur);
-		if (!a->matched)
-			return 0;
-		if (a->node == HSS_NODE_MME)
-			s->mme_purged = true;
-		else
-			s->sgsn_purged = true;
+		break;
+	case SRV_PURGE:
+		a->mme = a->try_mme && (!a->host || !strcasecmp(a->host, s->mme_host));
+		a->sgsn = a->try_sgsn && (!a->host || !strcasecmp(a->host, s->sgsn_host));
+		if (!a->mme && !a->sgsn)
+			goto out;
+		s->mme_purged |= a->mme;
+		s->sgsn_purged |= a->sgsn;
+		break;
+	case SRV_NOR:
+		s->nor_flags = a->nor_flags;
+		if (a->srvcc >= 0)
+			s->ue_srvcc_support = a->srvcc ? 1 : 0;
+		if (a->voice >= 0)
+			s->homogeneous_ims_voice = a->voice ? 1 : 0;
+		break;
 	}
-	return DRV(tx)->sub_write(tx, &a->sub, HSS_PART_SERVING, HSS_W_UPDATE);
+	rc = DRV(tx)->sub_write(tx, sub, HSS_PART_SERVING, HSS_W_UPDATE);
+out:
+	hss_sub_wipe(sub);
+	return rc;
 }
 
-int hss_db_set_serving(struct hss_db *db, const char *imsi, const struct hss_db_serving_upd *u,
-                       struct hss_serving *ret_old)
+static int serving_end(struct srv_arg *a, int rc)
 {
-	struct srv_arg *a;
-	char err[256];
+	if (rc == ECANCELED && a->ret_refused)
+		*a->ret_refused = a->refused;
+	if (!rc) {
+		if (a->ret_old)
+			*a->ret_old = a->old;
+		if (a->ret_mme)
+			*a->ret_mme = a->mme;
+		if (a->ret_sgsn)
+			*a->ret_sgsn = a->sgsn;
+	}
+	free(a);
+	return rc;
+}
+
+static void serving_done(void *arg, int rc)
+{
+	struct srv_arg *a = arg;
+	hss_db_done_fn done = a->done;
+	void *done_arg = a->done_arg;
+
+	serving_end(a, rc);
+	done(done_arg, rc);
+}
+
+/* a: filled by the caller (calloc'ed, consumed here) */
+static int serving_run(struct hss_db *db, struct srv_arg *a)
+{
 	int rc;
 
-	if (!db)
-		return hss_db_set_error(EINVAL, "no database");
-	if ((rc = check_imsi(imsi)))
-		return rc;
+	if (!a->done)
+		return serving_end(a, hss_db_run_write(db, 0, body_serving, a));
+	if ((rc = hss_db_run_write_async(db, 0, body_serving, a, serving_done, a)))
+		serving_end(a, rc);
+	return rc;
+}
+
+static struct srv_arg *serving_arg(struct hss_db *db, const char *imsi, enum srv_kind kind,
+                                   hss_db_done_fn done, void *done_arg, int *rc)
+{
+	struct srv_arg *a;
+
+	if (!db) {
+		*rc = hss_db_set_error(EINVAL, "no database");
+		return NULL;
+	}
+	if ((*rc = check_imsi(imsi)))
+		return NULL;
+	if (!(a = calloc(1, sizeof(*a)))) {
+		*rc = hss_db_set_error(ENOMEM, "out of memory");
+		return NULL;
+	}
+	a->imsi = imsi;
+	a->kind = kind;
+	a->done = done;
+	a->done_arg = done_arg;
+	return a;
+}
+
+static int check_serving_upd(const struct hss_db_serving_upd *u)
+{
+	char err[256];
+
 	if (!u || (u->node != HSS_NODE_MME && u->node != HSS_NODE_SGSN))
 		return hss_db_set_error(EINVAL, "set_serving: bad node");
 	if ((u->host && strlen(u->host) >= HSS_DB_HOST_LEN) ||
@@ -575,14 +744,76 @@ int hss_db_set_serving(struct hss_db *db, const char *imsi, const struct hss_db_
 	if (u->mme_number_for_mt_sms &&
 	    hss_valid_msisdn("mme_number_for_mt_sms", u->mme_number_for_mt_sms, err, sizeof(err)))
 		return hss_db_set_error(EINVAL, "%s", err);
-	if (!(a = calloc(1, sizeof(*a))))
-		return hss_db_set_error(ENOMEM, "out of memory");
-	a->imsi = imsi;
+	return 0;
+}
+
+static int set_serving(struct hss_db *db, const char *imsi, const struct hss_db_serving_upd *u,
+                       struct hss_serving *ret_old, hss_db_done_fn done, void *done_arg)
+{
+	struct srv_arg *a;
+	int rc;
+
+	if ((rc = check_serving_upd(u)) ||
+	    !(a = serving_arg(db, imsi, SRV_ULR, done, done_arg, &rc)))
+		return rc;
 	a->u = u;
-	if (!(rc = hss_db_run_write(db, 0, body_serving, a)) && ret_old)
-		*ret_old = a->old;
-	free(a);
-	return rc;
+	a->ret_old = ret_old;
+	return serving_run(db, a);
+}
+
+int hss_db_set_serving(struct hss_db *db, const char *imsi, const struct hss_db_serving_upd *u,
+                       struct hss_serving *ret_old)
+{
+	return set_serving(db, imsi, u, ret_old, NULL, NULL);
+}
+
+int hss_db_set_serving_async(struct hss_db *db, const char *imsi,
+                             const struct hss_db_serving_upd *u, struct hss_serving *ret_old,
+                             hss_db_done_fn done, void *arg)
+{
+	if (!done)
+		return hss_db_set_error(EINVAL, "no completion callback");
+	return set_serving(db, imsi, u, ret_old, done, arg);
+}
+
+static int update_location(struct hss_db *db, const char *imsi,
+                           const struct hss_db_serving_upd *u, hss_db_check_fn check,
+                           void *check_arg, struct hss_sub *ret_sub, struct hss_serving *ret_old,
+                           int *ret_refused, hss_db_done_fn done, void *arg)
+{
+	struct srv_arg *a;
+	int rc;
+
+	if ((rc = check_serving_upd(u)) || !(a = serving_arg(db, imsi, SRV_ULR, done, arg, &rc)))
+		return rc;
+	a->u = u;
+	a->check = check;
+	a->check_arg = check_arg;
+	a->ret_sub = ret_sub;
+	a->ret_old = ret_old;
+	a->ret_refused = ret_refused;
+	return serving_run(db, a);
+}
+
+int hss_db_update_location(struct hss_db *db, const char *imsi,
+                           const struct hss_db_serving_upd *u, hss_db_check_fn check,
+                           void *check_arg, struct hss_sub *ret_sub, struct hss_serving *ret_old,
+                           int *ret_refused)
+{
+	return update_location(db, imsi, u, check, check_arg, ret_sub, ret_old, ret_refused, NULL,
+	                       NULL);
+}
+
+int hss_db_update_location_async(struct hss_db *db, const char *imsi,
+                                 const struct hss_db_serving_upd *u, hss_db_check_fn check,
+                                 void *check_arg, struct hss_sub *ret_sub,
+                                 struct hss_serving *ret_old, int *ret_refused,
+                                 hss_db_done_fn done, void *arg)
+{
+	if (!done)
+		return hss_db_set_error(EINVAL, "no completion callback");
+	return update_location(db, imsi, u, check, check_arg, ret_sub, ret_old, ret_refused, done,
+	                       arg);
 }
 
 int hss_db_set_serving_mme(struct hss_db *db, const char *imsi, const char *host,
@@ -616,42 +847,62 @@ int hss_db_set_purged(struct hss_db *db, const char *imsi, enum hss_node node, c
 	struct srv_arg *a;
 	int rc;
 
-	if (!db)
-		return hss_db_set_error(EINVAL, "no database");
-	if ((rc = check_imsi(imsi)))
-		return rc;
 	if (node != HSS_NODE_MME && node != HSS_NODE_SGSN)
 		return hss_db_set_error(EINVAL, "set_purged: bad node");
-	if (!(a = calloc(1, sizeof(*a))))
-		return hss_db_set_error(ENOMEM, "out of memory");
-	a->imsi = imsi;
-	a->node = node;
+	if (!(a = serving_arg(db, imsi, SRV_PURGE, NULL, NULL, &rc)))
+		return rc;
 	a->host = host;
-	if (!(rc = hss_db_run_write(db, 0, body_serving, a)) && ret_matched)
-		*ret_matched = a->matched;
-	free(a);
-	return rc;
+	a->try_mme = node == HSS_NODE_MME;
+	a->try_sgsn = node == HSS_NODE_SGSN;
+	a->ret_mme = node == HSS_NODE_MME ? ret_matched : NULL;
+	a->ret_sgsn = node == HSS_NODE_SGSN ? ret_matched : NULL;
+	return serving_run(db, a);
+}
+
+int hss_db_purge_async(struct hss_db *db, const char *imsi, const char *host, bool mme,
+                       bool sgsn, bool *ret_mme, bool *ret_sgsn, hss_db_done_fn done,
+                       void *arg)
+{
+	struct srv_arg *a;
+	int rc;
+
+	if (!done)
+		return hss_db_set_error(EINVAL, "no completion callback");
+	if (!(a = serving_arg(db, imsi, SRV_PURGE, done, arg, &rc)))
+		return rc;
+	a->host = host;
+	a->try_mme = mme;
+	a->try_sgsn = sgsn;
+	a->ret_mme = ret_mme;
+	a->ret_sgsn = ret_sgsn;
+	return serving_run(db, a);
+}
+
+static int store_nor(struct hss_db *db, const char *imsi, uint32_t nor_flags, int32_t srvcc,
+                     int32_t voice, hss_db_done_fn done, void *done_arg)
+{
+	struct srv_arg *a;
+	int rc;
+
+	if (!(a = serving_arg(db, imsi, SRV_NOR, done, done_arg, &rc)))
+		return rc;
+	a->nor_flags = nor_flags;
+	a->srvcc = srvcc;
+	a->voice = voice;
+	return serving_run(db, a);
 }
 
 int hss_db_store_nor(struct hss_db *db, const char *imsi, uint32_t nor_flags,
                      int32_t ue_srvcc_support, int32_t homogeneous_ims_voice)
 {
-	char f[16], s[16], h[16], err[256];
-	struct hss_db_kv kv[3];
-	size_t n = 0;
-	int rc;
+	return store_nor(db, imsi, nor_flags, ue_srvcc_support, homogeneous_ims_voice, NULL, NULL);
+}
 
-	snprintf(f, sizeof(f), "%u", nor_flags);
-	kv[n++] = (struct hss_db_kv){ "nor_flags", f };
-	if (ue_srvcc_support >= 0) {
-		snprintf(s, sizeof(s), "%d", ue_srvcc_support ? 1 : 0);
-		kv[n++] = (struct hss_db_kv){ "ue_srvcc_support", s };
-	}
-	if (homogeneous_ims_voice >= 0) {
-		snprintf(h, sizeof(h), "%d", homogeneous_ims_voice ? 1 : 0);
-		kv[n++] = (struct hss_db_kv){ "homogeneous_ims_voice", h };
-	}
-	if ((rc = hss_db_update(db, imsi, kv, n, err, sizeof(err))))
-		hss_db_set_error(rc, "%s", err);
-	return rc;
+int hss_db_store_nor_async(struct hss_db *db, const char *imsi, uint32_t nor_flags,
+                           int32_t ue_srvcc_support, int32_t homogeneous_ims_voice,
+                           hss_db_done_fn done, void *arg)
+{
+	if (!done)
+		return hss_db_set_error(EINVAL, "no completion callback");
+	return store_nor(db, imsi, nor_flags, ue_srvcc_support, homogeneous_ims_voice, done, arg);
 }

@@ -142,14 +142,22 @@ static int check_gen(struct hss_db *db, bool *retire_now)
 
 /* ---- get / put ------------------------------------------------------------------------- */
 
-static struct hss_pconn *pick(struct hss_pool *p)
+/* A free slot, open ones first; the writer threads have slots of their own, so a burst of
+ * reads never holds up a group commit (and the other way round). */
+static struct hss_pconn *pick(struct hss_pool *p, bool write)
 {
-	unsigned i;
+	unsigned i, lo = 0, hi = p->n;
 
-	for (i = 0; i < p->n; i++)
+	if (p->nwrite) {
+		if (write)
+			hi = p->nwrite;
+		else
+			lo = p->nwrite;
+	}
+	for (i = lo; i < hi; i++)
 		if (!p->c[i].busy && p->c[i].h)
 			return &p->c[i];
-	for (i = 0; i < p->n; i++)
+	for (i = lo; i < hi; i++)
 		if (!p->c[i].busy && !p->c[i].h)
 			return &p->c[i];
 	return NULL;
@@ -193,7 +201,7 @@ int hss_pool_get(struct hss_db *db, bool write, struct hss_pconn **ret)
 		}
 		if (rc && rc != EAGAIN)
 			goto out;
-		if (!rc && (c = pick(p)))
+		if (!rc && (c = pick(p, write)))
 			break;
 		if (pthread_cond_timedwait(&p->cv, &p->mu, &ts) == ETIMEDOUT) {
 			if (rc == EAGAIN)   /* the message says why */
@@ -294,6 +302,11 @@ int hss_pool_start(struct hss_db *db)
 	struct hss_pool *p = &db->pool;
 
 	p->n = db->npool ? db->npool : 1;
+	/* one connection (":memory:"): shared; else the writers get their own besides */
+	if (p->n > 1) {
+		p->nwrite = db->writers ? db->writers : 1;
+		p->n += p->nwrite;
+	}
 	if (!(p->c = calloc(p->n, sizeof(*p->c))))
 		return ENOMEM;
 	return 0;

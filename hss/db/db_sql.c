@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,13 @@ int hss_sql_build(struct hss_db *db)
 			add(b, " FROM subscribers s LEFT JOIN serving v ON v.imsi = s.imsi "
 			    "WHERE s.imsi = ?%s", id == HSS_SQL_SEL_SUB_LOCK ? lock : "");
 			break;
+		case HSS_SQL_SEL_PROV:
+		case HSS_SQL_SEL_PROV_LOCK:
+			add(b, "SELECT ");
+			list(b, &prov, 0, NULL, L_NAMES, "s.");
+			add(b, ", (SELECT count(*) FROM apns a WHERE a.imsi = s.imsi) FROM subscribers s "
+			    "WHERE s.imsi = ?%s", id == HSS_SQL_SEL_PROV_LOCK ? lock : "");
+			break;
 		case HSS_SQL_SEL_APNS:
 			add(b, "SELECT ");
 			list(b, &apn, 0, NULL, L_NAMES, "");
@@ -188,6 +196,7 @@ const char *hss_sql_what(int id)
 {
 	static const char *const what[HSS_SQL_N] = {
 		[HSS_SQL_SEL_SUB] = "read subscriber", [HSS_SQL_SEL_SUB_LOCK] = "read subscriber",
+		[HSS_SQL_SEL_PROV] = "read subscriber", [HSS_SQL_SEL_PROV_LOCK] = "read subscriber",
 		[HSS_SQL_SEL_APNS] = "read apns", [HSS_SQL_EXISTS] = "lookup",
 		[HSS_SQL_SEL_MSISDN] = "lookup by msisdn", [HSS_SQL_INS_SUB] = "write subscriber",
 		[HSS_SQL_UPD_SUB] = "write subscriber", [HSS_SQL_UPD_SUB_SQN] = "write subscriber",
@@ -243,18 +252,28 @@ static int row_sub(void *arg, const char *const *v, size_t n)
 {
 	struct read_ctx *r = arg;
 	const char *drv = r->tx->db->drv->name;
+	bool count = r->parts & HSS_PART_APN_COUNT;
 	size_t i;
 	int rc = 0;
 
-	if (n != r->prov.n + r->srv.n)
+	/* provisioned columns, then the serving ones (SEL_SUB) or the APN count (SEL_PROV) */
+	if (n != r->prov.n + (count ? 1 : r->srv.n))
 		return hss_db_set_error(EIO, "%s: subscriber row of %zu columns", drv, n);
 	r->found = true;
 	if (r->parts & HSS_PART_PROV)
 		for (i = 1; i < r->prov.n && !rc; i++)
 			rc = hss_col_load(r->prov.f[i], v[i], r->out, r->imsi, drv);
-	if (r->parts & HSS_PART_SERVING)
+	if (count) {
+		char *end;
+		unsigned long c = v[r->prov.n] ? strtoul(v[r->prov.n], &end, 10) : 0;
+
+		if (!rc && (!v[r->prov.n] || *end))
+			rc = hss_db_set_error(EIO, "%s: APN count of IMSI %s", drv, r->imsi);
+		r->out->n_apns = c > HSS_DB_MAX_APNS ? HSS_DB_MAX_APNS : c;
+	} else if (r->parts & HSS_PART_SERVING) {
 		for (i = 0; i < r->srv.n && !rc; i++)
 			rc = hss_col_load(r->srv.f[i], v[r->prov.n + i], r->out, r->imsi, drv);
+	}
 	return rc;
 }
 
@@ -283,16 +302,23 @@ static int row_apn(void *arg, const char *const *v, size_t n)
 int hss_sql_sub_read(struct hss_db_tx *tx, const char *imsi, unsigned parts, struct hss_sub *out)
 {
 	struct read_ctx r = { tx, out, imsi, parts, false };
+	enum hss_sql_stmt id;
 	int rc;
 
 	cols_of(&r.prov, &r.srv, &r.apn);
-	if ((rc = exec_imsi(tx, tx->write ? HSS_SQL_SEL_SUB_LOCK : HSS_SQL_SEL_SUB, imsi, row_sub,
-	                    &r, NULL)))
+	/* the APN count, without the serving state, in one statement */
+	if (parts & HSS_PART_APN_COUNT) {
+		r.parts &= ~(HSS_PART_SERVING | HSS_PART_APNS);
+		id = tx->write ? HSS_SQL_SEL_PROV_LOCK : HSS_SQL_SEL_PROV;
+	} else {
+		id = tx->write ? HSS_SQL_SEL_SUB_LOCK : HSS_SQL_SEL_SUB;
+	}
+	if ((rc = exec_imsi(tx, id, imsi, row_sub, &r, NULL)))
 		return rc;
 	if (!r.found)
 		return hss_db_set_error(ENOENT, "IMSI %s not found", imsi);
 	snprintf(out->imsi, sizeof(out->imsi), "%s", imsi);
-	if (parts & HSS_PART_APNS) {
+	if (r.parts & HSS_PART_APNS) {
 		out->n_apns = 0;
 		rc = exec_imsi(tx, HSS_SQL_SEL_APNS, imsi, row_apn, &r, NULL);
 	}
@@ -382,26 +408,40 @@ int hss_sql_sub_count(struct hss_db_tx *tx, uint64_t *ret)
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-/* Parameters of columns [from..] of c (skipping `skip`), then the IMSI when imsi_last;
- * buf holds the texts made (keys among them: wiped by the caller). */
+/* The texts of a write's parameters: numbers and keys are made here, strings point into
+ * the subscriber. Only what was used is wiped (K and OP/OPc in hex among it). */
+struct wbuf {
+	char t[4096];
+	size_t used;
+	struct hss_sql_arg a[MAX_COLS + 2];
+};
+
+/* Parameters of columns [from..] of c (skipping `skip`) into w->a + at; their count. */
 static size_t args_of(const struct cols *c, size_t from, const char *skip, const void *base,
-                      char (*buf)[HSS_COL_TEXT_MAX], struct hss_sql_arg *a)
+                      struct wbuf *w, size_t at)
 {
 	size_t i, n = 0;
 
 	for (i = from; i < c->n; i++) {
+		struct hss_sql_arg *a = &w->a[at + n];
+
 		if (skip && !strcmp(c->f[i]->name, skip))
 			continue;
-		a[n].v = hss_col_text(c->f[i], base, buf[n], &a[n].num);
+		if (w->used + HSS_COL_TEXT_MAX > sizeof(w->t))
+			w->used = 0;   /* never with these tables (under 1 kB), but never overflow */
+		a->v = hss_col_text(c->f[i], base, w->t + w->used, &a->num);
+		if (a->v == w->t + w->used)
+			w->used += strlen(a->v) + 1;
 		n++;
 	}
 	return n;
 }
 
-struct wbuf {
-	char t[MAX_COLS + 2][HSS_COL_TEXT_MAX];
-	struct hss_sql_arg a[MAX_COLS + 2];
-};
+static void wbuf_wipe(struct wbuf *w)
+{
+	explicit_bzero(w->t, w->used);
+	w->used = 0;
+}
 
 static int write_apns(struct hss_db_tx *tx, const struct hss_sub *sub, const struct cols *apn,
                       struct wbuf *w)
@@ -412,8 +452,9 @@ static int write_apns(struct hss_db_tx *tx, const struct hss_sub *sub, const str
 	if ((rc = exec_imsi(tx, HSS_SQL_DEL_APNS, sub->imsi, NULL, NULL, NULL)))
 		return rc;
 	for (i = 0; i < sub->n_apns; i++) {
+		w->used = 0;
 		w->a[0] = (struct hss_sql_arg){ sub->imsi, false };
-		n = 1 + args_of(apn, 0, NULL, &sub->apns[i], w->t + 1, w->a + 1);
+		n = 1 + args_of(apn, 0, NULL, &sub->apns[i], w, 1);
 		if ((rc = exec(tx, HSS_SQL_INS_APN, w->a, n, NULL, NULL, NULL)))
 			return rc;
 	}
@@ -429,15 +470,17 @@ static int write_serving(struct hss_db_tx *tx, const struct hss_sub *sub, const 
 	size_t n;
 	int rc;
 
-	n = args_of(srv, 0, NULL, sub, w->t, w->a);
+	w->used = 0;
+	n = args_of(srv, 0, NULL, sub, w, 0);
 	w->a[n++] = (struct hss_sql_arg){ sub->imsi, false };
 	if ((rc = exec(tx, HSS_SQL_UPD_SRV, w->a, n, NULL, NULL, &rows)))
 		return rc;
 	if (!rows) {   /* none yet: subscribers written before any ULR, or an older schema */
 		if (!known && (rc = exists(tx, sub->imsi)))
 			return rc;
+		w->used = 0;
 		w->a[0] = (struct hss_sql_arg){ sub->imsi, false };
-		n = 1 + args_of(srv, 0, NULL, sub, w->t + 1, w->a + 1);
+		n = 1 + args_of(srv, 0, NULL, sub, w, 1);
 		if ((rc = exec(tx, HSS_SQL_INS_SRV, w->a, n, NULL, NULL, NULL)))
 			return rc;
 	}
@@ -445,38 +488,63 @@ static int write_serving(struct hss_db_tx *tx, const struct hss_sub *sub, const 
 	return 0;
 }
 
+static struct hss_sub empty_sub;
+static pthread_once_t empty_once = PTHREAD_ONCE_INIT;
+
+static void empty_init(void)
+{
+	hss_sub_init(&empty_sub);
+}
+
+/* A subscriber whose serving state is the one of a new subscriber (never registered). */
+static const struct hss_sub *empty_serving(void)
+{
+	pthread_once(&empty_once, empty_init);
+	return &empty_sub;
+}
+
 int hss_sql_sub_write(struct hss_db_tx *tx, const struct hss_sub *sub, unsigned parts,
                       enum hss_wmode how)
 {
 	struct cols prov, srv, apn;
-	struct wbuf *w = malloc(sizeof(*w));
+	struct wbuf wb, *w = &wb;
 	bool known = false;
 	uint64_t rows = 0;
 	size_t n;
 	int rc = 0;
 
-	if (!w)
-		return hss_db_set_error(ENOMEM, "out of memory");
+	w->used = 0;
 	cols_of(&prov, &srv, &apn);
 	if (how == HSS_W_INSERT) {
-		n = args_of(&prov, 0, NULL, sub, w->t, w->a);
-		if ((rc = exec(tx, HSS_SQL_INS_SUB, w->a, n, NULL, NULL, NULL))) {
+		n = args_of(&prov, 0, NULL, sub, w, 0);
+		rc = exec(tx, HSS_SQL_INS_SUB, w->a, n, NULL, NULL, NULL);
+		wbuf_wipe(w);
+		if (rc) {
 			if (rc == EEXIST)
 				hss_db_set_error(EEXIST, "IMSI %s already exists", sub->imsi);
 			goto out;
 		}
 		tx->nwrites++;
-		/* rows another writer may have left without their subscriber: start clean */
+		/* A serving row from the start (the state of a subscriber never registered): a ULR
+		 * then only updates it, and concurrent first ULRs do not insert into the same gap
+		 * of the index (InnoDB deadlocks). Rows left without their subscriber go first. */
 		if ((rc = exec_imsi(tx, HSS_SQL_DEL_SRV, sub->imsi, NULL, NULL, NULL)))
 			goto out;
+		w->used = 0;
+		w->a[0] = (struct hss_sql_arg){ sub->imsi, false };
+		n = 1 + args_of(&srv, 0, NULL, parts & HSS_PART_SERVING ? sub : empty_serving(), w, 1);
+		if ((rc = exec(tx, HSS_SQL_INS_SRV, w->a, n, NULL, NULL, NULL)))
+			goto out;
 		parts |= HSS_PART_APNS;
+		parts &= ~HSS_PART_SERVING;   /* written just now */
 		known = true;
 	} else if (parts & HSS_PART_PROV) {
 		bool sqn = parts & HSS_PART_SQN;
 
-		n = args_of(&prov, 1, sqn ? NULL : "sqn", sub, w->t, w->a);
+		n = args_of(&prov, 1, sqn ? NULL : "sqn", sub, w, 0);
 		w->a[n++] = (struct hss_sql_arg){ sub->imsi, false };
 		rc = exec(tx, sqn ? HSS_SQL_UPD_SUB_SQN : HSS_SQL_UPD_SUB, w->a, n, NULL, NULL, &rows);
+		wbuf_wipe(w);
 		known = true;
 	} else if (parts & HSS_PART_SQN) {
 		char s[24];
@@ -505,8 +573,7 @@ int hss_sql_sub_write(struct hss_db_tx *tx, const struct hss_sub *sub, unsigned 
 	if (parts & HSS_PART_SERVING)
 		rc = write_serving(tx, sub, &srv, w, known);
 out:
-	explicit_bzero(w, sizeof(*w));   /* K and OP/OPc in hex */
-	free(w);
+	wbuf_wipe(w);
 	return rc;
 }
 

@@ -10,7 +10,10 @@
  * a committed SQN survives a power loss, else a vector could be handed out twice after a
  * crash.
  *
- * URI: "PATH[?pool=N&busy_timeout=MS&sync=full|normal]". ":memory:" forces pool=1.
+ * URI: "PATH[?pool=N&busy_timeout=MS&sync=full|normal&cache_mb=N&mmap_mb=N]" (pool:
+ * connections for reads, default 8, besides the writer's; cache_mb: page cache per
+ * connection, default 32; mmap_mb: MB of the file read through a memory map, default 0).
+ * ":memory:" forces pool=1.
  */
 #include "db_sqlite.h"
 
@@ -128,6 +131,7 @@ static int sq_exec(struct hss_db_tx *tx, int id, const struct hss_sql_arg *a, si
 	struct sq_conn *c = tx->pc->h;
 	sqlite3_stmt *st = stmt(tx->db, c, SQ_OWN + id);
 	const char *cols[64];
+	char num[64][24];
 	size_t i, ncol;
 	int s, rc = 0;
 
@@ -144,8 +148,19 @@ static int sq_exec(struct hss_db_tx *tx, int id, const struct hss_sql_arg *a, si
 		ncol = (size_t)sqlite3_column_count(st);
 		if (ncol > 64)
 			ncol = 64;
+		/* integers formatted here: sqlite3_column_text would allocate a text for each */
 		for (i = 0; i < ncol; i++)
-			cols[i] = (const char *)sqlite3_column_text(st, (int)i);
+			switch (sqlite3_column_type(st, (int)i)) {
+			case SQLITE_INTEGER:
+				snprintf(num[i], sizeof(num[i]), "%lld", sqlite3_column_int64(st, (int)i));
+				cols[i] = num[i];
+				break;
+			case SQLITE_NULL:
+				cols[i] = NULL;
+				break;
+			default:
+				cols[i] = (const char *)sqlite3_column_text(st, (int)i);
+			}
 		if ((rc = row(row_arg, cols, ncol)))
 			break;
 	}
@@ -209,9 +224,14 @@ static int parse_opts(struct hss_db *db, char *q, char *err, size_t errlen)
 			db->opts.timeout_ms = (unsigned)v;   /* the older name of the open timeout */
 		else if (!strcmp(tok, "max_schema"))
 			b->max_schema = (int)v;
+		else if (!strcmp(tok, "mmap_mb") && v <= 65536)
+			b->mmap_size = (unsigned long long)v << 20;
+		else if (!strcmp(tok, "cache_mb") && v >= 1 && v <= 65536)
+			b->cache_mb = (unsigned)v;
 		else {
 			snprintf(err, errlen, "sqlite: unknown option or value out of range: %s=%s "
-			         "(pool=1..64, busy_timeout=1..600000 ms, sync=full|normal)", tok, eq);
+			         "(pool=1..64, busy_timeout=1..600000 ms, sync=full|normal, cache_mb=1..65536, "
+			         "mmap_mb=0..65536)", tok, eq);
 			return EINVAL;
 		}
 	}
@@ -230,7 +250,10 @@ static int sq_open(struct hss_db *db, const char *uri, char *err, size_t errlen)
 		return ENOMEM;
 	db->be = b;
 	b->sync_full = true;
-	db->npool = 4;
+	b->mmap_size = 0;   /* a commit of another connection unmaps it: see README */
+	b->cache_mb = 32;
+	db->npool = 8;
+	db->writers = 1;     /* SQLite takes one writer at a time */
 	if (!(b->path = strdup(uri))) {
 		rc = ENOMEM;
 		goto fail;
@@ -300,7 +323,7 @@ static const struct hss_sql_dialect sq_dialect = {
 const struct hss_db_driver hss_db_sqlite_driver = {
 	.name = "sqlite",
 	.caps = HSS_DB_CAP_MULTI_PROCESS | HSS_DB_CAP_ATOMIC_STREAM | HSS_DB_CAP_MSISDN |
-	        HSS_DB_CAP_MIGRATIONS | HSS_DB_CAP_ONE_WRITER | HSS_DB_CAP_RECORDS,
+	        HSS_DB_CAP_MIGRATIONS | HSS_DB_CAP_RECORDS,
 	.open = sq_open,
 	.close = sq_close,
 	.conn_open = db_sqlite_conn_open,

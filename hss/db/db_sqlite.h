@@ -45,6 +45,8 @@ struct sq_be {
 	char *wal_path;              /* PATH-wal */
 	bool memory;                 /* ":memory:" */
 	bool sync_full;
+	unsigned long long mmap_size;   /* bytes of the file read through a memory map */
+	unsigned cache_mb;              /* page cache of each connection */
 	unsigned busy_ms;            /* busy_timeout=, overrides the handle's timeout_ms */
 	int max_schema;              /* apply migrations up to this version (tests); 0: all */
 	struct sq_conn *setup;       /* the connection open() used, handed to the pool first */
@@ -54,6 +56,13 @@ struct sq_be {
 	struct sq_file_id file, wal;
 	struct sq_file_id old_file, old_wal;
 	bool stale_wal;              /* old_wal may still hold frames of old_file */
+	/* Whether this process may write the file now (pool mutex; checked again when its
+	 * mode or owner change): a file made read-only under open connections would otherwise
+	 * keep taking writes through the descriptors opened before (see db_sqlite_watch). */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	bool mode_set, writable;
 };
 
 #define SQB(db) ((struct sq_be *)(db)->be)

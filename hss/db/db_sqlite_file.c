@@ -62,24 +62,26 @@ static int missing_error(struct hss_db *db, int e)
  * database counts as locked (a wait ran out not long ago), only the probe waits. */
 static int busy_cb(void *arg, int n)
 {
-	static const int delays[] = { 1, 2, 5, 10, 15, 20, 25 };
+	/* microseconds: another process's group commit holds the lock for about one fsync
+	 * (a millisecond or so); polling in 25 ms steps made its writes wait far longer */
+	static const int delays[] = { 100, 200, 300, 500, 700, 1000, 1500, 2000, 3000, 5000 };
 	struct sq_conn *c = arg;
 	int64_t deadline = c->pc ? c->pc->deadline : c->deadline, left;
 	struct timespec ts;
-	int ms;
+	int us;
 
 	if (n == 0 && c->pc && !hss_pool_may_wait(c->db, c->pc))
 		return 0;
-	left = deadline - hss_now_ms();
+	left = (deadline - hss_now_ms()) * 1000;
 	if (left <= 0) {
 		hss_pool_lock_timeout(c->db);
 		return 0;
 	}
-	ms = n < (int)(sizeof(delays) / sizeof(delays[0])) ? delays[n] : 25;
-	if (ms > left)
-		ms = (int)left;
+	us = n < (int)(sizeof(delays) / sizeof(delays[0])) ? delays[n] : 5000;
+	if (us > left)
+		us = (int)left;
 	ts.tv_sec = 0;
-	ts.tv_nsec = (long)ms * 1000000L;
+	ts.tv_nsec = (long)us * 1000L;
 	nanosleep(&ts, NULL);
 	return 1;
 }
@@ -194,8 +196,14 @@ int db_sqlite_open_conn(struct hss_db *db, struct sq_conn *c, enum db_sqlite_che
 		goto fail;
 	}
 	sqlite3_busy_handler(c->h, busy_cb, c);
-	snprintf(pragma, sizeof(pragma), "PRAGMA foreign_keys = ON; PRAGMA synchronous = %s;",
-	         b->sync_full ? "FULL" : "NORMAL");
+	/* mmap_size: 0 by default. A reader's page cache starts over after every commit of
+	 * another connection, and with a memory map SQLite then also unmaps and maps the file
+	 * again: measured, that cost more than the reads it saved. */
+	/* cache_size: the writer's cache lives across its own commits (a million subscribers:
+	 * the B-tree's interior pages stay in it) */
+	snprintf(pragma, sizeof(pragma), "PRAGMA foreign_keys = ON; PRAGMA synchronous = %s; "
+	         "PRAGMA mmap_size = %llu; PRAGMA cache_size = -%u;", b->sync_full ? "FULL" :
+	         "NORMAL", b->mmap_size, b->cache_mb * 1024);
 	if (sqlite3_exec(c->h, pragma, NULL, NULL, NULL) != SQLITE_OK) {
 		rc = db_sqlite_err(c, "pragma");
 		goto fail;
@@ -291,13 +299,38 @@ void db_sqlite_conn_close(struct hss_db *db, struct hss_pconn *pc, bool detached
 	pc->h = NULL;
 }
 
-/* Opened while the file was read-only: it may be writable again. */
+/* Opened while the file was read-only: it may be writable again. Opened writable, while
+ * the file is read-only now: reopened (read-only), so the write fails EROFS like on any
+ * connection opened after the change, instead of going on through the descriptor opened
+ * before (the writer's connection stays open for the life of the process). */
 bool db_sqlite_conn_usable(struct hss_db *db, struct hss_pconn *pc, bool write)
 {
+	struct sq_be *b = SQB(db);
 	struct sq_conn *c = pc->h;
+	int ro;
 
-	(void)db;
-	return !write || sqlite3_db_readonly(c->h, "main") != 1;
+	if (!write)
+		return true;
+	ro = sqlite3_db_readonly(c->h, "main");
+	if (ro == 1)
+		return false;
+	hss_pool_lock(db);
+	ro = b->mode_set && !b->writable;
+	hss_pool_unlock(db);
+	return !ro;
+}
+
+/* Whether this process may write the file at path, checked when st says its mode or owner
+ * changed (pool mutex held). */
+static void watch_mode(struct sq_be *b, const struct stat *st)
+{
+	if (b->mode_set && b->mode == st->st_mode && b->uid == st->st_uid && b->gid == st->st_gid)
+		return;
+	b->mode = st->st_mode;
+	b->uid = st->st_uid;
+	b->gid = st->st_gid;
+	b->mode_set = true;
+	b->writable = faccessat(AT_FDCWD, b->path, W_OK, AT_EACCESS) == 0;
 }
 
 /* Compare the path with the file the pool's connections have open (pool mutex held). */
@@ -320,6 +353,7 @@ int db_sqlite_watch(struct hss_db *db, bool *moved)
 	}
 	if (e)
 		return missing_error(db, e);
+	watch_mode(b, &st);
 	/* the WAL our connections opened, once there is one */
 	if (b->file.set && !b->wal.set && !stat(b->wal_path, &st))
 		set_id(&b->wal, &st);

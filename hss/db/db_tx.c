@@ -1,92 +1,480 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * db_tx.c: running transaction bodies on a pooled connection, the same for every backend:
- * begin, body, commit (or rollback); a connection found dead at BEGIN is reopened once
- * (nothing was done yet); a deadlock is run again from the start while the deadline
- * allows. Backends that take one writer at a time (SQLite) get the writers of this process
- * queued on a mutex, in order and within their deadline, instead of polling the database's
- * lock against each other (one could lose for longer than the timeout while the others
- * commit); only another process is waited for by polling.
+ * db_tx.c: running transaction bodies, the same for every backend.
+ *
+ * Reads run on the caller's thread, on a connection of the pool, and never wait for a
+ * write (WAL / MVCC).
+ *
+ * Writes are grouped (group commit, as InnoDB and PostgreSQL do it): callers queue their
+ * body; a writer thread holding a writer turn takes everything queued, runs each body in
+ * order in ONE transaction and commits once, so one fsync makes a whole group durable; only
+ * then is each caller told its result (a waiting caller wakes, an asynchronous one gets its
+ * done callback). While one group commits, the next one gathers: with n requests in flight
+ * a commit carries about n of them. There are writers + 1 threads: the one that committed
+ * runs the callbacks of its group while another already runs the next group.
+ *
+ * Inside a group, a body that fails with a result of its own (ENOENT, EEXIST, EINVAL...)
+ * fails alone: if it wrote nothing the others go on; if it did, the transaction is rolled
+ * back and run again without it. A fault met by a body (I/O, corrupt data, lock timeout)
+ * fails that body and the group is run again without it while the deadline allows, up to
+ * BODY_FAULTS bodies: one corrupt record costs only its own request, while a database that
+ * fails whatever runs fails the group after a few tries. A fault at BEGIN or COMMIT fails
+ * the group. A deadlock (EAGAIN) runs the group again while its deadline allows.
+ *
+ * Every queued write has a deadline (timeout_ms from when it was queued): the group's
+ * waits (connection, lock) end at the earliest, and a write still queued past its own
+ * fails ETIMEDOUT. While the database is locked by someone else and a group waits for the
+ * lock, new writes fail at once: a lock held elsewhere cannot queue requests past the
+ * peers' timers (db_pool.c, lock outages).
  */
 #include "db_int.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define RETRIES 5                    /* runs of a body that keeps meeting deadlocks */
+#define RETRIES 5            /* runs of a group that keeps meeting deadlocks */
+#define MAX_GROUP 512        /* bodies per transaction */
+#define BODY_FAULTS 3        /* bodies failed alone on a fault before the group fails */
 
-/* The process's write turn (HSS_DB_CAP_ONE_WRITER), within the deadline; while the database
- * is locked by someone else and another operation waits for it, fail at once. */
-static int write_turn(struct hss_db *db, struct hss_pconn *c)
-{
-	struct timespec ts;
-	int e;
+struct hss_wop {
+	hss_db_tx_fn fn;
+	void *arg;
+	unsigned flags;          /* HSS_RUN_* */
+	hss_db_done_fn done;     /* asynchronous: called once; NULL: a caller waits */
+	void *done_arg;
+	int64_t deadline;
+	int rc;
+	bool finished;           /* rc is final (failed alone, or the group's outcome) */
+	bool complete;           /* a waiting caller may go (then the op is no longer ours) */
+	char msg[256];
+	struct hss_wop *next;
+};
 
-	if (!hss_pool_may_wait(db, c))
-		return hss_db_set_error(ETIMEDOUT, "%s: database locked for more than %u ms (by "
-		                        "another process; another operation waits for it)",
-		                        db->drv->name, db->opts.timeout_ms);
-	ts.tv_sec = (time_t)(c->deadline / 1000);
-	ts.tv_nsec = (long)(c->deadline % 1000) * 1000000L;
-	if ((e = pthread_mutex_clocklock(&db->wmu, CLOCK_MONOTONIC, &ts)))
-		return hss_db_set_error(ETIMEDOUT, "%s: the other writers of this process held the "
-		                        "database for more than %u ms%s", db->drv->name,
-		                        db->opts.timeout_ms, e == ETIMEDOUT ? "" : " (lock error)");
-	return 0;
-}
+struct hss_writer {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;       /* writes queued, a turn freed, or stop */
+	pthread_cond_t done_cv;  /* a group completed (waiting callers) */
+	struct hss_wop *head, **tail;
+	unsigned turns;          /* free writer turns */
+	bool waking;             /* a writer was signalled and has not taken the queue yet */
+	unsigned nth;
+	pthread_t th[16];
+	bool stop;
+	/* counters (hss_db_writer_stats) */
+	atomic_ullong groups, writes, failed, exec_us, commit_us, complete_us;
+};
 
-static int run(struct hss_db *db, bool write, unsigned flags, hss_db_tx_fn fn, void *arg)
+/* ---- one transaction on the caller's thread (reads) ------------------------------------ */
+
+int hss_db_run_read(struct hss_db *db, hss_db_tx_fn fn, void *arg)
 {
 	const struct hss_db_driver *d = db->drv;
-	bool turn = write && (d->caps & HSS_DB_CAP_ONE_WRITER);
-	struct hss_db_tx tx = { db, NULL, write, 0 };
-	int rc, attempt, runs = 0;
+	struct hss_db_tx tx = { db, NULL, false, 0 };
+	int rc, attempt;
 
-	if ((rc = hss_pool_get(db, write, &tx.pc)))
+	if ((rc = hss_pool_get(db, false, &tx.pc)))
 		return rc;
-	for (attempt = 0; attempt < RETRIES; attempt++) {
-		if (turn && (rc = write_turn(db, tx.pc)))
-			break;
-		tx.nwrites = 0;
+	for (attempt = 0; attempt < 2; attempt++) {
 		if ((rc = d->begin(&tx))) {
-			if (turn)
-				pthread_mutex_unlock(&db->wmu);
 			/* a connection the server dropped while idle: nothing was done, reconnect */
 			if (attempt == 0 && tx.pc->reconnect && !hss_pool_reopen(db, tx.pc))
 				continue;
 			break;
 		}
-		runs++;
-		rc = fn(&tx, arg);
-		if (!rc)
+		if (!(rc = fn(&tx, arg)))
 			rc = d->commit(&tx);
 		if (rc)
 			d->rollback(&tx);
-		if (turn)
-			pthread_mutex_unlock(&db->wmu);
-		/* a deadlock is run again, as long as the operation's deadline allows */
-		if (rc != EAGAIN || (flags & HSS_RUN_ALONE) || hss_now_ms() >= tx.pc->deadline)
-			break;
-	}
-	if (rc == EAGAIN) {
-		char why[256];
-
-		snprintf(why, sizeof(why), "%s", hss_db_strerror());
-		rc = hss_db_set_error(ETIMEDOUT, "%s: still deadlocked after %d attempts: %s", d->name,
-		                      runs, why);
+		break;
 	}
 	hss_pool_put(db, tx.pc);
 	return rc;
 }
 
-int hss_db_run_read(struct hss_db *db, hss_db_tx_fn fn, void *arg)
+/* ---- a group ---------------------------------------------------------------------------- */
+
+/* Results a body owns (the group goes on without it); anything else is the database's. */
+static bool own_result(int rc)
 {
-	return run(db, false, 0, fn, arg);
+	return rc == ENOENT || rc == EEXIST || rc == EINVAL || rc == ECANCELED || rc == ENOTSUP ||
+	       rc == ENOMEM || rc == ENODATA;
+}
+
+static void finish(struct hss_wop *op, int rc, const char *msg)
+{
+	op->rc = rc;
+	op->finished = true;
+	snprintf(op->msg, sizeof(op->msg), "%.*s", (int)sizeof(op->msg) - 1, rc ? msg : "");
+}
+
+/* Fail every body of the group whose result is not final yet. */
+static void fail_rest(struct hss_wop **ops, size_t n, int rc, const char *msg)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!ops[i]->finished)
+			finish(ops[i], rc, msg);
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
+{
+	int64_t t0 = now_us(), t1 = 0;
+	const struct hss_db_driver *d = db->drv;
+	struct hss_db_tx tx = { db, NULL, true, 0 };
+	int64_t now = hss_now_ms(), deadline = INT64_MAX;
+	char why[256];
+	size_t i, live = 0;
+	int rc = 0, fault, runs = 0, body_faults = 0;
+	size_t faulted = 0;
+	bool alone = false;
+
+	for (i = 0; i < n; i++) {
+		if (ops[i]->deadline <= now) {
+			finish(ops[i], ETIMEDOUT, "");
+			snprintf(ops[i]->msg, sizeof(ops[i]->msg), "%s: the write waited %u ms for the "
+			         "writer (the writes before it were slow)", d->name, db->opts.timeout_ms);
+			continue;
+		}
+		live++;
+		alone |= ops[i]->flags & HSS_RUN_ALONE;
+		if (ops[i]->deadline < deadline)
+			deadline = ops[i]->deadline;
+	}
+	if (!live)
+		return;
+	if ((rc = hss_pool_get(db, true, &tx.pc))) {
+		fail_rest(ops, n, rc, hss_db_strerror());
+		return;
+	}
+	if (tx.pc->deadline > deadline)
+		tx.pc->deadline = deadline;
+	for (;;) {
+		if ((rc = d->begin(&tx))) {
+			/* a connection the server dropped while idle: nothing was done, reconnect */
+			if (runs == 0 && tx.pc->reconnect && !hss_pool_reopen(db, tx.pc)) {
+				runs++;
+				continue;
+			}
+			fail_rest(ops, n, rc, hss_db_strerror());
+			break;
+		}
+		runs++;
+		fault = 0;
+		for (i = 0; i < n && !fault; i++) {
+			if (ops[i]->finished)
+				continue;
+			tx.nwrites = 0;
+			rc = ops[i]->fn(&tx, ops[i]->arg);
+			if (!rc) {
+				ops[i]->rc = 0;
+			} else if (own_result(rc)) {
+				finish(ops[i], rc, hss_db_strerror());
+				if (tx.nwrites)   /* its writes must go: run the group again without it */
+					fault = -1;
+			} else {
+				fault = rc;
+				faulted = i;
+				snprintf(why, sizeof(why), "%s", hss_db_strerror());
+			}
+		}
+		if (!fault) {
+			t1 = now_us();
+			if (!(rc = d->commit(&tx))) {
+				fail_rest(ops, n, 0, "");
+				break;
+			}
+			fault = rc;
+			faulted = n;
+			snprintf(why, sizeof(why), "%s", hss_db_strerror());
+		}
+		d->rollback(&tx);
+		if (fault == -1)
+			continue;
+		/* a body met a fault: it fails; the others are run again without it */
+		if (fault != EAGAIN && faulted < n && body_faults < BODY_FAULTS &&
+		    hss_now_ms() < deadline) {
+			finish(ops[faulted], fault, why);
+			body_faults++;
+			for (i = 0; i < n && ops[i]->finished; i++)
+				;
+			if (i == n)
+				break;
+			continue;
+		}
+		/* a deadlock is run again, as long as the group's deadline allows */
+		if (fault == EAGAIN && !alone && runs < RETRIES && hss_now_ms() < deadline)
+			continue;
+		if (fault == EAGAIN) {
+			char m[sizeof(why) + 128];
+
+			snprintf(m, sizeof(m), "%s: still deadlocked after %d attempts: %s", d->name, runs,
+			         why);
+			fail_rest(ops, n, ETIMEDOUT, m);
+		} else {
+			fail_rest(ops, n, fault, why);
+		}
+		break;
+	}
+	hss_pool_put(db, tx.pc);
+	if (t1) {
+		atomic_fetch_add_explicit(&db->w->exec_us, (unsigned long long)(t1 - t0),
+		                          memory_order_relaxed);
+		atomic_fetch_add_explicit(&db->w->commit_us, (unsigned long long)(now_us() - t1),
+		                          memory_order_relaxed);
+	}
+	atomic_fetch_add_explicit(&db->w->groups, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&db->w->writes, n, memory_order_relaxed);
+	for (i = 0; i < n; i++)
+		if (ops[i]->rc)
+			atomic_fetch_add_explicit(&db->w->failed, 1, memory_order_relaxed);
+}
+
+/* ---- the writer threads ---------------------------------------------------------------- */
+
+/* Report the results of a group. Waiting callers first (they own their op, on their own
+ * stack, the moment it is complete: it is not looked at again), then the done callbacks of
+ * the asynchronous ones (each op freed after its callback). A group may mix both (the S6a
+ * writes are asynchronous, the keyed records' transactions of the Cx procedures and of the
+ * outbox wait). */
+static void complete(struct hss_db *db, struct hss_wop **ops, size_t n)
+{
+	struct hss_writer *w = db->w;
+	bool waiters = false;
+	size_t i;
+
+	for (i = 0; i < n && !waiters; i++)
+		waiters = !ops[i]->done;
+	if (waiters) {
+		pthread_mutex_lock(&w->mu);
+		for (i = 0; i < n; i++)
+			if (!ops[i]->done) {
+				ops[i]->complete = true;   /* the waiting caller owns it from here */
+				ops[i] = NULL;
+				atomic_fetch_sub(&db->pending, 1);
+			}
+		pthread_cond_broadcast(&w->done_cv);
+		pthread_mutex_unlock(&w->mu);
+	}
+	for (i = 0; i < n; i++) {
+		struct hss_wop *op = ops[i];
+
+		if (!op)
+			continue;
+		if (op->rc)
+			hss_db_set_error(op->rc, "%s", op->msg);
+		else
+			hss_db_clear_error();
+		op->done(op->done_arg, op->rc);
+		free(op);
+		atomic_fetch_sub(&db->pending, 1);
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct hss_db *db = arg;
+	struct hss_writer *w = db->w;
+	struct hss_wop *ops[MAX_GROUP];
+	int64_t t;
+	size_t n;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!(w->head && w->turns) && !(w->stop && !w->head))
+			pthread_cond_wait(&w->cv, &w->mu);
+		w->waking = false;
+		if (!w->head)
+			break;
+		/* everything queued, in order; a body that runs alone goes in a group of its own */
+		w->turns--;
+		n = 0;
+		while (w->head && n < MAX_GROUP && (!n || !(w->head->flags & HSS_RUN_ALONE))) {
+			ops[n++] = w->head;
+			w->head = w->head->next;
+			if (ops[n - 1]->flags & HSS_RUN_ALONE)
+				break;
+		}
+		if (!w->head)
+			w->tail = &w->head;
+		pthread_mutex_unlock(&w->mu);
+		run_group(db, ops, n);
+		pthread_mutex_lock(&w->mu);
+		w->turns++;
+		if (w->head && !w->waking) {   /* the next group is there: another writer takes it */
+			w->waking = true;
+			pthread_cond_signal(&w->cv);
+		}
+		pthread_mutex_unlock(&w->mu);
+		t = now_us();
+		complete(db, ops, n);
+		atomic_fetch_add_explicit(&w->complete_us, (unsigned long long)(now_us() - t),
+		                          memory_order_relaxed);
+		pthread_mutex_lock(&w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* The writer of db, its threads started on the first write. */
+static int writer(struct hss_db *db, struct hss_writer **ret)
+{
+	struct hss_writer *w;
+	unsigned i, want;
+	int rc = 0;
+
+	if ((w = __atomic_load_n(&db->w, __ATOMIC_ACQUIRE))) {
+		*ret = w;
+		return 0;
+	}
+	hss_pool_lock(db);
+	if ((w = db->w))
+		goto out;
+	if (!(w = calloc(1, sizeof(*w)))) {
+		rc = hss_db_set_error(ENOMEM, "out of memory");
+		goto out;
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	pthread_cond_init(&w->done_cv, NULL);
+	w->tail = &w->head;
+	w->turns = db->writers ? db->writers : 1;
+	want = w->turns + 3;
+	if (want > sizeof(w->th) / sizeof(w->th[0]))
+		want = sizeof(w->th) / sizeof(w->th[0]);
+	__atomic_store_n(&db->w, w, __ATOMIC_RELEASE);
+	for (i = 0; i < want; i++) {
+		if ((rc = pthread_create(&w->th[i], NULL, writer_main, db)))
+			break;
+		w->nth++;
+	}
+	if (!w->nth) {
+		db->w = NULL;
+		free(w);
+		w = NULL;
+		rc = hss_db_set_error(rc, "cannot start the database writer: %s", strerror(rc));
+	} else {
+		rc = 0;
+	}
+out:
+	hss_pool_unlock(db);
+	*ret = w;
+	return rc;
+}
+
+static int submit(struct hss_db *db, struct hss_wop *op)
+{
+	struct hss_writer *w;
+	int rc;
+
+	/* a group waits for a lock held elsewhere: do not queue behind it */
+	if (atomic_load(&db->pool.locked) && atomic_load(&db->pool.probing))
+		return hss_db_set_error(ETIMEDOUT, "%s: database locked for more than %u ms (by "
+		                        "another process; another operation waits for it)",
+		                        db->drv->name, db->opts.timeout_ms);
+	if ((rc = writer(db, &w)))
+		return rc;
+	op->deadline = hss_now_ms() + db->opts.timeout_ms;
+	op->next = NULL;
+	pthread_mutex_lock(&w->mu);
+	if (w->stop) {
+		pthread_mutex_unlock(&w->mu);
+		return hss_db_set_error(ESHUTDOWN, "%s: the database is being closed", db->drv->name);
+	}
+	*w->tail = op;
+	w->tail = &op->next;
+	atomic_fetch_add(&db->pending, 1);
+	/* one wake-up per group, not per write: a writer already signalled takes this one too */
+	if (w->turns && !w->waking) {
+		w->waking = true;
+		pthread_cond_signal(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return 0;
 }
 
 int hss_db_run_write(struct hss_db *db, unsigned flags, hss_db_tx_fn fn, void *arg)
 {
-	return run(db, true, flags, fn, arg);
+	struct hss_wop op = { .fn = fn, .arg = arg, .flags = flags };
+	int rc;
+
+	if ((rc = submit(db, &op)))
+		return rc;
+	pthread_mutex_lock(&db->w->mu);
+	while (!op.complete)
+		pthread_cond_wait(&db->w->done_cv, &db->w->mu);
+	pthread_mutex_unlock(&db->w->mu);
+	if (op.rc)
+		return hss_db_set_error(op.rc, "%s", op.msg);
+	hss_db_clear_error();
+	return 0;
+}
+
+int hss_db_run_write_async(struct hss_db *db, unsigned flags, hss_db_tx_fn fn, void *arg,
+                           hss_db_done_fn done, void *done_arg)
+{
+	struct hss_wop *op;
+	int rc;
+
+	if (!done)
+		return hss_db_set_error(EINVAL, "no completion callback");
+	if (!(op = calloc(1, sizeof(*op))))
+		return hss_db_set_error(ENOMEM, "out of memory");
+	*op = (struct hss_wop){ .fn = fn, .arg = arg, .flags = flags, .done = done,
+	                        .done_arg = done_arg };
+	if ((rc = submit(db, op)))
+		free(op);
+	return rc;
+}
+
+void hss_db_writer_stats(struct hss_db *db, struct hss_db_wstats *ret)
+{
+	struct hss_writer *w = db ? __atomic_load_n(&db->w, __ATOMIC_ACQUIRE) : NULL;
+
+	memset(ret, 0, sizeof(*ret));
+	if (!w)
+		return;
+	ret->groups = atomic_load(&w->groups);
+	ret->writes = atomic_load(&w->writes);
+	ret->failed = atomic_load(&w->failed);
+	ret->exec_us = atomic_load(&w->exec_us);
+	ret->commit_us = atomic_load(&w->commit_us);
+	ret->complete_us = atomic_load(&w->complete_us);
+}
+
+unsigned hss_db_pending(struct hss_db *db)
+{
+	return db ? atomic_load(&db->pending) : 0;
+}
+
+void hss_db_writer_stop(struct hss_db *db)
+{
+	struct hss_writer *w = db->w;
+	unsigned i;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	w->waking = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	for (i = 0; i < w->nth; i++)
+		pthread_join(w->th[i], NULL);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	pthread_cond_destroy(&w->done_cv);
+	free(w);
+	db->w = NULL;
 }

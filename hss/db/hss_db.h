@@ -119,6 +119,8 @@ struct hss_sub {
 /* Fill with the defaults: AMF 8000, ind_bits 5, SERVICE_GRANTED, ONLY_PACKET, roaming
  * allowed, unknown serving-state values at -1, everything else zero/empty. */
 void hss_sub_init(struct hss_sub *sub);
+/* Wipe the key material (K, OP/OPc) of a subscriber before its memory is released. */
+void hss_sub_wipe(struct hss_sub *sub);
 /* Defaults of an APN: IPv4v6, QCI 9, ARP 8, no pre-emption, vulnerable, dynamic. */
 void hss_apn_init(struct hss_apn *apn);
 
@@ -210,14 +212,21 @@ struct hss_db_serving_upd {
 	int32_t ue_srvcc_support;        /* -1: leave as stored */
 	int32_t homogeneous_ims_voice;   /* -1: leave as stored */
 	const char *mme_number_for_mt_sms; /* NULL: leave as stored */
+	/* An MME's ULR with Single-Registration-Indication: the UE is the MME's alone, the
+	 * registered SGSN is forgotten (host, realm, purged flag) in the same transaction. */
+	bool forget_sgsn;
 };
+
+/* Reading a subscriber fills what it holds: the entries of apns[] past n_apns are left as
+ * they were. */
 
 /* Called once per subscriber by hss_db_list_subs; a non-zero return stops the listing and is
  * returned by hss_db_list_subs. */
 typedef int (*hss_db_list_cb)(const struct hss_sub *sub, void *arg);
 
 /* Pulls the next subscriber for put_stream: 0 and *out filled, ENOENT at the end, any
- * other errno aborts (the whole stream is rolled back). *out arrives hss_sub_init'ed. */
+ * other errno aborts (the whole stream is rolled back). *out arrives with every field at
+ * its default and no APN (the entries of apns[] past n_apns are not cleared). */
 typedef int (*hss_db_stream_fn)(void *arg, struct hss_sub *out);
 
 /* put flags */
@@ -289,6 +298,10 @@ struct hss_db;
  * each run. */
 struct hss_db_tx;
 typedef int (*hss_db_tx_fn)(struct hss_db_tx *tx, void *arg);
+/* Called once when an asynchronous operation ended: rc 0 (durable) or its errno, with the
+ * message in hss_db_strerror() of the calling thread. It runs on a database writer thread:
+ * it must not wait for another write of the same handle. */
+typedef void (*hss_db_done_fn)(void *arg, int rc);
 
 /* Open a database. backend: "sqlite" (or NULL for sqlite); uri as the backend wants it;
  * opts NULL: no flags, default timeout. ENOENT: unknown backend; EIO/EINVAL with err
@@ -310,6 +323,10 @@ const char *const *hss_db_backends(void);
 
 /* Message of the last failing call of this thread ("" if none). */
 const char *hss_db_strerror(void);
+/* A transaction body's own error: bodies of writes run on a database writer thread, so the
+ * message of an error of their own reaches the caller (its hss_db_strerror()) only when
+ * the body leaves it here, as the database's own errors are. Returns e. */
+int hss_db_tx_error(int e, const char *msg);
 
 int hss_db_get_sub(struct hss_db *db, const char *imsi, struct hss_sub *out);
 /* MSISDNs are not required to be unique: the subscriber with the lowest IMSI is returned. */
@@ -351,6 +368,65 @@ int hss_db_set_purged(struct hss_db *db, const char *imsi, enum hss_node node, c
 /* Store what a NOR carries (fields < 0 are left as stored). */
 int hss_db_store_nor(struct hss_db *db, const char *imsi, uint32_t nor_flags,
                      int32_t ue_srvcc_support, int32_t homogeneous_ims_voice);
+
+/* ---------------------------------------------------------------------------------------
+ * The writes of a Diameter request without holding its thread: each returns 0 when the
+ * write is queued, and done(arg, rc) is called once on a database writer thread after the
+ * write is durable (rc 0) or failed (rc as the function above would return; the message in
+ * hss_db_strerror() of that thread). The outputs are filled before done is called. Every
+ * input (strings, u) and output must stay valid until then. An error returned at once
+ * (invalid input, the database known to be locked, out of memory) means done is never
+ * called. Writes queued together are committed together, with one fsync (group commit),
+ * and no caller learns its result before it is durable.
+ * ------------------------------------------------------------------------------------- */
+
+/* resync_sqn_ms: NULL, or SQN_MS of a re-synchronisation (as hss_db_sqn_resync_reserve).
+ * flags HSS_DB_RESERVE_NEED_APN: a subscriber without APN configuration (no EPS
+ * subscription) fails with ENODATA and nothing is reserved: the AIR needs no read first. */
+#define HSS_DB_RESERVE_NEED_APN 0x1u
+int hss_db_sqn_reserve_async(struct hss_db *db, const char *imsi, unsigned n,
+                             hss_db_sqn_next_fn next, const uint64_t *resync_sqn_ms,
+                             unsigned flags, struct hss_auth_data *ret, hss_db_done_fn done,
+                             void *arg);
+int hss_db_set_serving_async(struct hss_db *db, const char *imsi,
+                             const struct hss_db_serving_upd *u, struct hss_serving *ret_old,
+                             hss_db_done_fn done, void *arg);
+/* A ULR in one transaction: read the whole subscriber (locked), let check decide on it
+ * (check may be NULL; a non-zero return refuses the update: nothing is written, done gets
+ * ECANCELED and *ret_refused that value), store the new serving node. *ret_sub (may be
+ * NULL) receives the subscriber as read (for the Subscription-Data), *ret_old its serving
+ * state before. check runs on a writer thread, maybe more than once (a group run again):
+ * it must only look at sub and its argument. */
+typedef int (*hss_db_check_fn)(const struct hss_sub *sub, void *arg);
+int hss_db_update_location_async(struct hss_db *db, const char *imsi,
+                                 const struct hss_db_serving_upd *u, hss_db_check_fn check,
+                                 void *check_arg, struct hss_sub *ret_sub,
+                                 struct hss_serving *ret_old, int *ret_refused,
+                                 hss_db_done_fn done, void *arg);
+/* The same, waiting for it. */
+int hss_db_update_location(struct hss_db *db, const char *imsi,
+                           const struct hss_db_serving_upd *u, hss_db_check_fn check,
+                           void *check_arg, struct hss_sub *ret_sub, struct hss_serving *ret_old,
+                           int *ret_refused);
+/* A purge by host of the MME and/or SGSN registration (mme, sgsn: which ones to try), in
+ * one transaction; *ret_mme / *ret_sgsn: whether each was set (host matched). */
+int hss_db_purge_async(struct hss_db *db, const char *imsi, const char *host, bool mme,
+                       bool sgsn, bool *ret_mme, bool *ret_sgsn, hss_db_done_fn done,
+                       void *arg);
+int hss_db_store_nor_async(struct hss_db *db, const char *imsi, uint32_t nor_flags,
+                           int32_t ue_srvcc_support, int32_t homogeneous_ims_voice,
+                           hss_db_done_fn done, void *arg);
+/* Writes queued or running, of every kind (for a clean stop: wait for 0). */
+unsigned hss_db_pending(struct hss_db *db);
+
+/* The group commit so far: groups committed (or failed), the writes they carried (writes /
+ * groups: how many answers one commit, one fsync, made durable), those that failed, and
+ * the time spent running the bodies, committing, and running the done callbacks. */
+struct hss_db_wstats {
+	uint64_t groups, writes, failed;
+	uint64_t exec_us, commit_us, complete_us;
+};
+void hss_db_writer_stats(struct hss_db *db, struct hss_db_wstats *ret);
 
 /* ---------------------------------------------------------------------------------------
  * Keyed records (see the top of this part of the header). Every function checks table

@@ -300,9 +300,12 @@ int hss_db_tx_put(struct hss_db_tx *tx, const char *table, const char *key, cons
 		/* absent when read, there when inserted: another transaction's insert won the
 		 * race (a server without gap locks): run the transaction again */
 		rc = hss_db_set_error(EAGAIN, "record %s/%.80s inserted meanwhile", table, key);
-	if (!rc && ret_version)
+	if (rc)
+		return rc;
+	tx->nwrites++;   /* db_tx.c: a body failing after this cannot just be left out */
+	if (ret_version)
 		*ret_version = nv;
-	return rc;
+	return 0;
 }
 
 int hss_db_tx_del(struct hss_db_tx *tx, const char *table, const char *key, uint64_t expect)
@@ -315,7 +318,10 @@ int hss_db_tx_del(struct hss_db_tx *tx, const char *table, const char *key, uint
 	if ((rc = cur_version(tx, table, key, &cur)) ||
 	    (rc = check_expect(table, key, cur, expect, false)))
 		return rc;
-	return tx->db->drv->rec_delete(tx, table, key);
+	if ((rc = tx->db->drv->rec_delete(tx, table, key)))
+		return rc;
+	tx->nwrites++;
+	return 0;
 }
 
 int hss_db_tx_list(struct hss_db_tx *tx, const char *table, const char *prefix,

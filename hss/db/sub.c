@@ -212,9 +212,9 @@ void hss_apn_init(struct hss_apn *apn)
 	apn->pgw_alloc = HSS_PGW_DYNAMIC;
 }
 
-void hss_sub_init(struct hss_sub *sub)
+/* The defaults over a zeroed subscriber (hss_sub_init, hss_sub_reset). */
+static void sub_defaults(struct hss_sub *sub)
 {
-	memset(sub, 0, sizeof(*sub));
 	sub->amf[0] = 0x80;
 	sub->ind_bits = 5;
 	sub->subscriber_status = HSS_SUB_SERVICE_GRANTED;
@@ -223,6 +223,37 @@ void hss_sub_init(struct hss_sub *sub)
 	sub->serving.ue_srvcc_support = -1;
 	sub->serving.homogeneous_ims_voice = -1;
 	sub->serving.last_rat_type = -1;
+}
+
+void hss_sub_init(struct hss_sub *sub)
+{
+	memset(sub, 0, sizeof(*sub));
+	sub_defaults(sub);
+}
+
+void hss_sub_reset(struct hss_sub *sub)
+{
+	/* everything but the APN table (~22 kB): only its first n_apns entries count */
+	memset(sub, 0, offsetof(struct hss_sub, apns));
+	sub->n_apns = 0;
+	memset(&sub->serving, 0, sizeof(sub->serving));
+	sub_defaults(sub);
+}
+
+void hss_sub_copy(struct hss_sub *dst, const struct hss_sub *src)
+{
+	memcpy(dst, src, offsetof(struct hss_sub, apns));
+	memcpy(dst->apns, src->apns, sizeof(src->apns[0]) * src->n_apns);
+	dst->n_apns = src->n_apns;
+	dst->serving = src->serving;
+}
+
+void hss_sub_wipe(struct hss_sub *sub)
+{
+	if (!sub)
+		return;
+	explicit_bzero(sub->k, sizeof(sub->k));
+	explicit_bzero(sub->op, sizeof(sub->op));
 }
 
 /* ---- single-value checks ------------------------------------------------------------ */

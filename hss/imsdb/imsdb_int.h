@@ -71,7 +71,9 @@ unsigned imsdb_err_seq(void);
 /* shnote.c: after a transaction of this thread ended with rc, call the hook of
  * hss_imsdb_on_shnote if it committed a notification. */
 void imsdb_shnote_after(int rc);
-/* After a transaction: rc, with the database's message when no step set one. */
+/* After a transaction: rc, with the database's message when no step of this thread set
+ * one (the bodies run on a database writer thread: their own messages come back that way,
+ * imsdb_err leaves them with hss_db_tx_error). */
 static inline int imsdb_tx_result(int rc, unsigned seq_before)
 {
 	imsdb_shnote_after(rc);

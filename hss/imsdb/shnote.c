@@ -31,7 +31,12 @@
 
 enum { N_SUB = 1, N_ITEM = 2, N_CREATED = 3 };
 
-static _Thread_local bool sh_queued;         /* this thread's transaction queued one */
+/* Set by a transaction body that queued a notification. Bodies run on a database writer
+ * thread (group commit), not on the caller's, so this cannot be per thread: the first caller
+ * whose transaction succeeds afterwards wakes the sender. If that caller's group committed
+ * before the queuing one's, the sender finds nothing yet and the entry waits for its next
+ * poll (sh.outbox_poll_ms); a notification is never lost, at worst late by one poll. */
+static atomic_bool sh_queued;
 static void (*_Atomic sh_hook)(void);
 
 void hss_imsdb_on_shnote(void (*fn)(void))
@@ -43,9 +48,8 @@ void imsdb_shnote_after(int rc)
 {
 	void (*fn)(void);
 
-	if (!rc && sh_queued && (fn = atomic_load(&sh_hook)))
+	if (!rc && atomic_exchange(&sh_queued, false) && (fn = atomic_load(&sh_hook)))
 		fn();
-	sh_queued = false;
 }
 enum { I_KEY = 1, I_DELETED = 2, I_SEQ = 3 };
 
@@ -122,7 +126,7 @@ static int note_put(struct hss_db_tx *tx, const char *sub_id, const struct hss_i
 	rc = hss_db_tx_put(tx, T_SHNOTE, key, e.p, e.n, HSS_DB_REC_NEW, NULL);
 	enc_free(&e);
 	if (!rc)
-		sh_queued = true;
+		atomic_store(&sh_queued, true);
 	return rc ? imsdb_dberr(rc) : 0;
 }
 

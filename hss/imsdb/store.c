@@ -33,7 +33,9 @@ int imsdb_err(int e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(tls_err, sizeof(tls_err), fmt, ap);
 	va_end(ap);
-	return e;
+	/* inside a transaction body this runs on a database writer thread: the caller finds
+	 * the message in hss_db_strerror() (imsdb_tx_result) */
+	return hss_db_tx_error(e, tls_err);
 }
 
 int imsdb_dberr(int e)

@@ -24,7 +24,13 @@ struct air_ctx {
 	char mccmnc[7];
 	struct air_req eutran, ug;
 	bool triplets;               /* answer UTRAN/GERAN with GERAN-Vector */
-	const struct hss_cfg *cfg;   /* the snapshot this request holds */
+	const struct hss_cfg *cfg;   /* of snap */
+	struct hss_snap *snap;       /* the snapshot this request holds */
+	struct msg *req;             /* taken from freeDiameter: air_end answers it */
+	bool async;                  /* answered from the database writer (hss_async_hold) */
+	unsigned n;                  /* SQNs asked for */
+	uint64_t sqn_ms;             /* re-synchronisation: SQN_MS from AUTS */
+	struct hss_auth_data ad;     /* the reservation */
 };
 
 static int air_read_group(const struct air_ctx *c, struct msg *req, const char *name,
@@ -129,126 +135,176 @@ out:
 	return 0;
 }
 
-/* Everything after the request was read: decide, reserve, generate. */
-static void air_process(struct air_ctx *c, struct hss_res *res, struct avp **body)
+/* Answer, and let the request go. */
+static void air_end(struct air_ctx *c, struct hss_res *res, struct avp *body)
 {
-	struct hss_sub *sub = NULL;
-	struct hss_auth_data ad;
+	struct avp *b[1] = { body };
+	bool async = c->async;
+
+	hss_answer_later(&c->req, HSS_CMD_AIR, res, b, 1);
+	hss_snap_unref(c->snap);
+	explicit_bzero(c, sizeof(*c));   /* K and OP/OPc came with the reservation */
+	free(c);
+	if (async)
+		hss_async_release();
+}
+
+/* The reservation is durable (or failed): generate the vectors, answer. */
+static void air_reserved(void *arg, int rc)
+{
+	struct air_ctx *c = arg;
+	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
 	struct hss_auth_keys keys;
-	struct avp *resync;
-	uint64_t sqn_ms = 0;
-	unsigned n;
-	int rc;
+	struct avp *body = NULL;
 
-	memset(&ad, 0, sizeof(ad));
 	memset(&keys, 0, sizeof(keys));
-	if (!(sub = calloc(1, sizeof(*sub)))) {
-		hss_res_set(res, HSS_RC_UNABLE_TO_COMPLY, false);
-		return;
-	}
-	if ((rc = hss_db_get_sub(hss_g.db, c->imsi, sub))) {
-		hss_db_result(rc, "read", res);
+	if (rc == ENODATA) {   /* no APN: no EPS subscription (5.2.3.1.3), nothing reserved */
+		hss_res_set(&res, HSS_ER_UNKNOWN_EPS_SUBSCRIPTION, true);
 		goto out;
 	}
-	/* 5.2.3.1.3: an E-UTRAN request for a subscriber without EPS subscription (no APN),
-	 * and a UTRAN/GERAN request this HSS does not serve: no subscription of that kind. */
-	if (c->eutran.present && !sub->n_apns) {
-		hss_res_set(res, HSS_ER_UNKNOWN_EPS_SUBSCRIPTION, true);
-		goto out;
-	}
-	if (c->ug.present && (!c->cfg->utran_geran_vectors || !sub->n_apns)) {
-		if (!c->eutran.present) {
-			hss_res_set(res, HSS_ER_UNKNOWN_EPS_SUBSCRIPTION, true);
-			goto out;
-		}
-		c->ug.present = false;   /* serve the E-UTRAN part only */
-		c->ug.n = 0;
-	}
-	c->triplets = c->cfg->geran_triplets;
-
-	resync = c->eutran.resync ? c->eutran.resync : (c->ug.present ? c->ug.resync : NULL);
-	if ((rc = hss_keys_from_sub(sub, &keys))) {
-		hss_res_set(res, HSS_RC_UNABLE_TO_COMPLY, false);
-		goto out;
-	}
-	if (resync) {
-		union avp_value *v = cm_avp_value(resync);
-		rc = hss_resync(&keys, v->os.data, v->os.data + HSS_AUTH_RAND_LEN, &sqn_ms);
-		if (rc == EBADMSG) {
-			/* MAC-S wrong: the USIM is not the one we know (or AUTS was corrupted). */
-			atomic_fetch_add_explicit(&hss_stats.resync_bad_mac, 1, memory_order_relaxed);
-			hss_res_set(res, HSS_ER_AUTH_DATA_UNAVAILABLE, true);
-			goto out;
-		}
-		if (rc) {
-			hss_res_set(res, HSS_RC_UNABLE_TO_COMPLY, false);
-			goto out;
-		}
-		atomic_fetch_add_explicit(&hss_stats.resync_ok, 1, memory_order_relaxed);
-	}
-
-	/* One reservation for every vector of the answer; triplets use no SQN but take one
-	 * anyway so the count stays simple (an unused SQN is harmless). */
-	n = c->eutran.n + c->ug.n;
-	if (!n) {
-		hss_res_set(res, HSS_ER_AUTH_DATA_UNAVAILABLE, true);
-		goto out;
-	}
-	if (resync)
-		rc = hss_db_sqn_resync_reserve(hss_g.db, c->imsi, sqn_ms, n, hss_sqn_next, &ad);
-	else
-		rc = hss_db_sqn_reserve(hss_g.db, c->imsi, n, hss_sqn_next, &ad);
 	if (rc) {
-		hss_db_result(rc, "SQN reservation", res);
+		hss_db_result(rc, "SQN reservation", &res);
 		goto out;
 	}
 	hss_db_ok();
-	if (ad.n < n) {
-		hss_res_set(res, HSS_RC_UNABLE_TO_COMPLY, false);
+	if (c->ad.n < c->n)
 		goto out;
-	}
 	/* The reservation returns the keys it read in its transaction: use those. */
-	if ((rc = hss_keys_from_auth(&ad, &keys)) || (rc = air_build(c, &ad, &keys, body))) {
+	if ((rc = hss_keys_from_auth(&c->ad, &keys)) || (rc = air_build(c, &c->ad, &keys, &body))) {
 		LOG_E("hss: AIR %s: cannot build the vectors: %s", c->imsi, strerror(rc));
-		hss_res_set(res, HSS_RC_UNABLE_TO_COMPLY, false);
 		goto out;
 	}
-	hss_res_set(res, HSS_RC_SUCCESS, false);
+	hss_res_set(&res, HSS_RC_SUCCESS, false);
 out:
 	explicit_bzero(&keys, sizeof(keys));
-	explicit_bzero(&ad, sizeof(ad));
-	explicit_bzero(sub, sizeof(*sub));
+	air_end(c, &res, body);
+}
+
+/* Reserve the SQNs (air_reserved generates and answers once the reservation is durable).
+ * Without a read before: the reservation checks the EPS subscription itself. */
+static void air_reserve(struct air_ctx *c, bool resync)
+{
+	int rc;
+
+	if (hss_async()) {
+		c->async = true;
+		hss_async_hold();
+		if (!(rc = hss_db_sqn_reserve_async(hss_g.db, c->imsi, c->n, hss_sqn_next,
+		                                    resync ? &c->sqn_ms : NULL, HSS_DB_RESERVE_NEED_APN,
+		                                    &c->ad, air_reserved, c)))
+			return;
+		c->async = false;   /* refused at once: answered here */
+		hss_async_release();
+	} else if (resync) {
+		rc = hss_db_sqn_resync_reserve(hss_g.db, c->imsi, c->sqn_ms, c->n, hss_sqn_next,
+		                               &c->ad);
+	} else {
+		rc = hss_db_sqn_reserve(hss_g.db, c->imsi, c->n, hss_sqn_next, &c->ad);
+	}
+	air_reserved(c, rc);
+}
+
+/* Everything after the request was read: decide, then reserve. Consumes c. */
+static void air_process(struct air_ctx *c)
+{
+	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
+	struct hss_sub *sub = NULL;
+	struct hss_auth_keys keys;
+	struct avp *resync;
+	int rc;
+
+	memset(&keys, 0, sizeof(keys));
+	c->triplets = c->cfg->geran_triplets;
+	resync = c->eutran.resync ? c->eutran.resync : (c->ug.present ? c->ug.resync : NULL);
+	/* UTRAN/GERAN vectors this HSS does not make: the E-UTRAN part alone is served */
+	if (c->ug.present && !c->cfg->utran_geran_vectors && c->eutran.present) {
+		c->ug.present = false;
+		c->ug.n = 0;
+		resync = c->eutran.resync;
+	}
+	/* One reservation for every vector of the answer; triplets use no SQN but take one
+	 * anyway so the count stays simple (an unused SQN is harmless). */
+	c->n = c->eutran.n + c->ug.n;
+	/* The usual AIR needs nothing read before its reservation (which checks the EPS
+	 * subscription); a re-synchronisation needs the keys first, and a UTRAN/GERAN-only
+	 * request this HSS does not serve is 5420 for a known IMSI, 5001 otherwise. */
+	if (!resync && c->n && (!c->ug.present || c->cfg->utran_geran_vectors)) {
+		air_reserve(c, false);
+		return;
+	}
+	if (!(sub = malloc(sizeof(*sub))))
+		goto answer;
+	if ((rc = hss_db_get_sub(hss_g.db, c->imsi, sub))) {
+		hss_db_result(rc, "read", &res);
+		goto answer;
+	}
+	/* 5.2.3.1.3: a request for a subscriber without EPS subscription (no APN), or a
+	 * UTRAN/GERAN one this HSS does not serve: no subscription of that kind. */
+	if (!sub->n_apns || (c->ug.present && !c->cfg->utran_geran_vectors)) {
+		hss_res_set(&res, HSS_ER_UNKNOWN_EPS_SUBSCRIPTION, true);
+		goto answer;
+	}
+	if (!c->n) {
+		hss_res_set(&res, HSS_ER_AUTH_DATA_UNAVAILABLE, true);
+		goto answer;
+	}
+	if (resync) {
+		union avp_value *v = cm_avp_value(resync);
+
+		if ((rc = hss_keys_from_sub(sub, &keys)))
+			goto answer;
+		rc = hss_resync(&keys, v->os.data, v->os.data + HSS_AUTH_RAND_LEN, &c->sqn_ms);
+		if (rc == EBADMSG) {
+			/* MAC-S wrong: the USIM is not the one we know (or AUTS was corrupted). */
+			atomic_fetch_add_explicit(&hss_stats.resync_bad_mac, 1, memory_order_relaxed);
+			hss_res_set(&res, HSS_ER_AUTH_DATA_UNAVAILABLE, true);
+			goto answer;
+		}
+		if (rc)
+			goto answer;
+		atomic_fetch_add_explicit(&hss_stats.resync_ok, 1, memory_order_relaxed);
+	}
+	explicit_bzero(&keys, sizeof(keys));
+	hss_sub_wipe(sub);
 	free(sub);
+	air_reserve(c, resync != NULL);
+	return;
+answer:
+	explicit_bzero(&keys, sizeof(keys));
+	hss_sub_wipe(sub);
+	free(sub);
+	air_end(c, &res, NULL);
 }
 
 int hss_air_cb(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
                enum disp_action *act)
 {
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
-	struct avp *body[1] = { NULL };
-	struct hss_snap *snap = hss_snap_get();
-	struct air_ctx c;
-	int rc;
+	struct air_ctx *c = calloc(1, sizeof(*c));
 
-	memset(&c, 0, sizeof(c));
 	atomic_fetch_add_explicit(&hss_stats.cmd[HSS_CMD_AIR].requests, 1, memory_order_relaxed);
-	if (!snap)
+	*act = DISP_ACT_CONT;
+	if (!c)
+		return hss_answer(msg, HSS_CMD_AIR, &res, NULL, 0);
+	/* ours from here: air_end answers it, now or from the database writer */
+	c->req = *msg;
+	*msg = NULL;
+	if (!(c->snap = hss_snap_get()))
 		goto answer;   /* no configuration installed: 5012 */
-	c.cfg = &snap->cfg;
-	if (hss_req_imsi(*msg, c.imsi, &res) || hss_req_plmn(*msg, c.plmn, c.mccmnc, &res) ||
-	    air_read_group(&c, *msg, "Requested-EUTRAN-Authentication-Info", &c.eutran, &res) ||
-	    air_read_group(&c, *msg, "Requested-UTRAN-GERAN-Authentication-Info", &c.ug, &res))
+	c->cfg = &c->snap->cfg;
+	if (hss_req_imsi(c->req, c->imsi, &res) || hss_req_plmn(c->req, c->plmn, c->mccmnc, &res) ||
+	    air_read_group(c, c->req, "Requested-EUTRAN-Authentication-Info", &c->eutran, &res) ||
+	    air_read_group(c, c->req, "Requested-UTRAN-GERAN-Authentication-Info", &c->ug, &res))
 		goto answer;
-	if (!c.eutran.present && !c.ug.present) {
+	if (!c->eutran.present && !c->ug.present) {
 		/* Nothing asked for: the one thing an AIR exists to carry is missing. */
 		res.code = HSS_RC_MISSING_AVP;
 		res.missing = "Requested-EUTRAN-Authentication-Info";
 		goto answer;
 	}
-	air_process(&c, &res, body);
+	air_process(c);
+	return 0;
 answer:
-	*act = DISP_ACT_CONT;
-	rc = hss_answer(msg, HSS_CMD_AIR, &res, body, 1);
-	hss_snap_unref(snap);
-	return rc;
+	air_end(c, &res, NULL);
+	return 0;
 }

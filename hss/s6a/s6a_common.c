@@ -351,6 +351,56 @@ void hss_db_ok(void)
 	hss_dbfault_ok();
 }
 
+/* ---- requests waiting for their write ----------------------------------------------------- */
+
+static atomic_bool sc_sync;          /* quiescing: procedures wait for their write */
+static atomic_uint sc_inflight;      /* requests whose answer a writer thread will send */
+
+bool hss_async(void)
+{
+	return !atomic_load_explicit(&sc_sync, memory_order_relaxed);
+}
+
+void hss_async_hold(void)
+{
+	atomic_fetch_add(&sc_inflight, 1);
+}
+
+void hss_async_release(void)
+{
+	atomic_fetch_sub(&sc_inflight, 1);
+}
+
+int hss_s6a_drain(unsigned timeout_ms)
+{
+	struct timespec nap = { 0, 2 * 1000 * 1000 };
+	unsigned waited = 0;
+
+	while (atomic_load(&sc_inflight)) {
+		if (waited >= timeout_ms)
+			return ETIMEDOUT;
+		nanosleep(&nap, NULL);
+		waited += 2;
+	}
+	return 0;
+}
+
+int hss_s6a_quiesce(unsigned timeout_ms)
+{
+	atomic_store(&sc_sync, true);
+	return hss_s6a_drain(timeout_ms);
+}
+
+void hss_answer_later(struct msg **req, enum hss_cmd cmd, struct hss_res *res,
+                      struct avp **body, size_t n_body)
+{
+	if (hss_answer(req, cmd, res, body, n_body) && *req) {
+		/* no thread of freeDiameter's is left to answer it: the peer retransmits */
+		fd_msg_free(*req);
+		*req = NULL;
+	}
+}
+
 /* ---- keys ------------------------------------------------------------------------------- */
 
 static int sc_keys(const uint8_t k[16], const uint8_t op[16], bool is_opc, const uint8_t amf[2],

@@ -9,11 +9,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct nor_ctx {
+	struct msg *req;             /* taken from freeDiameter: nor_end answers it */
+	bool async;                  /* answered from the database writer (hss_async_hold) */
+	char imsi[16];
+};
+
+static void nor_end(struct nor_ctx *c, struct hss_res *res)
+{
+	bool async = c->async;
+
+	hss_answer_later(&c->req, HSS_CMD_NOR, res, NULL, 0);
+	free(c);
+	if (async)
+		hss_async_release();
+}
+
+static void nor_stored(void *arg, int rc)
+{
+	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
+
+	if (rc) {
+		hss_db_result(rc, "notify", &res);
+	} else {
+		hss_db_ok();
+		hss_res_set(&res, HSS_RC_SUCCESS, false);
+	}
+	nor_end(arg, &res);
+}
+
 int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
                enum disp_action *act)
 {
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
-	char imsi[16], host[HSS_DB_HOST_LEN], realm[HSS_DB_HOST_LEN];
+	struct nor_ctx *c = calloc(1, sizeof(*c));
+	char host[HSS_DB_HOST_LEN], realm[HSS_DB_HOST_LEN];
 	struct hss_sub *sub = NULL;
 	uint32_t nor_flags = 0;
 	int32_t srvcc = -1, voice = -1;
@@ -22,17 +52,20 @@ int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 
 	atomic_fetch_add_explicit(&hss_stats.cmd[HSS_CMD_NOR].requests, 1, memory_order_relaxed);
 	*act = DISP_ACT_CONT;
-	if (hss_req_imsi(*msg, imsi, &res) || hss_req_origin(*msg, host, realm, &res) ||
-	    hss_req_u32(*msg, "NOR-Flags", false, &nor_flags, NULL, &res) ||
-	    hss_req_i32(*msg, "UE-SRVCC-Capability", false, &srvcc, &present, &res) ||
-	    hss_req_i32(*msg, "Homogeneous-Support-of-IMS-Voice-Over-PS-Sessions", false, &voice,
+	if (!c)
+		return hss_answer(msg, HSS_CMD_NOR, &res, NULL, 0);
+	/* ours from here: nor_end answers it, now or from the database writer */
+	c->req = *msg;
+	*msg = NULL;
+	if (hss_req_imsi(c->req, c->imsi, &res) || hss_req_origin(c->req, host, realm, &res) ||
+	    hss_req_u32(c->req, "NOR-Flags", false, &nor_flags, NULL, &res) ||
+	    hss_req_i32(c->req, "UE-SRVCC-Capability", false, &srvcc, &present, &res) ||
+	    hss_req_i32(c->req, "Homogeneous-Support-of-IMS-Voice-Over-PS-Sessions", false, &voice,
 	                &present, &res))
 		goto answer;
-	if (!(sub = calloc(1, sizeof(*sub)))) {
-		hss_res_set(&res, HSS_RC_UNABLE_TO_COMPLY, false);
+	if (!(sub = malloc(sizeof(*sub))))
 		goto answer;
-	}
-	if ((rc = hss_db_get_sub(hss_g.db, imsi, sub))) {
+	if ((rc = hss_db_get_sub(hss_g.db, c->imsi, sub))) {
 		hss_db_result(rc, "read", &res);
 		goto answer;
 	}
@@ -40,15 +73,24 @@ int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 		hss_res_set(&res, HSS_ER_UNKNOWN_SERVING_NODE, true);
 		goto answer;
 	}
-	if ((rc = hss_db_store_nor(hss_g.db, imsi, nor_flags, srvcc, voice))) {
-		hss_db_result(rc, "notify", &res);
-		goto answer;
-	}
-	hss_db_ok();
-	hss_res_set(&res, HSS_RC_SUCCESS, false);
-answer:
-	if (sub)
-		explicit_bzero(sub, sizeof(*sub));   /* K and OP/OPc were read with the rest */
+	hss_sub_wipe(sub);   /* K and OP/OPc were read with the rest */
 	free(sub);
-	return hss_answer(msg, HSS_CMD_NOR, &res, NULL, 0);
+	if (hss_async()) {
+		c->async = true;
+		hss_async_hold();
+		if (!(rc = hss_db_store_nor_async(hss_g.db, c->imsi, nor_flags, srvcc, voice,
+		                                  nor_stored, c)))
+			return 0;
+		c->async = false;   /* refused at once: answered here */
+		hss_async_release();
+	} else {
+		rc = hss_db_store_nor(hss_g.db, c->imsi, nor_flags, srvcc, voice);
+	}
+	nor_stored(c, rc);
+	return 0;
+answer:
+	hss_sub_wipe(sub);
+	free(sub);
+	nor_end(c, &res);
+	return 0;
 }

@@ -22,7 +22,14 @@ struct ulr_ctx {
 	int32_t ims_voice;           /* -1 absent */
 	char mt_sms[16];             /* MME-Number-for-MT-SMS digits, "" absent */
 	char host[HSS_DB_HOST_LEN], realm[HSS_DB_HOST_LEN];
-	const struct hss_cfg *cfg;   /* the snapshot this request holds */
+	const struct hss_cfg *cfg;   /* of snap */
+	struct hss_snap *snap;       /* the snapshot this request holds */
+	struct msg *req;             /* taken from freeDiameter: ulr_end answers it */
+	bool async;                  /* answered from the database writer (hss_async_hold) */
+	struct hss_db_serving_upd u; /* what the ULR writes */
+	struct hss_serving old;      /* what it replaced */
+	struct hss_sub *sub;         /* the subscriber, read in the same transaction */
+	int refused;                 /* the Experimental-Result ulr_check refused with */
 };
 
 static int ulr_read(struct msg *req, struct ulr_ctx *c, struct hss_res *res)
@@ -102,72 +109,59 @@ static bool ulr_roaming_ok(const struct ulr_ctx *c, const struct hss_sub *sub)
 	return true;
 }
 
-static void ulr_cancel_sgsn(const struct ulr_ctx *c, const struct hss_serving *old)
+/* Answer, and let the request go. */
+static void ulr_end(struct ulr_ctx *c, struct hss_res *res, struct avp **body)
 {
-	const char *imsi = c->imsi;
-	static const struct hss_db_kv clear[] = {
-		{ "sgsn_host", "" }, { "sgsn_realm", "" }, { "sgsn_purged", "0" },
-	};
-	char err[256];
-	int rc;
+	struct avp *none[2] = { NULL, NULL };
+	bool async = c->async;
 
-	if (c->cfg->cancel_old_mme)
-		hss_s6a_send_clr(imsi, old->sgsn_host, old->sgsn_realm, HSS_CANCEL_SGSN_UPDATE, 0);
-	/* the ULR succeeded; a failure here is a database fault like any other (dbfault.c) */
-	if ((rc = hss_db_update(hss_g.db, imsi, clear, 3, err, sizeof(err))))
-		hss_dbfault_note(rc, "SGSN registration clear");
+	hss_answer_later(&c->req, HSS_CMD_ULR, res, body ? body : none, 2);
+	hss_snap_unref(c->snap);
+	hss_sub_wipe(c->sub);   /* K and OP/OPc were read with the rest */
+	free(c->sub);
+	free(c);
+	if (async)
+		hss_async_release();
 }
 
-static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **body)
+/* Inside the transaction, on the subscriber as stored: may this ULR register? 0, or the
+ * Experimental-Result that refuses it (nothing is written then). */
+static int ulr_check(const struct hss_sub *sub, void *arg)
 {
-	struct hss_sub *sub = calloc(1, sizeof(*sub));
-	struct hss_serving old;
-	struct hss_db_serving_upd u;
-	bool mme = c->flags & HSS_ULR_S6A_S6D_INDICATOR;
+	const struct ulr_ctx *c = arg;
+
+	if (!sub->n_apns)
+		return HSS_ER_UNKNOWN_EPS_SUBSCRIPTION;
+	if (!ulr_rat_ok(c, sub))
+		return HSS_ER_RAT_NOT_ALLOWED;
+	if (!ulr_roaming_ok(c, sub))
+		return HSS_ER_ROAMING_NOT_ALLOWED;
+	return 0;
+}
+
+/* The new serving node is durable (or refused, or the write failed): cancel the node it
+ * replaced, answer with the Subscription-Data read in the same transaction. */
+static void ulr_updated(void *arg, int rc)
+{
+	struct ulr_ctx *c = arg;
+	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
+	const struct hss_serving *old = &c->old;
+	bool mme = c->u.node == HSS_NODE_MME;
+	struct avp *body[2] = { NULL, NULL };
 	const char *old_host, *old_realm;
-	int rc;
 
-	if (!sub) {
-		hss_res_set(res, HSS_RC_UNABLE_TO_COMPLY, false);
-		return;
-	}
-	if ((rc = hss_db_get_sub(hss_g.db, c->imsi, sub))) {
-		hss_db_result(rc, "read", res);
+	if (rc == ECANCELED && c->refused) {
+		hss_res_set(&res, (uint32_t)c->refused, true);
 		goto out;
 	}
-	if (!sub->n_apns) {
-		hss_res_set(res, HSS_ER_UNKNOWN_EPS_SUBSCRIPTION, true);
-		goto out;
-	}
-	if (!ulr_rat_ok(c, sub)) {
-		hss_res_set(res, HSS_ER_RAT_NOT_ALLOWED, true);
-		goto out;
-	}
-	if (!ulr_roaming_ok(c, sub)) {
-		hss_res_set(res, HSS_ER_ROAMING_NOT_ALLOWED, true);
-		goto out;
-	}
-
-	memset(&u, 0, sizeof(u));
-	u.node = mme ? HSS_NODE_MME : HSS_NODE_SGSN;
-	u.host = c->host;
-	u.realm = c->realm;
-	u.ulr_flags = c->flags;
-	u.rat_type = c->rat;
-	u.visited_plmn = c->mccmnc;
-	u.ue_srvcc_support = c->srvcc;
-	u.homogeneous_ims_voice = c->ims_voice;
-	u.mme_number_for_mt_sms = mme && c->mt_sms[0] ? c->mt_sms : NULL;
-	memset(&old, 0, sizeof(old));
-	if ((rc = hss_db_set_serving(hss_g.db, c->imsi, &u, &old))) {
-		hss_db_result(rc, "serving node update", res);
+	if (rc) {
+		hss_db_result(rc, "serving node update", &res);
 		goto out;
 	}
 	hss_db_ok();
-
 	/* A different node of the same kind was registered: cancel it (5.2.1.1.3). */
-	old_host = mme ? old.mme_host : old.sgsn_host;
-	old_realm = mme ? old.mme_realm : old.sgsn_realm;
+	old_host = mme ? old->mme_host : old->sgsn_host;
+	old_realm = mme ? old->mme_realm : old->sgsn_realm;
 	if (c->cfg->cancel_old_mme && old_host[0] && !hss_host_eq(old_host, c->host)) {
 		uint32_t type = mme ? HSS_CANCEL_MME_UPDATE : HSS_CANCEL_SGSN_UPDATE;
 		if (c->flags & HSS_ULR_INITIAL_ATTACH)
@@ -176,49 +170,79 @@ static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **bod
 		hss_s6a_send_clr(c->imsi, old_host, old_realm, type,
 		                 mme ? HSS_CLR_S6A_S6D_INDICATOR : 0);
 	}
-
 	/* Single-Registration-Indication from an MME (5.2.1.1.3): the UE is now served by the
-	 * MME alone, so the registered SGSN is cancelled and forgotten. */
-	if (mme && (c->flags & HSS_ULR_SINGLE_REGISTRATION) && old.sgsn_host[0])
-		ulr_cancel_sgsn(c, &old);
-
+	 * MME alone; the SGSN was forgotten in the same transaction, and is cancelled. */
+	if (c->u.forget_sgsn && old->sgsn_host[0] && c->cfg->cancel_old_mme)
+		hss_s6a_send_clr(c->imsi, old->sgsn_host, old->sgsn_realm, HSS_CANCEL_SGSN_UPDATE, 0);
 	/* The HSS keeps the MME and SGSN registrations apart: Separation Indication. */
 	if ((rc = hss_avp_new_u32("ULA-Flags", HSS_ULA_SEPARATION_IND, &body[0])) ||
-	    (!(c->flags & HSS_ULR_SKIP_SUBSCRIBER_DATA) && (rc = hss_subdata_new(sub, &body[1])))) {
+	    (!(c->flags & HSS_ULR_SKIP_SUBSCRIBER_DATA) && (rc = hss_subdata_new(c->sub, &body[1])))) {
 		LOG_E("hss: ULR %s: cannot build the Subscription-Data: %s", c->imsi, strerror(rc));
-		hss_res_set(res, HSS_RC_UNABLE_TO_COMPLY, false);
+		if (body[0])
+			fd_msg_free(body[0]);
+		body[0] = NULL;
 		goto out;
 	}
-	hss_res_set(res, HSS_RC_SUCCESS, false);
+	hss_res_set(&res, HSS_RC_SUCCESS, false);
 out:
-	explicit_bzero(sub, sizeof(*sub));   /* K and OP/OPc were read with the rest */
-	free(sub);
+	ulr_end(c, &res, body);
+}
+
+/* Check and store the new serving node in one transaction (ulr_updated answers once that
+ * is durable). Consumes c. */
+static void ulr_process(struct ulr_ctx *c)
+{
+	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
+	bool mme = c->flags & HSS_ULR_S6A_S6D_INDICATOR;
+	int rc;
+
+	if (!(c->sub = malloc(sizeof(*c->sub)))) {
+		ulr_end(c, &res, NULL);
+		return;
+	}
+	c->u.node = mme ? HSS_NODE_MME : HSS_NODE_SGSN;
+	c->u.host = c->host;
+	c->u.realm = c->realm;
+	c->u.ulr_flags = c->flags;
+	c->u.rat_type = c->rat;
+	c->u.visited_plmn = c->mccmnc;
+	c->u.ue_srvcc_support = c->srvcc;
+	c->u.homogeneous_ims_voice = c->ims_voice;
+	c->u.mme_number_for_mt_sms = mme && c->mt_sms[0] ? c->mt_sms : NULL;
+	c->u.forget_sgsn = mme && (c->flags & HSS_ULR_SINGLE_REGISTRATION);
+	if (hss_async()) {
+		c->async = true;
+		hss_async_hold();
+		if (!(rc = hss_db_update_location_async(hss_g.db, c->imsi, &c->u, ulr_check, c, c->sub,
+		                                        &c->old, &c->refused, ulr_updated, c)))
+			return;
+		c->async = false;   /* refused at once: answered here */
+		hss_async_release();
+	} else {
+		rc = hss_db_update_location(hss_g.db, c->imsi, &c->u, ulr_check, c, c->sub, &c->old,
+		                            &c->refused);
+	}
+	ulr_updated(c, rc);
 }
 
 int hss_ulr_cb(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
                enum disp_action *act)
 {
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
-	struct avp *body[2] = { NULL, NULL };
 	struct ulr_ctx *c = calloc(1, sizeof(*c));
-	struct hss_snap *snap = hss_snap_get();
-	int rc;
 
 	atomic_fetch_add_explicit(&hss_stats.cmd[HSS_CMD_ULR].requests, 1, memory_order_relaxed);
 	*act = DISP_ACT_CONT;
-	/* Without a configuration installed or memory: 5012. */
-	if (c && snap && (c->cfg = &snap->cfg) && !ulr_read(*msg, c, &res))
-		ulr_process(c, &res, body);
-	if (res.code != HSS_RC_SUCCESS) {
-		/* Only a successful ULA carries flags and data. */
-		if (body[0])
-			fd_msg_free(body[0]);
-		if (body[1])
-			fd_msg_free(body[1]);
-		body[0] = body[1] = NULL;
+	if (!c)
+		return hss_answer(msg, HSS_CMD_ULR, &res, NULL, 0);
+	/* ours from here: ulr_end answers it, now or from the database writer */
+	c->req = *msg;
+	*msg = NULL;
+	/* Without a configuration installed: 5012. */
+	if ((c->snap = hss_snap_get()) && (c->cfg = &c->snap->cfg) && !ulr_read(c->req, c, &res)) {
+		ulr_process(c);
+		return 0;
 	}
-	free(c);
-	rc = hss_answer(msg, HSS_CMD_ULR, &res, body, 2);
-	hss_snap_unref(snap);
-	return rc;
+	ulr_end(c, &res, NULL);
+	return 0;
 }

@@ -9,7 +9,8 @@
  * receiver reads it, then goes where freeDiameter's dispatch thread would send it: a
  * request that passes the dictionary and its rules is dispatched (fd_msg_dispatch) to the
  * handlers, which decide and send their answer (dropped by the core, as its peer is not
- * connected). Any input must be handled without a crash, a sanitizer report or a leak.
+ * connected); the answers of the procedures that write come from the database writer
+ * once the write is durable, and each input waits for them. Any input must be handled without a crash, a sanitizer report or a leak.
  */
 #include "fz.h"
 #include "dict.h"
@@ -166,6 +167,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = fd_msg_dispatch(&m, NULL, &act, &ec, &why, &drop);
 	if (drop)
 		fd_msg_free(drop);
+	/* a procedure that writes answers from the database writer: wait for it */
+	if (hss_s6a_drain(10000))
+		abort();
 out:
 	if (m)
 		fd_msg_free(m);

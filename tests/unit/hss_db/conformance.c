@@ -616,6 +616,264 @@ static void t_sqn_processes(struct hss_db *db, const char *backend, const char *
 	free(s);
 }
 
+/* ---- asynchronous writes and group commit ----------------------------------------------- */
+
+#define A_THREADS 4
+#define A_ITER 100
+
+struct async_op {
+	pthread_mutex_t *mu;
+	pthread_cond_t *cv;
+	unsigned *left;
+	int rc;
+	bool done;
+	struct hss_auth_data a;
+};
+
+static void async_done(void *arg, int rc)
+{
+	struct async_op *o = arg;
+
+	pthread_mutex_lock(o->mu);
+	o->rc = rc;
+	o->done = true;
+	(*o->left)--;
+	pthread_cond_broadcast(o->cv);
+	pthread_mutex_unlock(o->mu);
+}
+
+struct athr {
+	struct hss_db *db;
+	struct async_op *ops;
+	unsigned n;
+	int submit_err;
+};
+
+/* Each thread queues its writes without waiting: three IMSIs in one stream of groups, one
+ * unknown (ENOENT) and one without APN (ENODATA with HSS_DB_RESERVE_NEED_APN), each of
+ * which must fail alone while the reservations around them commit. */
+static void *athr_main(void *arg)
+{
+	struct athr *t = arg;
+	unsigned i;
+
+	for (i = 0; i < t->n; i++) {
+		const char *imsi = i % 10 == 3 ? "001019999999998" :
+		                   i % 10 == 7 ? "001010000000096" : "001010000000097";
+		unsigned flags = i % 10 == 7 ? HSS_DB_RESERVE_NEED_APN : 0;
+		if (hss_db_sqn_reserve_async(t->db, imsi, 2, NULL, NULL, flags, &t->ops[i].a,
+		                             async_done, &t->ops[i]))
+			t->submit_err++;
+	}
+	return NULL;
+}
+
+/* A caller that waits for each of its writes, beside the asynchronous ones: groups mix
+ * both (as the Cx procedures' record transactions and the S6a writes do in the HSS). */
+struct sthr {
+	struct hss_db *db;
+	unsigned n, ok;
+	uint64_t sqns[A_ITER];
+};
+
+static void *sthr_main(void *arg)
+{
+	struct sthr *t = arg;
+	struct hss_auth_data a;
+
+	for (t->ok = 0; t->ok < t->n; t->ok++)
+		if (hss_db_sqn_reserve(t->db, "001010000000095", 1, NULL, &a) || a.n != 1)
+			break;
+		else
+			t->sqns[t->ok] = a.sqn[0];
+	return NULL;
+}
+
+/* Done callback that looks through another handle (its own connections): what it was told
+ * is durable must be there for every other reader already. */
+struct seen_op {
+	struct hss_db *other;
+	struct hss_auth_data a;
+	uint64_t stored;
+	int rc, read_rc;
+	bool done;
+	pthread_mutex_t *mu;
+	pthread_cond_t *cv;
+};
+
+static void seen_done(void *arg, int rc)
+{
+	struct seen_op *o = arg;
+	struct hss_sub *g = malloc(sizeof(*g));
+
+	o->read_rc = g ? hss_db_get_sub(o->other, "001010000000097", g) : ENOMEM;
+	o->stored = g && !o->read_rc ? g->sqn : 0;
+	free(g);
+	pthread_mutex_lock(o->mu);
+	o->rc = rc;
+	o->done = true;
+	pthread_cond_broadcast(o->cv);
+	pthread_mutex_unlock(o->mu);
+}
+
+static int refuse_all(const struct hss_sub *sub, void *arg)
+{
+	(void)sub;
+	return *(int *)arg;
+}
+
+static void wait_done(pthread_mutex_t *mu, pthread_cond_t *cv, unsigned *left)
+{
+	pthread_mutex_lock(mu);
+	while (*left)
+		pthread_cond_wait(cv, mu);
+	pthread_mutex_unlock(mu);
+}
+
+static void t_async(struct hss_db *db, const char *backend, const char *uri)
+{
+	struct hss_db_opts o = { 0, 10000 };
+	struct hss_db *db2 = NULL;
+	char err[256];
+	struct hss_sub *s = new_sub("001010000000097"), *g = malloc(sizeof(*g));
+	struct hss_sub *noapn = new_sub("001010000000096"), *sync = new_sub("001010000000095");
+	struct sthr *st = calloc(1, sizeof(*st));
+	pthread_t sth;
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+	struct async_op *ops = calloc(A_THREADS * A_ITER, sizeof(*ops));
+	uint64_t *sqns = malloc(sizeof(uint64_t) * A_THREADS * A_ITER * 2);
+	struct athr t[A_THREADS];
+	pthread_t th[A_THREADS];
+	unsigned left = A_THREADS * A_ITER, i, nsqn = 0, unknown = 0, nodata = 0, other = 0;
+	int submit_err = 0, refused = 0, why = 0, rc;
+	struct hss_db_serving_upd u = { .node = HSS_NODE_MME, .host = "mme.async", .realm = "r",
+	                                .rat_type = -1, .ue_srvcc_support = -1,
+	                                .homogeneous_ims_voice = -1 };
+	struct hss_serving old;
+	bool pm = false, ps = true;
+
+	s->sqn = 0;
+	noapn->n_apns = 0;
+	hss_db_put_sub(db, s, 0);
+	hss_db_put_sub(db, noapn, 0);
+	sync->sqn = 0;
+	hss_db_put_sub(db, sync, 0);
+	for (i = 0; i < A_THREADS * A_ITER; i++) {
+		ops[i].mu = &mu;
+		ops[i].cv = &cv;
+		ops[i].left = &left;
+	}
+	*st = (struct sthr){ .db = db, .n = A_ITER };
+	pthread_create(&sth, NULL, sthr_main, st);
+	for (i = 0; i < A_THREADS; i++) {
+		t[i] = (struct athr){ db, ops + i * A_ITER, A_ITER, 0 };
+		pthread_create(&th[i], NULL, athr_main, &t[i]);
+	}
+	for (i = 0; i < A_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		submit_err += t[i].submit_err;
+	}
+	CHECK_INT(submit_err, ==, 0, "%d writes queued without waiting", A_THREADS * A_ITER);
+	if (!submit_err)
+		wait_done(&mu, &cv, &left);
+	pthread_join(sth, NULL);
+	CHECK_UINT(st->ok, ==, A_ITER, "%u waiting reservations among them all succeeded",
+	           A_ITER);
+	check_chain(st->sqns, st->ok, 0, "waiting reservations mixed with the queued ones");
+	free(st);
+	free(sync);
+	for (i = 0; i < A_THREADS * A_ITER; i++) {
+		unsigned k = i % A_ITER;
+
+		if (k % 10 == 3)
+			unknown += ops[i].rc == ENOENT;
+		else if (k % 10 == 7)
+			nodata += ops[i].rc == ENODATA;
+		else if (ops[i].rc == 0 && ops[i].a.n == 2) {
+			sqns[nsqn++] = ops[i].a.sqn[0];
+			sqns[nsqn++] = ops[i].a.sqn[1];
+		} else
+			other++;
+	}
+	CHECK_INT(unknown, ==, A_THREADS * A_ITER / 10, "each write for an unknown IMSI: ENOENT");
+	CHECK_INT(nodata, ==, A_THREADS * A_ITER / 10, "each reservation needing an APN of a "
+	          "subscriber without one: ENODATA");
+	CHECK_INT(other, ==, 0, "every other reservation succeeded, in the same groups");
+	check_chain(sqns, nsqn, 0, "asynchronous reservations");
+	rc = hss_db_get_sub(db, noapn->imsi, g);
+	CHECK_UINT(g->sqn, ==, 0, "nothing reserved for the subscriber without APN (%d)", rc);
+	for (i = 0; hss_db_pending(db) && i < 1000; i++)   /* done runs just before its count */
+		usleep(1000);
+	CHECK_INT(hss_db_pending(db), ==, 0, "no write left pending");
+
+	/* a ULR in one transaction: refused by the check, nothing written; then stored */
+	left = 1;
+	ops[0].done = false;
+	refused = 5421;
+	rc = hss_db_update_location_async(db, s->imsi, &u, refuse_all, &refused, g, &old, &why,
+	                                  async_done, &ops[0]);
+	CHECK_ERR(rc, 0, "update_location queued");
+	if (!rc)
+		wait_done(&mu, &cv, &left);
+	CHECK_INT(why, ==, 5421, "update_location: the check's refusal comes back");
+	CHECK_ERR(ops[0].rc, ECANCELED, "update_location refused by the check: ECANCELED");
+	hss_db_get_sub(db, s->imsi, g);
+	CHECK_INT(g->serving.mme_host[0], ==, 0, "a refused update writes nothing");
+	refused = 0;
+	left = 1;
+	memset(g, 0, sizeof(*g));
+	rc = hss_db_update_location_async(db, s->imsi, &u, refuse_all, &refused, g, &old, NULL,
+	                                  async_done, &ops[0]);
+	wait_done(&mu, &cv, &left);
+	CHECK_ERR(ops[0].rc, 0, "update_location accepted");
+	CHECK_STR(g->imsi, s->imsi, "update_location returns the subscriber as read");
+	CHECK_INT(g->n_apns, ==, 1, "update_location returns the subscriber as read");
+	hss_db_get_sub(db, s->imsi, g);
+	CHECK_STR(g->serving.mme_host, "mme.async", "update_location stored the MME");
+
+	/* a purge of both registrations in one transaction, by host */
+	left = 1;
+	rc = hss_db_purge_async(db, s->imsi, "mme.async", true, true, &pm, &ps, async_done, &ops[0]);
+	wait_done(&mu, &cv, &left);
+	CHECK_ERR(ops[0].rc, 0, "purge of MME and SGSN");
+	CHECK(pm && !ps, "purge: the MME matched, the SGSN (none) did not");
+	left = 1;
+	rc = hss_db_store_nor_async(db, s->imsi, 0x3, 1, 0, async_done, &ops[0]);
+	wait_done(&mu, &cv, &left);
+	hss_db_get_sub(db, s->imsi, g);
+	CHECK_ERR(ops[0].rc, 0, "NOR stored");
+	CHECK(g->serving.mme_purged && g->serving.nor_flags == 3 && g->serving.ue_srvcc_support == 1 &&
+	      g->serving.homogeneous_ims_voice == 0, "purge flag and NOR fields stored");
+	rc = hss_db_sqn_reserve_async(db, "x", 1, NULL, NULL, 0, &ops[0].a, async_done, &ops[0]);
+	CHECK_ERR(rc, EINVAL, "invalid input refused at once (done not called)");
+
+	/* told only once durable: another handle reads it from inside the callback */
+	if (!(rc = hss_db_open(backend, uri, &o, &db2, err, sizeof(err)))) {
+		struct seen_op so = { .other = db2, .mu = &mu, .cv = &cv };
+
+		rc = hss_db_sqn_reserve_async(db, s->imsi, 3, NULL, NULL, 0, &so.a, seen_done, &so);
+		pthread_mutex_lock(&mu);
+		while (!rc && !so.done)
+			pthread_cond_wait(&cv, &mu);
+		pthread_mutex_unlock(&mu);
+		CHECK_ERR(so.rc, 0, "a reservation reported done");
+		CHECK_ERR(so.read_rc, 0, "another handle reads the subscriber from the callback");
+		CHECK_UINT(so.stored, ==, so.a.sqn[2], "and finds the last SQN reserved already "
+		           "stored: done comes after the commit");
+		hss_db_close(db2);
+	} else {
+		CHECK(!rc, "second handle (%s)", err);
+	}
+	hss_db_del_sub(db, s->imsi);
+	hss_db_del_sub(db, noapn->imsi);
+	free(ops);
+	free(sqns);
+	free(s);
+	free(noapn);
+	free(g);
+}
+
 int run_conformance(const char *backend, const char *uri)
 {
 	struct hss_db_opts create = { HSS_DB_OPEN_CREATE, 10000 };
@@ -636,6 +894,7 @@ int run_conformance(const char *backend, const char *uri)
 	t_serving(db);
 	t_list_stream(db);
 	t_sqn_threads(db);
+	t_async(db, backend, uri);
 	if (hss_db_caps(db) & HSS_DB_CAP_MULTI_PROCESS)
 		t_sqn_processes(db, backend, uri);
 	run_rec_conformance(db, backend, uri);

@@ -3,8 +3,10 @@
  * conformance_rec.c: the keyed records every backend must get right: round trips of
  * binary values, versions and put/del conditions, the argument checks, listings in octet
  * order with prefixes and pages, transactions that commit or roll back as a whole, their
- * atomicity under concurrent read-modify-writes from threads and processes, and the bound
- * the database timeout puts on a transaction waiting for a lock.
+ * atomicity under concurrent read-modify-writes from threads and processes, transactions
+ * group-committed together where one that wrote and then failed leaves nothing behind and
+ * costs the others nothing, and the bound the database timeout puts on a transaction
+ * waiting for a lock.
  */
 #include "conformance.h"
 #include "hss_db.h"
@@ -231,6 +233,120 @@ static void t_tx(struct hss_db *db)
 	free(c);
 }
 
+/* Group commit: transactions from many threads share commits; one that wrote and then
+ * failed with a result of its own (ECANCELED) or met a fault of its own (EIO, as a corrupt
+ * record gives) leaves none of its writes and costs the others of its group nothing. */
+#define G_THREADS 8
+#define G_ITER 40
+
+struct g_body {
+	int t, i;
+	int kind;                /* 0 commit, 1 ECANCELED after writing, 2 EIO after writing */
+};
+
+struct g_thr {
+	struct hss_db *db;
+	int t, wrong_rc, wrong_msg;
+	char first[256];
+};
+
+static int g_body_fn(struct hss_db_tx *tx, void *arg)
+{
+	struct g_body *b = arg;
+	char k[32], m[64];
+	int rc;
+
+	snprintf(k, sizeof(k), "t%d-%03d", b->t, b->i);
+	if ((rc = hss_db_tx_put(tx, "conf.g", k, k, strlen(k), HSS_DB_REC_ANY, NULL)))
+		return rc;
+	if (!b->kind)
+		return 0;
+	snprintf(m, sizeof(m), "%s %s", b->kind == 1 ? "refused" : "corrupt", k);
+	return hss_db_tx_error(b->kind == 1 ? ECANCELED : EIO, m);
+}
+
+static int g_kind(int t, int i)
+{
+	int x = (i + 3 * t) % 10;   /* staggered: not every thread fails at once */
+
+	return x == 3 ? 1 : x == 7 ? 2 : 0;
+}
+
+static void *g_thread(void *arg)
+{
+	struct g_thr *g = arg;
+
+	for (int i = 0; i < G_ITER; i++) {
+		struct g_body b = { g->t, i, g_kind(g->t, i) };
+		int want = b.kind == 1 ? ECANCELED : b.kind == 2 ? EIO : 0;
+		int rc = hss_db_rec_tx(g->db, g_body_fn, &b);
+		char k[32];
+
+		snprintf(k, sizeof(k), "t%d-%03d", g->t, i);
+		if (rc != want) {
+			if (!g->wrong_rc++)
+				snprintf(g->first, sizeof(g->first), "%s: rc %d, want %d (%s)", k, rc, want,
+				         hss_db_strerror());
+		} else if (want && !strstr(hss_db_strerror(), k)) {
+			if (!g->wrong_msg++)
+				snprintf(g->first, sizeof(g->first), "%s: message '%s'", k,
+				         hss_db_strerror());
+		}
+	}
+	return NULL;
+}
+
+static void t_group(struct hss_db *db)
+{
+	struct g_thr g[G_THREADS];
+	pthread_t th[G_THREADS];
+	struct hss_db_wstats w0, w1;
+	struct collect *c = calloc(1, sizeof(*c));
+	int t, i, wrong_rc = 0, wrong_msg = 0, missing = 0, extra = 0;
+	char first[256] = "";
+
+	hss_db_writer_stats(db, &w0);
+	for (t = 0; t < G_THREADS; t++) {
+		g[t] = (struct g_thr){ db, t, 0, 0, "" };
+		pthread_create(&th[t], NULL, g_thread, &g[t]);
+	}
+	for (t = 0; t < G_THREADS; t++) {
+		pthread_join(th[t], NULL);
+		wrong_rc += g[t].wrong_rc;
+		wrong_msg += g[t].wrong_msg;
+		if (!first[0] && g[t].first[0])
+			snprintf(first, sizeof(first), "%s", g[t].first);
+	}
+	hss_db_writer_stats(db, &w1);
+	CHECK_INT(wrong_rc, ==, 0, "%d threads x %d transactions: each got its own result (%s)",
+	          G_THREADS, G_ITER, first);
+	CHECK_INT(wrong_msg, ==, 0, "a body's own error message reaches its caller (%s)", first);
+	CHECK(w1.writes - w0.writes > w1.groups - w0.groups, "transactions shared commits (%" PRIu64
+	      " in %" PRIu64 " groups)", w1.writes - w0.writes, w1.groups - w0.groups);
+	if (!c || hss_db_rec_list(db, "conf.g", NULL, NULL, 0, collect_cb, c)) {
+		CHECK(0, "list conf.g: %s", hss_db_strerror());
+		free(c);
+		return;
+	}
+	for (t = 0; t < G_THREADS; t++)
+		for (i = 0; i < G_ITER; i++) {
+			char k[32];
+			size_t j;
+			bool found = false;
+
+			snprintf(k, sizeof(k), "t%d-%03d", t, i);
+			for (j = 0; j < c->n && !found; j++)
+				found = !strcmp(c->keys[j], k);
+			if (found && g_kind(t, i))
+				extra++;
+			else if (!found && !g_kind(t, i))
+				missing++;
+		}
+	CHECK_INT(extra, ==, 0, "nothing written by a failed transaction was committed");
+	CHECK_INT(missing, ==, 0, "every successful transaction's write is there");
+	free(c);
+}
+
 /* Read-modify-write of two counters in one transaction, from threads and processes: the
  * totals come out exact only if no two transactions interleave. */
 #define RMW_ITER 60
@@ -427,6 +543,7 @@ void run_rec_conformance(struct hss_db *db, const char *backend, const char *uri
 	t_basic(db);
 	t_list(db);
 	t_tx(db);
+	t_group(db);
 	t_rmw(db, backend, uri);
 	if (hss_db_caps(db) & HSS_DB_CAP_MULTI_PROCESS)
 		t_timeout(backend, uri);

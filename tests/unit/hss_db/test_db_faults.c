@@ -243,6 +243,10 @@ static void t_locked(void)
 	memset(&probe, 0, sizeof(probe));
 	probe.db = db;
 	pthread_create(&th, NULL, reserve_thread, &probe);
+	/* its write queued (the machine may be busy: do not count on a fixed delay), then
+	 * time for the writer to start waiting for the lock */
+	for (t = now(); hss_db_pending(db) == 0 && now() - t < 5; )
+		usleep(1000);
 	usleep(100000);
 	t = now();
 	rc = hss_db_sqn_reserve(db, "001010000000001", 1, NULL, &ad);
