@@ -148,8 +148,9 @@ static int merge_doc(const bson_iter_t *old, const bson_iter_t *patch, bson_t *o
 				continue;
 			p = *patch;
 			if (!bson_iter_find(&p, key)) {
+				/* libbson refuses to copy a malformed stored value */
 				if (!bson_append_iter(out, key, -1, &o))
-					return ENOMEM;
+					return EIO;
 				continue;
 			}
 			if (BSON_ITER_HOLDS_UNDEFINED(&p))
@@ -617,6 +618,8 @@ int hss_mg_build(enum hss_mg_schema s, const bson_t *old, const struct hss_sub *
 	int rc;
 
 	bson_init(out);
+	if (errlen)
+		err[0] = 0;
 	/* the IMSI first in a new document; the lock never survives a write */
 	if (!BSON_APPEND_UTF8(&patch, "imsi", sub->imsi) || !HSS_MG_APPEND_REMOVE(&patch, HSS_MG_LOCK)) {
 		rc = ENOMEM;
@@ -626,9 +629,10 @@ int hss_mg_build(enum hss_mg_schema s, const bson_t *old, const struct hss_sub *
 	                         : hss_mg_native_patch(sub, parts, &patch, err, errlen);
 	if (!rc && (rc = hss_mg_merge(old, &patch, out)))
 		snprintf(err, errlen, "mongodb: IMSI %s: the stored document cannot be merged "
-		         "(%s)", sub->imsi, rc == ENOMEM ? "out of memory" : "nested too deep");
+		         "(%s)", sub->imsi, rc == ENOMEM ? "out of memory" : rc == EIO
+		         ? "a malformed value" : "nested too deep");
 out:
-	if (rc == ENOMEM)
+	if (rc == ENOMEM && !err[0])
 		snprintf(err, errlen, "mongodb: out of memory");
 	/* the patch held K and OP in hex */
 	explicit_bzero((void *)bson_get_data(&patch), patch.len);

@@ -257,12 +257,12 @@ static int ambr_dec(struct rd *r, const bson_iter_t *doc, const char *path,
 			return rc;
 		if (!found)
 			continue;
-		if ((rc = get_int(r, &d, "value", p, 0, INT64_MAX / unit_factor[4], &value, &f1)) ||
+		if ((rc = get_int(r, &d, "value", p, 0, INT64_MAX, &value, &f1)) ||
 		    (rc = get_int(r, &d, "unit", p, 0, 4, &unit, &f2)))
 			return rc;
-		bps = (uint64_t)value * unit_factor[unit];
-		if (bps > UINT32_MAX)
-			bps = UINT32_MAX;
+		/* saturated at 2^32-1 bit/s */
+		bps = (uint64_t)value > UINT32_MAX / unit_factor[unit] ? UINT32_MAX
+		                                                      : (uint64_t)value * unit_factor[unit];
 		if (ext && !get_int(r, ext, hint[i], hint[i], 0, UINT32_MAX, &h, &fh) && fh) {
 			int32_t v, u;
 			bool exact;
