@@ -7,7 +7,8 @@
  * URI: a MongoDB connection string as libmongoc takes it (auth, replica sets, TLS:
  * mongodb://USER:PASS@h1,h2/DB?replicaSet=rs0&tls=true&tlsCAFile=...), plus options of ours
  * that are taken out before libmongoc sees it: schema=native|open5gs, collection=NAME
- * (default "subscribers"), pool=1..64, transactions=auto|off. The database is the URI's
+ * (default "subscribers"), records=NAME (the keyed records, db_mongo_rec.c; default
+ * "records", "dcore_records" with schema=open5gs), pool=1..64, transactions=auto|off. The database is the URI's
  * (default "hss", "open5gs" with schema=open5gs). Unless the URI says otherwise every wait
  * is bounded by the open timeout (timeout_ms): serverSelectionTimeoutMS and
  * connectTimeoutMS = timeout_ms, socketTimeoutMS = timeout_ms + 1 s, wtimeoutMS =
@@ -17,7 +18,7 @@
  * Opening never creates what it was not told to: without HSS_DB_OPEN_CREATE a missing
  * collection is refused (run `hssctl init`); a collection whose documents are of the other
  * schema, or not subscribers at all, is refused either way. The indexes (imsi unique,
- * msisdn) are made on every open: createIndexes does nothing when they exist, and a
+ * msisdn; records: t+k unique) are made on every open: createIndexes does nothing when they exist, and a
  * conflicting index (imsi not unique) is refused with the server's reason.
  */
 #include "db_mongo_int.h"
@@ -146,7 +147,10 @@ static int mg_conn_open(struct hss_db *db, struct hss_pconn *pc)
 		return hss_db_set_error(ENOMEM, "mongodb: out of memory");
 	/* the pool holds more clients than our slots: this never waits */
 	if (!(c->client = mongoc_client_pool_pop(b->pool)) ||
-	    !(c->coll = mongoc_client_get_collection(c->client, b->dbname, b->coll))) {
+	    !(c->coll = mongoc_client_get_collection(c->client, b->dbname, b->coll)) ||
+	    !(c->rcoll = mongoc_client_get_collection(c->client, b->dbname, b->rcoll))) {
+		if (c->coll)
+			mongoc_collection_destroy(c->coll);
 		if (c->client)
 			mongoc_client_pool_push(b->pool, c->client);
 		free(c);
@@ -167,6 +171,7 @@ static void mg_conn_close(struct hss_db *db, struct hss_pconn *pc, bool detached
 		if (c->sess)
 			mongoc_client_session_destroy(c->sess);
 		mongoc_collection_destroy(c->coll);
+		mongoc_collection_destroy(c->rcoll);
 		mongoc_client_pool_push(MGB(db)->pool, c->client);
 		free(c);
 	}
@@ -228,7 +233,13 @@ static int take_options(struct hss_db *db, const char *uri, char **ret, char *er
 				rc = EINVAL;
 		} else if (!strcasecmp(tok, "collection")) {
 			free(b->coll);
+			b->coll = NULL;
 			if (!*v || strchr(v, '$') || !(b->coll = strdup(v)))
+				rc = *v ? ENOMEM : EINVAL;
+		} else if (!strcasecmp(tok, "records")) {
+			free(b->rcoll);
+			b->rcoll = NULL;
+			if (!*v || strchr(v, '$') || !(b->rcoll = strdup(v)))
 				rc = *v ? ENOMEM : EINVAL;
 		} else if (!strcasecmp(tok, "pool")) {
 			long p = strtol(v, NULL, 10);
@@ -247,7 +258,7 @@ static int take_options(struct hss_db *db, const char *uri, char **ret, char *er
 		}
 		if (rc == EINVAL)
 			snprintf(err, errlen, "mongodb: option %s=%s: expected schema=native|open5gs, "
-			         "collection=NAME, pool=1..64, transactions=auto|off", tok, v);
+			         "collection=NAME, records=NAME, pool=1..64, transactions=auto|off", tok, v);
 		if (!ours) {   /* libmongoc's */
 			n += (size_t)sprintf(out + n, "%c%s%s%s", strchr(out, '?') ? '&' : '?', tok,
 			                     eq ? "=" : "", v);
@@ -317,6 +328,7 @@ static void mg_close(struct hss_db *db)
 		mongoc_uri_destroy(b->uri);
 	free(b->dbname);
 	free(b->coll);
+	free(b->rcoll);
 	free(b);
 	db->be = NULL;
 }
@@ -457,6 +469,8 @@ static int setup(struct hss_db *db, char *err, size_t errlen)
 		coll = mongoc_client_get_collection(cl, b->dbname, b->coll);
 	if (!(rc = check_shape(db, coll, err, errlen)))
 		rc = make_indexes(db, d, err, errlen);
+	if (!rc)
+		rc = mg_rec_indexes(db, d, err, errlen);
 out:
 	if (coll)
 		mongoc_collection_destroy(coll);
@@ -489,7 +503,9 @@ static int mg_open(struct hss_db *db, const char *uri, char *err, size_t errlen)
 		rc = EINVAL;
 		goto fail;
 	}
-	if (!b->coll && !(b->coll = strdup("subscribers"))) {
+	if ((!b->coll && !(b->coll = strdup("subscribers"))) ||
+	    (!b->rcoll && !(b->rcoll = strdup(b->schema == HSS_MG_OPEN5GS ? "dcore_records"
+	                                                                  : "records")))) {
 		rc = ENOMEM;
 		goto fail;
 	}
@@ -526,7 +542,7 @@ fail:
 
 const struct hss_db_driver hss_db_mongo_driver = {
 	.name = "mongodb",
-	.caps = HSS_DB_CAP_MULTI_PROCESS | HSS_DB_CAP_MSISDN,
+	.caps = HSS_DB_CAP_MULTI_PROCESS | HSS_DB_CAP_MSISDN | HSS_DB_CAP_RECORDS,
 	.open = mg_open,
 	.close = mg_close,
 	.conn_open = mg_conn_open,
@@ -541,4 +557,9 @@ const struct hss_db_driver hss_db_mongo_driver = {
 	.sub_by_msisdn = mg_sub_by_msisdn,
 	.sub_page = mg_sub_page,
 	.sub_count = mg_sub_count,
+	.rec_read = mg_rec_read,
+	.rec_insert = mg_rec_insert,
+	.rec_update = mg_rec_update,
+	.rec_delete = mg_rec_delete,
+	.rec_page = mg_rec_page,
 };

@@ -7,6 +7,7 @@
  *   db_mongo_o5gs.c   pure: the open5gs schema (open5gs.subscribers as open5gs writes it)
  *   db_mongo.c        the driver: URI, client pool, sessions/transactions, errors, open
  *   db_mongo_sub.c    the storage primitives: subscriber locks, read, write, delete, page
+ *   db_mongo_rec.c    the keyed records (IMS store): one collection, the same locks
  *
  * The document functions take no connection and do no I/O: they are unit-tested and fuzzed
  * without a server (tests/unit/hss_db/test_mongo_doc.c, tests/fuzz/fuzz_mongo_doc.c).

@@ -2,7 +2,7 @@
 /*
  * db_mongo_sub.c: the subscriber primitives of the MongoDB backend, and what makes a
  * read-modify-write safe across threads and processes without relying on multi-document
- * transactions:
+ * transactions (for subscribers and for the keyed records of db_mongo_rec.c alike):
  *
  * - A read in a write transaction LOCKS the subscriber: one findAndModify sets
  *   `_lock: {o: owner, t: expiry}` on the document when it has none (or an expired one) and
@@ -45,14 +45,14 @@ static int64_t wall_ms(void)
 }
 
 /* What is left of the operation's deadline, at least 1 ms (0: past it). */
-static int64_t left_ms(struct hss_db_tx *tx)
+int64_t mg_left_ms(struct hss_db_tx *tx)
 {
 	int64_t l = tx->pc->deadline - hss_now_ms();
 
 	return l > 0 ? l : 0;
 }
 
-static void wipe_free(bson_t *b)
+void mg_wipe_free(bson_t *b)
 {
 	if (b) {
 		/* subscriber documents hold K and OP/OPc */
@@ -70,7 +70,7 @@ static int timeout(struct hss_db *db, const char *what)
 /* opts += maxTimeMS: what is left of the deadline. */
 static bool max_time(struct hss_db_tx *tx, bson_t *opts)
 {
-	int64_t l = left_ms(tx);
+	int64_t l = mg_left_ms(tx);
 
 	return l > 0 && BSON_APPEND_INT64(opts, "maxTimeMS", l);
 }
@@ -83,23 +83,55 @@ void mg_tx_reset(struct mg_conn *c)
 
 	for (i = 0; i < c->nents; i++) {
 		if (c->ents[i].cur != c->ents[i].base)
-			wipe_free(c->ents[i].cur);
-		wipe_free(c->ents[i].base);
+			mg_wipe_free(c->ents[i].cur);
+		mg_wipe_free(c->ents[i].base);
+		free(c->ents[i].table);
+		free(c->ents[i].khex);
 	}
 	c->nents = 0;
 }
 
-static struct mg_ent *ent_find(struct mg_conn *c, const char *imsi)
+/* A subscriber (imsi) or a record (imsi NULL: table, khex). */
+static struct mg_ent *ent_find(struct mg_conn *c, const char *imsi, const char *table,
+                               const char *khex)
 {
 	size_t i;
 
-	for (i = 0; i < c->nents; i++)
-		if (!strcmp(c->ents[i].imsi, imsi))
+	for (i = 0; i < c->nents; i++) {
+		const struct mg_ent *e = &c->ents[i];
+
+		if (imsi ? !e->table && !strcmp(e->imsi, imsi)
+		         : e->table && !strcmp(e->table, table) && !strcmp(e->khex, khex))
 			return &c->ents[i];
+	}
 	return NULL;
 }
 
-static struct mg_ent *ent_add(struct mg_conn *c, const char *imsi, bson_t *doc)
+/* The fields that find e's document. */
+static bool ent_ident(const struct mg_ent *e, bson_t *q)
+{
+	if (e->table)
+		return BSON_APPEND_UTF8(q, "t", e->table) && BSON_APPEND_UTF8(q, "k", e->khex);
+	return BSON_APPEND_UTF8(q, "imsi", e->imsi);
+}
+
+static mongoc_collection_t *ent_coll(const struct mg_conn *c, const struct mg_ent *e)
+{
+	return e->table ? c->rcoll : c->coll;
+}
+
+/* What an error message calls e (a record's key is shown in hex, shortened). */
+static const char *ent_name(const struct mg_ent *e, char *buf, size_t n)
+{
+	if (e->table)
+		snprintf(buf, n, "record %s/%.64s", e->table, e->khex);
+	else
+		snprintf(buf, n, "IMSI %s", e->imsi);
+	return buf;
+}
+
+static struct mg_ent *ent_add(struct mg_conn *c, const char *imsi, const char *table,
+                              const char *khex, bson_t *doc)
 {
 	struct mg_ent *e;
 
@@ -112,30 +144,46 @@ static struct mg_ent *ent_add(struct mg_conn *c, const char *imsi, bson_t *doc)
 		c->ents = n;
 		c->cap = cap;
 	}
-	e = &c->ents[c->nents++];
+	e = &c->ents[c->nents];
 	memset(e, 0, sizeof(*e));
-	snprintf(e->imsi, sizeof(e->imsi), "%s", imsi);
+	if (imsi) {
+		snprintf(e->imsi, sizeof(e->imsi), "%s", imsi);
+	} else if (!(e->table = strdup(table)) || !(e->khex = strdup(khex))) {
+		free(e->table);
+		e->table = NULL;
+		return NULL;
+	}
+	c->nents++;
 	e->base = e->cur = doc;
 	return e;
 }
 
-/* The subscriber's entry in this write transaction: locked (*ret->cur the document), or
- * known absent (ret->cur NULL). Waits for another holder's lock within the deadline. */
-static int lock(struct hss_db_tx *tx, const char *imsi, struct mg_ent **ret)
+int mg_lock(struct hss_db_tx *tx, const char *imsi, const char *table, const char *khex,
+            struct mg_ent **ret)
 {
 	struct hss_db *db = tx->db;
 	struct mg_be *b = MGB(db);
 	struct mg_conn *c = tx->pc->h;
 	unsigned nap = POLL_MIN_MS;
-	struct mg_ent *e;
+	struct mg_ent *e, id = { .table = (char *)table, .khex = (char *)khex };
+	mongoc_collection_t *coll;
+	char name[128];
 	int rc;
 
-	if ((e = ent_find(c, imsi))) {
+	if ((e = ent_find(c, imsi, table, khex))) {
 		*ret = e;
 		return 0;
 	}
+	if (imsi)
+		snprintf(id.imsi, sizeof(id.imsi), "%s", imsi);
+	else
+		id.imsi[0] = 0;
+	if (!imsi && !table)
+		return hss_db_set_error(EINVAL, "mongodb: nothing to lock");
+	coll = ent_coll(c, &id);
+	ent_name(&id, name, sizeof(name));
 	for (;;) {
-		int64_t now = wall_ms(), l = left_ms(tx);
+		int64_t now = wall_ms(), l = mg_left_ms(tx);
 		mongoc_find_and_modify_opts_t *fam;
 		bson_t *q, *upd, reply, wcd, wc = BSON_INITIALIZER;
 		const bson_t *found = NULL;
@@ -146,7 +194,9 @@ static int lock(struct hss_db_tx *tx, const char *imsi, struct mg_ent **ret)
 
 		if (!l)
 			return timeout(db, "lock subscriber");
-		q = BCON_NEW("imsi", BCON_UTF8(imsi), "$or", "[",
+		q = bson_new();
+		(void)ent_ident(&id, q);
+		BCON_APPEND(q, "$or", "[",
 		             "{", HSS_MG_LOCK, "{", "$exists", BCON_BOOL(false), "}", "}",
 		             "{", HSS_MG_LOCK ".t", "{", "$lt", BCON_INT64(now), "}", "}",
 		             "{", HSS_MG_LOCK ".o", BCON_OID(&c->owner), "}", "]");
@@ -162,7 +212,7 @@ static int lock(struct hss_db_tx *tx, const char *imsi, struct mg_ent **ret)
 		BSON_APPEND_INT32(&wcd, "w", 1);
 		bson_append_document_end(&wc, &wcd);
 		mongoc_find_and_modify_opts_append(fam, &wc);
-		ok = mongoc_collection_find_and_modify_with_opts(c->coll, q, fam, &reply, &err);
+		ok = mongoc_collection_find_and_modify_with_opts(coll, q, fam, &reply, &err);
 		if (ok && bson_iter_init_find(&it, &reply, "value") && BSON_ITER_HOLDS_DOCUMENT(&it)) {
 			const uint8_t *data;
 			uint32_t len;
@@ -172,7 +222,7 @@ static int lock(struct hss_db_tx *tx, const char *imsi, struct mg_ent **ret)
 			if (bson_init_static(&tmp, data, len))
 				found = doc = bson_copy(&tmp);
 		}
-		rc = ok ? 0 : mg_err(db, tx->pc, &err, &reply, "lock subscriber");
+		rc = ok ? 0 : mg_err(db, tx->pc, &err, &reply, table ? "lock record" : "lock subscriber");
 		bson_destroy(&reply);
 		bson_destroy(&wc);
 		mongoc_find_and_modify_opts_destroy(fam);
@@ -182,8 +232,8 @@ static int lock(struct hss_db_tx *tx, const char *imsi, struct mg_ent **ret)
 			return rc;
 		if (found) {
 			hss_pool_lock_clear(db);
-			if (!(e = ent_add(c, imsi, doc))) {
-				wipe_free(doc);
+			if (!(e = ent_add(c, imsi, table, khex, doc))) {
+				mg_wipe_free(doc);
 				return hss_db_set_error(ENOMEM, "mongodb: out of memory");
 			}
 			*ret = e;
@@ -191,13 +241,16 @@ static int lock(struct hss_db_tx *tx, const char *imsi, struct mg_ent **ret)
 		}
 		/* not found: absent, or locked by someone else */
 		{
-			bson_t *f = BCON_NEW("imsi", BCON_UTF8(imsi));
+			bson_t *f = bson_new();
 			bson_t *o = BCON_NEW("projection", "{", HSS_MG_LOCK, BCON_INT32(1), "}",
 			                     "limit", BCON_INT64(1), "maxTimeMS", BCON_INT64(l));
-			mongoc_cursor_t *cur = mongoc_collection_find_with_opts(c->coll, f, o, NULL);
+			mongoc_cursor_t *cur;
 			const bson_t *d;
-			bool exists = mongoc_cursor_next(cur, &d);
+			bool exists;
 
+			(void)ent_ident(&id, f);
+			cur = mongoc_collection_find_with_opts(coll, f, o, NULL);
+			exists = mongoc_cursor_next(cur, &d);
 			if (!exists && mongoc_cursor_error(cur, &err))
 				rc = mg_err(db, tx->pc, &err, NULL, "lock subscriber");
 			mongoc_cursor_destroy(cur);
@@ -206,7 +259,7 @@ static int lock(struct hss_db_tx *tx, const char *imsi, struct mg_ent **ret)
 			if (rc)
 				return rc;
 			if (!exists) {
-				if (!(e = ent_add(c, imsi, NULL)))
+				if (!(e = ent_add(c, imsi, table, khex, NULL)))
 					return hss_db_set_error(ENOMEM, "mongodb: out of memory");
 				*ret = e;
 				return 0;
@@ -215,12 +268,12 @@ static int lock(struct hss_db_tx *tx, const char *imsi, struct mg_ent **ret)
 		/* locked: wait for it, unless another operation already waits for a lock (lock
 		 * outage: the others fail at once, see db_pool.c) */
 		if (!hss_pool_may_wait(db, tx->pc))
-			return hss_db_set_error(ETIMEDOUT, "mongodb: IMSI %s is locked by another HSS "
-			                        "process (another operation waits for a lock)", imsi);
-		if ((int64_t)nap >= left_ms(tx)) {
+			return hss_db_set_error(ETIMEDOUT, "mongodb: %s is locked by another HSS "
+			                        "process (another operation waits for a lock)", name);
+		if ((int64_t)nap >= mg_left_ms(tx)) {
 			hss_pool_lock_timeout(db);
-			return hss_db_set_error(ETIMEDOUT, "mongodb: IMSI %s stayed locked by another "
-			                        "HSS process for more than %u ms", imsi,
+			return hss_db_set_error(ETIMEDOUT, "mongodb: %s stayed locked by another "
+			                        "HSS process for more than %u ms", name,
 			                        db->opts.timeout_ms);
 		}
 		{
@@ -246,7 +299,7 @@ void mg_tx_release(struct hss_db_tx *tx)
 	BSON_APPEND_DOCUMENT_BEGIN(&q, "imsi", &in);
 	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
 	for (i = 0; i < c->nents; i++)
-		if (c->ents[i].base) {
+		if (c->ents[i].base && !c->ents[i].table) {
 			bson_uint32_to_string((uint32_t)n++, &k, key, sizeof(key));
 			bson_append_utf8(&arr, k, -1, c->ents[i].imsi, -1);
 		}
@@ -257,6 +310,20 @@ void mg_tx_release(struct hss_db_tx *tx)
 	/* a failure leaves the locks to expire: nothing more to do here */
 	if (n)
 		(void)mongoc_collection_update_many(c->coll, &q, upd, NULL, NULL, &err);
+	/* records: one {t, k} each, in one update */
+	bson_reinit(&q);
+	BSON_APPEND_ARRAY_BEGIN(&q, "$or", &arr);
+	for (i = 0, n = 0; i < c->nents; i++)
+		if (c->ents[i].base && c->ents[i].table) {
+			bson_uint32_to_string((uint32_t)n++, &k, key, sizeof(key));
+			BSON_APPEND_DOCUMENT_BEGIN(&arr, k, &in);
+			(void)ent_ident(&c->ents[i], &in);
+			bson_append_document_end(&arr, &in);
+		}
+	bson_append_array_end(&q, &arr);
+	BSON_APPEND_OID(&q, HSS_MG_LOCK ".o", &c->owner);
+	if (n)
+		(void)mongoc_collection_update_many(c->rcoll, &q, upd, NULL, NULL, &err);
 	bson_destroy(&q);
 	bson_destroy(upd);
 }
@@ -265,8 +332,10 @@ void mg_tx_release(struct hss_db_tx *tx)
 static int store(struct hss_db_tx *tx, struct mg_ent *e, const bson_t *opts)
 {
 	struct mg_conn *c = tx->pc->h;
+	mongoc_collection_t *coll = ent_coll(c, e);
 	bson_t *guard = NULL, reply = BSON_INITIALIZER, upd;
-	const char *what = "write subscriber";
+	const char *what = e->table ? "write record" : "write subscriber";
+	char name[128];
 	bson_error_t err;
 	bson_iter_t it;
 	int64_t matched = -1;
@@ -274,37 +343,41 @@ static int store(struct hss_db_tx *tx, struct mg_ent *e, const bson_t *opts)
 	bool ok;
 	int rc = 0;
 
-	if (e->base)
-		guard = BCON_NEW("imsi", BCON_UTF8(e->imsi), HSS_MG_LOCK ".o", BCON_OID(&c->owner));
+	ent_name(e, name, sizeof(name));
+	if (e->base) {
+		guard = bson_new();
+		(void)ent_ident(e, guard);
+		BSON_APPEND_OID(guard, HSS_MG_LOCK ".o", &c->owner);
+	}
 	bson_init(&upd);
 	if (!e->base) {
-		what = "insert subscriber";
+		what = e->table ? "insert record" : "insert subscriber";
 		bson_destroy(&reply);
-		ok = mongoc_collection_insert_one(c->coll, e->cur, opts, &reply, &err);
+		ok = mongoc_collection_insert_one(coll, e->cur, opts, &reply, &err);
 		if (!ok && err.code == 11000) {   /* inserted meanwhile by another process */
-			rc = hss_db_set_error(EAGAIN, "mongodb: IMSI %s was inserted by another writer",
-			                      e->imsi);
+			rc = hss_db_set_error(EAGAIN, "mongodb: %s was inserted by another writer",
+			                      name);
 			goto out;
 		}
 		matched = 1;
 	} else if (!e->cur) {
-		what = "delete subscriber";
+		what = e->table ? "delete record" : "delete subscriber";
 		bson_destroy(&reply);
-		ok = mongoc_collection_delete_one(c->coll, guard, opts, &reply, &err);
+		ok = mongoc_collection_delete_one(coll, guard, opts, &reply, &err);
 		if (ok && bson_iter_init_find(&it, &reply, "deletedCount"))
 			(void)hss_mg_int(&it, &matched);
 	} else {
 		if (e->recreated) {
 			bson_destroy(&reply);
-			ok = mongoc_collection_replace_one(c->coll, guard, e->cur, opts, &reply, &err);
+			ok = mongoc_collection_replace_one(coll, guard, e->cur, opts, &reply, &err);
 		} else {
 			if ((rc = hss_mg_diff(e->base, e->cur, &upd, &n))) {
-				rc = hss_db_set_error(EIO, "mongodb: IMSI %s: the stored document has a "
-				                      "field name that cannot be updated", e->imsi);
+				rc = hss_db_set_error(EIO, "mongodb: %s: the stored document has a "
+				                      "field name that cannot be updated", name);
 				goto out;
 			}
 			bson_destroy(&reply);
-			ok = mongoc_collection_update_one(c->coll, guard, &upd, opts, &reply, &err);
+			ok = mongoc_collection_update_one(coll, guard, &upd, opts, &reply, &err);
 		}
 		if (ok && bson_iter_init_find(&it, &reply, "matchedCount"))
 			(void)hss_mg_int(&it, &matched);
@@ -314,11 +387,11 @@ static int store(struct hss_db_tx *tx, struct mg_ent *e, const bson_t *opts)
 		goto out;
 	}
 	if (matched != 1)
-		rc = hss_db_set_error(EAGAIN, "mongodb: the lock on IMSI %s was lost (held more than "
-		                      "%" PRId64 " ms, or the subscriber was deleted)", e->imsi,
+		rc = hss_db_set_error(EAGAIN, "mongodb: the lock on %s was lost (held more than "
+		                      "%" PRId64 " ms, or it was deleted)", name,
 		                      MGB(tx->db)->lease_ms);
 out:
-	wipe_free(&upd);
+	mg_wipe_free(&upd);
 	bson_destroy(&reply);
 	if (guard)
 		bson_destroy(guard);
@@ -341,7 +414,7 @@ int mg_tx_apply(struct hss_db_tx *tx)
 		mongoc_transaction_opt_t *to = mongoc_transaction_opts_new();
 		bson_t opts = BSON_INITIALIZER, reply;
 
-		mongoc_transaction_opts_set_max_commit_time_ms(to, left_ms(tx) ? left_ms(tx) : 1);
+		mongoc_transaction_opts_set_max_commit_time_ms(to, mg_left_ms(tx) ? mg_left_ms(tx) : 1);
 		if ((!c->sess && !(c->sess = mongoc_client_start_session(c->client, NULL, &err))) ||
 		    !mongoc_client_session_start_transaction(c->sess, to, &err) ||
 		    !mongoc_client_session_append(c->sess, &opts, &err)) {
@@ -420,7 +493,7 @@ int mg_sub_read(struct hss_db_tx *tx, const char *imsi, unsigned parts, struct h
 	int rc;
 
 	if (tx->write) {
-		if ((rc = lock(tx, imsi, &e)))
+		if ((rc = mg_lock(tx, imsi, NULL, NULL, &e)))
 			return rc;
 		if (!e->cur)
 			return hss_db_set_error(ENOENT, "IMSI %s not found", imsi);
@@ -431,7 +504,7 @@ int mg_sub_read(struct hss_db_tx *tx, const char *imsi, unsigned parts, struct h
 	if (!doc)
 		return hss_db_set_error(ENOENT, "IMSI %s not found", imsi);
 	rc = decode(tx, doc, parts, out);
-	wipe_free(doc);
+	mg_wipe_free(doc);
 	return rc;
 }
 
@@ -443,7 +516,7 @@ int mg_sub_write(struct hss_db_tx *tx, const struct hss_sub *sub, unsigned parts
 	char err[512];
 	int rc;
 
-	if ((rc = lock(tx, sub->imsi, &e)))
+	if ((rc = mg_lock(tx, sub->imsi, NULL, NULL, &e)))
 		return rc;
 	if (how == HSS_W_INSERT && e->cur)
 		return hss_db_set_error(EEXIST, "IMSI %s already exists", sub->imsi);
@@ -453,7 +526,7 @@ int mg_sub_write(struct hss_db_tx *tx, const struct hss_sub *sub, unsigned parts
 	rc = hss_mg_build(MGB(tx->db)->schema, how == HSS_W_INSERT ? NULL : e->cur, sub,
 	                  how == HSS_W_INSERT ? parts | HSS_PART_APNS : parts, &tmp, err, sizeof(err));
 	nw = rc ? NULL : bson_copy(&tmp);
-	wipe_free(&tmp);
+	mg_wipe_free(&tmp);
 	if (rc)
 		return hss_db_set_error(rc == ENOMEM ? ENOMEM : EIO, "%s", err);
 	if (!nw)
@@ -461,7 +534,7 @@ int mg_sub_write(struct hss_db_tx *tx, const struct hss_sub *sub, unsigned parts
 	if (how == HSS_W_INSERT && e->base)
 		e->recreated = true;
 	if (e->cur != e->base)
-		wipe_free(e->cur);
+		mg_wipe_free(e->cur);
 	e->cur = nw;
 	e->dirty = true;
 	tx->nwrites++;
@@ -473,12 +546,12 @@ int mg_sub_delete(struct hss_db_tx *tx, const char *imsi)
 	struct mg_ent *e;
 	int rc;
 
-	if ((rc = lock(tx, imsi, &e)))
+	if ((rc = mg_lock(tx, imsi, NULL, NULL, &e)))
 		return rc;
 	if (!e->cur)
 		return hss_db_set_error(ENOENT, "IMSI %s not found", imsi);
 	if (e->cur != e->base)
-		wipe_free(e->cur);
+		mg_wipe_free(e->cur);
 	e->cur = NULL;
 	e->recreated = false;
 	e->dirty = true;
