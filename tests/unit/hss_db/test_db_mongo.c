@@ -74,6 +74,9 @@ static void offline(void)
 	CHECK_ERR(rc, EINVAL, "pool=0 is EINVAL (%s)", err);
 	rc = hss_db_open("mongodb", "mongodb://h/x?transactions=maybe", &o, &db, err, sizeof(err));
 	CHECK_ERR(rc, EINVAL, "transactions=maybe is EINVAL (%s)", err);
+	rc = hss_db_open("mongodb", "mongodb://h/x?records=", &o, &db, err, sizeof(err));
+	CHECK_ERR(rc, EINVAL, "an empty records= (the keyed records' collection) is EINVAL (%s)", err);
+	CHECK_SUBSTR(err, "records=NAME", "... saying what is expected (%s)", err);
 	/* hssctl -d mongodb://... : the spec's backend prefix */
 	rc = hss_db_open_spec("mongodb://127.0.0.1:1/hss?schema=open5gs&serverSelectionTimeoutMS=200",
 	                      &o, &db, err, sizeof(err));
