@@ -11,7 +11,8 @@
  *                             conformance suite on the native schema and on schema=open5gs,
  *                             an open5gs document as open5gs-dbctl inserts it served and
  *                             written back where open5gs reads it, the collection never
- *                             created without HSS_DB_OPEN_CREATE, the indexes made. Without
+ *                             created without HSS_DB_OPEN_CREATE, the indexes made (the
+ *                             keyed records in collections conf_records*). Without
  *                             a server: TAP skip (Debian 12 has no MongoDB server package).
  */
 #include "conformance.h"
@@ -135,6 +136,31 @@ static void t_no_create(struct server *s, const char *uri)
 	mongoc_database_destroy(d);
 }
 
+/* Whether coll has the index name (unique as asked). */
+static bool has_index(struct server *s, const char *coll, const char *name, bool unique)
+{
+	mongoc_collection_t *c = mongoc_client_get_collection(s->cl, s->db, coll);
+	mongoc_cursor_t *cur = mongoc_collection_find_indexes_with_opts(c, NULL);
+	const bson_t *d;
+	bson_iter_t it;
+	bool found = false;
+
+	while (!found && mongoc_cursor_next(cur, &d))
+		found = bson_iter_init_find(&it, d, "name") && BSON_ITER_HOLDS_UTF8(&it) &&
+		        !strcmp(bson_iter_utf8(&it, NULL), name) &&
+		        (!unique || (bson_iter_init_find(&it, d, "unique") && bson_iter_as_bool(&it)));
+	mongoc_cursor_destroy(cur);
+	mongoc_collection_destroy(c);
+	return found;
+}
+
+static void t_indexes(struct server *s)
+{
+	CHECK(has_index(s, "conf_native", "imsi_1", true), "index imsi_1 (unique) made on open");
+	CHECK(has_index(s, "conf_native", "msisdn_1", false), "index msisdn_1 made on open");
+	CHECK(has_index(s, "conf_records", "t_1_k_1", true), "records index t_1_k_1 (unique)");
+}
+
 /* An open5gs subscriber as open5gs-dbctl inserts it: served as it is, and what we write
  * lands where open5gs reads it. */
 static void t_open5gs_doc(struct server *s, const char *uri)
@@ -230,14 +256,19 @@ int main(int argc, char **argv)
 	s.cl = mongoc_client_new_from_uri(mu);
 	drop(&s, "conf_native");
 	drop(&s, "conf_open5gs");
-	uri_with(u, sizeof(u), uri, "collection=conf_native");
+	drop(&s, "conf_records");
+	drop(&s, "conf_records_o5gs");
+	uri_with(u, sizeof(u), uri, "collection=conf_native&records=conf_records");
 	run_conformance("mongodb", u);
-	uri_with(u, sizeof(u), uri, "collection=conf_open5gs&schema=open5gs");
+	t_indexes(&s);
+	uri_with(u, sizeof(u), uri, "collection=conf_open5gs&schema=open5gs&records=conf_records_o5gs");
 	run_conformance("mongodb", u);
 	t_no_create(&s, uri);
 	t_open5gs_doc(&s, uri);
 	drop(&s, "conf_native");
 	drop(&s, "conf_open5gs");
+	drop(&s, "conf_records");
+	drop(&s, "conf_records_o5gs");
 	mongoc_client_destroy(s.cl);
 	mongoc_uri_destroy(mu);
 	mongoc_cleanup();
