@@ -176,8 +176,6 @@ int mg_lock(struct hss_db_tx *tx, const char *imsi, const char *table, const cha
 	}
 	if (imsi)
 		snprintf(id.imsi, sizeof(id.imsi), "%s", imsi);
-	else
-		id.imsi[0] = 0;
 	if (!imsi && !table)
 		return hss_db_set_error(EINVAL, "mongodb: nothing to lock");
 	coll = ent_coll(c, &id);
@@ -193,7 +191,7 @@ int mg_lock(struct hss_db_tx *tx, const char *imsi, const char *table, const cha
 		bool ok;
 
 		if (!l)
-			return timeout(db, "lock subscriber");
+			return timeout(db, table ? "lock record" : "lock subscriber");
 		q = bson_new();
 		(void)ent_ident(&id, q);
 		BCON_APPEND(q, "$or", "[",
@@ -222,7 +220,8 @@ int mg_lock(struct hss_db_tx *tx, const char *imsi, const char *table, const cha
 			if (bson_init_static(&tmp, data, len))
 				found = doc = bson_copy(&tmp);
 		}
-		rc = ok ? 0 : mg_err(db, tx->pc, &err, &reply, table ? "lock record" : "lock subscriber");
+		rc = ok ? 0 : mg_err(db, tx->pc, &err, &reply,
+		                     table ? "lock record" : "lock subscriber");
 		bson_destroy(&reply);
 		bson_destroy(&wc);
 		mongoc_find_and_modify_opts_destroy(fam);
@@ -252,7 +251,8 @@ int mg_lock(struct hss_db_tx *tx, const char *imsi, const char *table, const cha
 			cur = mongoc_collection_find_with_opts(coll, f, o, NULL);
 			exists = mongoc_cursor_next(cur, &d);
 			if (!exists && mongoc_cursor_error(cur, &err))
-				rc = mg_err(db, tx->pc, &err, NULL, "lock subscriber");
+				rc = mg_err(db, tx->pc, &err, NULL,
+				            table ? "lock record" : "lock subscriber");
 			mongoc_cursor_destroy(cur);
 			bson_destroy(f);
 			bson_destroy(o);
