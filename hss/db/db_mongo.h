@@ -93,4 +93,20 @@ int hss_mg_o5gs_decode(const bson_t *doc, unsigned parts, struct hss_sub *out, c
 int hss_mg_o5gs_patch(const bson_t *old, const struct hss_sub *sub, unsigned parts,
                       bson_t *patch, char *err, size_t errlen);
 
+/* ---- keyed records (db_mongo_rec.c, pure) ------------------------------------------------ */
+
+/* key in lower-case hex into out (2 * strlen(key) + 1 octets): hex strings compare as the
+ * octets they encode, which is the records' order. */
+void hss_mg_rec_khex(const char *key, char *out);
+/* A record document {t, k, v, ver} into ret (key: the record's key when known, NULL: taken
+ * from k); data false: the version only. A document that does not fit (k not hex of 1..512
+ * octets without NUL, ver not a positive integer, v neither binary nor a string or
+ * larger than HSS_DB_REC_VALUE_MAX) is EIO, the message through hss_db_set_error. */
+int hss_mg_rec_decode(const bson_t *d, const char *table, const char *key, bool data,
+                      struct hss_db_rec *ret);
+/* The document that stores (data, version) over old (NULL: a new one): old's other fields
+ * (its _id) are kept, the lock is dropped. NULL when out of memory. */
+bson_t *hss_mg_rec_build(const bson_t *old, const char *table, const char *khex,
+                         const void *data, size_t len, uint64_t version);
+
 #endif /* HSS_DB_MONGO_H */

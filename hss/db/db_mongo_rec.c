@@ -26,8 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* hex of s (2 * strlen(s) + 1 octets in out) */
-static void hex_of(const char *s, char *out)
+/* ---- documents (pure) ------------------------------------------------------------------- */
+
+void hss_mg_rec_khex(const char *s, char *out)
 {
 	static const char hx[] = "0123456789abcdef";
 	size_t i, l = strlen(s);
@@ -44,9 +45,7 @@ static int unhex(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* A record document into ret (key given, or taken from k). What a database holds is input
- * like any other: a document that does not fit is EIO. */
-static int doc_to_rec(const bson_t *d, const char *table, const char *key, bool data,
+int hss_mg_rec_decode(const bson_t *d, const char *table, const char *key, bool data,
                       struct hss_db_rec *ret)
 {
 	struct hss_db_rec r = { 0 };
@@ -158,27 +157,25 @@ int mg_rec_read(struct hss_db_tx *tx, const char *table, const char *key, bool d
 	bson_t *doc;
 	int rc;
 
-	hex_of(key, khex);
+	hss_mg_rec_khex(key, khex);
 	if (tx->write) {
 		if ((rc = mg_lock(tx, NULL, table, khex, &e)))
 			return rc;
 		if (!e->cur)
 			return hss_db_set_error(ENOENT, "record %s/%.80s not found", table, key);
-		return doc_to_rec(e->cur, table, key, data, ret);
+		return hss_mg_rec_decode(e->cur, table, key, data, ret);
 	}
 	if ((rc = find_rec(tx, table, khex, data, &doc)))
 		return rc;
 	if (!doc)
 		return hss_db_set_error(ENOENT, "record %s/%.80s not found", table, key);
-	rc = doc_to_rec(doc, table, key, data, ret);
+	rc = hss_mg_rec_decode(doc, table, key, data, ret);
 	mg_wipe_free(doc);
 	return rc;
 }
 
-/* The document that stores (data, version) over old (NULL: new): old's other fields (its
- * _id) are kept, the lock is dropped. */
-static bson_t *build(const bson_t *old, const char *table, const char *khex, const void *data,
-                     size_t len, uint64_t version)
+bson_t *hss_mg_rec_build(const bson_t *old, const char *table, const char *khex,
+                         const void *data, size_t len, uint64_t version)
 {
 	bson_t *b = bson_new();
 
@@ -201,7 +198,7 @@ static int write_rec(struct hss_db_tx *tx, bool insert, const char *table, const
 	bson_t *nw;
 	int rc;
 
-	hex_of(key, khex);
+	hss_mg_rec_khex(key, khex);
 	if ((rc = mg_lock(tx, NULL, table, khex, &e)))
 		return rc;
 	if (insert && e->cur)
@@ -209,7 +206,7 @@ static int write_rec(struct hss_db_tx *tx, bool insert, const char *table, const
 	if (!insert && !e->cur)
 		return hss_db_set_error(ENOENT, "record %s/%.80s not found", table, key);
 	/* a record deleted and inserted again in this transaction replaces the stored one */
-	if (!(nw = build(e->cur ? e->cur : e->base, table, khex, data, len, version)))
+	if (!(nw = hss_mg_rec_build(e->cur ? e->cur : e->base, table, khex, data, len, version)))
 		return hss_db_set_error(ENOMEM, "mongodb: out of memory (record of %zu octets)", len);
 	if (insert && e->base)
 		e->recreated = true;
@@ -239,7 +236,7 @@ int mg_rec_delete(struct hss_db_tx *tx, const char *table, const char *key)
 	struct mg_ent *e;
 	int rc;
 
-	hex_of(key, khex);
+	hss_mg_rec_khex(key, khex);
 	if ((rc = mg_lock(tx, NULL, table, khex, &e)))
 		return rc;
 	if (!e->cur)
@@ -282,10 +279,10 @@ int mg_rec_page(struct hss_db_tx *tx, const char *table, const char *prefix, con
 	int64_t l = mg_left_ms(tx);
 	int rc = 0;
 
-	hex_of(after, ha);
-	hex_of(prefix, hp);
+	hss_mg_rec_khex(after, ha);
+	hss_mg_rec_khex(prefix, hp);
 	if (upper)
-		hex_of(upper, hu);
+		hss_mg_rec_khex(upper, hu);
 	/* this write transaction's own records of the range, in key order: they stand for
 	 * what the server holds under the same keys */
 	for (i = 0; i < c->nents; i++)
@@ -328,7 +325,7 @@ int mg_rec_page(struct hss_db_tx *tx, const char *table, const char *prefix, con
 		}
 		if (more && (nmi == nmine || strcmp(k, mine[nmi]->khex) < 0)) {
 			/* a stored record this transaction did not write */
-			if ((rc = doc_to_rec(d, table, NULL, true, &out[n])))
+			if ((rc = hss_mg_rec_decode(d, table, NULL, true, &out[n])))
 				goto out;
 			n++;
 			more = mongoc_cursor_next(cur, &d);
@@ -338,7 +335,7 @@ int mg_rec_page(struct hss_db_tx *tx, const char *table, const char *prefix, con
 		if (more && !strcmp(k, mine[nmi]->khex))
 			more = mongoc_cursor_next(cur, &d);
 		if (mine[nmi]->cur) {
-			if ((rc = doc_to_rec(mine[nmi]->cur, table, NULL, true, &out[n])))
+			if ((rc = hss_mg_rec_decode(mine[nmi]->cur, table, NULL, true, &out[n])))
 				goto out;
 			n++;
 		}

@@ -4,8 +4,9 @@
  * (hss/db/db_mongo_doc.c, db_mongo_o5gs.c): native and open5gs documents both ways,
  * including the odd ones tools write (missing fields, Int32/Int64/double/string numbers,
  * op instead of opc, WebUI arrays, absent or several slices), fields we do not know kept on
- * write-back, the minimal update between two documents, and full round trips of every
- * field of the model.
+ * write-back, the minimal update between two documents, full round trips of every
+ * field of the model, and the keyed records' documents (db_mongo_rec.c): key order, binary
+ * values, odd and broken records.
  */
 #include "db_mongo.h"
 #include "tap.h"
@@ -569,6 +570,115 @@ static void t_o5gs_roundtrip(void)
 	free(g);
 }
 
+/* ---- keyed records -------------------------------------------------------------------- */
+
+static int sign(int x)
+{
+	return (x > 0) - (x < 0);
+}
+
+static void t_rec_keys(void)
+{
+	/* the octet order of the records' contract (memcmp), as conformance_rec.c lists it */
+	static const char *const keys[] = { "B", "a", "ab", "abc", "b", "z", "\x7f", "\xc3\xa9",
+	                                    "\xff", "\xff\xff", "0", "09", ":", NULL };
+	char ha[64], hb[64];
+	int bad = 0;
+
+	for (size_t i = 0; keys[i]; i++)
+		for (size_t j = 0; keys[j]; j++) {
+			hss_mg_rec_khex(keys[i], ha);
+			hss_mg_rec_khex(keys[j], hb);
+			if (sign(strcmp(ha, hb)) != sign(strcmp(keys[i], keys[j])))
+				bad++;
+		}
+	CHECK_INT(bad, ==, 0, "hex keys compare as the octets they encode (169 pairs)");
+	hss_mg_rec_khex("A\xff", ha);
+	CHECK_STR(ha, "41ff", "key hex is lower case");
+}
+
+static void t_rec_docs(void)
+{
+	static const uint8_t val[] = { 'x', 0, '\'', '\\', 0xff, 0 };
+	struct hss_db_rec r = { 0 };
+	bson_t *d, *old, *nw, upd;
+	bson_iter_t it;
+	size_t n = 0;
+	int rc;
+
+	/* a new record, read back with its key taken from the document */
+	d = hss_mg_rec_build(NULL, "ims.sub", "696d7069", val, sizeof(val), 1700000000000001ULL);
+	CHECK(d != NULL, "build a record document");
+	CHECK(bson_iter_init_find(&it, d, "v") && BSON_ITER_HOLDS_BINARY(&it),
+	      "the value is BinData (%s)", show(d));
+	CHECK(bson_iter_init_find(&it, d, "ver") && BSON_ITER_HOLDS_INT64(&it),
+	      "the version is an Int64");
+	rc = hss_mg_rec_decode(d, "ims.sub", NULL, true, &r);
+	CHECK_ERR(rc, 0, "decode it (%s)", hss_db_strerror());
+	CHECK(!rc && !strcmp(r.key, "impi") && r.len == sizeof(val) && !memcmp(r.data, val, r.len) &&
+	      r.version == 1700000000000001ULL, "key, binary value with NULs and version read back");
+	hss_db_rec_free(&r);
+	rc = hss_mg_rec_decode(d, "ims.sub", "impi", false, &r);
+	CHECK(!rc && !r.data && r.version == 1700000000000001ULL, "the version alone");
+	hss_db_rec_free(&r);
+	bson_destroy(d);
+
+	/* over a stored (locked) document: _id kept, lock dropped, the update is v, ver, $unset */
+	old = json("{\"_id\": {\"$oid\": \"0123456789abcdef01234567\"}, \"t\": \"x\", "
+	           "\"k\": \"61\", \"v\": {\"$binary\": {\"base64\": \"AA==\", \"subType\": \"00\"}}, "
+	           "\"ver\": {\"$numberLong\": \"5\"}, \"_lock\": {\"o\": 1, \"t\": 2}}");
+	nw = hss_mg_rec_build(old, "x", "61", "new", 3, 6);
+	CHECK(nw && bson_iter_init_find(&it, nw, "_id") && BSON_ITER_HOLDS_OID(&it), "_id kept");
+	CHECK(nw && !bson_iter_init_find(&it, nw, "_lock"), "the lock is not in a built record");
+	rc = nw ? hss_mg_diff(old, nw, &upd, &n) : EINVAL;
+	CHECK_ERR(rc, 0, "diff of a record update");
+	CHECK_UINT(n, ==, 3, "the update sets v and ver and unsets the lock (%s)", show(&upd));
+	CHECK(bson_iter_init_find(&it, &upd, "$unset") && bson_iter_recurse(&it, &it) &&
+	      bson_iter_find(&it, "_lock"), "... $unset _lock (%s)", show(&upd));
+	bson_destroy(&upd);
+	if (nw)
+		bson_destroy(nw);
+	bson_destroy(old);
+
+	/* odd and broken documents: EIO, never a crash or a wrong key */
+	{
+		static const struct {
+			const char *json, *why;
+			int rc;
+		} odd[] = {
+			{ "{\"k\": \"6162\", \"v\": \"text\", \"ver\": 7}", "a string value and an Int32 "
+			  "version (a hand-written record) are read", 0 },
+			{ "{\"k\": \"6162\", \"v\": {\"$binary\": {\"base64\": \"\", \"subType\": \"00\"}}, "
+			  "\"ver\": 7.0}", "an empty value and a version stored as a double", 0 },
+			{ "{\"k\": \"zz\", \"v\": \"\", \"ver\": 1}", "a key that is not hex", EIO },
+			{ "{\"k\": \"616\", \"v\": \"\", \"ver\": 1}", "a key of odd length", EIO },
+			{ "{\"k\": \"6100\", \"v\": \"\", \"ver\": 1}", "a key with a NUL", EIO },
+			{ "{\"k\": \"\", \"v\": \"\", \"ver\": 1}", "an empty key", EIO },
+			{ "{\"k\": 12, \"v\": \"\", \"ver\": 1}", "a key that is not a string", EIO },
+			{ "{\"v\": \"\", \"ver\": 1}", "no key", EIO },
+			{ "{\"k\": \"61\", \"v\": \"\"}", "no version", EIO },
+			{ "{\"k\": \"61\", \"v\": \"\", \"ver\": 0}", "version 0", EIO },
+			{ "{\"k\": \"61\", \"v\": \"\", \"ver\": -3}", "a negative version", EIO },
+			{ "{\"k\": \"61\", \"v\": \"\", \"ver\": \"x\"}", "a version that is not a number",
+			  EIO },
+			{ "{\"k\": \"61\", \"ver\": 1}", "no value", EIO },
+			{ "{\"k\": \"61\", \"v\": [1], \"ver\": 1}", "a value that is an array", EIO },
+		};
+
+		for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+			d = json(odd[i].json);
+			memset(&r, 0, sizeof(r));
+			rc = hss_mg_rec_decode(d, "t", NULL, true, &r);
+			CHECK_ERR(rc, odd[i].rc, "record: %s (%s)", odd[i].why,
+			          rc ? hss_db_strerror() : "read");
+			if (!rc)
+				CHECK(!strcmp(r.key, "ab") && r.version == 7, "... as key 'ab', version 7");
+			hss_db_rec_free(&r);
+			bson_destroy(d);
+		}
+	}
+}
+
 int main(void)
 {
 	t_diff();
@@ -578,5 +688,7 @@ int main(void)
 	t_o5gs_odd();
 	t_o5gs_writeback();
 	t_o5gs_roundtrip();
+	t_rec_keys();
+	t_rec_docs();
 	return tap_done();
 }
