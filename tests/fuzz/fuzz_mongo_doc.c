@@ -111,6 +111,26 @@ static bool sound(const bson_t *doc, int depth)
 	return ok;
 }
 
+/* The document as a keyed record: decoded, stored again and read back the same. */
+static void rec(const bson_t *doc)
+{
+	char khex[2 * HSS_DB_REC_KEY_MAX + 1];
+	struct hss_db_rec r = { 0 }, r2 = { 0 };
+	bson_t *b;
+
+	if (hss_mg_rec_decode(doc, "t", NULL, true, &r))
+		return;
+	hss_mg_rec_khex(r.key, khex);
+	if (!(b = hss_mg_rec_build(doc, "t", khex, r.data, r.len, r.version)))
+		abort();
+	if (hss_mg_rec_decode(b, "t", NULL, true, &r2) || strcmp(r.key, r2.key) ||
+	    r.len != r2.len || memcmp(r.data, r2.data, r.len) || r.version != r2.version)
+		abort();
+	hss_db_rec_free(&r);
+	hss_db_rec_free(&r2);
+	bson_destroy(b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	bson_t doc;
@@ -121,5 +141,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	one(HSS_MG_NATIVE, &doc);
 	one(HSS_MG_OPEN5GS, &doc);
+	rec(&doc);
 	return 0;
 }
