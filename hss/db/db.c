@@ -19,6 +19,9 @@ static const struct hss_db_driver *const backends[] = {
 #ifdef HSS_DB_HAVE_MYSQL
 	&hss_db_mysql_driver,
 #endif
+#ifdef HSS_DB_HAVE_MONGO
+	&hss_db_mongo_driver,
+#endif
 	NULL,
 };
 
@@ -27,8 +30,22 @@ static const char *const backend_names[] = {
 #ifdef HSS_DB_HAVE_MYSQL
 	"mysql",
 #endif
+#ifdef HSS_DB_HAVE_MONGO
+	"mongodb",
+#endif
 	NULL,
 };
+
+/* "sqlite, mysql, mongodb": the backends compiled in, for messages. */
+static const char *available(char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	buf[0] = 0;
+	for (i = 0; backend_names[i] && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "", backend_names[i]);
+	return buf;
+}
 
 static _Thread_local char tls_err[512];
 
@@ -79,8 +96,10 @@ int hss_db_open(const char *backend, const char *uri, const struct hss_db_opts *
 		if (!strcmp(backends[i]->name, backend))
 			break;
 	if (!backends[i]) {
-		snprintf(err, errlen, "unknown database backend '%s' (compiled in: sqlite%s)", backend,
-		         backends[1] ? ", mysql" : "");
+		char names[64];
+
+		snprintf(err, errlen, "unknown database backend '%s' (compiled in: %s)", backend,
+		         available(names, sizeof(names)));
 		return ENOENT;
 	}
 	if (!(db = calloc(1, sizeof(*db)))) {
@@ -133,8 +152,10 @@ int hss_db_open_spec(const char *spec, const struct hss_db_opts *opts, struct hs
 		 * an unknown or not compiled-in one is an error, not a file name. */
 		if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(name) &&
 		    strlen(name) >= 2) {
+			char names[64];
+
 			snprintf(err, errlen, "database backend '%s' is unknown or not compiled in "
-			         "(available: sqlite%s)", name, backends[1] ? ", mysql" : "");
+			         "(available: %s)", name, available(names, sizeof(names)));
 			return ENOENT;
 		}
 	}

@@ -380,5 +380,8 @@ extern const struct hss_db_driver hss_db_sqlite_driver;
 #ifdef HSS_DB_HAVE_MYSQL
 extern const struct hss_db_driver hss_db_mysql_driver;
 #endif
+#ifdef HSS_DB_HAVE_MONGO
+extern const struct hss_db_driver hss_db_mongo_driver;
+#endif
 
 #endif /* HSS_DB_INT_H */
