@@ -132,9 +132,42 @@ struct dra_global_stats {
 	atomic_uint_fast64_t reloads_ok;
 	atomic_uint_fast64_t reloads_failed;
 	atomic_uint_fast64_t local_relayed;    /* own-realm requests relayed via dispatch */
+	atomic_uint_fast64_t group_failovers;  /* requests sent to another member of their peer
+	                                        * group because the one its policy picks was
+	                                        * unavailable */
+	atomic_int_fast64_t last_reload_time;  /* time() of the last SIGHUP reload; 0: none */
+	atomic_int last_reload_status;         /* enum dra_reload_status */
+	atomic_int_fast64_t rules_since;       /* time() the running routes and rules were
+	                                        * installed (start or reload): their counters
+	                                        * count from then */
 };
 
+enum dra_reload_status { DRA_RELOAD_NONE = 1, DRA_RELOAD_OK = 2, DRA_RELOAD_FAILED = 3 };
+
 extern struct dra_global_stats dra_gstats;
+
+/* Counters per application and command, in a fixed table filled on first use without
+ * locks (compare-and-swap on a free slot); commands past DRA_CMD_SLOTS are counted in
+ * dra_cmd_overflow only, so a peer inventing commands costs no memory. */
+#define DRA_CMD_SLOTS 512
+struct dra_cmd_stats {
+	atomic_uint_fast64_t key;              /* see dra_stats_cmd; 0: free slot */
+	uint32_t app, code;                    /* valid once key is set */
+	atomic_uint_fast64_t requests;         /* requests received to relay */
+	atomic_uint_fast64_t answers[DRA_ANS_NCLASS];  /* answers sent back, relayed or the
+	                                                * DRA's own (3002, 5012) */
+};
+extern atomic_uint_fast64_t dra_cmd_overflow;
+/* The counters of (application, command code): found or added. NULL when the table is full
+ * (counted in dra_cmd_overflow). Any thread, no lock. */
+struct dra_cmd_stats *dra_stats_cmd(uint32_t app, uint32_t code);
+/* Call cb for each command counted so far, in slot order. */
+void dra_stats_cmd_foreach(void (*cb)(void *data, struct dra_cmd_stats *c), void *data);
+/* Call cb for each route, group and peer entry (kind "route", "group", "peer"). */
+void dra_stats_foreach(void (*cb)(void *data, const char *kind, const char *name, void *stats),
+                       void *data);
+/* Record the outcome of a reload (reload.c). */
+void dra_stats_reloaded(bool ok);
 
 struct dra_route_stats *dra_stats_route(const char *name);
 struct dra_group_stats *dra_stats_group(const char *name);
@@ -211,6 +244,11 @@ struct dra_cand {
 
 #define DRA_SCORE_EXCLUDE (-1000000)
 #define DRA_SCORE_BASE 100000
+
+/* Whether the member group g's policy picks at position seq (every member up) is not among
+ * the usable candidates, so another member gets the request: a group failover. */
+bool dra_group_preferred_down(const struct dra_group *g, const struct dra_cand *c, size_t n,
+                              uint64_t seq);
 
 /* Rank candidates for group g: members get DRA_SCORE_BASE + rank (highest = first choice,
  * then failover order), every other candidate DRA_SCORE_EXCLUDE. seq picks the

@@ -111,6 +111,10 @@ static int do_run(const char *path, bool debug)
 		fprintf(stderr, "dra: cannot load the dictionaries: %s\n", strerror(rc));
 		goto out;
 	}
+	if ((rc = cm_pstats_init())) {
+		fprintf(stderr, "dra: cannot register the peer counters: %s\n", strerror(rc));
+		goto out;
+	}
 	err[0] = '\0';
 	if ((rc = dra_snap_load(path, &snap, err, sizeof(err)))) {
 		dra_print_lines(stderr, err);

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static pthread_rwlock_t dra_snap_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct dra_snap *dra_cur;
@@ -103,6 +104,8 @@ void dra_snap_install(struct dra_snap *s)
 	old = dra_cur;
 	dra_cur = s;
 	pthread_rwlock_unlock(&dra_snap_lock);
+	if (s)
+		atomic_store(&dra_gstats.rules_since, (int_fast64_t)time(NULL));
 	dra_snap_unref(old);
 }
 
@@ -126,7 +129,7 @@ int dra_reload(const char *cfg_path)
 
 	rc = dra_snap_load(cfg_path, &s, err, sizeof(err));
 	if (rc) {
-		atomic_fetch_add(&dra_gstats.reloads_failed, 1);
+		dra_stats_reloaded(false);
 		fd_log_error("dra: reload of %s failed (%s); the previous routes and rules stay active:",
 		             cfg_path, strerror(rc));
 		{
@@ -137,7 +140,7 @@ int dra_reload(const char *cfg_path)
 		return rc;
 	}
 	dra_snap_install(s);
-	atomic_fetch_add(&dra_gstats.reloads_ok, 1);
+	dra_stats_reloaded(true);
 	fd_log_notice("dra: reloaded routes and rules from %s", cfg_path);
 	return 0;
 }

@@ -116,7 +116,7 @@ void hss_ctl_exec(const char *line, char *out, size_t outsz)
 static void ctl_serve(int c)
 {
 	struct timeval tv = { 2, 0 };
-	char line[256], out[2048];
+	char line[256], out[16384];   /* `stats` grows with the peers */
 	size_t len = 0;
 	ssize_t n;
 

@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 	if (dict_warnmsg() && dict_warnmsg()[0])
 		LOG_N("hss: dictionary: %s", dict_warnmsg());
 	hss_snap_install(hss_snap_ref(snap));
-	if ((rc = hss_s6a_init(db)) ||
+	if ((rc = cm_pstats_init()) || (rc = hss_s6a_init(db)) ||
 	    (rc = fd_event_trig_regcb(SIGUSR1, "hss", hss_stats_log))) {
 		fprintf(stderr, "hss: cannot register the S6a application: %s\n", strerror(rc));
 		goto out;

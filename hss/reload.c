@@ -95,6 +95,7 @@ int hss_reload(const char *path)
 
 	if ((rc = hss_snap_load(path, &n, err, sizeof(err)))) {
 		LOG_E("hss: reload failed, keeping the running configuration: %s", err);
+		hss_stats_reloaded(false);
 		return rc;
 	}
 	if ((cur = hss_snap_get())) {
@@ -109,6 +110,7 @@ int hss_reload(const char *path)
 		hss_snap_unref(cur);
 	}
 	hss_snap_install(n);
+	hss_stats_reloaded(true);
 	LOG_N("hss: %s reloaded", path);
 	return 0;
 }

@@ -34,6 +34,7 @@ void xf_rules_stats(const struct xf_rules *rs,
 		struct xf_rule_stats st = {
 			.index = i, .name = rs->rules[i].name, .line = rs->rules[i].line,
 			.hits = atomic_load_explicit(&rs->ctr[i].hits, memory_order_relaxed),
+			.rewrites = atomic_load_explicit(&rs->ctr[i].rewrites, memory_order_relaxed),
 			.errors = atomic_load_explicit(&rs->ctr[i].errors, memory_order_relaxed),
 		};
 		cb(data, &st);
@@ -74,6 +75,7 @@ int xf_apply(const struct xf_rules *rs, struct msg *msg, const struct xf_ctx *ct
 
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct xf_rule *r = &rs->rules[i];
+		unsigned rule_changed = 0;
 		bool match = false;
 
 		ret = xf_rule_matches(rs, r, msg, hdr, ctx, &match);
@@ -88,8 +90,13 @@ int xf_apply(const struct xf_rules *rs, struct msg *msg, const struct xf_ctx *ct
 		if (ctx->trace)
 			xf_trace_add(ctx->trace, "rule '%s' (%s:%d) fired", r->name, rs->source, r->line);
 		for (size_t j = 0; j < r->nacts; j++) {
-			ret = xf_action_run(rs, r, &r->acts[j], msg, ctx);
+			unsigned changed = 0;
+
+			ret = xf_action_run(rs, r, &r->acts[j], msg, ctx, &changed);
+			rule_changed += changed;
 			if (ret) {
+				if (rule_changed)
+					atomic_fetch_add_explicit(&rs->ctr[i].rewrites, 1, memory_order_relaxed);
 				atomic_fetch_add_explicit(&rs->ctr[i].errors, 1, memory_order_relaxed);
 				if (ctx->trace)
 					xf_trace_add(ctx->trace, "  action at line %d failed: %s", r->acts[j].line,
@@ -97,6 +104,8 @@ int xf_apply(const struct xf_rules *rs, struct msg *msg, const struct xf_ctx *ct
 				goto out;
 			}
 		}
+		if (rule_changed)
+			atomic_fetch_add_explicit(&rs->ctr[i].rewrites, 1, memory_order_relaxed);
 		if (r->last)
 			break;
 	}

@@ -54,12 +54,14 @@ size_t xf_rules_count(const struct xf_rules *rules);
 const char *xf_rules_source(const struct xf_rules *rules);
 
 /* Per-rule counters, for SNMP and logs. `hits`: times the rule matched and its actions ran;
- * `errors`: times an action of the rule failed (see xf_apply). */
+ * `rewrites`: of those, messages its actions changed (an AVP set, added, rewritten or
+ * removed); `errors`: times an action of the rule failed (see xf_apply). */
 struct xf_rule_stats {
 	size_t index;        /* 0-based position in the file */
 	const char *name;    /* valid as long as the rule set */
 	int line;            /* line of the rule in the file */
 	uint64_t hits;
+	uint64_t rewrites;
 	uint64_t errors;
 };
 /* Call cb once per rule, in file order. */

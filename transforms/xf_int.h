@@ -113,6 +113,7 @@ struct xf_rule {
 
 struct xf_counter {
 	atomic_uint_fast64_t hits;
+	atomic_uint_fast64_t rewrites;
 	atomic_uint_fast64_t errors;
 };
 
@@ -150,8 +151,10 @@ int xf_rule_matches(const struct xf_rules *rs, const struct xf_rule *r, struct m
                     const struct msg_hdr *hdr, const struct xf_ctx *ctx, bool *ret);
 
 /* action.c */
+/* *ret_changed (may be NULL): how many AVP instances the action set, added, rewrote or
+ * removed, also when it fails part-way (the changes before the failure stay). */
 int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const struct xf_action *a,
-                  struct msg *msg, const struct xf_ctx *ctx);
+                  struct msg *msg, const struct xf_ctx *ctx, unsigned *ret_changed);
 
 /* state.c */
 int xf_state_hide(struct xf_state *st, const char *tmpl, const uint8_t *secret, size_t secret_len,

@@ -146,7 +146,7 @@ static void air_process(struct air_ctx *c, struct hss_res *res, struct avp **bod
 		hss_res_set(res, HSS_RC_UNABLE_TO_COMPLY, false);
 		return;
 	}
-	if ((rc = hss_db_get_sub(hss_g.db, c->imsi, sub))) {
+	if ((rc = HSS_DB(hss_db_get_sub(hss_g.db, c->imsi, sub)))) {
 		hss_db_result(rc, "read", res);
 		goto out;
 	}
@@ -195,9 +195,10 @@ static void air_process(struct air_ctx *c, struct hss_res *res, struct avp **bod
 		goto out;
 	}
 	if (resync)
-		rc = hss_db_sqn_resync_reserve(hss_g.db, c->imsi, sqn_ms, n, hss_sqn_next, &ad);
+		rc = HSS_DB(hss_db_sqn_resync_reserve(hss_g.db, c->imsi, sqn_ms, n, hss_sqn_next,
+		                                      &ad));
 	else
-		rc = hss_db_sqn_reserve(hss_g.db, c->imsi, n, hss_sqn_next, &ad);
+		rc = HSS_DB(hss_db_sqn_reserve(hss_g.db, c->imsi, n, hss_sqn_next, &ad));
 	if (rc) {
 		hss_db_result(rc, "SQN reservation", res);
 		goto out;

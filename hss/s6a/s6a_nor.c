@@ -32,7 +32,7 @@ int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 		hss_res_set(&res, HSS_RC_UNABLE_TO_COMPLY, false);
 		goto answer;
 	}
-	if ((rc = hss_db_get_sub(hss_g.db, imsi, sub))) {
+	if ((rc = HSS_DB(hss_db_get_sub(hss_g.db, imsi, sub)))) {
 		hss_db_result(rc, "read", &res);
 		goto answer;
 	}
@@ -40,7 +40,7 @@ int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 		hss_res_set(&res, HSS_ER_UNKNOWN_SERVING_NODE, true);
 		goto answer;
 	}
-	if ((rc = hss_db_store_nor(hss_g.db, imsi, nor_flags, srvcc, voice))) {
+	if ((rc = HSS_DB(hss_db_store_nor(hss_g.db, imsi, nor_flags, srvcc, voice)))) {
 		hss_db_result(rc, "notify", &res);
 		goto answer;
 	}

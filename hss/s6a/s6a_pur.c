@@ -28,7 +28,8 @@ int hss_pur_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 	if (!has_flags || (pur_flags & HSS_PUR_UE_PURGED_IN_MME) ||
 	    !(pur_flags & HSS_PUR_UE_PURGED_IN_SGSN)) {
 		matched = false;
-		if ((rc = hss_db_set_purged(hss_g.db, imsi, HSS_NODE_MME, host, &matched))) {
+		if ((rc = HSS_DB(hss_db_set_purged(hss_g.db, imsi, HSS_NODE_MME, host,
+		                                   &matched)))) {
 			hss_db_result(rc, "purge", &res);
 			goto answer;
 		}
@@ -37,7 +38,8 @@ int hss_pur_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 	}
 	if (!has_flags || (pur_flags & HSS_PUR_UE_PURGED_IN_SGSN)) {
 		matched = false;
-		if ((rc = hss_db_set_purged(hss_g.db, imsi, HSS_NODE_SGSN, host, &matched))) {
+		if ((rc = HSS_DB(hss_db_set_purged(hss_g.db, imsi, HSS_NODE_SGSN, host,
+		                                   &matched)))) {
 			hss_db_result(rc, "purge", &res);
 			goto answer;
 		}

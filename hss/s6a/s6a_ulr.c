@@ -114,7 +114,7 @@ static void ulr_cancel_sgsn(const struct ulr_ctx *c, const struct hss_serving *o
 	if (c->cfg->cancel_old_mme)
 		hss_s6a_send_clr(imsi, old->sgsn_host, old->sgsn_realm, HSS_CANCEL_SGSN_UPDATE, 0);
 	/* the ULR succeeded; a failure here is a database fault like any other (dbfault.c) */
-	if ((rc = hss_db_update(hss_g.db, imsi, clear, 3, err, sizeof(err))))
+	if ((rc = HSS_DB(hss_db_update(hss_g.db, imsi, clear, 3, err, sizeof(err)))))
 		hss_dbfault_note(rc, "SGSN registration clear");
 }
 
@@ -131,7 +131,7 @@ static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **bod
 		hss_res_set(res, HSS_RC_UNABLE_TO_COMPLY, false);
 		return;
 	}
-	if ((rc = hss_db_get_sub(hss_g.db, c->imsi, sub))) {
+	if ((rc = HSS_DB(hss_db_get_sub(hss_g.db, c->imsi, sub)))) {
 		hss_db_result(rc, "read", res);
 		goto out;
 	}
@@ -159,7 +159,7 @@ static void ulr_process(struct ulr_ctx *c, struct hss_res *res, struct avp **bod
 	u.homogeneous_ims_voice = c->ims_voice;
 	u.mme_number_for_mt_sms = mme && c->mt_sms[0] ? c->mt_sms : NULL;
 	memset(&old, 0, sizeof(old));
-	if ((rc = hss_db_set_serving(hss_g.db, c->imsi, &u, &old))) {
+	if ((rc = HSS_DB(hss_db_set_serving(hss_g.db, c->imsi, &u, &old)))) {
 		hss_db_result(rc, "serving node update", res);
 		goto out;
 	}
