@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "snmp.h"
 #include "xf.h"
 
 #define DRA_APP_RELAY 0xffffffffu
@@ -79,6 +80,7 @@ struct dra_cfg {
 	struct dra_group_cfg *groups; size_t n_groups;
 	struct dra_route_cfg *routes; size_t n_routes;
 	char *stats_file;                      /* where SIGUSR1 writes counters; NULL: log only */
+	struct snmp_cfg snmp;                  /* the SNMP agent (with_diam only) */
 	char *path;
 };
 
@@ -279,6 +281,8 @@ struct dra_snap *dra_snap_get(void);
 int dra_reload(const char *cfg_path);
 /* Drop the current snapshot (shutdown). */
 void dra_snap_clear(void);
+/* The first problem of the last reload that failed ("" after a successful one). */
+void dra_reload_error(char *out, size_t outsz);
 
 /* The topology-hiding state that survives reloads (created on first use). */
 struct xf_state *dra_xf_state(void);
@@ -300,6 +304,14 @@ void dra_relay_fini(void);
  * or the rule engine's errno; *ret_fired gets the number of rules that fired. */
 int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const char *from,
                     const char *to, struct xf_trace *trace, int *ret_fired);
+
+/* ---------------------------------------------------------------------------------------
+ * SNMP (mib.c): the DRA's subtree of DCORE-MIB, served by common/snmp/
+ * ------------------------------------------------------------------------------------- */
+
+/* Register draGlobal, draPeerTable, draCmdTable, draRuleTable, draRouteTable, draGroupTable
+ * and the notifications (peer up/down, failed reload) with the agent; before snmp_start. */
+int dra_mib_register(void);
 
 /* ---------------------------------------------------------------------------------------
  * --check (check.c)

@@ -128,13 +128,26 @@ static int do_run(const char *path, bool debug)
 	dra_stats_path = cfg.stats_file;
 	if ((rc = fd_event_trig_regcb(SIGUSR1, "dra", on_usr1)))
 		fd_log_error("dra: cannot register the SIGUSR1 handler: %s", strerror(rc));
+	if (cfg.snmp.enabled && ((rc = dra_mib_register()) ||
+	                         (rc = snmp_start(&cfg.snmp, "dcore-dra")))) {
+		if (rc == ENOTSUP)
+			fprintf(stderr, "dra: %s: snmp.enabled is true but this dra was built without "
+			        "SNMP support (libsnmp-dev, meson -Dsnmp=enabled)\n", path);
+		else
+			fprintf(stderr, "dra: cannot start the SNMP agent: %s\n", strerror(rc));
+		dra_relay_fini();
+		cm_diam_shutdown();
+		goto out;
+	}
 	if ((rc = cm_diam_start())) {
 		fprintf(stderr, "dra: cannot start the Diameter node: %s\n", strerror(rc));
+		snmp_stop();
 		cm_diam_shutdown();
 		goto out;
 	}
 	fd_log_notice("dra: %s (%s) relaying, config %s", cfg.diam.identity, cfg.diam.realm, path);
 	rc = cm_diam_run(on_hup, (void *)path);
+	snmp_stop();
 	dra_relay_fini();
 	cm_diam_shutdown();
 	dra_snap_clear();

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -121,13 +122,32 @@ struct dra_snap *dra_snap_get(void)
 	return s;
 }
 
+static pthread_mutex_t dra_rerr_lock = PTHREAD_MUTEX_INITIALIZER;
+static char dra_rerr[256];
+
+void dra_reload_error(char *out, size_t outsz)
+{
+	pthread_mutex_lock(&dra_rerr_lock);
+	snprintf(out, outsz, "%s", dra_rerr);
+	pthread_mutex_unlock(&dra_rerr_lock);
+}
+
 int dra_reload(const char *cfg_path)
 {
 	char err[8192];
 	struct dra_snap *s = NULL;
 	int rc;
 
+	err[0] = '\0';
 	rc = dra_snap_load(cfg_path, &s, err, sizeof(err));
+	pthread_mutex_lock(&dra_rerr_lock);
+	/* The first problem, for the NMS (the log has them all). */
+	if (rc)
+		snprintf(dra_rerr, sizeof(dra_rerr), "%.*s", (int)strcspn(err, "\n"),
+		         err[0] ? err : strerror(rc));
+	else
+		dra_rerr[0] = '\0';
+	pthread_mutex_unlock(&dra_rerr_lock);
 	if (rc) {
 		dra_stats_reloaded(false);
 		fd_log_error("dra: reload of %s failed (%s); the previous routes and rules stay active:",

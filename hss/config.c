@@ -51,6 +51,7 @@ static const struct cm_schema cfg_schema[] = {
 	{ "database", CM_S_MAP, CM_S_REQUIRED, 0, 0, cfg_db_schema, NULL, "subscriber database" },
 	{ "s6a", CM_S_MAP, 0, 0, 0, cfg_s6a_schema, NULL, "S6a/S6d policy" },
 	{ "ctl_socket", CM_S_STR, 0, 1, 107, NULL, NULL, "control UNIX socket path" },
+	{ "snmp", CM_S_MAP, 0, 0, 0, snmp_schema, NULL, "AgentX subagent (needs a restart)" },
 	{ 0 }
 };
 
@@ -199,6 +200,8 @@ static int cfg_from_doc(struct cm_ydoc *doc, struct hss_cfg *cfg, char *err, siz
 	    (rc = cfg_rats(cm_ymap_get(s6a, "rat_allowed"), &cfg->rat_allowed_mask, err, errlen)))
 		return rc;
 	cfg->ctl_socket = cfg_strdup(cm_yget_str(root, "ctl_socket", NULL), &rc);
+	if (!rc && snmp_cfg_parse(cm_ymap_get(root, "snmp"), &cfg->snmp, err, errlen))
+		rc = ENOMEM;
 	cfg->source = cfg_strdup(doc->file, &rc);
 	if (rc == ENOMEM)
 		snprintf(err, errlen, "out of memory");
@@ -244,6 +247,7 @@ void hss_cfg_free(struct hss_cfg *cfg)
 	free(cfg->db_backend);
 	free(cfg->db_uri);
 	free(cfg->ctl_socket);
+	snmp_cfg_free(&cfg->snmp);
 	free(cfg->source);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -12,6 +12,7 @@
 
 #include "cm.h"
 #include "hss_db.h"
+#include "snmp.h"
 
 #include <stdatomic.h>
 #include <time.h>
@@ -39,6 +40,7 @@ struct hss_cfg {
 	bool geran_triplets;           /* answer them with GERAN triplets, not quintuplets */
 	unsigned clr_timeout_ms;       /* timeout of CLR/IDR/DSR answers, default 5000 */
 	char *ctl_socket;              /* UNIX socket path for the control channel, or NULL */
+	struct snmp_cfg snmp;          /* the SNMP agent (read at start only) */
 	char *source;                  /* config file name */
 };
 
@@ -171,6 +173,13 @@ void hss_stats_log(void);
 /* The same lines into buf, separated by "; " (for the control channel); returns the length
  * written. */
 size_t hss_stats_format(char *buf, size_t bufsz);
+
+/* The SNMP subtree of the HSS (hss/mib.c, dcoreHss in DCORE-MIB): hssGlobal, hssPeerTable,
+ * hssCmdTable, hssCmdResultTable, hssDbLatencyTable and the notifications (peer up/down,
+ * failed reload); db is where hssSubscribers is counted. Before snmp_start. */
+int hss_mib_register(struct hss_db *db);
+/* The problem of the last reload that failed ("" after a successful one). */
+void hss_reload_error(char *out, size_t outsz);
 
 /* ---------------------------------------------------------------------------------------
  * The S6a application (hss/s6a/s6a_*.c)

@@ -100,6 +100,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hss: control socket %s: %s\n", cfg->ctl_socket, strerror(rc));
 		goto out;
 	}
+	if (cfg->snmp.enabled && ((rc = hss_mib_register(db)) ||
+	                          (rc = snmp_start(&cfg->snmp, "dcore-hss")))) {
+		if (rc == ENOTSUP)
+			fprintf(stderr, "hss: %s: snmp.enabled is true but this hss was built without "
+			        "SNMP support (libsnmp-dev, meson -Dsnmp=enabled)\n", path);
+		else
+			fprintf(stderr, "hss: cannot start the SNMP agent: %s\n", strerror(rc));
+		goto out;
+	}
 	if ((rc = cm_diam_start())) {
 		fprintf(stderr, "hss: cannot start the Diameter node: %s\n", strerror(rc));
 		goto out;
@@ -109,6 +118,7 @@ int main(int argc, char **argv)
 	              cfg->diam.realm, cfg->db_backend, uri);
 	rc = cm_diam_run(on_hup, (void *)path);
 out:
+	snmp_stop();
 	hss_ctl_stop();
 	/* freeDiameter's own cleanup drops the handlers with the dispatcher. */
 	cm_diam_shutdown();

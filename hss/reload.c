@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,13 +88,28 @@ static bool str_differ(const char *a, const char *b)
 	return (a || b) && (!a || !b || strcmp(a, b));
 }
 
+static pthread_mutex_t hss_rerr_lock = PTHREAD_MUTEX_INITIALIZER;
+static char hss_rerr[256];
+
+void hss_reload_error(char *out, size_t outsz)
+{
+	pthread_mutex_lock(&hss_rerr_lock);
+	snprintf(out, outsz, "%s", hss_rerr);
+	pthread_mutex_unlock(&hss_rerr_lock);
+}
+
 int hss_reload(const char *path)
 {
 	struct hss_snap *n = NULL, *cur;
 	char err[512];
 	int rc;
 
-	if ((rc = hss_snap_load(path, &n, err, sizeof(err)))) {
+	err[0] = '\0';
+	rc = hss_snap_load(path, &n, err, sizeof(err));
+	pthread_mutex_lock(&hss_rerr_lock);
+	snprintf(hss_rerr, sizeof(hss_rerr), "%s", rc ? (err[0] ? err : strerror(rc)) : "");
+	pthread_mutex_unlock(&hss_rerr_lock);
+	if (rc) {
 		LOG_E("hss: reload failed, keeping the running configuration: %s", err);
 		hss_stats_reloaded(false);
 		return rc;
@@ -104,9 +120,12 @@ int hss_reload(const char *path)
 		    str_differ(a->diam.realm, b->diam.realm) || a->diam.port != b->diam.port ||
 		    str_differ(a->db_backend, b->db_backend) || str_differ(a->db_uri, b->db_uri) ||
 		    a->db_timeout_ms != b->db_timeout_ms ||
-		    str_differ(a->ctl_socket, b->ctl_socket))
-			LOG_N("hss: %s: only the s6a section is reloaded; diameter, database and "
-			      "ctl_socket changes need a restart", path);
+		    str_differ(a->ctl_socket, b->ctl_socket) || a->snmp.enabled != b->snmp.enabled ||
+		    str_differ(a->snmp.agentx_socket, b->snmp.agentx_socket) ||
+		    str_differ(a->snmp.context, b->snmp.context) ||
+		    a->snmp.ping_interval != b->snmp.ping_interval)
+			LOG_N("hss: %s: only the s6a section is reloaded; diameter, database, "
+			      "ctl_socket and snmp changes need a restart", path);
 		hss_snap_unref(cur);
 	}
 	hss_snap_install(n);
