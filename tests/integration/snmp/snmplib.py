@@ -177,6 +177,11 @@ class Snmp:
                 out[m.group(1)] = val
         return out
 
+    def walk_text(self, oid):
+        """snmpbulkwalk's output with the MIB's names (net-snmp says "Wrong Type" beside a
+        value whose type is not the MIB's)."""
+        return self._run(['snmpbulkwalk', oid]).stdout
+
     def get(self, *oids):
         cp = self._run(['snmpget', '-On', '-Oe', '-OU', '-Oa'] + list(oids))
         out = {}

@@ -236,6 +236,13 @@ def test(h):
             'hssPeerTable dra.test: %d requests in (%s)' %
             (hss_in, col(w, HSS + '.2.1', 6, hpeers['dra.test'])))
 
+    # Every object both daemons serve is in DCORE-MIB, with the MIB's type.
+    text = snmp.walk_text(snmplib.DCORE)
+    lines = text.splitlines()
+    bad = [l for l in lines if not l.startswith('DCORE-MIB::') or 'Wrong Type' in l]
+    h.check(len(lines) > 150 and not bad, 'the walk of dcoreMIB (%d objects) reads by name, no '
+            'wrong type: %s' % (len(lines), bad[:5]))
+
     # -- peers coming and going ------------------------------------------------------------
     mme = h.dclient_bg('mme2', '--realm', 'client', 'serve', '--serve-seconds', 60,
                        peer=port, peer_host='dra.test', identity='mme2.client')
