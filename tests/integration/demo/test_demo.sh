@@ -15,4 +15,16 @@ echo "$out"
 for want in "E-UTRAN-Vector" "KASME" "Subscription-Data" "APN-Configuration" "2001"; do
   grep -q -- "$want" <<<"$out" || { echo "FAIL: demo output lacks '$want'"; exit 1; }
 done
+# ./run deps installs snmpd and the tools: then the demo reads counters over SNMP.
+if grep -q "no SNMP in this demo" <<<"$out"; then
+  echo "NOTE: the demo ran without SNMP (snmpd, the tools or an SNMP build missing)"
+else
+  # at least the AIR and the ULR shown (the first AIRs may have been retried), one subscriber
+  n=$(sed -n 's/.*draRequests.0 = Counter64: \([0-9]*\).*/\1/p' <<<"$out")
+  [ -n "$n" ] && [ "$n" -ge 3 ] || { echo "FAIL: draRequests over SNMP: '$n'"; exit 1; }
+  for want in "hssSubscribers.0 = Gauge32: 1" "SNMP table: DCORE-MIB::draPeerTable" \
+              "hss.demo.dcore.example" "SNMP table: DCORE-MIB::hssCmdTable"; do
+    grep -q -- "$want" <<<"$out" || { echo "FAIL: demo output lacks '$want'"; exit 1; }
+  done
+fi
 echo "OK: demo showed an attach answered by the HSS through the DRA"
