@@ -124,8 +124,13 @@ struct cm_diam_cfg {
 	bool sctp;                 /* default false: SCTP disabled (TCP only) */
 	char *tls_cert, *tls_key, *tls_ca;  /* NULL: an ephemeral self-signed pair is generated */
 	unsigned tw_timer;         /* default 30, >= 6 */
-	unsigned tc_timer;         /* default 30 */
+	unsigned tc_timer;         /* default CM_TC_TIMER_DEFAULT */
 	unsigned threads;          /* routing/dispatch threads; default 4 */
+	/* Incoming connections (common/listen.c); 0 leaves freeDiameter's own behaviour. */
+	unsigned accept_threads;   /* freeDiameter ThreadsPerServer; default 32 (its own: 5) */
+	unsigned listen_backlog;   /* listen(2) backlog; default 1024 (freeDiameter's: 5) */
+	unsigned cer_timeout;      /* seconds before a connection that sent no complete CER is
+	                            * closed; default 5 (freeDiameter's own: 20) */
 	struct cm_peer_cfg *peers;
 	size_t n_peers;
 	char **accept_peers;       /* fnmatch patterns of unknown peer identities allowed to connect */
@@ -138,10 +143,17 @@ struct cm_diam_cfg {
 	char *source;              /* file name the cfg came from (for messages) */
 };
 
+/* Defaults of the `diameter:` keys that shape recovery and admission of peers. */
+#define CM_TC_TIMER_DEFAULT 3
+#define CM_ACCEPT_THREADS_DEFAULT 32
+#define CM_LISTEN_BACKLOG_DEFAULT 1024
+#define CM_CER_TIMEOUT_DEFAULT 5
+
 /* The schema of the `diameter:` section, for embedding in a daemon's schema. Keys:
  * identity, realm, listen (seq of str), port, tls_port, sctp, tls_cert, tls_key, tls_ca,
  * tw_timer, tc_timer, threads, peers (seq of {host, realm, addr, port, tls, transport:
- * tcp|sctp}), accept_peers (seq of str), default_route (seq of str), fd_conf, log_level. */
+ * tcp|sctp}), accept_peers (seq of str), default_route (seq of str), fd_conf, log_level,
+ * accept_threads, listen_backlog, cer_timeout. */
 extern const struct cm_schema cm_diam_schema[];
 
 /* Fill cfg from the (schema-checked) `diameter:` map node. Frees nothing on failure: call
@@ -177,8 +189,39 @@ void cm_diam_request_stop(void);
 void cm_diam_shutdown(void);
 void cm_diam_set_exit_code(int code);
 
+/* Incoming connections closed because no complete CER arrived within cer_timeout (or, for
+ * a connection that sent nothing at all, once the kernel handed it over), since start. */
+uint64_t cm_listen_closed(void);
+
 /* Wait until the peer with this identity is in state OPEN, up to timeout_ms. 0 or ETIMEDOUT. */
 int cm_diam_wait_peer(const char *identity, int timeout_ms);
+
+/* ---------------------------------------------------------------------------------------
+ * Pending work and the `overload:` section (common/pending.c)
+ * ------------------------------------------------------------------------------------- */
+
+/* Admission of requests (any application but the base protocol): each is judged when it
+ * arrives, refused when max_pending admitted requests are in progress (0: no bound); an
+ * admitted one counts until freeDiameter frees it, after its answer. cm_pending_start: after
+ * cm_diam_init, before cm_diam_start; once per process (later calls only set the bound). */
+int cm_pending_start(unsigned max_pending);
+void cm_pending_set_max(unsigned max_pending);
+unsigned cm_pending_max(void);
+/* Was this received request refused on arrival? The daemon then answers it 3004. */
+bool cm_pending_refused(struct msg *req);
+/* Requests received and not yet answered (admitted or refused), and the admitted ones. */
+unsigned long cm_pending(void);
+unsigned long cm_pending_admitted(void);
+
+/* `overload:` in a daemon's configuration: { max_pending: N } (0: no bound). */
+struct cm_overload_cfg {
+	unsigned max_pending;
+};
+extern const struct cm_schema cm_overload_schema[];
+/* Fill cfg from the `overload:` map node (NULL: absent); def_max_pending is the daemon's
+ * default. EINVAL with err "FILE:LINE: key 'overload.x': problem". */
+int cm_overload_cfg_parse(const struct cm_ynode *overload, unsigned def_max_pending,
+                          struct cm_overload_cfg *cfg, char *err, size_t errlen);
 
 /* fd_msg_new_answer_from_req(dict, msg, flags) that also answers a request whose Proxy-Info
  * freeDiameter 1.2.1 cannot copy (an unknown AVP with empty data inside: it would fail and

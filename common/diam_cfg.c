@@ -56,6 +56,11 @@ const struct cm_schema cm_diam_schema[] = {
 	  "peers (e.g. DRAs) for requests with no better route, in order of preference" },
 	{ "fd_conf", CM_S_STR, 0, 0, 0, NULL, NULL, "freeDiameter configuration appended" },
 	{ "log_level", CM_S_STR, 0, 0, 0, NULL, cm_log_choices, "log level" },
+	{ "accept_threads", CM_S_UINT, 0, 1, 1024, NULL, NULL,
+	  "threads per listening socket that read the CER of new connections" },
+	{ "listen_backlog", CM_S_UINT, 0, 5, 65535, NULL, NULL, "listen(2) backlog" },
+	{ "cer_timeout", CM_S_UINT, 0, 1, 20, NULL, NULL,
+	  "seconds a new connection has to send its complete CER" },
 	{ 0 }
 };
 
@@ -187,8 +192,13 @@ int cm_diam_cfg_parse(const struct cm_ynode *diameter, struct cm_diam_cfg *cfg, 
 	cfg->tls_port = (uint16_t)cm_yget_u64(diameter, "tls_port", 0);
 	cfg->sctp = cm_yget_bool(diameter, "sctp", false);
 	cfg->tw_timer = (unsigned)cm_yget_u64(diameter, "tw_timer", 30);
-	cfg->tc_timer = (unsigned)cm_yget_u64(diameter, "tc_timer", 30);
+	cfg->tc_timer = (unsigned)cm_yget_u64(diameter, "tc_timer", CM_TC_TIMER_DEFAULT);
 	cfg->threads = (unsigned)cm_yget_u64(diameter, "threads", 4);
+	cfg->accept_threads = (unsigned)cm_yget_u64(diameter, "accept_threads",
+	                                            CM_ACCEPT_THREADS_DEFAULT);
+	cfg->listen_backlog = (unsigned)cm_yget_u64(diameter, "listen_backlog",
+	                                            CM_LISTEN_BACKLOG_DEFAULT);
+	cfg->cer_timeout = (unsigned)cm_yget_u64(diameter, "cer_timeout", CM_CER_TIMEOUT_DEFAULT);
 	if (!!cfg->tls_cert != !!cfg->tls_key) {
 		cfg_err(err, errlen, cm_ymap_get(diameter, cfg->tls_cert ? "tls_cert" : "tls_key"),
 		        "tls_cert and tls_key go together");

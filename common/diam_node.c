@@ -191,9 +191,11 @@ static int dn_write_conf(const struct cm_diam_cfg *cfg, const char *path)
 	        cfg->source ? cfg->source : "(built-in configuration)");
 	fprintf(f, "Identity = \"%s\";\nRealm = \"%s\";\n", cfg->identity, cfg->realm);
 	fprintf(f, "Port = %u;\nSecPort = %u;\n", cfg->port, cfg->tls_port);
-	fprintf(f, "TcTimer = %u;\nTwTimer = %u;\n", cfg->tc_timer ? cfg->tc_timer : 30,
+	fprintf(f, "TcTimer = %u;\nTwTimer = %u;\n", cfg->tc_timer ? cfg->tc_timer : CM_TC_TIMER_DEFAULT,
 	        cfg->tw_timer >= 6 ? cfg->tw_timer : 30);
 	fprintf(f, "AppServThreads = %u;\n", cfg->threads ? (cfg->threads > 255 ? 255 : cfg->threads) : 4);
+	if (cfg->accept_threads)
+		fprintf(f, "ThreadsPerServer = %u;\n", cfg->accept_threads);
 	if (!cfg->sctp)
 		fprintf(f, "No_SCTP;\n");
 	/* Without TLS anywhere, 1.2.1 accepts a configuration without TLS_Cred (SecPort = 0). */
@@ -482,12 +484,22 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 		return rc;
 	signal(SIGPIPE, SIG_IGN);
 
+	/* freeDiameter 1.2.1 draws its reconnection jitter (p_psm.c) from random() without
+	 * seeding it: every process would draw the same delays and retry in lockstep. */
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		srandom((unsigned)ts.tv_nsec ^ (unsigned)ts.tv_sec ^ ((unsigned)getpid() << 16));
+	}
 	lvl = dn_log_level(cfg->log_level);
 	fd_g_debug_lvl = lvl;
 	if ((rc = fd_core_initialize()))
 		return rc;
 	dn.inited = true;
 	fd_g_debug_lvl = lvl;
+	if ((rc = cm_pending_unbound_queues()))
+		goto out;
 
 	if ((rc = dn_allowed_build(cfg)) || (rc = dn_default_route_build(cfg)))
 		goto out;
@@ -534,6 +546,7 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 			goto out;
 	if (!cfg->n_listen && (rc = dn_add_fallback_address()))
 		goto out;
+	rc = cm_listen_init(cfg);
 out:
 	/* freeDiameter has read every file it needs by now. */
 	dn_rm_tmpdir();
@@ -577,6 +590,8 @@ int cm_diam_start(void)
 	dn.started = true;
 	/* The listeners exist now; accepted sockets inherit the option from them. */
 	cm_tcp_nodelay_all();
+	if ((rc = cm_listen_start()))
+		LOG_E("cm: cannot protect the listening sockets: %s", strerror(rc));
 	return 0;
 }
 
@@ -681,6 +696,7 @@ void cm_diam_shutdown(void)
 	sigaction(SIGABRT, &sa, NULL);
 	if (!pthread_create(&th, NULL, dn_watchdog, NULL))
 		pthread_detach(th);
+	cm_listen_stop();
 	fd_core_shutdown();
 	fd_core_wait_shutdown_complete();
 	dn_rm_tmpdir();

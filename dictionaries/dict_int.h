@@ -37,6 +37,11 @@ enum dict_dtype {
 	DICT_T_ENUM,          /* Enumerated (Integer32 base); values in `enums` */
 };
 
+/* Name of a derived type as freeDiameter's base dictionary names it ("UTF8String",
+ * "Address", ...), "Enumerated" for DICT_T_ENUM (our own per-AVP types), NULL for
+ * DICT_T_NONE. The one copy of this table (dict_load.c). */
+const char *dict_dtype_name(enum dict_dtype t);
+
 struct dict_enum_def {
 	const char *name;
 	int32_t value;

@@ -78,8 +78,7 @@ const char *dict_warnmsg(void)
 	return dict_warn;
 }
 
-/* Name of a derived type that freeDiameter's base dictionary defines, or NULL. */
-static const char *dict_builtin_type(enum dict_dtype t)
+const char *dict_dtype_name(enum dict_dtype t)
 {
 	switch (t) {
 	case DICT_T_UTF8: return "UTF8String";
@@ -88,8 +87,8 @@ static const char *dict_builtin_type(enum dict_dtype t)
 	case DICT_T_DIAMID: return "DiameterIdentity";
 	case DICT_T_DIAMURI: return "DiameterURI";
 	case DICT_T_IPFILTER: return "IPFilterRule";
+	case DICT_T_ENUM: return "Enumerated";
 	case DICT_T_NONE:
-	case DICT_T_ENUM:
 		break;
 	}
 	return NULL;
@@ -391,7 +390,8 @@ static int dict_avp_install(struct dictionary *d, const struct dict_avp_def *a)
 		return dict_enum_merge(d, a, obj);
 	if (r != ENOENT)
 		return r;
-	tname = dict_builtin_type(a->dtype);
+	/* a derived type of freeDiameter's base dictionary (Enumerated ones are per AVP) */
+	tname = a->dtype == DICT_T_ENUM ? NULL : dict_dtype_name(a->dtype);
 	if (tname) {
 		r = fd_dict_search(d, DICT_TYPE, TYPE_BY_NAME, tname, &type, ENOENT);
 		if (r) {

@@ -108,6 +108,7 @@ const struct cm_schema dra_schema[] = {
 	  NULL, "applications advertised in CER/CEA besides Relay (vendor 10415)" },
 	{ "rules", CM_S_STR, 0, 1, 4096, NULL, NULL, "rewrite rule file (relative to this file)" },
 	{ "stats_file", CM_S_STR, 0, 1, 4096, NULL, NULL, "file SIGUSR1 writes counters to" },
+	{ "overload", CM_S_MAP, 0, 0, 0, cm_overload_schema, NULL, "admission bound (3004 above it)" },
 	{ "snmp", CM_S_MAP, 0, 0, 0, snmp_schema, NULL, "AgentX subagent (needs a restart)" },
 	{ "peer_groups", CM_S_SEQ, 0, 0, 0,
 	  (const struct cm_schema[]){ { "group", CM_S_MAP, 0, 0, 0, dra_group_schema, NULL, "peer group" }, { NULL } },
@@ -444,7 +445,8 @@ int dra_cfg_load(const char *path, bool with_diam, struct dra_cfg *cfg, char *er
 				break;
 		if (!s->key) {
 			errs_add(&e, "%s:%d: key '%s': unknown key (expected diameter, advertise_apps, rules, "
-			         "stats_file, snmp, peer_groups, routes)", file, it->key_line, it->key);
+			         "stats_file, overload, snmp, peer_groups, routes)", file, it->key_line,
+			         it->key);
 			continue;
 		}
 		if ((s->type == CM_S_MAP && it->type != CM_Y_MAP) ||
@@ -500,6 +502,9 @@ int dra_cfg_load(const char *path, bool with_diam, struct dra_cfg *cfg, char *er
 		return ENOMEM;
 	if ((n = cm_ymap_get(root, "stats_file")) && !(cfg->stats_file = resolve_path(file, n->str)))
 		return ENOMEM;
+	if ((rc = cm_overload_cfg_parse(cm_ymap_get(root, "overload"), DRA_MAX_PENDING_DEFAULT,
+	                                &cfg->overload, cmerr, sizeof(cmerr))))
+		errs_add(&e, "%s", cmerr);
 
 	if ((n = cm_ymap_get(root, "peer_groups")) && n->n_child) {
 		if (!(cfg->groups = calloc(n->n_child, sizeof(*cfg->groups))))

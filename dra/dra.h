@@ -80,9 +80,13 @@ struct dra_cfg {
 	struct dra_group_cfg *groups; size_t n_groups;
 	struct dra_route_cfg *routes; size_t n_routes;
 	char *stats_file;                      /* where SIGUSR1 writes counters; NULL: log only */
+	struct cm_overload_cfg overload;       /* overload: (not reloaded) */
 	struct snmp_cfg snmp;                  /* the SNMP agent (with_diam only) */
 	char *path;
 };
+
+/* Requests in flight through the DRA above which new ones are answered 3004. */
+#define DRA_MAX_PENDING_DEFAULT 2000
 
 /* The schema of dra.yaml (exposed for docs and tests). */
 extern const struct cm_schema dra_schema[];
@@ -130,10 +134,13 @@ struct dra_global_stats {
 	atomic_uint_fast64_t direct;           /* routed to a connected Destination-Host */
 	atomic_uint_fast64_t no_route;         /* answered 3002 by us */
 	atomic_uint_fast64_t rule_errors;
+	atomic_uint_fast64_t rule_limits;      /* of rule_errors: a regex limit or the message's
+	                                          rule budget stopped the rules (XF_ELIMIT) */
 	atomic_uint_fast64_t rules_fired;
 	atomic_uint_fast64_t reloads_ok;
 	atomic_uint_fast64_t reloads_failed;
 	atomic_uint_fast64_t local_relayed;    /* own-realm requests relayed via dispatch */
+	atomic_uint_fast64_t too_busy;         /* answered 3004 by us: over overload.max_pending */
 	atomic_uint_fast64_t group_failovers;  /* requests sent to another member of their peer
 	                                        * group because the one its policy picks was
 	                                        * unavailable */
@@ -298,6 +305,21 @@ int dra_keys_get(struct msg *msg, struct dra_keys *k);
  * cm_diam_init and dict_load_all, before cm_diam_start. */
 int dra_relay_init(const uint32_t *apps, size_t n_apps);
 void dra_relay_fini(void);
+
+/* Answer a request with an error Result-Code (e.g. "DIAMETER_TOO_BUSY") and
+ * Error-Reporting-Host; takes *pmsg (NULL after). Always 0: a failure is logged. */
+int dra_answer_error(struct msg **pmsg, const char *rescode, const char *why);
+
+/* ---------------------------------------------------------------------------------------
+ * Overload (overload.c)
+ * ------------------------------------------------------------------------------------- */
+
+/* Set the bound (NULL: the default) and start judging requests on arrival; after
+ * cm_diam_init, before cm_diam_start. */
+int dra_overload_init(const struct cm_overload_cfg *cfg);
+/* A request refused on arrival (over the bound): answer *pmsg 3004 (it is taken, *pmsg
+ * NULL), count it, return true. */
+bool dra_overload_shed(struct msg **pmsg);
 
 /* Apply the rules of snapshot s to msg (in place). from: peer it came from; to: for answers
  * the peer it goes back to; both may be NULL. trace: NULL, or collects what fired. Returns 0

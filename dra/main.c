@@ -121,7 +121,8 @@ static int do_run(const char *path, bool debug)
 		goto out;
 	}
 	dra_snap_install(snap);
-	if ((rc = dra_relay_init(cfg.advertise_apps, cfg.n_advertise_apps))) {
+	if ((rc = dra_overload_init(&cfg.overload)) ||
+	    (rc = dra_relay_init(cfg.advertise_apps, cfg.n_advertise_apps))) {
 		fprintf(stderr, "dra: cannot register the relay callbacks: %s\n", strerror(rc));
 		goto out;
 	}

@@ -19,7 +19,8 @@ enum {
 	G_REQUESTS = 1, G_ANSWERS, G_DIRECT, G_NO_ROUTE, G_UNABLE_TO_DELIVER, G_LOOP_DETECTED,
 	G_TOO_BUSY, G_GROUP_FAILOVERS, G_FAILOVERS, G_RULES_FIRED, G_RULE_ERRORS, G_RELOADS_OK,
 	G_RELOADS_FAILED, G_LAST_RELOAD_TIME, G_LAST_RELOAD_STATUS, G_LAST_RELOAD_ERROR,
-	G_RULES_SINCE, G_LOCAL_RELAYED, G_CMD_OVERFLOW, G_PEERS_UNCOUNTED,
+	G_RULES_SINCE, G_LOCAL_RELAYED, G_CMD_OVERFLOW, G_PEERS_UNCOUNTED, G_RULES_LIMITED,
+	G_PENDING, G_ADMITTED, G_CER_TIMEOUTS,
 };
 
 static uint64_t ld(atomic_uint_fast64_t *a)
@@ -40,7 +41,7 @@ static void global_collect(void *data, struct snmp_out *o)
 	snmp_out_counter64(o, G_NO_ROUTE, ld(&dra_gstats.no_route));
 	snmp_out_counter64(o, G_UNABLE_TO_DELIVER, ld(&cm_pstats_global.local_3002));
 	snmp_out_counter64(o, G_LOOP_DETECTED, ld(&cm_pstats_global.local_3005));
-	snmp_out_counter64(o, G_TOO_BUSY, ld(&cm_pstats_global.local_3004));
+	snmp_out_counter64(o, G_TOO_BUSY, ld(&dra_gstats.too_busy));
 	snmp_out_counter64(o, G_GROUP_FAILOVERS, ld(&dra_gstats.group_failovers));
 	snmp_out_counter64(o, G_FAILOVERS, ld(&cm_pstats_global.failovers));
 	snmp_out_counter64(o, G_RULES_FIRED, ld(&dra_gstats.rules_fired));
@@ -55,6 +56,10 @@ static void global_collect(void *data, struct snmp_out *o)
 	snmp_out_counter64(o, G_LOCAL_RELAYED, ld(&dra_gstats.local_relayed));
 	snmp_out_counter64(o, G_CMD_OVERFLOW, ld(&dra_cmd_overflow));
 	snmp_out_counter64(o, G_PEERS_UNCOUNTED, ld(&cm_pstats_global.uncounted));
+	snmp_out_counter64(o, G_RULES_LIMITED, ld(&dra_gstats.rule_limits));
+	snmp_out_gauge32(o, G_PENDING, cm_pending());
+	snmp_out_gauge32(o, G_ADMITTED, cm_pending_admitted());
+	snmp_out_counter64(o, G_CER_TIMEOUTS, cm_listen_closed());
 }
 
 /* draCmdEntry: INDEX { draCmdApp, draCmdCode } */
@@ -94,7 +99,7 @@ static void cmd_collect(void *data, struct snmp_out *o)
 }
 
 /* draRuleEntry: INDEX { draRuleIndex } (position in the running rule file, from 1) */
-enum { RULE_NAME = 2, RULE_LINE, RULE_HITS, RULE_REWRITES, RULE_ERRORS };
+enum { RULE_NAME = 2, RULE_LINE, RULE_HITS, RULE_REWRITES, RULE_ERRORS, RULE_LIMITED };
 
 static void rule_row(void *data, const struct xf_rule_stats *st)
 {
@@ -107,6 +112,7 @@ static void rule_row(void *data, const struct xf_rule_stats *st)
 	snmp_out_counter64(o, RULE_HITS, st->hits);
 	snmp_out_counter64(o, RULE_REWRITES, st->rewrites);
 	snmp_out_counter64(o, RULE_ERRORS, st->errors);
+	snmp_out_counter64(o, RULE_LIMITED, st->limits);
 }
 
 static void rule_collect(void *data, struct snmp_out *o)

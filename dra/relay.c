@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define DRA_AC_USER_NAME 1
 #define DRA_AC_RESULT_CODE 268
@@ -107,6 +108,33 @@ int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const 
 	return rc;
 }
 
+/* A limit stopping the rules is what a hostile peer can cause at will: log it at most once
+ * a minute, with how many there were since the last line. */
+#define DRA_LIMIT_LOG_INTERVAL 60
+static atomic_uint_fast64_t dra_limit_unlogged;
+static atomic_llong dra_limit_logged_at = -DRA_LIMIT_LOG_INTERVAL;
+
+static void rule_limit_hit(bool is_request)
+{
+	struct timespec ts;
+	long long last;
+
+	atomic_fetch_add_explicit(&dra_gstats.rule_limits, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&dra_limit_unlogged, 1, memory_order_relaxed);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	last = atomic_load_explicit(&dra_limit_logged_at, memory_order_relaxed);
+	if (ts.tv_sec - last < DRA_LIMIT_LOG_INTERVAL ||
+	    !atomic_compare_exchange_strong(&dra_limit_logged_at, &last, (long long)ts.tv_sec))
+		return;
+	fd_log_error("dra: rewrite rules stopped by a limit on %s (%llu time(s) since the previous "
+	             "such line, logged at most every %d s): a regex reached its match limit or a "
+	             "message its budget (the rule file's limits:); such requests are answered 5012, "
+	             "answers relayed as they are; counter rule_limits",
+	             is_request ? "a request" : "an answer",
+	             (unsigned long long)atomic_exchange(&dra_limit_unlogged, 0),
+	             DRA_LIMIT_LOG_INTERVAL);
+}
+
 /* 0, or the rule engine's error (counted). */
 static int apply_rules_counted(struct msg *msg, bool is_request, const char *from, const char *to)
 {
@@ -118,6 +146,8 @@ static int apply_rules_counted(struct msg *msg, bool is_request, const char *fro
 	rc = dra_rules_apply(s, msg, is_request, from, to, NULL, &fired);
 	if (rc)
 		atomic_fetch_add_explicit(&dra_gstats.rule_errors, 1, memory_order_relaxed);
+	if (rc == XF_ELIMIT)
+		rule_limit_hit(is_request);
 	if (fired)
 		atomic_fetch_add_explicit(&dra_gstats.rules_fired, (unsigned)fired, memory_order_relaxed);
 	dra_snap_unref(s);
@@ -125,6 +155,14 @@ static int apply_rules_counted(struct msg *msg, bool is_request, const char *fro
 }
 
 static int answer_error(struct msg **pmsg, const char *rescode, const char *why);
+
+/* Error-Message of the 5012 for a request the rules failed on. */
+static const char *rule_error_text(int rc)
+{
+	if (rc == XF_ELIMIT)
+		return "Rewrite rules stopped by a limit";
+	return "Rewrite rule failed";
+}
 
 /* Count a request to relay under its application and command. */
 static void count_cmd_request(struct msg *req)
@@ -151,13 +189,16 @@ static int fwd_req_cb(void *data, struct msg **pmsg)
 {
 	DiamId_t src = NULL;
 	size_t srclen = 0;
+	int rc;
 
 	atomic_fetch_add_explicit(&dra_gstats.requests, 1, memory_order_relaxed);
 	count_cmd_request(*pmsg);
 	fd_msg_source_get(*pmsg, &src, &srclen);
+	if (src && dra_overload_shed(pmsg))
+		return 0;
 	/* A request a rule failed on half-way is refused rather than relayed half-rewritten. */
-	if (apply_rules_counted(*pmsg, true, src, NULL) != 0 && src)
-		return answer_error(pmsg, "DIAMETER_UNABLE_TO_COMPLY", "Rewrite rule failed");
+	if ((rc = apply_rules_counted(*pmsg, true, src, NULL)) != 0 && src)
+		return answer_error(pmsg, "DIAMETER_UNABLE_TO_COMPLY", rule_error_text(rc));
 	return 0;
 }
 
@@ -440,6 +481,7 @@ static int disp_cb(struct msg **pmsg, struct avp *avp, struct session *sess, voi
 	struct msg_hdr *hdr;
 	DiamId_t src = NULL;
 	size_t srclen = 0;
+	int rc;
 
 	*act = DISP_ACT_CONT;
 	if (fd_msg_hdr(*pmsg, &hdr) || !(hdr->msg_flags & CMD_FLAG_REQUEST))
@@ -452,11 +494,13 @@ static int disp_cb(struct msg **pmsg, struct avp *avp, struct session *sess, voi
 		answer_error(pmsg, "DIAMETER_APPLICATION_UNSUPPORTED", "This node is a relay");
 		return 0;
 	}
+	if (src && dra_overload_shed(pmsg))
+		return 0;
 	atomic_fetch_add_explicit(&dra_gstats.local_relayed, 1, memory_order_relaxed);
 	count_cmd_request(*pmsg);
 	/* A request a rule failed on half-way is refused rather than relayed half-rewritten. */
-	if (apply_rules_counted(*pmsg, true, src, NULL) != 0 && src)
-		return answer_error(pmsg, "DIAMETER_UNABLE_TO_COMPLY", "Rewrite rule failed");
+	if ((rc = apply_rules_counted(*pmsg, true, src, NULL)) != 0 && src)
+		return answer_error(pmsg, "DIAMETER_UNABLE_TO_COMPLY", rule_error_text(rc));
 	return 0;
 }
 
@@ -531,4 +575,9 @@ void dra_relay_fini(void)
 		pthread_join(dra_pq_thr, NULL);
 		dra_pq_started = false;
 	}
+}
+
+int dra_answer_error(struct msg **pmsg, const char *rescode, const char *why)
+{
+	return answer_error(pmsg, rescode, why);
 }

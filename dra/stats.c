@@ -220,16 +220,16 @@ static void dump_rule(void *data, const struct xf_rule_stats *st)
 	fprintf(f, "rule %s hits %llu\n", name, (unsigned long long)st->hits);
 	fprintf(f, "rule %s rewrites %llu\n", name, (unsigned long long)st->rewrites);
 	fprintf(f, "rule %s errors %llu\n", name, (unsigned long long)st->errors);
+	fprintf(f, "rule %s limits %llu\n", name, (unsigned long long)st->limits);
 }
 
 void dra_stats_dump(FILE *f)
 {
 	const struct { const char *n; atomic_uint_fast64_t *v; } g[] = {
-		G(requests), G(answers), G(direct), G(no_route), G(rule_errors), G(rules_fired),
-		G(reloads_ok), G(reloads_failed), G(local_relayed), G(group_failovers),
-		C("failovers", failovers), C("unable_to_deliver", local_3002),
-		C("too_busy", local_3004), C("loop_detected", local_3005),
-		{ "command_overflow", &dra_cmd_overflow },
+		G(requests), G(answers), G(direct), G(no_route), G(rule_errors), G(rule_limits),
+		G(rules_fired), G(reloads_ok), G(reloads_failed), G(local_relayed), G(too_busy),
+		G(group_failovers), C("failovers", failovers), C("unable_to_deliver", local_3002),
+		C("loop_detected", local_3005), { "command_overflow", &dra_cmd_overflow },
 	};
 	struct dra_sentry *e;
 	struct dra_snap *snap;
@@ -237,6 +237,11 @@ void dra_stats_dump(FILE *f)
 
 	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++)
 		fprintf(f, "global - %s %llu\n", g[i].n, (unsigned long long)atomic_load(g[i].v));
+	/* Readings: requests in progress now (all, and those admitted), incoming connections
+	 * closed before their CER. */
+	fprintf(f, "global - pending %lu\n", cm_pending());
+	fprintf(f, "global - admitted %lu\n", cm_pending_admitted());
+	fprintf(f, "global - cer_timeouts %llu\n", (unsigned long long)cm_listen_closed());
 	fprintf(f, "global - last_reload_time %lld\n",
 	        (long long)atomic_load(&dra_gstats.last_reload_time));
 	fprintf(f, "global - last_reload_status %d\n", atomic_load(&dra_gstats.last_reload_status));

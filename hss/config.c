@@ -7,6 +7,7 @@
 #include "hss_int.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,9 @@ static const struct cm_schema cfg_schema[] = {
 	{ "database", CM_S_MAP, CM_S_REQUIRED, 0, 0, cfg_db_schema, NULL, "subscriber database" },
 	{ "s6a", CM_S_MAP, 0, 0, 0, cfg_s6a_schema, NULL, "S6a/S6d policy" },
 	{ "ctl_socket", CM_S_STR, 0, 1, 107, NULL, NULL, "control UNIX socket path" },
+	{ "ctl_allow_users", CM_S_SEQ, 0, 0, HSS_CTL_MAX_USERS, cfg_str_item, NULL,
+	  "users (names or uids) besides root and the HSS's own that may use the control socket" },
+	{ "overload", CM_S_MAP, 0, 0, 0, cm_overload_schema, NULL, "admission bound (3004 above it)" },
 	{ "snmp", CM_S_MAP, 0, 0, 0, snmp_schema, NULL, "AgentX subagent (needs a restart)" },
 	{ 0 }
 };
@@ -120,6 +124,42 @@ static int cfg_rats(const struct cm_ynode *seq, uint32_t *mask, char *err, size_
 			return EINVAL;
 		}
 		*mask |= 1u << bit;
+	}
+	return 0;
+}
+
+/* User names or decimal uids into a table. */
+static int cfg_users(const struct cm_ynode *seq, uid_t *out, size_t *n, char *err, size_t errlen)
+{
+	const struct cm_ynode *it;
+
+	*n = 0;
+	if (!seq)
+		return 0;
+	for (it = seq->child; it; it = it->next) {
+		struct passwd pw, *res = NULL;
+		char buf[4096];
+		uint64_t v = 0;
+
+		if (*n >= HSS_CTL_MAX_USERS) {
+			cfg_err(err, errlen, it, "ctl_allow_users", "more than %d users", HSS_CTL_MAX_USERS);
+			return EINVAL;
+		}
+		if (it->len && it->len <= 10 && strspn(it->str, "0123456789") == it->len) {
+			for (size_t i = 0; i < it->len; i++)
+				v = v * 10 + (uint64_t)(it->str[i] - '0');
+			if (v >= UINT32_MAX) {
+				cfg_err(err, errlen, it, "ctl_allow_users", "'%s' is not a uid", it->str);
+				return EINVAL;
+			}
+			out[(*n)++] = (uid_t)v;
+			continue;
+		}
+		if (getpwnam_r(it->str, &pw, buf, sizeof(buf), &res) || !res) {
+			cfg_err(err, errlen, it, "ctl_allow_users", "unknown user '%s'", it->str);
+			return EINVAL;
+		}
+		out[(*n)++] = res->pw_uid;
 	}
 	return 0;
 }
@@ -198,6 +238,11 @@ static int cfg_from_doc(struct cm_ydoc *doc, struct hss_cfg *cfg, char *err, siz
 	    (rc = cfg_plmns(cm_ymap_get(s6a, "roaming_partners"), "s6a.roaming_partners",
 	                    cfg->roaming_partners, &cfg->n_roaming_partners, err, errlen)) ||
 	    (rc = cfg_rats(cm_ymap_get(s6a, "rat_allowed"), &cfg->rat_allowed_mask, err, errlen)))
+		return rc;
+	if ((rc = cfg_users(cm_ymap_get(root, "ctl_allow_users"), cfg->ctl_allow, &cfg->n_ctl_allow,
+	                    err, errlen)) ||
+	    (rc = cm_overload_cfg_parse(cm_ymap_get(root, "overload"), HSS_MAX_PENDING_DEFAULT,
+	                                &cfg->overload, err, errlen)))
 		return rc;
 	cfg->ctl_socket = cfg_strdup(cm_yget_str(root, "ctl_socket", NULL), &rc);
 	if (!rc && snmp_cfg_parse(cm_ymap_get(root, "snmp"), &cfg->snmp, err, errlen))

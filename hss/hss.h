@@ -15,6 +15,7 @@
 #include "snmp.h"
 
 #include <stdatomic.h>
+#include <sys/types.h>
 #include <time.h>
 
 /* ---------------------------------------------------------------------------------------
@@ -22,6 +23,7 @@
  * ------------------------------------------------------------------------------------- */
 
 #define HSS_MAX_PLMNS 64
+#define HSS_CTL_MAX_USERS 32      /* ctl_allow_users entries */
 #define HSS_MAX_VECTORS_CFG 16        /* per vector kind; E-UTRAN + UTRAN/GERAN <= 32 */
 
 struct hss_cfg {
@@ -40,6 +42,10 @@ struct hss_cfg {
 	bool geran_triplets;           /* answer them with GERAN triplets, not quintuplets */
 	unsigned clr_timeout_ms;       /* timeout of CLR/IDR/DSR answers, default 5000 */
 	char *ctl_socket;              /* UNIX socket path for the control channel, or NULL */
+	uid_t ctl_allow[HSS_CTL_MAX_USERS];  /* users besides root and the HSS's own that may use
+	                                        it (ctl_allow_users) */
+	size_t n_ctl_allow;
+	struct cm_overload_cfg overload;   /* overload: (reloaded with s6a:) */
 	struct snmp_cfg snmp;          /* the SNMP agent (read at start only) */
 	char *source;                  /* config file name */
 };
@@ -51,6 +57,10 @@ int hss_cfg_load(const char *path, struct hss_cfg *cfg, char *err, size_t errlen
 int hss_cfg_load_buf(const char *name, const char *buf, size_t len, struct hss_cfg *cfg,
                      char *err, size_t errlen);
 void hss_cfg_free(struct hss_cfg *cfg);   /* accepts a zeroed cfg */
+
+/* Requests in progress (received, not yet answered) above which S6a requests are answered
+ * 3004 DIAMETER_TOO_BUSY at once (overload.max_pending). */
+#define HSS_MAX_PENDING_DEFAULT 1000
 
 /* ---------------------------------------------------------------------------------------
  * The running configuration (hss/reload.c): a reference-counted snapshot that SIGHUP swaps
@@ -138,6 +148,7 @@ struct hss_stats {
 	atomic_ulong vectors_eutran, vectors_utran, vectors_geran;
 	atomic_ulong resync_ok, resync_bad_mac;
 	atomic_ulong db_errors;        /* database failures answered with 5012 */
+	atomic_ulong too_busy;         /* S6a requests answered 3004: over overload.max_pending */
 	atomic_ulong malformed;        /* requests answered 5004/5005 by the HSS handlers, or with
 	                                * an error freeDiameter built itself (parser: 5005 5009
 	                                * 5001 5004 5014 3001; routing: 3001 3002 3005 ...) */
@@ -196,6 +207,7 @@ void hss_reload_error(char *out, size_t outsz);
 /* Base protocol Result-Codes (RFC 6733). */
 #define HSS_RC_SUCCESS                   2001
 #define HSS_RC_COMMAND_UNSUPPORTED       3001
+#define HSS_RC_TOO_BUSY                  3004
 #define HSS_RC_INVALID_AVP_VALUE         5004
 #define HSS_RC_MISSING_AVP               5005
 #define HSS_RC_UNABLE_TO_COMPLY          5012
@@ -255,8 +267,10 @@ bool hss_plmn_is_home(const struct hss_cfg *cfg, const char *imsi, const char *m
  * Control channel (hss/ctl.c): a UNIX stream socket taking one command line per
  * connection and answering one line ("ok ..." or "error ..."):
  *   idr IMSI [IDR-FLAGS]   dsr IMSI DSR-FLAGS   clr IMSI [CANCELLATION-TYPE]   stats
+ * Clients are served by one poll() thread, each within 2 s; only root, the HSS's own user
+ * and the `allow` users (SO_PEERCRED) may use it.
  * ------------------------------------------------------------------------------------- */
-int hss_ctl_start(const char *path);
+int hss_ctl_start(const char *path, const uid_t *allow, size_t n_allow);
 void hss_ctl_stop(void);
 /* Run one command line; the reply (without newline) goes to out. Used by the socket thread
  * and by tests. */

@@ -108,6 +108,11 @@ int hss_pur_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
                enum disp_action *act);
 
+/* overload.c: answer S6a requests 3004 while more than overload.max_pending are in
+ * progress (a dispatch callback that runs before the handlers). */
+int hss_overload_init(void);   /* the bound of the installed configuration snapshot */
+void hss_overload_fini(void);
+
 /* s6a_errors.c: add Vendor-Specific-Application-Id and Auth-Session-State to the error
  * answers freeDiameter builds itself for S6a requests (parser, dispatch and routing errors),
  * counted as malformed; a hook on HOOK_MESSAGE_PARSING_ERROR2 and HOOK_MESSAGE_SENDING. */

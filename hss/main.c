@@ -96,7 +96,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hss: cannot register the S6a application: %s\n", strerror(rc));
 		goto out;
 	}
-	if (cfg->ctl_socket && (rc = hss_ctl_start(cfg->ctl_socket))) {
+	if (cfg->ctl_socket &&
+	    (rc = hss_ctl_start(cfg->ctl_socket, cfg->ctl_allow, cfg->n_ctl_allow))) {
 		fprintf(stderr, "hss: control socket %s: %s\n", cfg->ctl_socket, strerror(rc));
 		goto out;
 	}

@@ -22,7 +22,7 @@ enum {
 	G_INI_ANSWERED, G_INI_FAILED, G_INI_TIMED_OUT, G_MALFORMED, G_VEC_EUTRAN, G_VEC_UTRAN,
 	G_VEC_GERAN, G_RESYNC_OK, G_RESYNC_BAD_MAC, G_RELOADS_OK, G_RELOADS_FAILED,
 	G_LAST_RELOAD_TIME, G_LAST_RELOAD_STATUS, G_LAST_RELOAD_ERROR, G_UNABLE_TO_DELIVER,
-	G_TOO_BUSY, G_FAILOVERS,
+	G_TOO_BUSY, G_FAILOVERS, G_PENDING, G_ADMITTED, G_CER_TIMEOUTS,
 };
 
 static struct hss_db *mib_db;
@@ -80,8 +80,11 @@ static void global_collect(void *data, struct snmp_out *o)
 	hss_reload_error(err, sizeof(err));
 	snmp_out_string(o, G_LAST_RELOAD_ERROR, err);
 	snmp_out_counter64(o, G_UNABLE_TO_DELIVER, cm_pstat_get(&cm_pstats_global.local_3002));
-	snmp_out_counter64(o, G_TOO_BUSY, cm_pstat_get(&cm_pstats_global.local_3004));
+	snmp_out_counter64(o, G_TOO_BUSY, ld(&hss_stats.too_busy));
 	snmp_out_counter64(o, G_FAILOVERS, cm_pstat_get(&cm_pstats_global.failovers));
+	snmp_out_gauge32(o, G_PENDING, cm_pending());
+	snmp_out_gauge32(o, G_ADMITTED, cm_pending_admitted());
+	snmp_out_counter64(o, G_CER_TIMEOUTS, cm_listen_closed());
 }
 
 /* hssCmdEntry: INDEX { hssCmdApp, hssCmdCode } */

@@ -120,14 +120,19 @@ int hss_reload(const char *path)
 		    str_differ(a->diam.realm, b->diam.realm) || a->diam.port != b->diam.port ||
 		    str_differ(a->db_backend, b->db_backend) || str_differ(a->db_uri, b->db_uri) ||
 		    a->db_timeout_ms != b->db_timeout_ms ||
-		    str_differ(a->ctl_socket, b->ctl_socket) || a->snmp.enabled != b->snmp.enabled ||
+		    str_differ(a->ctl_socket, b->ctl_socket) || a->n_ctl_allow != b->n_ctl_allow ||
+		    memcmp(a->ctl_allow, b->ctl_allow, a->n_ctl_allow * sizeof(a->ctl_allow[0])) ||
+		    a->snmp.enabled != b->snmp.enabled ||
 		    str_differ(a->snmp.agentx_socket, b->snmp.agentx_socket) ||
 		    str_differ(a->snmp.context, b->snmp.context) ||
 		    a->snmp.ping_interval != b->snmp.ping_interval)
-			LOG_N("hss: %s: only the s6a section is reloaded; diameter, database, "
-			      "ctl_socket and snmp changes need a restart", path);
+			LOG_N("hss: %s: only the s6a and overload sections are reloaded; diameter, "
+			      "database, ctl_socket, snmp and ctl_allow_users changes need a restart",
+			      path);
 		hss_snap_unref(cur);
 	}
+	/* The admission bound applies to the next arrivals (hss/overload.c). */
+	cm_pending_set_max(n->cfg.overload.max_pending);
 	hss_snap_install(n);
 	hss_stats_reloaded(true);
 	LOG_N("hss: %s reloaded", path);

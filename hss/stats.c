@@ -232,11 +232,12 @@ static void st_dump(struct st_out *o)
 	for (i = 0; i < HSS_CMD_MAX; i++)
 		st_cmd_line(o, i);
 	st_emit(o, "vectors eutran=%lu utran=%lu geran=%lu resync_ok=%lu resync_bad_mac=%lu "
-	        "db_errors=%lu malformed=%lu",
+	        "db_errors=%lu malformed=%lu too_busy=%lu pending=%lu admitted=%lu cer_timeouts=%llu",
 	        st_get(&hss_stats.vectors_eutran), st_get(&hss_stats.vectors_utran),
 	        st_get(&hss_stats.vectors_geran), st_get(&hss_stats.resync_ok),
 	        st_get(&hss_stats.resync_bad_mac), st_get(&hss_stats.db_errors),
-	        st_get(&hss_stats.malformed));
+	        st_get(&hss_stats.malformed), st_get(&hss_stats.too_busy), cm_pending(),
+	        cm_pending_admitted(), (unsigned long long)cm_listen_closed());
 	hss_stats_initiated(&ini);
 	st_emit(o, "initiated sent=%llu answered=%llu failed=%llu timed_out=%llu",
 	        (unsigned long long)ini.sent, (unsigned long long)ini.answered,
@@ -256,9 +257,8 @@ static void st_dump(struct st_out *o)
 	        st_get(&hss_stats.reloads_ok), st_get(&hss_stats.reloads_failed),
 	        (long long)atomic_load(&hss_stats.last_reload_time),
 	        atomic_load(&hss_stats.last_reload_status));
-	st_emit(o, "diameter unable_to_deliver=%llu too_busy=%llu loop_detected=%llu failovers=%llu",
+	st_emit(o, "diameter unable_to_deliver=%llu loop_detected=%llu failovers=%llu",
 	        (unsigned long long)cm_pstat_get(&cm_pstats_global.local_3002),
-	        (unsigned long long)cm_pstat_get(&cm_pstats_global.local_3004),
 	        (unsigned long long)cm_pstat_get(&cm_pstats_global.local_3005),
 	        (unsigned long long)cm_pstat_get(&cm_pstats_global.failovers));
 	cm_pstats_foreach(st_peer_line, o);

@@ -15,6 +15,7 @@
 
 struct xf_act_walk {
 	struct xf_walk w;
+	const struct xf_rules *rs;
 	const struct xf_rule *r;
 	const struct xf_action *a;
 	const struct xf_ctx *ctx;
@@ -116,20 +117,21 @@ static int xf_cb_set(struct xf_walk *w, struct avp *avp, union avp_value *v)
 	return xf_set_value(aw, avp, v, aw->nv, aw->nvtext, aw->nvlen);
 }
 
-/* Append the expansion of `with` (\0..\9 are the groups of the match, \\ a backslash). */
-static int xf_expand(const char *with, const char *src, const regmatch_t *m, char *out,
+/* Append the expansion of `with` (\0..\9 are the groups of the match, \\ a backslash);
+ * ovec holds XF_RE_PAIRS start/end pairs. */
+static int xf_expand(const char *with, const char *src, const size_t *ovec, char *out,
                      size_t outsz, size_t *o)
 {
 	for (const char *p = with; *p; p++) {
 		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '9') {
-			const regmatch_t *g = &m[p[1] - '0'];
+			const size_t *g = &ovec[2 * (p[1] - '0')];
 			p++;
-			if (g->rm_so < 0)
+			if (g[0] == PCRE2_UNSET || g[1] < g[0])
 				continue;
-			if (*o + (size_t)(g->rm_eo - g->rm_so) >= outsz)
+			if (*o + (g[1] - g[0]) >= outsz)
 				return ENOSPC;
-			memcpy(out + *o, src + g->rm_so, (size_t)(g->rm_eo - g->rm_so));
-			*o += (size_t)(g->rm_eo - g->rm_so);
+			memcpy(out + *o, src + g[0], g[1] - g[0]);
+			*o += g[1] - g[0];
 			continue;
 		}
 		if (p[0] == '\\' && p[1] == '\\')
@@ -145,23 +147,29 @@ static int xf_cb_replace(struct xf_walk *w, struct avp *avp, union avp_value *v)
 {
 	struct xf_act_walk *aw = XF_AW(w);
 	char text[XF_TEXT_MAX], out[XF_TEXT_MAX + 1];
-	regmatch_t m[10];
-	size_t len = 0, o = 0;
+	size_t ovec[2 * XF_RE_PAIRS];
+	size_t len = 0, o = 0, so, eo;
+	bool hit = false;
 	int ret;
 
 	if (cm_avpval_text(aw->def, aw->tbcd, v, text, sizeof(text), &len))
 		return 0;
-	if (regexec(&aw->a->re, text, 10, m, 0))
+	if ((ret = xf_re_match(&aw->a->re, aw->w.bud, text, len, ovec, &hit)) || !hit)
+		return ret;
+	so = ovec[0];
+	eo = ovec[1];
+	/* \K can put the start after the end; such a match replaces nothing */
+	if (so > len || eo > len || eo < so)
 		return 0;
-	memcpy(out, text, (size_t)m[0].rm_so);
-	o = (size_t)m[0].rm_so;
-	ret = xf_expand(aw->a->with, text, m, out, sizeof(out), &o);
+	memcpy(out, text, so);
+	o = so;
+	ret = xf_expand(aw->a->with, text, ovec, out, sizeof(out), &o);
 	if (ret)
 		return ret;
-	if (o + (len - (size_t)m[0].rm_eo) >= sizeof(out))
+	if (o + (len - eo) >= sizeof(out))
 		return ENOSPC;
-	memcpy(out + o, text + m[0].rm_eo, len - (size_t)m[0].rm_eo);
-	o += len - (size_t)m[0].rm_eo;
+	memcpy(out + o, text + eo, len - eo);
+	o += len - eo;
 	out[o] = '\0';
 	return xf_rewrite(aw, avp, text, len, out, o);
 }
@@ -248,6 +256,22 @@ static int xf_cb_first(struct xf_walk *w, struct avp *avp, union avp_value *v)
 	return XF_WALK_STOP;
 }
 
+/* unhide_host: the keys of the file first (nothing to look up), then the hiding table. */
+static int xf_unhide(const struct xf_act_walk *aw, const char *text, size_t len, char *out,
+                     size_t outsz)
+{
+	int ret = ENOENT;
+
+	for (size_t i = 0; i < aw->rs->nhkeys && ret == ENOENT; i++)
+		ret = xf_hkey_unhide(aw->rs->hkeys[i], text, len, out, outsz);
+	if (ret != ENOENT)
+		return ret;
+	if (aw->ctx->state)
+		return xf_state_unhide(aw->ctx->state, text, len, out, outsz);
+	/* a file with only table pseudonyms and no table: as for hide_host */
+	return aw->rs->nhkeys ? ENOENT : ENOTSUP;
+}
+
 static int xf_cb_hide(struct xf_walk *w, struct avp *avp, union avp_value *v)
 {
 	struct xf_act_walk *aw = XF_AW(w);
@@ -258,11 +282,15 @@ static int xf_cb_hide(struct xf_walk *w, struct avp *avp, union avp_value *v)
 
 	if (cm_avpval_text(aw->def, false, v, text, sizeof(text), &len))
 		return 0;
-	if (aw->a->kind == XF_A_HIDE_HOST)
+	if (a->kind == XF_A_UNHIDE_HOST)
+		ret = xf_unhide(aw, text, len, pseudo, sizeof(pseudo));
+	else if (a->hkey)
+		ret = xf_hkey_hide(a->hkey, text, len, pseudo, sizeof(pseudo));
+	else if (!aw->ctx->state)
+		ret = ENOTSUP;
+	else
 		ret = xf_state_hide(aw->ctx->state, a->tmpl, a->secret, a->secret_len, text, len, pseudo,
 		                    sizeof(pseudo));
-	else
-		ret = xf_state_unhide(aw->ctx->state, text, len, pseudo, sizeof(pseudo));
 	if (ret == ENOENT)
 		return 0;    /* unhide: not one of ours */
 	if (ret)
@@ -314,10 +342,11 @@ static int xf_set_or_create(struct xf_act_walk *aw, struct msg *msg, const struc
 }
 
 int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const struct xf_action *a,
-                  struct msg *msg, const struct xf_ctx *ctx, unsigned *ret_changed)
+                  struct msg *msg, const struct xf_ctx *ctx, struct xf_budget *bud,
+                  unsigned *ret_changed)
 {
 	struct xf_act_walk aw = {
-		.w = { .dict = rs->dict }, .r = r, .a = a, .ctx = ctx,
+		.w = { .dict = rs->dict, .bud = bud }, .rs = rs, .r = r, .a = a, .ctx = ctx,
 		.def = &a->path.seg[a->path.n - 1], .tbcd = a->tbcd, .ptext = a->path.text,
 	};
 	int ret = 0;
@@ -373,7 +402,8 @@ int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const stru
 		uint8_t store[XF_VALUE_MAX];
 		union avp_value v;
 		struct xf_act_walk src = {
-			.w = { .cb = xf_cb_first, .dict = rs->dict }, .r = r, .a = a, .ctx = ctx,
+			.w = { .cb = xf_cb_first, .dict = rs->dict, .bud = bud }, .rs = rs, .r = r, .a = a,
+			.ctx = ctx,
 			.def = &a->from.seg[a->from.n - 1], .tbcd = a->from_tbcd, .text = text,
 		};
 
@@ -397,10 +427,6 @@ int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const stru
 	}
 	case XF_A_HIDE_HOST:
 	case XF_A_UNHIDE_HOST:
-		if (!ctx->state) {
-			ret = ENOTSUP;
-			break;
-		}
 		aw.w.cb = xf_cb_hide;
 		ret = xf_walk_path(&aw.w, msg, &a->path, 0);
 		if (ret || !a->route_record)

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 void xf_rules_ref(struct xf_rules *rs)
 {
@@ -36,6 +37,7 @@ void xf_rules_stats(const struct xf_rules *rs,
 			.hits = atomic_load_explicit(&rs->ctr[i].hits, memory_order_relaxed),
 			.rewrites = atomic_load_explicit(&rs->ctr[i].rewrites, memory_order_relaxed),
 			.errors = atomic_load_explicit(&rs->ctr[i].errors, memory_order_relaxed),
+			.limits = atomic_load_explicit(&rs->ctr[i].limits, memory_order_relaxed),
 		};
 		cb(data, &st);
 	}
@@ -57,10 +59,24 @@ static bool xf_cmd_indexed(const struct xf_rules *rs, uint32_t code)
 	return false;
 }
 
+/* Count a failure of rule i (and a limit reached, apart); trace it. */
+static void xf_rule_failed(const struct xf_rules *rs, size_t i, const struct xf_ctx *ctx, int ret,
+                           const char *what, int line)
+{
+	atomic_fetch_add_explicit(&rs->ctr[i].errors, 1, memory_order_relaxed);
+	if (ret == XF_ELIMIT)
+		atomic_fetch_add_explicit(&rs->ctr[i].limits, 1, memory_order_relaxed);
+	if (ctx->trace)
+		xf_trace_add(ctx->trace, "  %s at line %d failed: %s", what, line,
+		             ret == XF_ELIMIT ? "a limit was reached (limits: in the rule file)"
+		                              : strerror(ret));
+}
+
 int xf_apply(const struct xf_rules *rs, struct msg *msg, const struct xf_ctx *ctx,
              unsigned *ret_fired)
 {
 	struct msg_hdr *hdr = NULL;
+	struct xf_budget bud;
 	unsigned fired = 0, dir;
 	int ret = 0;
 
@@ -73,14 +89,25 @@ int xf_apply(const struct xf_rules *rs, struct msg *msg, const struct xf_ctx *ct
 	if (!(rs->dirs & dir) || (!rs->any_cmd && !xf_cmd_indexed(rs, hdr->msg_code)))
 		goto out;
 
+	/* One budget for the whole message: whatever the rules and the message hold, one
+	 * message cannot cost more than this (see xf_limits). */
+	bud.steps = rs->limits.message_steps;
+	bud.regex = rs->limits.message_regex;
+	bud.mctx = rs->mctx;
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct xf_rule *r = &rs->rules[i];
 		unsigned rule_changed = 0;
 		bool match = false;
 
-		ret = xf_rule_matches(rs, r, msg, hdr, ctx, &match);
+		if (bud.steps == 0) {
+			ret = XF_ELIMIT;
+			xf_rule_failed(rs, i, ctx, ret, "rule", r->line);
+			goto out;
+		}
+		bud.steps--;
+		ret = xf_rule_matches(rs, r, msg, hdr, ctx, &bud, &match);
 		if (ret) {
-			atomic_fetch_add_explicit(&rs->ctr[i].errors, 1, memory_order_relaxed);
+			xf_rule_failed(rs, i, ctx, ret, "match", r->line);
 			goto out;
 		}
 		if (!match)
@@ -92,15 +119,17 @@ int xf_apply(const struct xf_rules *rs, struct msg *msg, const struct xf_ctx *ct
 		for (size_t j = 0; j < r->nacts; j++) {
 			unsigned changed = 0;
 
-			ret = xf_action_run(rs, r, &r->acts[j], msg, ctx, &changed);
+			if (bud.steps == 0)
+				ret = XF_ELIMIT;
+			else {
+				bud.steps--;
+				ret = xf_action_run(rs, r, &r->acts[j], msg, ctx, &bud, &changed);
+			}
 			rule_changed += changed;
 			if (ret) {
 				if (rule_changed)
 					atomic_fetch_add_explicit(&rs->ctr[i].rewrites, 1, memory_order_relaxed);
-				atomic_fetch_add_explicit(&rs->ctr[i].errors, 1, memory_order_relaxed);
-				if (ctx->trace)
-					xf_trace_add(ctx->trace, "  action at line %d failed: %s", r->acts[j].line,
-					             strerror(ret));
+				xf_rule_failed(rs, i, ctx, ret, "action", r->acts[j].line);
 				goto out;
 			}
 		}

@@ -24,6 +24,7 @@ struct xf_lmsg {
 struct xf_load {
 	const char *file;
 	struct dictionary *dict;
+	struct xf_limits lim;      /* the file's `limits:` (read before its rules) */
 	struct xf_lmsg *msgs;
 	size_t nmsg, cap;
 	unsigned nerr;
@@ -304,20 +305,17 @@ static int xf_value_compile(struct xf_load *ld, const struct cm_ynode *map,
 	return 0;
 }
 
-static int xf_regcomp(struct xf_load *ld, int line, regex_t *re, const char *s, int flags,
-                      bool *ok)
+static int xf_regcomp(struct xf_load *ld, int line, struct xf_re *re, const char *s, bool nocase)
 {
-	int r = regcomp(re, s, REG_EXTENDED | flags);
+	char why[256];
+	int r = xf_re_compile(re, s, nocase, ld->lim.regex_length, why, sizeof(why));
 
-	if (r) {
-		char msg[128];
-		regerror(r, re, msg, sizeof(msg));
-		regfree(re);
-		xf_lerr(ld, line, "bad regex '%s': %s", s, msg);
+	if (r == EINVAL) {
+		/* a pattern can be long: quote its start only */
+		xf_lerr(ld, line, "bad regex '%.80s%s': %s", s, strlen(s) > 80 ? "..." : "", why);
 		return EINVAL;
 	}
-	*ok = true;
-	return 0;
+	return r;
 }
 
 static const char *const xf_sm_keys[] = { "exact", "prefix", "suffix", "regex", "glob", "present",
@@ -411,8 +409,7 @@ static int xf_smatch_compile(struct xf_load *ld, const struct cm_ynode *n, const
 		return ENOMEM;
 	m->len = strlen(m->s);
 	if (m->kind == XF_SM_REGEX)
-		ret = xf_regcomp(ld, k->line, &m->re, m->s, REG_NOSUB | (m->nocase ? REG_ICASE : 0),
-		                 &m->re_ok);
+		ret = xf_regcomp(ld, k->line, &m->re, m->s, m->nocase);
 	return ret;
 }
 
@@ -778,38 +775,49 @@ static int xf_kv_compile(struct xf_load *ld, struct xf_action *a, const struct c
 	return ret;
 }
 
-static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *p)
+/* A pseudonym template: {enc} alone (a key file is then required), or {n} / {hash}, and
+ * characters a Diameter identity may hold. */
+static int xf_tmpl_check(struct xf_load *ld, const struct cm_ynode *n, const char *s, bool *ret_enc)
 {
-	const struct cm_ynode *n;
-	const char *s;
-	size_t worst = 0;
+	size_t worst = 0, nenc = 0, ntab = 0;
 	int ret = 0;
 
-	if (!(n = cm_ymap_get(p, "pseudo"))) {
-		xf_lerr(ld, p->line, "hide_host needs 'pseudo' (a template with {n} or {hash}, e.g. "
-		        "\"mme-{n}.hidden.example\")");
-		return EINVAL;
-	}
-	if (!(s = xf_scalar(ld, n, "pseudo")))
-		return EINVAL;
-	if (!strstr(s, "{n}") && !strstr(s, "{hash}")) {
-		xf_lerr(ld, n->line, "pseudo '%s' must contain {n} or {hash}", s);
-		ret = EINVAL;
-	}
 	for (const char *c = s; *c; c++) {
-		if (!strncmp(c, "{n}", 3)) {
+		if (!strncmp(c, "{enc}", 5)) {
+			c += 4;
+			nenc++;
+		} else if (!strncmp(c, "{n}", 3)) {
 			c += 2;
 			worst += XF_TMPL_N_MAX;
+			ntab++;
 		} else if (!strncmp(c, "{hash}", 6)) {
 			c += 5;
 			worst += XF_TMPL_HASH_LEN;
+			ntab++;
 		} else if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-' && *c != '_') {
 			xf_lerr(ld, n->line, "pseudo '%s': '%c' is not allowed in a Diameter identity", s, *c);
-			ret = EINVAL;
-			break;
+			return EINVAL;
 		} else {
 			worst++;
 		}
+	}
+	*ret_enc = nenc > 0;
+	if (!nenc && !ntab) {
+		xf_lerr(ld, n->line, "pseudo '%s' must contain {enc}, {n} or {hash}", s);
+		return EINVAL;
+	}
+	if (nenc && (nenc > 1 || ntab)) {
+		xf_lerr(ld, n->line, "pseudo '%s': {enc} must appear once, without {n} or {hash}", s);
+		return EINVAL;
+	}
+	if (nenc) {
+		const char *after = strstr(s, "{enc}") + 5;
+		if (*after && *after != '.') {
+			xf_lerr(ld, n->line, "pseudo '%s': {enc} must end its label (write "
+			        "\"{enc}.hidden.example\" or \"mme-{enc}.hidden.example\")", s);
+			ret = EINVAL;
+		}
+		return ret;
 	}
 	/* Checked here, not when a message comes: a template that can render too long would
 	 * make every hide fail at run time (answered 5012). */
@@ -818,7 +826,57 @@ static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct
 		        worst, XF_HOST_MAX - 1);
 		ret = EINVAL;
 	}
+	return ret;
+}
+
+/* key_file for an {enc} template: read, checked and turned into a key now. */
+static int xf_key_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *p,
+                          const struct cm_ynode *tn, bool enc)
+{
+	const struct cm_ynode *kn = cm_ymap_get(p, "key_file");
+	const char *kf;
+	char why[512];
+	int rc;
+
+	if (!enc) {
+		if (kn) {
+			xf_lerr(ld, kn->line, "key_file applies to a pseudo template with {enc}");
+			return EINVAL;
+		}
+		return 0;
+	}
+	if (!kn) {
+		xf_lerr(ld, tn->line, "pseudo '%s' has {enc}: give key_file (a file of 32 or more "
+		        "octets in hex, mode 0600)", a->tmpl);
+		return EINVAL;
+	}
+	if (!(kf = xf_scalar(ld, kn, "key_file")))
+		return EINVAL;
+	rc = xf_hkey_new(ld->file, kf, a->tmpl, &a->hkey, why, sizeof(why));
+	if (rc == EINVAL)
+		xf_lerr(ld, kn->line, "%s", why);
+	return rc;
+}
+
+static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *p)
+{
+	const struct cm_ynode *n, *tn;
+	const char *s;
+	bool enc = false;
+	int ret = 0;
+
+	if (!(tn = cm_ymap_get(p, "pseudo"))) {
+		xf_lerr(ld, p->line, "hide_host needs 'pseudo' (a template with {enc}, {n} or {hash}, "
+		        "e.g. \"{enc}.hidden.example\")");
+		return EINVAL;
+	}
+	if (!(s = xf_scalar(ld, tn, "pseudo")))
+		return EINVAL;
+	if (xf_tmpl_check(ld, tn, s, &enc))
+		ret = EINVAL;
 	if (!(a->tmpl = strdup(s)))
+		return ENOMEM;
+	if (!ret && (ret = xf_key_compile(ld, a, p, tn, enc)) == ENOMEM)
 		return ENOMEM;
 	if ((n = cm_ymap_get(p, "secret"))) {
 		if (!(s = xf_scalar(ld, n, "secret")))
@@ -839,6 +897,37 @@ static int xf_hide_compile(struct xf_load *ld, struct xf_action *a, const struct
 			return ENOMEM;
 	}
 	return ret;
+}
+
+/* unhide_host may name a key of its own (a DRA that only unhides, or the previous key while
+ * peers may still hold its pseudonyms). */
+static int xf_unhide_compile(struct xf_load *ld, struct xf_action *a, const struct cm_ynode *p)
+{
+	const struct cm_ynode *tn = cm_ymap_get(p, "pseudo");
+	const char *s;
+	bool enc = false;
+	int rc;
+
+	if (!tn) {
+		if (cm_ymap_get(p, "key_file")) {
+			xf_lerr(ld, p->line, "unhide_host with key_file needs the 'pseudo' template it was "
+			        "made with");
+			return EINVAL;
+		}
+		return 0;
+	}
+	if (!(s = xf_scalar(ld, tn, "pseudo")))
+		return EINVAL;
+	if ((rc = xf_tmpl_check(ld, tn, s, &enc)))
+		return rc;
+	if (!enc) {
+		xf_lerr(ld, tn->line, "unhide_host: 'pseudo' is for {enc} templates; {n} and {hash} "
+		        "pseudonyms are found in the hiding table");
+		return EINVAL;
+	}
+	if (!(a->tmpl = strdup(s)))
+		return ENOMEM;
+	return xf_key_compile(ld, a, p, tn, true);
 }
 
 /* `avp:` of an action, or a default AVP name when absent. */
@@ -871,8 +960,9 @@ static int xf_action_compile(struct xf_load *ld, struct xf_action *a, const stru
 	static const char *const k_map[] = { "avp", "table", "reverse", "tbcd", NULL };
 	static const char *const k_remove[] = { "avp", NULL };
 	static const char *const k_copy[] = { "from", "to", "tbcd", "from_tbcd", NULL };
-	static const char *const k_hide[] = { "avp", "pseudo", "secret", "route_record", NULL };
-	static const char *const k_unhide[] = { "avp", NULL };
+	static const char *const k_hide[] = { "avp", "pseudo", "key_file", "secret", "route_record",
+	                                      NULL };
+	static const char *const k_unhide[] = { "avp", "pseudo", "key_file", NULL };
 	static const char *const *const keys[] = {
 		[XF_A_SET] = k_set, [XF_A_ADD] = k_add, [XF_A_REPLACE] = k_replace,
 		[XF_A_PREFIX_MAP] = k_pmap, [XF_A_MAP] = k_map, [XF_A_REMOVE] = k_remove,
@@ -966,8 +1056,7 @@ checks:
 		}
 		if (!(s = xf_scalar(ld, n, "regex")))
 			return EINVAL;
-		if (xf_regcomp(ld, n->line, &a->re, s, xf_last(&a->path)->nocase ? REG_ICASE : 0,
-		               &a->re_ok))
+		if (xf_regcomp(ld, n->line, &a->re, s, xf_last(&a->path)->nocase))
 			ret = EINVAL;
 		if (!(n = cm_ymap_get(p, "with"))) {
 			xf_lerr(ld, p->line, "replace needs 'with'");
@@ -977,9 +1066,9 @@ checks:
 			return EINVAL;
 		for (const char *c = w; *c; c++) {
 			if (c[0] == '\\' && c[1] >= '0' && c[1] <= '9') {
-				if (a->re_ok && (size_t)(c[1] - '0') > a->re.re_nsub) {
-					xf_lerr(ld, n->line, "'with' refers to \\%c but the regex has %zu group%s",
-					        c[1], a->re.re_nsub, a->re.re_nsub == 1 ? "" : "s");
+				if (a->re.code && (uint32_t)(c[1] - '0') > a->re.ngroups) {
+					xf_lerr(ld, n->line, "'with' refers to \\%c but the regex has %u group%s",
+					        c[1], a->re.ngroups, a->re.ngroups == 1 ? "" : "s");
 					ret = EINVAL;
 				}
 				c++;
@@ -1025,16 +1114,20 @@ checks:
 		}
 		break;
 	case XF_A_HIDE_HOST:
-		if (xf_hide_compile(ld, a, p))
+	case XF_A_UNHIDE_HOST: {
+		int e = a->kind == XF_A_HIDE_HOST ? xf_hide_compile(ld, a, p)
+		        : p->type == CM_Y_MAP ? xf_unhide_compile(ld, a, p) : 0;
+		if (e == ENOMEM)
+			return e;
+		if (e)
 			ret = EINVAL;
-		/* fall through */
-	case XF_A_UNHIDE_HOST:
 		if (xf_last(&a->path)->base != AVP_TYPE_OCTETSTRING || a->tbcd) {
 			xf_lerr(ld, a->line, "%s applies to host-name AVPs (OctetString), not '%s'",
 			        p->key, a->path.text);
 			ret = EINVAL;
 		}
 		break;
+	}
 	case XF_A_REMOVE:
 		break;
 	}
@@ -1123,8 +1216,7 @@ static void xf_rule_free(struct xf_rule *r)
 		struct xf_cond *c = &r->conds[i];
 		xf_path_free(&c->path);
 		free(c->m.s);
-		if (c->m.re_ok)
-			regfree(&c->m.re);
+		xf_re_free(&c->m.re);
 	}
 	free(r->conds);
 	for (size_t i = 0; i < r->nacts; i++) {
@@ -1134,8 +1226,7 @@ static void xf_rule_free(struct xf_rule *r)
 		xf_path_free(&a->rr);
 		free(a->val.buf);
 		free(a->val.text);
-		if (a->re_ok)
-			regfree(&a->re);
+		xf_re_free(&a->re);
 		free(a->with);
 		for (size_t j = 0; j < a->nkv; j++) {
 			free(a->kv[j].k);
@@ -1144,6 +1235,7 @@ static void xf_rule_free(struct xf_rule *r)
 		free(a->kv);
 		free(a->tmpl);
 		free(a->secret);
+		xf_hkey_free(a->hkey);
 	}
 	free(r->acts);
 }
@@ -1157,7 +1249,9 @@ static void xf_rules_free(struct xf_rules *rs)
 	free(rs->rules);
 	free(rs->ctr);
 	free(rs->cmd_index);
+	free(rs->hkeys);
 	free(rs->source);
+	pcre2_match_context_free(rs->mctx);
 	free(rs);
 }
 
@@ -1176,7 +1270,18 @@ static int xf_u32_cmp(const void *a, const void *b)
 /* The pre-filter of xf_apply: directions and command codes any rule cares about. */
 static int xf_index(struct xf_rules *rs)
 {
-	size_t n = 0, k = 0;
+	size_t n = 0, k = 0, nk = 0;
+
+	/* Every {enc} key of the file, for unhide_host. */
+	for (size_t i = 0; i < rs->n; i++)
+		for (size_t j = 0; j < rs->rules[i].nacts; j++)
+			nk += rs->rules[i].acts[j].hkey != NULL;
+	if (nk && !(rs->hkeys = calloc(nk, sizeof(*rs->hkeys))))
+		return ENOMEM;
+	for (size_t i = 0; i < rs->n; i++)
+		for (size_t j = 0; j < rs->rules[i].nacts; j++)
+			if (rs->rules[i].acts[j].hkey)
+				rs->hkeys[rs->nhkeys++] = rs->rules[i].acts[j].hkey;
 
 	for (size_t i = 0; i < rs->n; i++) {
 		rs->dirs |= rs->rules[i].dirs;
@@ -1200,12 +1305,78 @@ static int xf_index(struct xf_rules *rs)
 	return 0;
 }
 
-static int xf_compile(struct xf_load *ld, const struct cm_ydoc *doc, struct xf_rules *rs)
+/* Defaults of `limits:`. A legitimate regex on a Diameter value takes tens of steps (1,000
+ * for a group repeated over a 2,000-octet value); a rule set of ten rules on an S6a
+ * request examines a few hundred AVPs and runs a handful of regexes. An execution that
+ * reaches regex_match costs tens of microseconds with the JIT, up to a few milliseconds
+ * when back-references compare long values: message_regex bounds how often that can
+ * happen to one message (an execution that reaches the limit ends the evaluation). */
+static const struct xf_limits xf_limits_default = {
+	.regex_match = 10000,
+	.regex_length = 1024,
+	.message_steps = 10000,
+	.message_regex = 32,
+};
+
+static const struct {
+	const char *key;
+	size_t off;
+	uint32_t min, max;
+} xf_limit_keys[] = {
+	{ "regex_match", offsetof(struct xf_limits, regex_match), 100, 10000000 },
+	{ "regex_length", offsetof(struct xf_limits, regex_length), 16, 16384 },
+	{ "message_steps", offsetof(struct xf_limits, message_steps), 16, 10000000 },
+	{ "message_regex", offsetof(struct xf_limits, message_regex), 1, 1000000 },
+};
+
+#define XF_NLIMITS (sizeof(xf_limit_keys) / sizeof(xf_limit_keys[0]))
+
+static bool xf_parse_u32(const char *s, uint32_t *ret);
+
+static int xf_limits_compile(struct xf_load *ld, const struct cm_ynode *n)
 {
-	static const char *const keys[] = { "rules", NULL };
-	const struct cm_ynode *root = doc->root, *rules;
+	const char *keys[XF_NLIMITS + 1];
 	int ret = 0;
 
+	if (n->type == CM_Y_SCALAR && !*n->str)
+		return 0;   /* `limits:` with nothing */
+	if (n->type != CM_Y_MAP) {
+		xf_lerr(ld, n->line, "'limits' must be a map, not %s", xf_ytype(n));
+		return EINVAL;
+	}
+	for (size_t i = 0; i < XF_NLIMITS; i++)
+		keys[i] = xf_limit_keys[i].key;
+	keys[XF_NLIMITS] = NULL;
+	xf_check_keys(ld, n, "limits", keys);
+	for (size_t i = 0; i < XF_NLIMITS; i++) {
+		const struct cm_ynode *v = cm_ymap_get(n, xf_limit_keys[i].key);
+		const char *s;
+		uint32_t x = 0;
+
+		if (!v)
+			continue;
+		if (!(s = xf_scalar(ld, v, xf_limit_keys[i].key))) {
+			ret = EINVAL;
+			continue;
+		}
+		if (!xf_parse_u32(s, &x) || x < xf_limit_keys[i].min || x > xf_limit_keys[i].max) {
+			xf_lerr(ld, v->line, "limits.%s must be a number from %u to %u, not '%s'",
+			        xf_limit_keys[i].key, xf_limit_keys[i].min, xf_limit_keys[i].max, s);
+			ret = EINVAL;
+			continue;
+		}
+		*(uint32_t *)((char *)&ld->lim + xf_limit_keys[i].off) = x;
+	}
+	return ret;
+}
+
+static int xf_compile(struct xf_load *ld, const struct cm_ydoc *doc, struct xf_rules *rs)
+{
+	static const char *const keys[] = { "rules", "limits", NULL };
+	const struct cm_ynode *root = doc->root, *rules, *lim;
+	int ret = 0;
+
+	rs->limits = ld->lim;
 	if (!root)
 		return 0;   /* empty file: no rules */
 	if (root->type != CM_Y_MAP) {
@@ -1214,6 +1385,10 @@ static int xf_compile(struct xf_load *ld, const struct cm_ydoc *doc, struct xf_r
 		return EINVAL;
 	}
 	xf_check_keys(ld, root, "the rule file", keys);
+	/* Limits first: the regexes of the rules are compiled against them. */
+	if ((lim = cm_ymap_get(root, "limits")) && xf_limits_compile(ld, lim))
+		ret = EINVAL;
+	rs->limits = ld->lim;
 	rules = cm_ymap_get(root, "rules");
 	if (!rules)
 		return ld->nerr ? EINVAL : 0;
@@ -1246,7 +1421,7 @@ static int xf_compile(struct xf_load *ld, const struct cm_ydoc *doc, struct xf_r
 static int xf_load_doc(const char *name, struct cm_ydoc *doc, struct xf_rules **ret, char *err,
                        size_t errlen)
 {
-	struct xf_load ld = { .file = name };
+	struct xf_load ld = { .file = name, .lim = xf_limits_default };
 	struct xf_rules *rs = NULL;
 	int rc;
 
@@ -1266,6 +1441,8 @@ static int xf_load_doc(const char *name, struct cm_ydoc *doc, struct xf_rules **
 	rc = xf_compile(&ld, doc, rs);
 	if (rc == 0 && ld.nerr)
 		rc = EINVAL;
+	if (rc == 0 && !(rs->mctx = xf_re_mctx_new(&rs->limits)))
+		rc = ENOMEM;
 	if (rc) {
 		if (ld.nmsg)
 			xf_lerr_flush(&ld, err, errlen);

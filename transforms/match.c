@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-bool xf_smatch_text(const struct xf_smatch *m, const char *s, size_t len)
+static bool xf_smatch_plain(const struct xf_smatch *m, const char *s, size_t len)
 {
 	switch (m->kind) {
 	case XF_SM_EXACT:
@@ -27,17 +27,27 @@ bool xf_smatch_text(const struct xf_smatch *m, const char *s, size_t len)
 			return false;
 		s += len - m->len;
 		return m->nocase ? !strncasecmp(s, m->s, m->len) : !memcmp(s, m->s, m->len);
-	case XF_SM_REGEX:
-		/* regexec stops at a NUL: binary OctetStrings match on their first part only. */
-		return regexec(&m->re, s, 0, NULL, 0) == 0;
 	case XF_SM_GLOB:
 		return fnmatch(m->s, s, m->nocase ? FNM_CASEFOLD : 0) == 0;
 	case XF_SM_PRESENT:
 		return true;
+	case XF_SM_REGEX:
 	case XF_SM_ABSENT:
-		return false;
+		break;
 	}
 	return false;
+}
+
+int xf_smatch_text(const struct xf_smatch *m, struct xf_budget *bud, const char *s, size_t len,
+                   bool *ret_match)
+{
+	/* The regex sees the whole value, NUL octets included; a limit it reaches is an
+	 * error of the rule (XF_ELIMIT), not a "no": a value a peer crafted must not slip
+	 * past a condition by being expensive. */
+	if (m->kind == XF_SM_REGEX)
+		return xf_re_match(&m->re, bud, s, len, NULL, ret_match);
+	*ret_match = xf_smatch_plain(m, s, len);
+	return 0;
 }
 
 struct xf_cond_walk {
@@ -53,6 +63,8 @@ static int xf_cond_cb(struct xf_walk *w, struct avp *avp, union avp_value *v)
 	const struct cm_avpdef *d = &c->path.seg[c->path.n - 1];
 	char text[XF_TEXT_MAX];
 	size_t len = 0;
+	bool hit = false;
+	int ret;
 
 	if (c->m.kind == XF_SM_PRESENT || c->m.kind == XF_SM_ABSENT) {
 		cw->found = true;
@@ -61,7 +73,9 @@ static int xf_cond_cb(struct xf_walk *w, struct avp *avp, union avp_value *v)
 	/* A value without a text form (bad TBCD on the wire...) does not match. */
 	if (cm_avpval_text(d, c->tbcd, v, text, sizeof(text), &len))
 		return 0;
-	if (xf_smatch_text(&c->m, text, len)) {
+	if ((ret = xf_smatch_text(&c->m, w->bud, text, len, &hit)))
+		return ret;
+	if (hit) {
 		cw->found = true;
 		return XF_WALK_STOP;
 	}
@@ -95,7 +109,8 @@ static bool xf_cmd_in(const struct xf_rule *r, uint32_t code, unsigned dir)
 }
 
 int xf_rule_matches(const struct xf_rules *rs, const struct xf_rule *r, struct msg *msg,
-                    const struct msg_hdr *hdr, const struct xf_ctx *ctx, bool *ret)
+                    const struct msg_hdr *hdr, const struct xf_ctx *ctx, struct xf_budget *bud,
+                    bool *ret)
 {
 	unsigned dir = (hdr->msg_flags & CMD_FLAG_REQUEST) ? XF_DIR_REQ : XF_DIR_ANS;
 
@@ -111,7 +126,9 @@ int xf_rule_matches(const struct xf_rules *rs, const struct xf_rule *r, struct m
 	if (r->nto && !xf_peer_in(r->to_peer, r->nto, ctx->to_peer))
 		return 0;
 	for (size_t i = 0; i < r->nconds; i++) {
-		struct xf_cond_walk cw = { .w = { .cb = xf_cond_cb, .dict = rs->dict }, .c = &r->conds[i] };
+		struct xf_cond_walk cw = {
+			.w = { .cb = xf_cond_cb, .dict = rs->dict, .bud = bud }, .c = &r->conds[i],
+		};
 		int err = xf_walk_path(&cw.w, msg, &r->conds[i].path, 0);
 
 		if (err && err != XF_WALK_STOP)

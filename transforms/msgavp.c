@@ -42,6 +42,13 @@ int xf_walk_path(struct xf_walk *w, msg_or_avp *parent, const struct xf_path *p,
 	for (; a; a = next) {
 		struct avp_hdr *h = NULL;
 
+		/* Every AVP looked at costs a step of the message's budget: a peer can send
+		 * thousands of AVPs, and each condition and action walks them. */
+		if (w->bud) {
+			if (w->bud->steps == 0)
+				return XF_ELIMIT;
+			w->bud->steps--;
+		}
 		/* Fetch the sibling first: the callback may free `a` (remove, move). */
 		next = NULL;
 		if (fd_msg_browse(a, MSG_BRW_NEXT, &next, NULL))

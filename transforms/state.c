@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * state.c: the topology-hiding table, real host <-> pseudo host. It belongs to the DRA (not
- * to a rule set) so that reloading rules keeps the pseudonyms peers already know. Lookups of
- * known hosts take the read lock only; a new host takes the write lock once.
+ * state.c: the topology-hiding table of the {n} and {hash} templates, real host <-> pseudo
+ * host ({enc} pseudonyms need none, see hide.c). It belongs to the DRA (not to a rule set)
+ * so that reloading rules keeps the pseudonyms peers already know. Lookups of known hosts
+ * take the read lock only; a new host takes the write lock once.
+ *
+ * The table is bounded: when it is full, a new host evicts one that was not used since the
+ * clock hand last passed it (second chance), so a peer sending new names costs no memory
+ * past the bound and never gets a host refused; an evicted host gets a new {n} when seen
+ * again (its {hash} is the same), and its old pseudonym no longer unhides.
  *
  * Diameter identities compare case-insensitively, so the table keys on lower case.
  */
@@ -13,10 +19,9 @@
 #include <nettle/hmac.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define XF_STATE_MAX (1u << 20)   /* hidden hosts; a bound on memory a peer can make us use */
 
 struct xf_hent {
 	char *real;        /* lower case */
@@ -24,6 +29,7 @@ struct xf_hent {
 	char *tmpl;        /* template and secret that made it: a real host has one pseudonym */
 	uint8_t *secret;   /* per (template, secret) */
 	size_t secret_len;
+	atomic_bool used;  /* looked up since the clock hand passed (set under the read lock) */
 	struct xf_hent *next_r, *next_p;
 };
 
@@ -32,6 +38,11 @@ struct xf_state {
 	struct xf_hent **by_real, **by_pseudo;
 	size_t nb;         /* buckets, power of two */
 	size_t n;
+	size_t max;
+	struct xf_hent **slots;   /* every entry, for the clock; grows up to max */
+	size_t nslots, slots_cap;
+	size_t hand;
+	uint64_t evicted;
 	uint64_t seq;      /* last {n} given */
 };
 
@@ -48,10 +59,18 @@ static uint64_t xf_fnv(const char *a, const char *b)
 
 int xf_state_new(struct xf_state **ret)
 {
-	struct xf_state *st = calloc(1, sizeof(*st));
+	return xf_state_new_max(XF_STATE_DEFAULT_MAX, ret);
+}
 
-	if (!st)
+int xf_state_new_max(size_t max, struct xf_state **ret)
+{
+	struct xf_state *st;
+
+	if (max == 0)
+		return EINVAL;
+	if (!(st = calloc(1, sizeof(*st))))
 		return ENOMEM;
+	st->max = max;
 	st->nb = 64;
 	st->by_real = calloc(st->nb, sizeof(*st->by_real));
 	st->by_pseudo = calloc(st->nb, sizeof(*st->by_pseudo));
@@ -65,21 +84,24 @@ int xf_state_new(struct xf_state **ret)
 	return 0;
 }
 
+static void xf_hent_free(struct xf_hent *e)
+{
+	if (!e)
+		return;
+	free(e->real);
+	free(e->pseudo);
+	free(e->tmpl);
+	free(e->secret);
+	free(e);
+}
+
 void xf_state_free(struct xf_state *st)
 {
 	if (!st)
 		return;
-	for (size_t i = 0; i < st->nb; i++) {
-		struct xf_hent *e = st->by_real[i], *nx;
-		for (; e; e = nx) {
-			nx = e->next_r;
-			free(e->real);
-			free(e->pseudo);
-			free(e->tmpl);
-			free(e->secret);
-			free(e);
-		}
-	}
+	for (size_t i = 0; i < st->nslots; i++)
+		xf_hent_free(st->slots[i]);
+	free(st->slots);
 	free(st->by_real);
 	free(st->by_pseudo);
 	pthread_rwlock_destroy(&st->lock);
@@ -94,6 +116,18 @@ size_t xf_state_count(struct xf_state *st)
 		return 0;
 	pthread_rwlock_rdlock(&st->lock);
 	n = st->n;
+	pthread_rwlock_unlock(&st->lock);
+	return n;
+}
+
+uint64_t xf_state_evicted(struct xf_state *st)
+{
+	uint64_t n;
+
+	if (!st)
+		return 0;
+	pthread_rwlock_rdlock(&st->lock);
+	n = st->evicted;
 	pthread_rwlock_unlock(&st->lock);
 	return n;
 }
@@ -114,8 +148,10 @@ static struct xf_hent *xf_find_real(struct xf_state *st, const char *tmpl, const
 	struct xf_hent *e = st->by_real[xf_fnv(tmpl, real) & (st->nb - 1)];
 	for (; e; e = e->next_r)
 		if (!strcmp(e->real, real) && !strcmp(e->tmpl, tmpl) && e->secret_len == secret_len
-		    && (!secret_len || !memcmp(e->secret, secret, secret_len)))
+		    && (!secret_len || !memcmp(e->secret, secret, secret_len))) {
+			atomic_store_explicit(&e->used, true, memory_order_relaxed);
 			return e;
+		}
 	return NULL;
 }
 
@@ -123,8 +159,10 @@ static struct xf_hent *xf_find_pseudo(struct xf_state *st, const char *pseudo)
 {
 	struct xf_hent *e = st->by_pseudo[xf_fnv(NULL, pseudo) & (st->nb - 1)];
 	for (; e; e = e->next_p)
-		if (!strcmp(e->pseudo, pseudo))
+		if (!strcmp(e->pseudo, pseudo)) {
+			atomic_store_explicit(&e->used, true, memory_order_relaxed);
 			return e;
+		}
 	return NULL;
 }
 
@@ -168,6 +206,63 @@ static void xf_grow(struct xf_state *st)
 	st->by_real = br;
 	st->by_pseudo = bp;
 	st->nb = nb;
+}
+
+/* Unlink e from the bucket chain `head` of the real-name or the pseudonym index. */
+static void xf_unlink(struct xf_hent **head, struct xf_hent *e, bool by_real)
+{
+	for (struct xf_hent **pp = head; *pp; pp = by_real ? &(*pp)->next_r : &(*pp)->next_p)
+		if (*pp == e) {
+			*pp = by_real ? e->next_r : e->next_p;
+			return;
+		}
+}
+
+/* The table is full (write lock held): free the slot of the first entry not used since the
+ * hand last passed; return its index. */
+static size_t xf_evict(struct xf_state *st)
+{
+	struct xf_hent *e;
+	size_t i;
+
+	for (;;) {
+		e = st->slots[st->hand];
+		if (!atomic_exchange_explicit(&e->used, false, memory_order_relaxed))
+			break;
+		st->hand = (st->hand + 1) % st->nslots;
+	}
+	i = st->hand;
+	st->hand = (st->hand + 1) % st->nslots;
+	xf_unlink(&st->by_real[xf_fnv(e->tmpl, e->real) & (st->nb - 1)], e, true);
+	xf_unlink(&st->by_pseudo[xf_fnv(NULL, e->pseudo) & (st->nb - 1)], e, false);
+	xf_hent_free(e);
+	st->slots[i] = NULL;
+	st->n--;
+	st->evicted++;
+	return i;
+}
+
+/* A slot for a new entry (write lock held): the next unused one below max, else the slot of
+ * an evicted entry. Slots fill in order and are never emptied but by eviction. */
+static int xf_slot(struct xf_state *st, size_t *ret)
+{
+	if (st->nslots == st->max) {
+		*ret = xf_evict(st);
+		return 0;
+	}
+	if (st->nslots == st->slots_cap) {
+		size_t cap = st->slots_cap ? st->slots_cap * 2 : 64;
+		struct xf_hent **s;
+
+		if (cap > st->max)
+			cap = st->max;
+		if (!(s = realloc(st->slots, cap * sizeof(*s))))
+			return ENOMEM;
+		st->slots = s;
+		st->slots_cap = cap;
+	}
+	*ret = st->nslots;
+	return 0;
 }
 
 /* Render tmpl: {n} -> seq, {hash} -> 16 hex digits of HMAC-SHA256(secret, real || attempt). */
@@ -215,6 +310,7 @@ int xf_state_hide(struct xf_state *st, const char *tmpl, const uint8_t *secret, 
 {
 	char key[XF_HOST_MAX], pseudo[XF_HOST_MAX];
 	struct xf_hent *e;
+	size_t slot = 0;
 	int ret = 0;
 
 	if (xf_lower(real, len, key, sizeof(key)))
@@ -242,10 +338,6 @@ int xf_state_hide(struct xf_state *st, const char *tmpl, const uint8_t *secret, 
 		ret = xf_copy_out(key, out, outsz);
 		goto out;
 	}
-	if (st->n >= XF_STATE_MAX) {
-		ret = ENOSPC;
-		goto out;
-	}
 	/* A {hash} can collide (or a {n} meet a name made by another template): try again with
 	 * the next attempt / number. */
 	for (unsigned attempt = 0;; attempt++) {
@@ -265,18 +357,20 @@ int xf_state_hide(struct xf_state *st, const char *tmpl, const uint8_t *secret, 
 	if (!e || !(e->real = strdup(key)) || !(e->pseudo = strdup(pseudo))
 	    || !(e->tmpl = strdup(tmpl))
 	    || (secret_len && !(e->secret = malloc(secret_len)))) {
-		if (e) {
-			free(e->real);
-			free(e->pseudo);
-			free(e->tmpl);
-		}
-		free(e);
+		xf_hent_free(e);
 		ret = ENOMEM;
 		goto out;
 	}
 	if (secret_len)
 		memcpy(e->secret, secret, secret_len);
 	e->secret_len = secret_len;
+	if ((ret = xf_slot(st, &slot))) {
+		xf_hent_free(e);
+		goto out;
+	}
+	st->slots[slot] = e;
+	if (slot == st->nslots)
+		st->nslots++;
 	if (st->n >= st->nb)
 		xf_grow(st);
 	{

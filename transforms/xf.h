@@ -8,8 +8,10 @@
  * loading a new set and swapping the pointer: the old set stays valid while a thread still
  * holds a reference.
  *
- * Topology hiding keeps a real-host <-> pseudo-host table in a `struct xf_state` owned by
- * the caller, so that the table survives rule reloads.
+ * Topology hiding with {enc} pseudonyms (an authenticated encryption of the host name under
+ * a key file) needs no state. The {n} and {hash} templates keep a bounded real-host <->
+ * pseudo-host table in a `struct xf_state` owned by the caller, so that the table survives
+ * rule reloads.
  *
  * Conventions: functions return 0 or an errno value; `ret_*` outputs are untouched on
  * failure; destructors accept NULL.
@@ -17,6 +19,7 @@
 #ifndef XF_H
 #define XF_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,7 +58,9 @@ const char *xf_rules_source(const struct xf_rules *rules);
 
 /* Per-rule counters, for SNMP and logs. `hits`: times the rule matched and its actions ran;
  * `rewrites`: of those, messages its actions changed (an AVP set, added, rewritten or
- * removed); `errors`: times an action of the rule failed (see xf_apply). */
+ * removed); `errors`: times the rule failed (an action, or a limit; see xf_apply);
+ * `limits`: those of the errors where a bound stopped it (a regex limit or the message's
+ * budget, XF_ELIMIT). */
 struct xf_rule_stats {
 	size_t index;        /* 0-based position in the file */
 	const char *name;    /* valid as long as the rule set */
@@ -63,23 +68,31 @@ struct xf_rule_stats {
 	uint64_t hits;
 	uint64_t rewrites;
 	uint64_t errors;
+	uint64_t limits;
 };
 /* Call cb once per rule, in file order. */
 void xf_rules_stats(const struct xf_rules *rules,
                     void (*cb)(void *data, const struct xf_rule_stats *st), void *data);
 
 /* ---------------------------------------------------------------------------------------
- * Topology-hiding state (real host <-> pseudo host), shared by successive rule sets.
+ * Topology-hiding table (real host <-> pseudo host) of the {n} and {hash} templates, shared
+ * by successive rule sets. {enc} pseudonyms need no table.
  * ------------------------------------------------------------------------------------- */
 
 struct xf_state;
 
-/* Create an empty table. ENOMEM. Thread-safe (internal read/write lock, taken only by the
- * hide_host / unhide_host actions). */
+/* Hosts a table holds by default; past that, the least recently used go (second chance). */
+#define XF_STATE_DEFAULT_MAX 16384
+
+/* Create an empty table of at most XF_STATE_DEFAULT_MAX, or `max`, hosts. ENOMEM, EINVAL
+ * (max 0). Thread-safe (internal read/write lock, taken only by the hide_host /
+ * unhide_host actions). */
 int xf_state_new(struct xf_state **ret);
+int xf_state_new_max(size_t max, struct xf_state **ret);
 void xf_state_free(struct xf_state *state);
-/* Number of hidden hosts known. */
+/* Number of hidden hosts known; hosts evicted to make room so far. */
 size_t xf_state_count(struct xf_state *state);
+uint64_t xf_state_evicted(struct xf_state *state);
 /* Look up a mapping (for tools and tests): the real host behind `pseudo`, or the pseudo host
  * already given to `real`. Writes a NUL-terminated name to out. ENOENT, ENOSPC. */
 int xf_state_lookup_real(struct xf_state *state, const char *pseudo, char *out, size_t outsz);
@@ -112,10 +125,15 @@ struct xf_ctx {
 	const char *to_peer;      /* answers: the peer it goes back to. Requests: NULL in
 	                             forward callbacks (routing has not run yet), so rules with
 	                             to_peer never match requests there */
-	struct xf_state *state;   /* for hide_host/unhide_host; NULL: those actions fail with
-	                             ENOTSUP */
+	struct xf_state *state;   /* the table of {n}/{hash} pseudonyms; NULL: hide_host with such
+	                             a template fails with ENOTSUP ({enc} needs none) */
 	struct xf_trace *trace;   /* NULL, or collects fired rules and their changes */
 };
+
+/* xf_apply's result when a bound stopped the evaluation: a regex reached its match, depth or
+ * heap limit, or the message used up its budget of steps or regex executions (the rule
+ * file's `limits:`). Distinct from every other error xf_apply returns. */
+#define XF_ELIMIT ETIME
 
 /* Run the rules on msg, in file order: each rule whose match holds runs its actions in order;
  * later rules see the changes of earlier ones; a rule with `last: true` that fires ends the
@@ -123,9 +141,10 @@ struct xf_ctx {
  * action failed (the failing rule counts).
  *
  * Returns 0 even if no rule fired. If an action cannot be applied (its result does not fit
- * the AVP type or XF_VALUE_MAX, the hide table is full, memory...), evaluation stops there
- * and the errno is returned (EINVAL, ENOSPC, ENOMEM, ENOTSUP); the rule's error counter is
- * incremented. Each action either completes on one AVP instance or leaves it untouched, so
+ * the AVP type or XF_VALUE_MAX, a pseudonym would be too long, memory...), or a bound is
+ * reached (XF_ELIMIT), evaluation stops there and the errno is returned (EINVAL, ENOSPC,
+ * ENAMETOOLONG, ENOMEM, ENOTSUP, XF_ELIMIT); the rule's error counter is incremented (and
+ * its limit counter for XF_ELIMIT). Each action either completes on one AVP instance or leaves it untouched, so
  * the message is always a valid Diameter message, with the changes made before the failure
  * kept. The DRA should answer a request with DIAMETER_UNABLE_TO_COMPLY (5012) and relay an
  * answer unchanged from that point, and count it.

@@ -30,7 +30,7 @@ enum {
 	O_IMPI, O_IMPU, O_VNET, O_AUTH_TYPE, O_SCHEME, O_ITEMS, O_SERVER_NAME, O_ASSIGN,
 	O_MSISDN, O_DATA_REF, O_SERVICE_IND, O_USER_DATA, O_SUBS_REQ,
 	O_APP, O_CMD, O_AVP, O_NO_SID, O_NO_ORIGIN, O_NO_DREALM, O_NO_ASS, O_NO_VSAI, O_NOT_PROXIABLE,
-	O_COUNT, O_DURATION, O_CONCURRENCY, O_IMSI_RANGE, O_IMSI_FILE,
+	O_COUNT, O_DURATION, O_CONCURRENCY, O_RATE, O_IMSI_RANGE, O_IMSI_FILE,
 	O_APPS, O_LISTEN_PORT,
 };
 
@@ -102,6 +102,7 @@ static const struct dc_opt dc_opts_tab[] = {
 	{ "count", 1, O_COUNT, REQ_ALL | LOAD_ONLY, "N", "load: number of requests" },
 	{ "duration", 1, O_DURATION, REQ_ALL | LOAD_ONLY, "S", "load: run for S seconds" },
 	{ "concurrency", 1, O_CONCURRENCY, REQ_ALL | LOAD_ONLY, "C", "load: requests in flight (default 10)" },
+	{ "rate", 1, O_RATE, REQ_ALL | LOAD_ONLY, "R", "load: send R requests/s on a fixed schedule (open loop), at most C in flight" },
 	{ "imsi-range", 1, O_IMSI_RANGE, REQ_ALL | LOAD_ONLY, "FROM-TO", "load: IMSIs to cycle through" },
 	{ "imsi-file", 1, O_IMSI_FILE, REQ_ALL | LOAD_ONLY, "FILE", "load: IMSIs, one per line" },
 
@@ -425,6 +426,10 @@ int dc_cli_parse(int argc, char **argv, struct dc_opts *o)
 		case O_CONCURRENCY:
 			if (!(rc = dc_u64("concurrency", optarg, 1, 100000, &u)))
 				o->concurrency = (unsigned)u;
+			break;
+		case O_RATE:
+			if (!(rc = dc_dbl("rate", optarg, &d)))
+				o->rate = d;
 			break;
 		case O_IMSI_RANGE: rc = dc_set_str(&o->imsi_range, optarg); break;
 		case O_IMSI_FILE: rc = dc_set_str(&o->imsi_file, optarg); break;

@@ -107,6 +107,7 @@ struct dc_opts {
 	uint64_t count;
 	double duration;
 	unsigned concurrency;
+	double rate;                /* load: requests/s on a fixed schedule; 0: as fast as answered */
 	char *imsi_range;
 	char *imsi_file;
 

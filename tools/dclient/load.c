@@ -27,6 +27,7 @@ struct dc_load {
 	const struct dc_opts *o;
 	sem_t window;
 	struct dc_stats st;
+	struct dc_stats st_ok;      /* latency of the answers with a 2xxx result only */
 	uint64_t sent, answered, timeouts, errors, other;
 	pthread_mutex_t lock;
 	struct dc_histo histo[DC_HISTO_MAX];
@@ -71,6 +72,9 @@ static void dc_load_anscb(void *data, struct msg **ans)
 
 	dc_msg_result(*ans, &r);
 	dc_stats_add(&l->st, lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat);
+	if ((r.result_code >= 2000 && r.result_code < 3000) ||
+	    (r.result_code < 0 && r.exp_code >= 2000 && r.exp_code < 3000))
+		dc_stats_add(&l->st_ok, lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat);
 	pthread_mutex_lock(&l->lock);
 	l->answered++;
 	l->last_answer_us = now;
@@ -201,9 +205,12 @@ static void dc_load_report(struct dc_load *l, double elapsed, double cpu)
 			printf("%s\"%s%lld\":%llu", i ? "," : "", l->histo[i].exp ? "exp:" : "",
 			       (long long)l->histo[i].code, (unsigned long long)l->histo[i].n);
 		printf("},\"latency_us\":{\"min\":%u,\"mean\":%.1f,\"p50\":%u,\"p90\":%u,\"p99\":%u,\"p99.9\":%u,"
-		       "\"max\":%u},\"cpu_s\":%.6f,\"cpu_us_per_request\":%.2f}\n",
-		       mn, mean, dc_stats_pct(st, 50), dc_stats_pct(st, 90), dc_stats_pct(st, 99),
-		       dc_stats_pct(st, 99.9), mx, cpu, cpu_per);
+		       "\"max\":%u},", mn, mean, dc_stats_pct(st, 50), dc_stats_pct(st, 90),
+		       dc_stats_pct(st, 99), dc_stats_pct(st, 99.9), mx);
+		printf("\"latency_2xxx_us\":{\"n\":%zu,\"p50\":%u,\"p90\":%u,\"p99\":%u,\"max\":%u},",
+		       l->st_ok.n, dc_stats_pct(&l->st_ok, 50), dc_stats_pct(&l->st_ok, 90),
+		       dc_stats_pct(&l->st_ok, 99), dc_stats_pct(&l->st_ok, 100));
+		printf("\"cpu_s\":%.6f,\"cpu_us_per_request\":%.2f}\n", cpu, cpu_per);
 	} else {
 		printf("load %s: concurrency %u, peer %s\n", dc_cmd_name(o->cmd), o->concurrency, o->peer_host);
 		printf("sent %llu, answered %llu, timeouts %llu, errors %llu in %.3f s: %.1f requests/s\n",
@@ -219,6 +226,10 @@ static void dc_load_report(struct dc_load *l, double elapsed, double cpu)
 		}
 		printf("\nlatency us: min %u mean %.1f p50 %u p90 %u p99 %u p99.9 %u max %u\n", mn, mean,
 		       dc_stats_pct(st, 50), dc_stats_pct(st, 90), dc_stats_pct(st, 99), dc_stats_pct(st, 99.9), mx);
+		if (l->st_ok.n != st->n)
+			printf("latency us of the %zu 2xxx answers: p50 %u p90 %u p99 %u max %u\n",
+			       l->st_ok.n, dc_stats_pct(&l->st_ok, 50), dc_stats_pct(&l->st_ok, 90),
+			       dc_stats_pct(&l->st_ok, 99), dc_stats_pct(&l->st_ok, 100));
 		printf("cpu: %.3f s, %.1f us per answered request\n", cpu, cpu_per);
 	}
 	fflush(stdout);
@@ -239,6 +250,18 @@ static int dc_load_work(void *arg)
 	for (uint64_t i = 0; !o->count || i < o->count; i++) {
 		struct timespec ts;
 		int rc;
+		/* Open loop: request i leaves at start + i / rate, whatever the answers do (a slow
+		 * server then faces the same arrivals, as from real subscribers). */
+		if (o->rate > 0) {
+			uint64_t due = start + (uint64_t)((double)i * 1e6 / o->rate), now;
+			while ((now = dc_now_us()) < due) {
+				if (dc_interrupted || now >= end)
+					goto drain;
+				uint64_t nap = due - now > 20000 ? 20000 : due - now;
+				struct timespec ns = { 0, (long)nap * 1000 };
+				nanosleep(&ns, NULL);
+			}
+		}
 		/* Wait for a free slot, watching the clock and signals. */
 		for (;;) {
 			if (dc_interrupted || dc_now_us() >= end)
@@ -293,6 +316,7 @@ drain:
 	l->timeouts += lost; /* never answered nor expired within our bound */
 	pthread_mutex_unlock(&l->lock);
 	dc_stats_finish(&l->st);
+	dc_stats_finish(&l->st_ok);
 	dc_load_report(l, (double)(last - start) / 1e6, cpu);
 	if (ex != DC_EXIT_OK)
 		return ex;
@@ -315,7 +339,8 @@ int dc_load(const struct dc_opts *o)
 	if (dc_imsi_setup(&l))
 		return DC_EXIT_USAGE;
 	if (sem_init(&l.window, 0, o->concurrency) ||
-	    dc_stats_init(&l.st, o->count ? (size_t)o->count : 1u << 16)) {
+	    dc_stats_init(&l.st, o->count ? (size_t)o->count : 1u << 16) ||
+	    dc_stats_init(&l.st_ok, o->count ? (size_t)o->count : 1u << 16)) {
 		fprintf(stderr, "dclient: out of memory\n");
 		return DC_EXIT_NOANS;
 	}

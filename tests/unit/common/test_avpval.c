@@ -5,30 +5,12 @@
  * lacks: every type's text form both ways, round trips, and bad input with its reason.
  */
 #include "cm.h"
+#include "tap.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		failures++; \
-	} \
-} while (0)
-
-/* The text compared, shown when it differs. */
-#define CHECK_STR(got, want) do { \
-	const char *g_ = (got), *w_ = (want); \
-	if (!g_ || strcmp(g_, w_)) { \
-		fprintf(stderr, "%s:%d: check failed: %s is '%s', expected '%s'\n", __FILE__, \
-		        __LINE__, #got, g_ ? g_ : "(null)", w_); \
-		failures++; \
-	} \
-} while (0)
 
 #define VENDOR_3GPP 10415u
 
@@ -46,7 +28,7 @@ static void define_avps(void)
 	struct dict_avp_data ad;
 	size_t i;
 
-	CHECK(fd_dict_new(d, DICT_VENDOR, &vd, NULL, &vendor) == 0);
+	CHECK_ERR(fd_dict_new(d, DICT_VENDOR, &vd, NULL, &vendor), 0, "vendor 3GPP defined");
 	memset(&ad, 0, sizeof(ad));
 	ad.avp_code = 701;
 	ad.avp_vendor = VENDOR_3GPP;
@@ -54,13 +36,13 @@ static void define_avps(void)
 	ad.avp_flag_mask = AVP_FLAG_VENDOR | AVP_FLAG_MANDATORY;
 	ad.avp_flag_val = AVP_FLAG_VENDOR | AVP_FLAG_MANDATORY;
 	ad.avp_basetype = AVP_TYPE_OCTETSTRING;
-	CHECK(fd_dict_new(d, DICT_AVP, &ad, NULL, NULL) == 0);
+	CHECK_ERR(fd_dict_new(d, DICT_AVP, &ad, NULL, NULL), 0, "MSISDN defined");
 	for (i = 0; i < sizeof(avps) / sizeof(avps[0]); i++) {
 		memset(&ad, 0, sizeof(ad));
 		ad.avp_code = avps[i].code;
 		ad.avp_name = (char *)avps[i].name;
 		ad.avp_basetype = avps[i].base;
-		CHECK(fd_dict_new(d, DICT_AVP, &ad, NULL, NULL) == 0);
+		CHECK_ERR(fd_dict_new(d, DICT_AVP, &ad, NULL, NULL), 0, "%s defined", avps[i].name);
 	}
 }
 
@@ -69,10 +51,7 @@ static struct cm_avpdef def(const char *name)
 	struct cm_avpdef d;
 
 	memset(&d, 0, sizeof(d));
-	if (cm_avpdef_find(name, &d)) {
-		fprintf(stderr, "%s: not in the dictionary\n", name);
-		failures++;
-	}
+	CHECK_ERR(cm_avpdef_find(name, &d), 0, "%s is in the dictionary", name);
 	return d;
 }
 
@@ -81,29 +60,43 @@ static void test_types(void)
 	struct cm_avpdef d;
 
 	d = def("Session-Id");
-	CHECK(d.fmt == CM_VF_OCTETS && d.text && !d.nocase && !d.tbcd && d.code == 263);
-	CHECK_STR(d.type_name, "UTF8String");
+	CHECK_INT(d.fmt, ==, CM_VF_OCTETS, "Session-Id: octets");
+	CHECK(d.text && !d.nocase && !d.tbcd, "Session-Id: text, case matters, not TBCD");
+	CHECK_UINT(d.code, ==, 263, "Session-Id: code");
+	CHECK_STR(d.type_name, "UTF8String", "Session-Id: type");
 	d = def("Origin-Host");
-	CHECK(d.fmt == CM_VF_OCTETS && d.text && d.nocase);
+	CHECK_INT(d.fmt, ==, CM_VF_OCTETS, "Origin-Host: octets");
+	CHECK(d.text && d.nocase, "Origin-Host: text without case");
 	d = def("Redirect-Host");
-	CHECK(d.fmt == CM_VF_OCTETS && d.text && d.nocase);
+	CHECK_INT(d.fmt, ==, CM_VF_OCTETS, "Redirect-Host: octets");
+	CHECK(d.text && d.nocase, "Redirect-Host (DiameterURI): text without case");
 	d = def("Host-IP-Address");
-	CHECK(d.fmt == CM_VF_ADDRESS && !d.text);
+	CHECK_INT(d.fmt, ==, CM_VF_ADDRESS, "Host-IP-Address: an address");
+	CHECK(!d.text, "Host-IP-Address: not text");
 	d = def("Event-Timestamp");
-	CHECK(d.fmt == CM_VF_TIME);
+	CHECK_INT(d.fmt, ==, CM_VF_TIME, "Event-Timestamp: a Time");
 	d = def("Class");
-	CHECK(d.fmt == CM_VF_OCTETS && !d.text && !d.type && !d.type_name);
+	CHECK_INT(d.fmt, ==, CM_VF_OCTETS, "Class: octets");
+	CHECK(!d.text && !d.type && !d.type_name, "Class: plain OctetString, no derived type");
 	d = def("Proxy-Info");
-	CHECK(d.fmt == CM_VF_GROUPED && d.base == AVP_TYPE_GROUPED);
+	CHECK_INT(d.fmt, ==, CM_VF_GROUPED, "Proxy-Info: grouped");
+	CHECK_INT(d.base, ==, AVP_TYPE_GROUPED, "Proxy-Info: base type");
 	d = def("Result-Code");
-	CHECK(d.fmt == CM_VF_NUM && d.base == AVP_TYPE_UNSIGNED32 && d.type != NULL);
+	CHECK_INT(d.fmt, ==, CM_VF_NUM, "Result-Code: a number");
+	CHECK_INT(d.base, ==, AVP_TYPE_UNSIGNED32, "Result-Code: Unsigned32");
+	CHECK(d.type != NULL, "Result-Code: Enumerated type");
 	d = def("MSISDN");
-	CHECK(d.fmt == CM_VF_OCTETS && d.tbcd && d.vendor == VENDOR_3GPP && d.code == 701);
-	CHECK(cm_avpdef_find("No-Such-AVP", &d) == ENOENT);
-	CHECK(cm_avpdef_get(NULL, &d) == EINVAL);
+	CHECK_INT(d.fmt, ==, CM_VF_OCTETS, "MSISDN: octets");
+	CHECK(d.tbcd, "MSISDN: TBCD");
+	CHECK_UINT(d.vendor, ==, VENDOR_3GPP, "MSISDN: vendor");
+	CHECK_UINT(d.code, ==, 701, "MSISDN: code");
+	CHECK_ERR(cm_avpdef_find("No-Such-AVP", &d), ENOENT, "an unknown AVP");
+	CHECK_ERR(cm_avpdef_get(NULL, &d), EINVAL, "no model");
 
-	CHECK(cm_avp_is_tbcd("MSISDN") && cm_avp_is_tbcd("SC-Address") && cm_avp_is_tbcd("STN-SR"));
-	CHECK(!cm_avp_is_tbcd("User-Name") && !cm_avp_is_tbcd("msisdn") && !cm_avp_is_tbcd(NULL));
+	CHECK(cm_avp_is_tbcd("MSISDN") && cm_avp_is_tbcd("SC-Address") && cm_avp_is_tbcd("STN-SR"),
+	      "MSISDN, SC-Address, STN-SR are TBCD");
+	CHECK(!cm_avp_is_tbcd("User-Name") && !cm_avp_is_tbcd("msisdn") && !cm_avp_is_tbcd(NULL),
+	      "User-Name, msisdn (case matters), NULL are not");
 
 	CHECK_STR(cm_avp_basetype_name(AVP_TYPE_GROUPED), "Grouped");
 	CHECK_STR(cm_avp_basetype_name(AVP_TYPE_OCTETSTRING), "OctetString");
@@ -130,19 +123,20 @@ static void round_trip_os(const char *name, bool tbcd, const char *text, size_t 
 	int rc;
 
 	rc = cm_avpval_parse(&d, tbcd, text, len, &v, store, sizeof(store), &why);
-	if (rc) {
-		fprintf(stderr, "%s '%.*s': parse failed: %s (%s)\n", name, (int)len, text,
-		        strerror(rc), why ? why : "?");
-		failures++;
+	if (!CHECK_ERR(rc, 0, "%s '%.*s' parses (%s)", name, (int)len, text, why ? why : "no reason"))
 		return;
+	if (CHECK_UINT(v.os.len, ==, wantlen, "%s '%.*s': length", name, (int)len, text) && wantlen)
+		CHECK_MEM(v.os.data, want, wantlen, "%s '%.*s': octets", name, (int)len, text);
+	CHECK_ERR(cm_avpval_text(&d, tbcd, &v, buf, sizeof(buf), &n), 0, "%s '%.*s': text form",
+	          name, (int)len, text);
+	if (d.fmt == CM_VF_OCTETS && !tbcd) {
+		/* NULs kept */
+		if (CHECK_UINT(n, ==, len, "%s '%.*s': text length", name, (int)len, text) && len)
+			CHECK_MEM(buf, text, len, "%s '%.*s': text back", name, (int)len, text);
+	} else {
+		CHECK_UINT(n, ==, strlen(back), "%s '%.*s': text length", name, (int)len, text);
+		CHECK_STR(buf, back, "%s '%.*s': text back", name, (int)len, text);
 	}
-	CHECK(v.os.len == wantlen && (!wantlen || !memcmp(v.os.data, want, wantlen)));
-	CHECK(cm_avpval_text(&d, tbcd, &v, buf, sizeof(buf), &n) == 0);
-	CHECK(n == strlen(back) || (!tbcd && d.fmt == CM_VF_OCTETS && n == len));
-	if (d.fmt == CM_VF_OCTETS && !tbcd)
-		CHECK(n == len && !memcmp(buf, text, len));   /* NULs kept */
-	else
-		CHECK_STR(buf, back);
 }
 
 static void test_octets(void)
@@ -182,16 +176,20 @@ static void num(const char *name, const char *text, const char *back)
 	char buf[64];
 	size_t n = 0;
 
-	if (cm_avpval_parse(&d, false, text, strlen(text), &v, store, sizeof(store), &why)) {
-		fprintf(stderr, "%s '%s': parse failed (%s)\n", name, text, why ? why : "?");
-		failures++;
+	memset(&v, 0, sizeof(v));   /* compared whole below */
+	if (!CHECK_ERR(cm_avpval_parse(&d, false, text, strlen(text), &v, store, sizeof(store), &why),
+	               0, "%s '%s' parses (%s)", name, text, why ? why : "no reason"))
 		return;
-	}
-	CHECK(cm_avpval_text(&d, false, &v, buf, sizeof(buf), &n) == 0 && n == strlen(buf));
-	CHECK_STR(buf, back);
+	if (!CHECK_ERR(cm_avpval_text(&d, false, &v, buf, sizeof(buf), &n), 0, "%s '%s': text form",
+	               name, text))
+		return;
+	CHECK_UINT(n, ==, strlen(buf), "%s '%s': length of the text form", name, text);
+	CHECK_STR(buf, back, "%s '%s'", name, text);
 	/* And the text form reads back to the same value. */
-	CHECK(cm_avpval_parse(&d, false, buf, n, &v2, store, sizeof(store), NULL) == 0);
-	CHECK(!memcmp(&v, &v2, sizeof(v)));
+	memset(&v2, 0, sizeof(v2));
+	CHECK_ERR(cm_avpval_parse(&d, false, buf, n, &v2, store, sizeof(store), NULL), 0,
+	          "%s '%s': its text form parses", name, buf);
+	CHECK_MEM(&v2, &v, sizeof(v), "%s '%s': to the same value", name, buf);
 }
 
 static void test_numbers(void)
@@ -229,11 +227,8 @@ static void bad(const char *name, bool tbcd, const char *text, size_t len, size_
 	int got;
 
 	got = cm_avpval_parse(&d, tbcd, text, len, &v, store, storesz, &why);
-	if (got != rc || !why || !strstr(why, why_part)) {
-		fprintf(stderr, "%s '%.*s': got %d (%s), expected %d (%s)\n", name, (int)len, text, got,
-		        why ? why : "no reason", rc, why_part);
-		failures++;
-	}
+	CHECK_ERR(got, rc, "%s '%.*s' refused", name, (int)len, text);
+	CHECK_SUBSTR(why, why_part, "%s '%.*s': the reason", name, (int)len, text);
 }
 
 #define BAD(name, text, rc, why) bad(name, false, text, strlen(text), 128, rc, why)
@@ -279,27 +274,32 @@ static void test_bad_input(void)
 	d = def("Host-IP-Address");
 	v.os.data = (uint8_t *)"\x00\x01\xc0\x00\x02";
 	v.os.len = 5;
-	CHECK(cm_avpval_text(&d, false, &v, buf, sizeof(buf), &n) == EINVAL);
+	CHECK_ERR(cm_avpval_text(&d, false, &v, buf, sizeof(buf), &n), EINVAL,
+	          "an address of 5 octets");
 	v.os.data = (uint8_t *)"\x00\x03\xc0\x00\x02\x01";   /* family 3 */
 	v.os.len = 6;
-	CHECK(cm_avpval_text(&d, false, &v, buf, sizeof(buf), &n) == EINVAL);
+	CHECK_ERR(cm_avpval_text(&d, false, &v, buf, sizeof(buf), &n), EINVAL,
+	          "an address of family 3");
 	d = def("Event-Timestamp");
-	CHECK(cm_avpval_text(&d, false, &v, buf, sizeof(buf), &n) == EINVAL);
+	CHECK_ERR(cm_avpval_text(&d, false, &v, buf, sizeof(buf), &n), EINVAL, "a Time of 6 octets");
 	d = def("MSISDN");
 	v.os.data = (uint8_t *)"\xf3\x16";                  /* filler before the end */
 	v.os.len = 2;
-	CHECK(cm_avpval_text(&d, true, &v, buf, sizeof(buf), &n) == EINVAL);
+	CHECK_ERR(cm_avpval_text(&d, true, &v, buf, sizeof(buf), &n), EINVAL,
+	          "TBCD with a filler before the end");
 	d = def("Class");
 	v.os.data = (uint8_t *)"abcdef";
 	v.os.len = 6;
-	CHECK(cm_avpval_text(&d, false, &v, buf, 6, &n) == ENOSPC);
-	CHECK(cm_avpval_text(&d, false, &v, buf, 7, &n) == 0 && n == 6);
+	CHECK_ERR(cm_avpval_text(&d, false, &v, buf, 6, &n), ENOSPC, "6 octets into 6 (no room for NUL)");
+	CHECK_ERR(cm_avpval_text(&d, false, &v, buf, 7, &n), 0, "6 octets into 7");
+	CHECK_UINT(n, ==, 6, "6 octets written");
 	d = def("Result-Code");
 	v.u32 = 4294967295u;
-	CHECK(cm_avpval_text(&d, false, &v, buf, 10, &n) == ENOSPC);
+	CHECK_ERR(cm_avpval_text(&d, false, &v, buf, 10, &n), ENOSPC, "4294967295 into 10 octets");
 	d = def("Proxy-Info");
-	CHECK(cm_avpval_text(&d, false, &v, buf, sizeof(buf), &n) == EINVAL);
-	CHECK(cm_avpval_parse(NULL, false, "1", 1, &v, store, sizeof(store), NULL) == EINVAL);
+	CHECK_ERR(cm_avpval_text(&d, false, &v, buf, sizeof(buf), &n), EINVAL, "a grouped AVP");
+	CHECK_ERR(cm_avpval_parse(NULL, false, "1", 1, &v, store, sizeof(store), NULL), EINVAL,
+	          "parse without a definition");
 }
 
 static void test_enum_names(void)
@@ -308,16 +308,16 @@ static void test_enum_names(void)
 	union avp_value v;
 
 	v.u32 = 2001;
-	CHECK_STR(cm_avpval_enum_name(&d, &v), "DIAMETER_SUCCESS");
+	CHECK_STR(cm_avpval_enum_name(&d, &v), "DIAMETER_SUCCESS", "Result-Code 2001");
 	v.u32 = 2999;
-	CHECK(cm_avpval_enum_name(&d, &v) == NULL);
+	CHECK_STR(cm_avpval_enum_name(&d, &v), NULL, "Result-Code 2999 has no name");
 	d = def("Auth-Session-State");
 	v.i32 = 1;
-	CHECK_STR(cm_avpval_enum_name(&d, &v), "NO_STATE_MAINTAINED");
+	CHECK_STR(cm_avpval_enum_name(&d, &v), "NO_STATE_MAINTAINED", "Auth-Session-State 1");
 	d = def("Accounting-Sub-Session-Id");                  /* no constants */
 	v.u64 = 1;
-	CHECK(cm_avpval_enum_name(&d, &v) == NULL);
-	CHECK(cm_avpval_enum_name(NULL, &v) == NULL);
+	CHECK_STR(cm_avpval_enum_name(&d, &v), NULL, "a type without constants");
+	CHECK_STR(cm_avpval_enum_name(NULL, &v), NULL, "no definition");
 }
 
 /* The value of the first `name` under parent, as octets. */
@@ -335,25 +335,33 @@ static void test_add_text(void)
 	char big[1001];
 	union avp_value *v;
 
-	CHECK(fd_msg_new(cm_dict_cmd("Capabilities-Exchange-Request"), 0, &m) == 0);
-	CHECK(cm_avp_add_text(m, "Host-IP-Address", "192.0.2.1", false, &why) == 0);
-	CHECK(avp_is(m, "Host-IP-Address", "\x00\x01\xc0\x00\x02\x01", 6));
-	CHECK(cm_avp_add_text(m, "MSISDN", "33612345678", true, NULL) == 0);
-	CHECK(avp_is(m, "MSISDN", "\x33\x16\x32\x54\x76\xf8", 6));
-	CHECK(cm_avp_add_text(m, "Result-Code", "DIAMETER_SUCCESS", false, NULL) == 0);
-	CHECK((v = cm_avp_value(cm_avp_find(m, "Result-Code"))) && v->u32 == 2001);
+	if (!CHECK_ERR(fd_msg_new(cm_dict_cmd("Capabilities-Exchange-Request"), 0, &m), 0, "a CER"))
+		return;
+	CHECK_ERR(cm_avp_add_text(m, "Host-IP-Address", "192.0.2.1", false, &why), 0,
+	          "Host-IP-Address 192.0.2.1 added");
+	CHECK(avp_is(m, "Host-IP-Address", "\x00\x01\xc0\x00\x02\x01", 6),
+	      "as family 1 and 4 octets");
+	CHECK_ERR(cm_avp_add_text(m, "MSISDN", "33612345678", true, NULL), 0, "MSISDN added");
+	CHECK(avp_is(m, "MSISDN", "\x33\x16\x32\x54\x76\xf8", 6), "as TBCD");
+	CHECK_ERR(cm_avp_add_text(m, "Result-Code", "DIAMETER_SUCCESS", false, NULL), 0,
+	          "Result-Code by its name");
+	if (CHECK((v = cm_avp_value(cm_avp_find(m, "Result-Code"))) != NULL, "Result-Code found"))
+		CHECK_UINT(v->u32, ==, 2001, "DIAMETER_SUCCESS is 2001");
 	memset(big, 'x', 1000);
 	big[1000] = '\0';
-	CHECK(cm_avp_add_text(m, "Class", big, false, NULL) == 0);   /* past the stack buffer */
-	CHECK(avp_is(m, "Class", big, 1000));
+	CHECK_ERR(cm_avp_add_text(m, "Class", big, false, NULL), 0,
+	          "1000 octets (past the stack buffer)");
+	CHECK(avp_is(m, "Class", big, 1000), "the 1000 octets kept");
 	why = NULL;
-	CHECK(cm_avp_add_text(m, "Host-IP-Address", "300.0.0.1", false, &why) == EINVAL);
-	CHECK_STR(why, "not an IPv4 or IPv6 address");
+	CHECK_ERR(cm_avp_add_text(m, "Host-IP-Address", "300.0.0.1", false, &why), EINVAL,
+	          "300.0.0.1 refused");
+	CHECK_STR(why, "not an IPv4 or IPv6 address", "the reason");
 	why = NULL;
-	CHECK(cm_avp_add_text(m, "No-Such-AVP", "1", false, &why) == ENOENT && why);
-	CHECK(cm_avp_add_text(m, "Proxy-Info", "", false, NULL) == EINVAL);
-	CHECK(cm_avp_add_text(NULL, "Class", "x", false, NULL) == EINVAL);
-	CHECK(cm_avp_add_text(m, "Class", NULL, false, NULL) == EINVAL);
+	CHECK_ERR(cm_avp_add_text(m, "No-Such-AVP", "1", false, &why), ENOENT, "an unknown AVP");
+	CHECK(why != NULL, "an unknown AVP: a reason given");
+	CHECK_ERR(cm_avp_add_text(m, "Proxy-Info", "", false, NULL), EINVAL, "a grouped AVP");
+	CHECK_ERR(cm_avp_add_text(NULL, "Class", "x", false, NULL), EINVAL, "no parent");
+	CHECK_ERR(cm_avp_add_text(m, "Class", NULL, false, NULL), EINVAL, "no text");
 	fd_msg_free(m);
 }
 
@@ -379,17 +387,21 @@ static void test_dump(void)
 	char *s = NULL;
 	size_t n = 0;
 
-	CHECK(fd_msg_new(cm_dict_cmd("Capabilities-Exchange-Request"), 0, &m) == 0);
-	CHECK(cm_avp_add_str(m, "Origin-Host", "a.example.org") == 0);
-	CHECK(cm_avp_add_text(m, "Host-IP-Address", "2001:db8::1", false, NULL) == 0);
-	CHECK(cm_avp_add_text(m, "Auth-Session-State", "1", false, NULL) == 0);
-	CHECK(cm_avp_add_text(m, "MSISDN", "33612345678", true, NULL) == 0);
-	CHECK(cm_avp_add_os(m, "Class", "abc", 3) == 0);
-	CHECK(cm_avp_add_os(m, "Class", "\x01\x02", 2) == 0);
-	CHECK(cm_avp_add_os(m, "Session-Id", "a\"b\n", 4) == 0);
-	CHECK(cm_avp_add_group(m, "Proxy-Info", &pi) == 0);
-	CHECK(cm_avp_add_str(pi, "Proxy-Host", "p.example.org") == 0);
-	CHECK(cm_avp_add_text(m, "Test-Float64", "0.5", false, NULL) == 0);
+	if (!CHECK_ERR(fd_msg_new(cm_dict_cmd("Capabilities-Exchange-Request"), 0, &m), 0, "a CER"))
+		return;
+	CHECK_ERR(cm_avp_add_str(m, "Origin-Host", "a.example.org"), 0);
+	CHECK_ERR(cm_avp_add_text(m, "Host-IP-Address", "2001:db8::1", false, NULL), 0);
+	CHECK_ERR(cm_avp_add_text(m, "Auth-Session-State", "1", false, NULL), 0);
+	CHECK_ERR(cm_avp_add_text(m, "MSISDN", "33612345678", true, NULL), 0);
+	CHECK_ERR(cm_avp_add_os(m, "Class", "abc", 3), 0);
+	CHECK_ERR(cm_avp_add_os(m, "Class", "\x01\x02", 2), 0);
+	CHECK_ERR(cm_avp_add_os(m, "Session-Id", "a\"b\n", 4), 0);
+	if (!CHECK_ERR(cm_avp_add_group(m, "Proxy-Info", &pi), 0)) {
+		fd_msg_free(m);
+		return;
+	}
+	CHECK_ERR(cm_avp_add_str(pi, "Proxy-Host", "p.example.org"), 0);
+	CHECK_ERR(cm_avp_add_text(m, "Test-Float64", "0.5", false, NULL), 0);
 
 	text = dump(m, 0, 1);
 	CHECK_STR(text,
@@ -402,10 +414,10 @@ static void test_dump(void)
 	          "  Session-Id = \"a\\\"b\\n\"\n"
 	          "  Proxy-Info:\n"
 	          "    Proxy-Host = \"p.example.org\"\n"
-	          "  Test-Float64 = 0.5\n");
+	          "  Test-Float64 = 0.5\n", "the text dump");
 	free(text);
 	text = dump(pi, CM_DUMP_CODES, 0);
-	CHECK_STR(text, "Proxy-Host (280 M) = \"p.example.org\"\n");
+	CHECK_STR(text, "Proxy-Host (280 M) = \"p.example.org\"\n", "the dump with codes");
 	free(text);
 
 	json = dump(m, CM_DUMP_JSON, 0);
@@ -421,18 +433,19 @@ static void test_dump(void)
 	          "{\"name\":\"Session-Id\",\"code\":263,\"flags\":\"M\",\"value\":\"a\\\"b\\n\"},"
 	          "{\"name\":\"Proxy-Info\",\"code\":284,\"flags\":\"M\",\"avps\":"
 	          "[{\"name\":\"Proxy-Host\",\"code\":280,\"flags\":\"M\",\"value\":\"p.example.org\"}]},"
-	          "{\"name\":\"Test-Float64\",\"code\":65003,\"flags\":\"\",\"value\":0.5}]");
+	          "{\"name\":\"Test-Float64\",\"code\":65003,\"flags\":\"\",\"value\":0.5}]",
+	          "the JSON dump");
 	free(json);
-	CHECK_STR(cm_msg_cmd_name(m), "Capabilities-Exchange-Request");
+	CHECK_STR(cm_msg_cmd_name(m), "Capabilities-Exchange-Request", "the command name");
 	fd_msg_free(m);
 
-	CHECK((f = open_memstream(&s, &n)) != NULL);
-	if (f) {
-		cm_json_str(f, "q\"b\\s\t\x01\x7f\xc3\xa9", 10);
-		fclose(f);
-		CHECK_STR(s, "\"q\\\"b\\\\s\\t\\u0001\\u007f\xc3\xa9\"");
-		free(s);
-	}
+	if (!(f = open_memstream(&s, &n)))
+		tap_bail("open_memstream: %s", strerror(errno));
+	cm_json_str(f, "q\"b\\s\t\x01\x7f\xc3\xa9", 10);
+	fclose(f);
+	CHECK_STR(s, "\"q\\\"b\\\\s\\t\\u0001\\u007f\xc3\xa9\"",
+	          "a JSON string: quote, backslash, controls escaped, UTF-8 kept");
+	free(s);
 }
 
 int main(void)
@@ -440,10 +453,8 @@ int main(void)
 	int rc;
 
 	fd_g_debug_lvl = FD_LOG_ERROR;
-	if ((rc = fd_core_initialize())) {
-		fprintf(stderr, "fd_core_initialize: %s\n", strerror(rc));
-		return 1;
-	}
+	if ((rc = fd_core_initialize()))
+		tap_bail("fd_core_initialize: %s", strerror(rc));
 	define_avps();
 	test_types();
 	test_octets();
@@ -452,9 +463,5 @@ int main(void)
 	test_enum_names();
 	test_add_text();
 	test_dump();
-	if (failures)
-		fprintf(stderr, "%d check(s) failed\n", failures);
-	else
-		printf("all checks passed\n");
-	return failures ? 1 : 0;
+	return tap_done();
 }

@@ -244,7 +244,10 @@ static void test_schema(void)
 		CHECK_INT(cfg.tls_port, ==, 0);
 		CHECK(!cfg.sctp);
 		CHECK_INT(cfg.tw_timer, ==, 6);
-		CHECK_INT(cfg.tc_timer, ==, 30);
+		CHECK_INT(cfg.tc_timer, ==, CM_TC_TIMER_DEFAULT);
+		CHECK_INT(cfg.accept_threads, ==, CM_ACCEPT_THREADS_DEFAULT);
+		CHECK_INT(cfg.listen_backlog, ==, CM_LISTEN_BACKLOG_DEFAULT);
+		CHECK_INT(cfg.cer_timeout, ==, CM_CER_TIMEOUT_DEFAULT);
 		CHECK_INT(cfg.threads, ==, 8);
 		CHECK_INT(cfg.n_peers, ==, 2);
 		if (cfg.n_peers == 2) {
@@ -276,10 +279,15 @@ static void test_schema(void)
 	CHECK_STR(err, "dra.yaml:5: key 'diameter.port': expected an integer in [0, 65535], got '3868'");
 	CHECK_ERR(check_variant(6, "  tw_timer: 5", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:6: key 'diameter.tw_timer': expected an integer in [6, 3600], got '5'");
+	CHECK_ERR(check_variant(6, "  cer_timeout: 21", err, sizeof(err)), EINVAL);
+	CHECK_STR(err, "dra.yaml:6: key 'diameter.cer_timeout': expected an integer in [1, 20], got '21'");
+	CHECK_ERR(check_variant(6, "  listen_backlog: 4", err, sizeof(err)), EINVAL);
+	CHECK_STR(err, "dra.yaml:6: key 'diameter.listen_backlog': expected an integer in [5, 65535], got '4'");
 	CHECK_ERR(check_variant(5, "  prot: 3868", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:5: key 'diameter.prot': unknown key 'prot' (allowed: identity, realm, "
 	               "listen, port, tls_port, sctp, tls_cert, tls_key, tls_ca, tw_timer, tc_timer, "
-	               "threads, peers, accept_peers, default_route, fd_conf, log_level)");
+	               "threads, peers, accept_peers, default_route, fd_conf, log_level, accept_threads, "
+	               "listen_backlog, cer_timeout)");
 	CHECK_ERR(check_variant(2, "", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:1: key 'diameter': missing required key 'identity'");
 	CHECK_ERR(check_variant(11, "      transport: udp", err, sizeof(err)), EINVAL);
@@ -353,7 +361,8 @@ static void test_diam_cfg_errors(void)
 		{ "diameter:\n  identity: a\n  realm: b\n  bogus: 1\n",
 		  "c.yaml:4: key 'diameter.bogus': unknown key 'bogus' (allowed: identity, realm, listen, "
 		  "port, tls_port, sctp, tls_cert, tls_key, tls_ca, tw_timer, tc_timer, threads, peers, "
-		  "accept_peers, default_route, fd_conf, log_level)" },
+		  "accept_peers, default_route, fd_conf, log_level, accept_threads, listen_backlog, "
+		  "cer_timeout)" },
 	};
 	char err[512];
 	size_t i;

@@ -12,17 +12,9 @@
 
 static const char *type_name(const struct dict_avp_def *a)
 {
-	switch (a->dtype) {
-	case DICT_T_UTF8: return "UTF8String";
-	case DICT_T_ADDRESS: return "Address";
-	case DICT_T_TIME: return "Time";
-	case DICT_T_DIAMID: return "DiameterIdentity";
-	case DICT_T_DIAMURI: return "DiameterURI";
-	case DICT_T_IPFILTER: return "IPFilterRule";
-	case DICT_T_ENUM: return "Enumerated";
-	case DICT_T_NONE: break;
-	}
-	return cm_avp_basetype_name(a->base);
+	const char *n = dict_dtype_name(a->dtype);
+
+	return n ? n : cm_avp_basetype_name(a->base);
 }
 
 int main(void)

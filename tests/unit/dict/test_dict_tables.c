@@ -49,17 +49,10 @@ static bool loaded(const struct dict_app_def *t)
 	return t == &dict_cx_def || t == &dict_sh_def;   /* sh, fdx */
 }
 
+/* A derived type of freeDiameter's base dictionary, or NULL (plain or Enumerated). */
 static const char *builtin_type(enum dict_dtype t)
 {
-	switch (t) {
-	case DICT_T_UTF8: return "UTF8String";
-	case DICT_T_ADDRESS: return "Address";
-	case DICT_T_TIME: return "Time";
-	case DICT_T_DIAMID: return "DiameterIdentity";
-	case DICT_T_DIAMURI: return "DiameterURI";
-	case DICT_T_IPFILTER: return "IPFilterRule";
-	default: return NULL;
-	}
+	return t == DICT_T_ENUM ? NULL : dict_dtype_name(t);
 }
 
 /* The (code, vendor) a rule's AVP name means: the tables first, then the dictionary. */

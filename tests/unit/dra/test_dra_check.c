@@ -6,15 +6,12 @@
  */
 #include "dra.h"
 #include "dict.h"
+#include "tap.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); failures++; } } while (0)
 
 static char tmpdir[] = "/tmp/dra-check-XXXXXX";
 
@@ -27,7 +24,7 @@ static const char *write_file(const char *name, const char *text)
 
 	snprintf(p, sizeof(path[0]), "%s/%s", tmpdir, name);
 	if (!(f = fopen(p, "w")))
-		abort();
+		tap_bail("%s: %s", p, strerror(errno));
 	fputs(text, f);
 	fclose(f);
 	return p;
@@ -41,21 +38,19 @@ static char *check(const char *path, int *rc)
 	FILE *f = open_memstream(&buf, &len);
 
 	if (!f)
-		abort();
+		tap_bail("open_memstream: %s", strerror(errno));
 	*rc = dra_check(path, f);
 	fclose(f);
 	return buf;
 }
 
+/* The output names path then rest (e.g. ":7: peer group ..."). */
 static bool has(const char *text, const char *path, const char *rest)
 {
 	char want[1024];
 
 	snprintf(want, sizeof(want), "%s%s", path ? path : "", rest);
-	if (text && strstr(text, want))
-		return true;
-	fprintf(stderr, "missing '%s' in:\n%s\n", want, text ? text : "(null)");
-	return false;
+	return CHECK_SUBSTR(text, want, "reported: ...%s", rest);
 }
 
 static void test_example(void)
@@ -67,10 +62,8 @@ static void test_example(void)
 
 	snprintf(path, sizeof(path), "%s/config/dra/dra.yaml", src ? src : ".");
 	out = check(path, &rc);
-	CHECK(rc == 0);
-	CHECK(out && !out[0]);   /* nothing to say */
-	if (rc || (out && out[0]))
-		fprintf(stderr, "example: %s\n", out ? out : "");
+	CHECK_ERR(rc, 0, "config/dra/dra.yaml checks clean");
+	CHECK_STR(out, "", "and says nothing");
 	free(out);
 }
 
@@ -101,15 +94,15 @@ static void test_broken(void)
 		"  - { name: r2, match: { app: nosuchapp }, group: g1 }\n"
 		"  - { name: r3, match: { imsi: \"9-10\" }, group: g1 }\n");
 	out = check(cfg, &rc);
-	CHECK(rc == EINVAL);
-	CHECK(has(out, cfg, ":4:") && strstr(out, "port"));
-	CHECK(has(out, cfg, ":7: peer group 'g1': key 'policy'"));
-	CHECK(has(out, cfg, ":9: route 'r1': unknown peer group 'nosuch'"));
-	CHECK(has(out, cfg, ":10: route 'r2': key 'app': unknown application 'nosuchapp'"));
-	CHECK(has(out, cfg, ":11: route 'r3': key 'imsi'"));
-	CHECK(has(out, rules, ":4: rule 'bad-avp'"));
-	CHECK(has(out, rules, ":7: rule 'bad-action'"));
-	CHECK(!strstr(out, "\n\n"));   /* one problem a line, no empty line */
+	CHECK_ERR(rc, EINVAL, "a broken configuration fails the check");
+	has(out, cfg, ":4: key 'diameter.port'");
+	has(out, cfg, ":7: peer group 'g1': key 'policy'");
+	has(out, cfg, ":9: route 'r1': unknown peer group 'nosuch'");
+	has(out, cfg, ":10: route 'r2': key 'app': unknown application 'nosuchapp'");
+	has(out, cfg, ":11: route 'r3': key 'imsi'");
+	has(out, rules, ":4: rule 'bad-avp'");
+	has(out, rules, ":7: rule 'bad-action'");
+	CHECK(out && !strstr(out, "\n\n"), "one problem a line, no empty line: %s", out);
 	free(out);
 
 	/* Routes fine, only the rule file broken: still a failure. */
@@ -119,12 +112,14 @@ static void test_broken(void)
 		"peer_groups: [ { name: g, peers: [a] } ]\n"
 		"routes: [ { name: r, group: g } ]\n");
 	out = check(cfg, &rc);
-	CHECK(rc == EINVAL && has(out, rules, ":4: rule 'bad-avp'"));
+	CHECK_ERR(rc, EINVAL, "only the rule file broken: still a failure");
+	has(out, rules, ":4: rule 'bad-avp'");
 	free(out);
 
 	/* A missing file. */
 	out = check("/nonexistent/dra.yaml", &rc);
-	CHECK(rc != 0 && has(out, "/nonexistent/dra.yaml", ""));
+	CHECK(rc != 0, "a missing file fails the check (%s)", strerror(rc));
+	has(out, "/nonexistent/dra.yaml", "");
 	free(out);
 }
 
@@ -149,17 +144,22 @@ static void test_warnings(void)
 		"  - { name: h, peers: [c.bad] }\n"                        /* 8 */
 		"routes: [ { name: r, group: g }, { name: s, match: { realm: x }, group: h } ]\n");
 	out = check(path, &rc);
-	CHECK(rc == 0);   /* warnings do not fail the check */
-	CHECK(has(out, path, ":7: warning: peer group 'g': 'b.bad' is neither in diameter.peers "
-	          "nor matched by accept_peers"));
-	CHECK(has(out, path, ":8: warning: peer group 'h': 'c.bad'"));
+	CHECK_ERR(rc, 0, "warnings do not fail the check");
+	has(out, path, ":7: warning: peer group 'g': 'b.bad' is neither in diameter.peers "
+	    "nor matched by accept_peers");
+	has(out, path, ":8: warning: peer group 'h': 'c.bad'");
 	/* Matched by a pattern, or a configured peer in another case: no warning. */
-	CHECK(!strstr(out, "'a.ok'") && !strstr(out, "known.example"));
+	CHECK(out && !strstr(out, "'a.ok'") && !strstr(out, "known.example"),
+	      "no warning for a.ok (accept_peers) or known.example (a peer in another case)");
 	free(out);
 
-	CHECK(dra_cfg_load(path, true, &cfg, err, sizeof(err)) == 0);
-	CHECK((f = open_memstream(&out, &len)) != NULL);
-	CHECK(dra_warn_unreachable(&cfg, f) == 2);
+	out = NULL;
+	if (!CHECK_ERR(dra_cfg_load(path, true, &cfg, err, sizeof(err)), 0, "warn.yaml loads: %s",
+	               err))
+		return;
+	if (!(f = open_memstream(&out, &len)))
+		tap_bail("open_memstream: %s", strerror(errno));
+	CHECK_INT(dra_warn_unreachable(&cfg, f), ==, 2, "dra_warn_unreachable counts 2 warnings");
 	fclose(f);
 	free(out);
 	dra_cfg_free(&cfg);
@@ -171,24 +171,15 @@ int main(void)
 	int rc;
 
 	fd_g_debug_lvl = FD_LOG_ERROR;
-	if ((rc = fd_core_initialize()) || (rc = dict_load_all())) {
-		fprintf(stderr, "cannot initialise the dictionary: %s\n", strerror(rc));
-		return 1;
-	}
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		return 1;
-	}
+	if ((rc = fd_core_initialize()) || (rc = dict_load_all()))
+		tap_bail("cannot initialise the dictionary: %s", strerror(rc));
+	if (!mkdtemp(tmpdir))
+		tap_bail("mkdtemp: %s", strerror(errno));
 	test_example();
 	test_broken();
 	test_warnings();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+		tap_note("cannot remove %s", tmpdir);
+	return tap_done();
 }

@@ -75,6 +75,7 @@ static void test_good(void)
 	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
 	CHECK_ERR(rc, 0, "good.yaml loads (%s)", rc ? err : "no error");
 	CHECK(cfg.have_diam);
+	CHECK_INT(cfg.overload.max_pending, ==, DRA_MAX_PENDING_DEFAULT);
 	CHECK_INT(cfg.n_advertise_apps, ==, 3);
 	CHECK_INT(cfg.advertise_apps[0], ==, 16777251);
 	CHECK_INT(cfg.advertise_apps[1], ==, 16777216);
@@ -176,6 +177,27 @@ static void test_errors(void)
 	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
 	CHECK_ERR(rc, EINVAL);
 	CHECK_SUBSTR(err, "realm");
+	dra_cfg_free(&cfg);
+
+	/* The overload section: a bound, and its errors with file, line and key. */
+	path = write_file("ovl.yaml",
+		"diameter:\n"
+		"  identity: dra.test\n"
+		"  realm: test\n"
+		"overload: { max_pending: 50 }\n");
+	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
+	CHECK(rc == 0 && cfg.overload.max_pending == 50);
+	dra_cfg_free(&cfg);
+	path = write_file("ovl2.yaml",
+		"diameter:\n"
+		"  identity: dra.test\n"
+		"  realm: test\n"
+		"overload:\n"
+		"  max_pending: lots\n");
+	rc = dra_cfg_load(path, true, &cfg, err, sizeof(err));
+	CHECK(rc == EINVAL);
+	snprintf(want, sizeof(want), "%s:5: key 'overload.max_pending'", path);
+	CHECK(strstr(err, want) != NULL);
 	dra_cfg_free(&cfg);
 
 	/* YAML syntax error: file and line. */

@@ -7,16 +7,13 @@
  */
 #include "dra.h"
 #include "dict.h"
+#include "tap.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int failures;
-
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); failures++; } } while (0)
 
 static int build(const char *yaml, struct msg **ret, char *err, size_t errlen)
 {
@@ -59,18 +56,19 @@ static void test_values(void)
 	           "  - Host-IP-Address: 2001:db8::1\n"
 	           "  - Event-Timestamp: 3913031424\n",
 	           &m, err, sizeof(err));
-	CHECK(rc == 0);
-	if (rc) {
-		fprintf(stderr, "%s\n", err);
+	if (!CHECK_ERR(rc, 0, "a message file with values in text form: %s", err))
 		return;
-	}
 	struct avp *sd = cm_avp_find(m, "Subscription-Data");
-	CHECK(octets(sd, "MSISDN", "\x33\x16\x10\x32\x54\xf6", 6));
-	CHECK(octets(sd, "A-MSISDN", "\x33\x16", 2));
-	CHECK((v = cm_avp_value(cm_avp_find(sd, "Subscriber-Status"))) && v->i32 == 1);
-	CHECK((v = cm_avp_value(cm_avp_find(m, "IDR-Flags"))) && v->u32 == 16);
-	CHECK(octets(m, "Host-IP-Address", "\x00\x02\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 18));
-	CHECK(octets(m, "Event-Timestamp", "\xe9\x3c\x1f\x00", 4));
+	CHECK(octets(sd, "MSISDN", "\x33\x16\x10\x32\x54\xf6", 6), "MSISDN digits as TBCD");
+	CHECK(octets(sd, "A-MSISDN", "\x33\x16", 2), "0x octets");
+	if (CHECK((v = cm_avp_value(cm_avp_find(sd, "Subscriber-Status"))) != NULL,
+	          "Subscriber-Status present"))
+		CHECK_INT(v->i32, ==, 1, "OPERATOR_DETERMINED_BARRING is 1");
+	if (CHECK((v = cm_avp_value(cm_avp_find(m, "IDR-Flags"))) != NULL, "IDR-Flags present"))
+		CHECK_UINT(v->u32, ==, 16, "0x10 is 16");
+	CHECK(octets(m, "Host-IP-Address", "\x00\x02\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 18),
+	      "an IPv6 address");
+	CHECK(octets(m, "Event-Timestamp", "\xe9\x3c\x1f\x00", 4), "a Time in seconds since 1900");
 	fd_msg_free(m);
 }
 
@@ -83,11 +81,9 @@ static void bad(const char *avps, const char *want)
 
 	snprintf(yaml, sizeof(yaml), HEAD "%s", avps);
 	rc = build(yaml, &m, err, sizeof(err));
-	CHECK(rc == EINVAL && m == NULL);
-	if (!strstr(err, want)) {
-		fprintf(stderr, "expected '%s' in '%s'\n", want, err);
-		failures++;
-	}
+	CHECK_ERR(rc, EINVAL, "refused: %s", avps);
+	CHECK(m == NULL, "no message returned");
+	CHECK_SUBSTR(err, want, "the reason");
 	if (m)
 		fd_msg_free(m);
 }
@@ -117,38 +113,31 @@ static void test_explain_msisdn(void)
 	FILE *f;
 	int rc;
 
-	if (!mkdtemp(dir)) {
-		CHECK(0);
-		return;
-	}
+	if (!mkdtemp(dir))
+		tap_bail("mkdtemp: %s", strerror(errno));
 	snprintf(rules, sizeof(rules), "%s/config/rules/msisdn-tbcd.yaml", src ? src : ".");
 	snprintf(cfg, sizeof(cfg), "%s/dra.yaml", dir);
 	snprintf(msg, sizeof(msg), "%s/idr.yaml", dir);
-	CHECK((f = fopen(cfg, "w")) != NULL);
-	if (!f)
-		return;
+	if (!(f = fopen(cfg, "w")))
+		tap_bail("%s: %s", cfg, strerror(errno));
 	fprintf(f, "diameter: { identity: dra.t, realm: t }\nrules: %s\n"
 	        "peer_groups: [ { name: g, peers: [x] } ]\nroutes: [ { name: r, group: g } ]\n", rules);
 	fclose(f);
-	CHECK((f = fopen(msg, "w")) != NULL);
-	if (!f)
-		return;
+	if (!(f = fopen(msg, "w")))
+		tap_bail("%s: %s", msg, strerror(errno));
 	fputs(HEAD "  - Origin-Host: hss.t\n  - Origin-Realm: t\n  - Destination-Realm: mme.t\n"
 	      "  - User-Name: \"001010000000001\"\n"
 	      "  - Subscription-Data:\n      - MSISDN: \"33610123456\"\n", f);
 	fclose(f);
-	CHECK((f = open_memstream(&out, &len)) != NULL);
-	if (!f)
-		return;
+	if (!(f = open_memstream(&out, &len)))
+		tap_bail("open_memstream: %s", strerror(errno));
 	rc = dra_explain(cfg, msg, f, err, sizeof(err));
 	fclose(f);
-	CHECK(rc == 0);
-	if (rc)
-		fprintf(stderr, "%s\n", err);
-	CHECK(out && strstr(out, "prefix_map Subscription-Data/MSISDN: '33610123456' -> '33710123456'"));
-	CHECK(out && strstr(out, "MSISDN = 0x3317103254f6 (digits 33710123456)"));
-	if (failures)
-		fprintf(stderr, "explain output:\n%s\n", out ? out : "");
+	CHECK_ERR(rc, 0, "dra_explain with the shipped MSISDN rules: %s", err);
+	CHECK_SUBSTR(out, "prefix_map Subscription-Data/MSISDN: '33610123456' -> '33710123456'",
+	             "the rule rewrites the MSISDN digits");
+	CHECK_SUBSTR(out, "MSISDN = 0x3317103254f6 (digits 33710123456)",
+	             "the message after the rules holds the new MSISDN");
 	free(out);
 	unlink(cfg);
 	unlink(msg);
@@ -160,17 +149,10 @@ int main(void)
 	int rc;
 
 	fd_g_debug_lvl = FD_LOG_ERROR;
-	if ((rc = fd_core_initialize()) || (rc = dict_load_all())) {
-		fprintf(stderr, "cannot initialise the dictionary: %s\n", strerror(rc));
-		return 1;
-	}
+	if ((rc = fd_core_initialize()) || (rc = dict_load_all()))
+		tap_bail("cannot initialise the dictionary: %s", strerror(rc));
 	test_values();
 	test_bad_values();
 	test_explain_msisdn();
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+	return tap_done();
 }

@@ -5,6 +5,7 @@
  * reports why and leaves nothing half-written; dra_stats_get reads counters back.
  */
 #include "dra.h"
+#include "tap.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,10 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int failures;
-
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); failures++; } } while (0)
 
 static char tmpdir[] = "/tmp/dra-stats-XXXXXX";
 
@@ -49,54 +46,50 @@ static void test_stats_file(void)
 	snprintf(path, sizeof(path), "%s/stats.txt", tmpdir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	atomic_store(&dra_gstats.requests, 42);
-	CHECK(dra_stats_peer("hss1.test") != NULL);
+	if (!CHECK(dra_stats_peer("hss1.test") != NULL, "a peer's counters"))
+		return;
 	atomic_store(&dra_stats_peer("hss1.test")->answers[DRA_ANS_2XXX], 7);
-	CHECK((f = fopen(path, "w")) != NULL);
-	if (f) {
-		fputs("old contents\n", f);
-		fclose(f);
-	}
-	CHECK(dra_stats_write(path) == 0);
-	CHECK(stat(tmp, &st) != 0);   /* no temporary left */
+	if (!(f = fopen(path, "w")))
+		tap_bail("%s: %s", path, strerror(errno));
+	fputs("old contents\n", f);
+	fclose(f);
+	CHECK_ERR(dra_stats_write(path), 0, "the counters written over an older file");
+	CHECK(stat(tmp, &st) != 0, "no temporary left");
 	got = slurp(path);
-	CHECK((f = open_memstream(&want, &len)) != NULL);
+	if (!(f = open_memstream(&want, &len)))
+		tap_bail("open_memstream: %s", strerror(errno));
 	dra_stats_dump(f);
 	fclose(f);
-	CHECK(got && want && !strcmp(got, want));
-	CHECK(got && strstr(got, "global - requests 42\n") &&
-	      strstr(got, "peer hss1.test answers_2xxx 7\n"));
-	CHECK(dra_stats_get("global", "-", "requests") == 42);
-	CHECK(dra_stats_get("peer", "hss1.test", "answers_2xxx") == 7);
-	CHECK(dra_stats_get("peer", "nobody", "answers_2xxx") == 0);
+	CHECK_STR(got, want, "the file holds the dump, and only it");
+	CHECK_SUBSTR(got, "global - requests 42\n", "a global counter");
+	CHECK_SUBSTR(got, "peer hss1.test answers_2xxx 7\n", "a peer's counter");
+	CHECK_UINT(dra_stats_get("global", "-", "requests"), ==, 42, "read back: requests");
+	CHECK_UINT(dra_stats_get("peer", "hss1.test", "answers_2xxx"), ==, 7,
+	           "read back: a peer's answers_2xxx");
+	CHECK_UINT(dra_stats_get("peer", "nobody", "answers_2xxx"), ==, 0, "an unknown peer: 0");
 	free(got);
 	free(want);
 
 	/* Nowhere to write: an error, and nothing half-written. */
-	CHECK(dra_stats_write("/nonexistent/dir/stats.txt") == ENOENT);
+	CHECK_ERR(dra_stats_write("/nonexistent/dir/stats.txt"), ENOENT, "no such directory");
 	/* The target is a directory: the rename fails, the temporary is removed. */
 	snprintf(path, sizeof(path), "%s/adir", tmpdir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	CHECK(mkdir(path, 0700) == 0);
-	CHECK(dra_stats_write(path) != 0);
-	CHECK(stat(tmp, &st) != 0);
+	if (mkdir(path, 0700))
+		tap_bail("mkdir %s: %s", path, strerror(errno));
+	CHECK(dra_stats_write(path) != 0, "a directory at the path: the rename fails");
+	CHECK(stat(tmp, &st) != 0, "and the temporary is removed");
 }
 
 int main(void)
 {
 	char cmd[600];
 
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		return 1;
-	}
+	if (!mkdtemp(tmpdir))
+		tap_bail("mkdtemp: %s", strerror(errno));
 	test_stats_file();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
+		tap_note("cannot remove %s", tmpdir);
+	return tap_done();
 }

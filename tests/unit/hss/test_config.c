@@ -72,6 +72,7 @@ static void test_defaults(void)
 	CHECK_INT(cfg.n_home_plmns, ==, 0, "no PLMN lists");
 	CHECK_INT(cfg.n_roaming_partners, ==, 0, "no PLMN lists");
 	CHECK(!cfg.ctl_socket, "no control socket");
+	CHECK(cfg.overload.max_pending == HSS_MAX_PENDING_DEFAULT, "overload.max_pending default");
 	hss_cfg_free(&cfg);
 	hss_cfg_free(&cfg);   /* idempotent on a freed (zeroed) cfg */
 }
@@ -83,7 +84,8 @@ static void test_values(void)
 	int rc = load(HEAD "s6a:\n  max_vectors: 16\n  home_plmns: [\"00101\", \"310260\"]\n"
 	              "  roaming_partners: [\"20801\"]\n  rat_allowed: [eutran, E-UTRAN, nr]\n"
 	              "  cancel_old_mme: false\n  utran_geran_vectors: no\n  geran_triplets: true\n"
-	              "  clr_timeout_ms: 250\nctl_socket: /tmp/h.ctl\n", &cfg, err, sizeof(err));
+	              "  clr_timeout_ms: 250\nctl_socket: /tmp/h.ctl\noverload:\n  max_pending: 0\n",
+	              &cfg, err, sizeof(err));
 
 	CHECK_ERR(rc, 0, "%s", err);
 	if (rc)
@@ -100,6 +102,20 @@ static void test_values(void)
 	CHECK(cfg.geran_triplets, "geran_triplets: true");
 	CHECK_INT(cfg.clr_timeout_ms, ==, 250, "clr_timeout_ms");
 	CHECK_STR(cfg.ctl_socket, "/tmp/h.ctl", "ctl_socket");
+	CHECK_INT(cfg.overload.max_pending, ==, 0, "overload.max_pending 0: no bound");
+	CHECK_INT(cfg.n_ctl_allow, ==, 0, "no ctl_allow_users");
+	hss_cfg_free(&cfg);
+
+	rc = load(HEAD "ctl_socket: /tmp/h.ctl\nctl_allow_users: [root, nobody, \"12345\", 010]\n", &cfg,
+	          err, sizeof(err));
+	CHECK_ERR(rc, 0, "%s", err);
+	if (rc)
+		return;
+	CHECK_INT(cfg.n_ctl_allow, ==, 4, "ctl_allow_users: 4 entries");
+	CHECK_UINT(cfg.ctl_allow[0], ==, 0, "root is uid 0");
+	CHECK_UINT(cfg.ctl_allow[1], ==, 65534, "nobody is uid 65534");
+	CHECK_UINT(cfg.ctl_allow[2], ==, 12345, "\"12345\" is uid 12345");
+	CHECK_UINT(cfg.ctl_allow[3], ==, 10, "010 is uid 10 (decimal)");
 	hss_cfg_free(&cfg);
 }
 
@@ -138,8 +154,14 @@ static void test_errors(void)
 			hss_cfg_free(&cfg);
 	}
 	bad(HEAD "diameter2: {}\n", "t.yaml:6", "diameter2");
+	bad(HEAD "overload:\n  max_pending: -1\n", "t.yaml:7", "overload.max_pending");
+	bad(HEAD "overload:\n  max_pendng: 10\n", "t.yaml:7", "overload.max_pendng");
+	bad(HEAD "overload: 5\n", "t.yaml:6", "overload");
 	bad(HEAD "s6a:\n  home_plmns: [\n", "t.yaml", NULL);
 	bad("", "empty", NULL);
+	bad(HEAD "ctl_allow_users: [root, no-such-user-here]\n", "t.yaml:6",
+	    "key 'ctl_allow_users': unknown user 'no-such-user-here'");
+	bad(HEAD "ctl_allow_users: [\"4294967295\"]\n", "t.yaml:6", "is not a uid");
 }
 
 static void test_rat(void)
@@ -220,6 +242,15 @@ static void test_stats_ctl(void)
 	CHECK_SUBSTR(buf, "unknown command", "DSR needs flags: %s", buf);
 	hss_ctl_exec("idr 001010000000001 1 2", buf, sizeof(buf));
 	CHECK(!strncmp(buf, "error: usage", 12), "too many args: %s", buf);
+	/* decimal only: a base prefix or a sign is refused, leading zeros are decimal */
+	hss_ctl_exec("idr 001010000000001 0x10", buf, sizeof(buf));
+	CHECK_SUBSTR(buf, "bad number '0x10'", "0x10 refused");
+	hss_ctl_exec("idr 001010000000001 +1", buf, sizeof(buf));
+	CHECK_SUBSTR(buf, "bad number '+1'", "+1 refused");
+	hss_ctl_exec("idr 001010000000001 4294967296", buf, sizeof(buf));
+	CHECK_SUBSTR(buf, "bad number", "2^32 refused");
+	hss_ctl_exec("dsr 001010000000001 09", buf, sizeof(buf));
+	CHECK(strstr(buf, "bad number") == NULL, "09 is nine: %s", buf);
 }
 
 int main(void)

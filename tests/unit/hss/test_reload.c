@@ -101,6 +101,20 @@ static void test_install_and_reload(void)
 	logbuf[0] = '\0';
 	CHECK(hss_reload(path) == 0 && cur_max() == 4, "reload with a new identity");
 	CHECK(strstr(logbuf, "need a restart") != NULL, "restart needed: %s", logbuf);
+
+	/* The control socket's users are read at start only: a change is said so too. */
+	write_cfg(4, "other.test", "ctl_allow_users: [\"12345\"]\n");
+	logbuf[0] = '\0';
+	CHECK_ERR(hss_reload(path), 0, "reload adding ctl_allow_users");
+	CHECK_SUBSTR(logbuf, "ctl_allow_users changes need a restart", "a user added");
+	write_cfg(4, "other.test", "ctl_allow_users: [\"12346\"]\n");
+	logbuf[0] = '\0';
+	CHECK_ERR(hss_reload(path), 0, "reload changing ctl_allow_users");
+	CHECK_SUBSTR(logbuf, "need a restart", "a user replaced by another");
+	logbuf[0] = '\0';
+	CHECK_ERR(hss_reload(path), 0, "reload of the same file");
+	CHECK(strstr(logbuf, "need a restart") == NULL, "the same users: no restart needed: %s",
+	      logbuf);
 }
 
 /* Reloads must not accumulate configurations: the old daemon kept each one until exit. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ims_test.h: what the hss/ims unit tests share: a CHECK macro that counts failures (one run
- * reports every mismatch), the "rich" subscription fixture (several private identities,
+ * ims_test.h: what the hss/ims unit tests share: the checks of tests/lib/tap.h, the "rich"
+ * subscription fixture (several private identities,
  * implicit registration sets spanning two service profiles, barred and tel identities,
  * wildcarded PSI and IMPU, a non-distinct IMPU, iFCs in CNF and DNF, shared iFC sets), model
  * comparisons, and schema validation of XML with libxml2 against hss/ims/xsd.
@@ -10,25 +10,15 @@
 #define IMS_TEST_H
 
 #include "hss_ims.h"
+#include "tap.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 
-extern int it_failures;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		it_failures++; \
-		fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-	} \
-} while (0)
-
 /* HA1 of alice@ims.example.org:ims.example.org:secret (computed outside, python hashlib). */
 #define IT_ALICE_HA1 "ede56c3b1c295125f2652ff6c9e8f72f"
 
-/* Build the rich fixture; aborts on ENOMEM (a test bug, not a finding). */
+/* Build the rich fixture; bails out on ENOMEM (a test bug, not a finding). */
 void it_rich(struct hss_ims_sub *sub);
 /* The two shared iFC sets (ids 10 and 20) the rich fixture's "voice" profile names. */
 void it_shared_sets(struct hss_ims_shared_set sets[2]);

@@ -20,12 +20,12 @@ static char *build(const struct hss_ims_sub *s, const struct hss_ims_cx_opts *o,
 	char err[512] = "", msg[512] = "", *xml = NULL;
 	int rc = hss_ims_cx_user_data(s, o, &xml, len, err, sizeof(err));
 
-	CHECK(rc == 0, "%s: %s", save, err);
+	CHECK_ERR(rc, 0, "%s: %s", save, err);
 	if (rc)
 		return NULL;
 	CHECK(!strncmp(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 38), "%s: declaration", save);
-	CHECK(it_xsd_validate("CxDataType.xsd", xml, *len, msg, sizeof(msg)) == 0,
-	      "%s does not validate: %s\n%s", save, msg, xml);
+	CHECK_INT(it_xsd_validate("CxDataType.xsd", xml, *len, msg, sizeof(msg)), ==, 0,
+	          "%s does not validate: %s\n%s", save, msg, xml);
 	it_save(save, xml, *len);
 	return xml;
 }
@@ -36,8 +36,8 @@ static void reread(const char *xml, size_t len, struct hss_ims_sub *out)
 	char err[512] = "";
 
 	hss_ims_sub_init(out);
-	CHECK(hss_ims_cx_parse(xml, len, NULL, out, err, sizeof(err)) == 0, "re-read: %s\n%s", err,
-	      xml);
+	CHECK_ERR(hss_ims_cx_parse(xml, len, NULL, out, err, sizeof(err)), 0, "re-read: %s\n%s", err,
+	          xml);
 }
 
 static const struct hss_ims_profile *profile_of(const struct hss_ims_sub *s, const char *name)
@@ -54,9 +54,9 @@ static void same_profile(const char *what, const struct hss_ims_profile *sent,
 	const struct hss_ims_ifc *order[HSS_IMS_MAX_IFCS];
 	size_t n = model->n_ifcs;
 
-	CHECK(sent->media_profile_id == model->media_profile_id, "%s: media profile %lld",
-	      what, (long long)sent->media_profile_id);
-	CHECK(sent->n_ifcs == n, "%s: %zu iFCs, want %zu", what, sent->n_ifcs, n);
+	CHECK_INT(sent->media_profile_id, ==, model->media_profile_id, "%s: media profile %lld",
+	          what, (long long)sent->media_profile_id);
+	CHECK_INT(sent->n_ifcs, ==, n, "%s: %zu iFCs, want %zu", what, sent->n_ifcs, n);
 	for (size_t i = 0; i < n; i++)
 		order[i] = &model->ifcs[i];
 	for (size_t i = 0; i < n; i++)        /* by priority */
@@ -69,10 +69,10 @@ static void same_profile(const char *what, const struct hss_ims_profile *sent,
 	for (size_t i = 0; i < n && i < sent->n_ifcs; i++)
 		CHECK(it_ifc_eq(&sent->ifcs[i], order[i]), "%s: iFC %zu (priority %u) differs", what, i,
 		      order[i]->priority);
-	CHECK(sent->n_shared_ifc_sets == (with_sets ? model->n_shared_ifc_sets : 0),
-	      "%s: %zu shared sets", what, sent->n_shared_ifc_sets);
+	CHECK_INT(sent->n_shared_ifc_sets, ==, (with_sets ? model->n_shared_ifc_sets : 0),
+	          "%s: %zu shared sets", what, sent->n_shared_ifc_sets);
 	for (size_t i = 0; with_sets && i < model->n_shared_ifc_sets; i++)
-		CHECK(sent->shared_ifc_sets[i] == model->shared_ifc_sets[i], "%s: shared set %zu", what, i);
+		CHECK_INT(sent->shared_ifc_sets[i], ==, model->shared_ifc_sets[i], "%s: shared set %zu", what, i);
 }
 
 static void test_registration_set(void)
@@ -90,13 +90,13 @@ static void test_registration_set(void)
 	CHECK(got.n_impis == 1 && !strcmp(got.impis[0].identity, "alice@ims.example.org"), "PrivateID");
 	/* Set 1: alice (default, first), the tel alias, the barred work identity; not set 2's
 	 * alice.secret, not the PSIs. */
-	CHECK(got.n_impus == 3, "%zu identities", got.n_impus);
-	CHECK(got.n_profiles == 2, "%zu service profiles", got.n_profiles);
+	CHECK_INT(got.n_impus, ==, 3, "%zu identities", got.n_impus);
+	CHECK_INT(got.n_profiles, ==, 2, "%zu service profiles", got.n_profiles);
 	if (got.n_impus == 3 && got.n_profiles == 2) {
-		CHECK(!strcmp(got.impus[0].identity, "sip:alice@ims.example.org"), "default first: %s",
-		      got.impus[0].identity);
-		CHECK(!strcmp(got.impus[1].identity, "tel:+33-6-12-34-56-78"), "tel: %s", got.impus[1].identity);
-		CHECK(!strcmp(got.impus[2].identity, "sip:alice.work@ims.example.org"), "work");
+		CHECK_STR(got.impus[0].identity, "sip:alice@ims.example.org", "default first: %s",
+		          got.impus[0].identity);
+		CHECK_STR(got.impus[1].identity, "tel:+33-6-12-34-56-78", "tel: %s", got.impus[1].identity);
+		CHECK_STR(got.impus[2].identity, "sip:alice.work@ims.example.org", "work");
 		CHECK(!got.impus[0].barred && !got.impus[1].barred && got.impus[2].barred, "barring");
 		CHECK(!strcmp(got.impus[0].service_profile, "sp1") && !strcmp(got.impus[2].service_profile,
 		      "sp2"), "work uses the second ServiceProfile");
@@ -108,11 +108,11 @@ static void test_registration_set(void)
 		same_profile("work", &got.profiles[1], profile_of(&s, "work"), true);
 	}
 	/* Numeric booleans and the escaping of markup in text. */
-	CHECK(strstr(xml, "<BarringIndication>1</BarringIndication>") != NULL, "barring as 1");
-	CHECK(strstr(xml, "<ConditionTypeCNF>1</ConditionTypeCNF>") != NULL, "CNF as 1");
-	CHECK(strstr(xml, "mmtel &lt;&amp;&gt;") != NULL, "escaping");
-	CHECK(strstr(xml, "<IncludeRegisterRequest/><IncludeRegisterResponse/>") != NULL,
-	      "register inclusion flags");
+	CHECK_SUBSTR(xml, "<BarringIndication>1</BarringIndication>", "barring as 1");
+	CHECK_SUBSTR(xml, "<ConditionTypeCNF>1</ConditionTypeCNF>", "CNF as 1");
+	CHECK_SUBSTR(xml, "mmtel &lt;&amp;&gt;", "escaping");
+	CHECK_SUBSTR(xml, "<IncludeRegisterRequest/><IncludeRegisterResponse/>",
+	             "register inclusion flags");
 	CHECK(!strstr(xml, "alice.secret") && !strstr(xml, "conf-"), "other sets leaked");
 	hss_ims_sub_free(&got);
 
@@ -136,9 +136,9 @@ static void test_wildcards(void)
 	it_rich(&s);
 	/* Wildcarded PSI: the asked PSI as Identity, the pattern as WildcardedPSI. */
 	if ((xml = build(&s, &o, "cx_wildcarded_psi.xml", &len))) {
-		CHECK(strstr(xml, "<Identity>sip:conf-42@ims.example.org</Identity><Extension>"
+		CHECK_SUBSTR(xml, "<Identity>sip:conf-42@ims.example.org</Identity><Extension>"
 		              "<IdentityType>2</IdentityType><WildcardedPSI>sip:conf-!.*!@ims.example.org"
-		              "</WildcardedPSI>") != NULL, "wildcarded PSI:\n%s", xml);
+		              "</WildcardedPSI>", "wildcarded PSI:\n%s", xml);
 		reread(xml, len, &got);
 		CHECK(got.n_impus == 1 && got.impus[0].type == HSS_IMS_ID_WILDCARDED_PSI &&
 		      !strcmp(got.impus[0].identity, "sip:conf-!.*!@ims.example.org"), "read back");
@@ -149,13 +149,13 @@ static void test_wildcards(void)
 	/* An identity inside the wildcarded IMPU range: set 3 (pattern entry first). */
 	o.impu = "sip:carol@guest.example.org";
 	if ((xml = build(&s, &o, "cx_wildcarded_impu.xml", &len))) {
-		CHECK(strstr(xml, "<Identity>sip:carol@guest.example.org</Identity><Extension>"
+		CHECK_SUBSTR(xml, "<Identity>sip:carol@guest.example.org</Identity><Extension>"
 		              "<IdentityType>4</IdentityType><Extension><Extension><WildcardedIMPU>"
-		              "sip:!.*!@guest.example.org</WildcardedIMPU>") != NULL, "wildcarded IMPU:\n%s",
-		      xml);
-		CHECK(strstr(xml, "<Identity>sip:bob@guest.example.org</Identity><Extension>"
+		              "sip:!.*!@guest.example.org</WildcardedIMPU>", "wildcarded IMPU:\n%s",
+		             xml);
+		CHECK_SUBSTR(xml, "<Identity>sip:bob@guest.example.org</Identity><Extension>"
 		              "<IdentityType>3</IdentityType><Extension><Extension><WildcardedIMPU>"
-		              "sip:!.*!@guest.example.org</WildcardedIMPU>") != NULL, "non-distinct IMPU");
+		              "sip:!.*!@guest.example.org</WildcardedIMPU>", "non-distinct IMPU");
 		reread(xml, len, &got);
 		CHECK(got.n_impus == 2 && got.impus[0].type == HSS_IMS_ID_WILDCARDED_IMPU &&
 		      got.impus[1].type == HSS_IMS_ID_NON_DISTINCT_IMPU &&
@@ -166,13 +166,13 @@ static void test_wildcards(void)
 	/* The non-distinct IMPU itself: same set, the pattern entry keeps its pattern. */
 	o.impu = "sip:bob@guest.example.org";
 	if ((xml = build(&s, &o, "cx_non_distinct.xml", &len))) {
-		CHECK(strstr(xml, "<Identity>sip:!.*!@guest.example.org</Identity>") != NULL, "pattern");
+		CHECK_SUBSTR(xml, "<Identity>sip:!.*!@guest.example.org</Identity>", "pattern");
 		free(xml);
 	}
 	/* A distinct PSI with its own set. */
 	o.impu = "sip:chat@ims.example.org";
 	if ((xml = build(&s, &o, "cx_distinct_psi.xml", &len))) {
-		CHECK(strstr(xml, "<IdentityType>1</IdentityType>") != NULL, "distinct PSI");
+		CHECK_SUBSTR(xml, "<IdentityType>1</IdentityType>", "distinct PSI");
 		free(xml);
 	}
 	hss_ims_sub_free(&s);
@@ -199,8 +199,8 @@ static void test_shared_sets(void)
 		if (got.n_profiles == 1 && got.profiles[0].n_ifcs == 5) {
 			const uint32_t want[5] = { 0, 3, 5, 10, 100 };
 			for (int i = 0; i < 5; i++)
-				CHECK(got.profiles[0].ifcs[i].priority == want[i], "iFC %d priority %u", i,
-				      got.profiles[0].ifcs[i].priority);
+				CHECK_INT(got.profiles[0].ifcs[i].priority, ==, want[i], "iFC %d priority %u", i,
+				          got.profiles[0].ifcs[i].priority);
 			CHECK(it_ifc_eq(&got.profiles[0].ifcs[1], &sets[0].ifcs[0]), "set 10's iFC");
 			CHECK(it_ifc_eq(&got.profiles[0].ifcs[4], &sets[1].ifcs[0]), "set 20's iFC");
 		}
@@ -210,8 +210,8 @@ static void test_shared_sets(void)
 	/* Ids to an S-CSCF with the feature. */
 	o.shared_ifc_sets = true;
 	if ((xml = build(&s, &o, "cx_shared_ids.xml", &len))) {
-		CHECK(strstr(xml, "<Extension><SharedIFCSetID>10</SharedIFCSetID><SharedIFCSetID>20"
-		              "</SharedIFCSetID></Extension></ServiceProfile>") != NULL, "ids:\n%s", xml);
+		CHECK_SUBSTR(xml, "<Extension><SharedIFCSetID>10</SharedIFCSetID><SharedIFCSetID>20"
+		              "</SharedIFCSetID></Extension></ServiceProfile>", "ids:\n%s", xml);
 		free(xml);
 	}
 	/* Neither the feature nor the definition of set 20. */
@@ -220,7 +220,7 @@ static void test_shared_sets(void)
 	xml = NULL;
 	CHECK(hss_ims_cx_user_data(&s, &o, &xml, &len, err, sizeof(err)) == EINVAL && !xml,
 	      "undefined shared set accepted");
-	CHECK(strstr(err, "shared iFC set 20") != NULL, "message: %s", err);
+	CHECK_SUBSTR(err, "shared iFC set 20", "message: %s", err);
 	it_shared_sets_free(sets);
 	hss_ims_sub_free(&s);
 }
@@ -236,17 +236,17 @@ static void test_refusals(void)
 	it_rich(&s);
 	CHECK(hss_ims_cx_user_data(&s, &o, &xml, &len, err, sizeof(err)) == ENOENT && !xml,
 	      "restricted IMPI got another IMPU's profile");
-	CHECK(strstr(err, "may not use") != NULL, "%s", err);
+	CHECK_SUBSTR(err, "may not use", "%s", err);
 	o.impu = "sip:nobody@ims.example.org";
-	CHECK(hss_ims_cx_user_data(&s, &o, &xml, &len, err, sizeof(err)) == ENOENT, "unknown IMPU");
+	CHECK_ERR(hss_ims_cx_user_data(&s, &o, &xml, &len, err, sizeof(err)), ENOENT, "unknown IMPU");
 	o.impu = "sip:alice@ims.example.org";
 	o.impi = "eve@ims.example.org";
-	CHECK(hss_ims_cx_user_data(&s, &o, &xml, &len, err, sizeof(err)) == ENOENT, "unknown IMPI");
+	CHECK_ERR(hss_ims_cx_user_data(&s, &o, &xml, &len, err, sizeof(err)), ENOENT, "unknown IMPI");
 	/* Text XML cannot carry is refused, not sent. */
 	o.impi = NULL;
 	hss_ims_set_str(&s.impus[0].display_name, "bad\x01");
-	CHECK(hss_ims_cx_user_data(&s, &o, &xml, &len, err, sizeof(err)) == EINVAL, "control char");
-	CHECK(strstr(err, "<DisplayName>") != NULL, "%s", err);
+	CHECK_ERR(hss_ims_cx_user_data(&s, &o, &xml, &len, err, sizeof(err)), EINVAL, "control char");
+	CHECK_SUBSTR(err, "<DisplayName>", "%s", err);
 	hss_ims_sub_free(&s);
 
 	CHECK(hss_ims_cx_sat_has_user_data(HSS_IMS_SAT_REGISTRATION, false), "REGISTRATION");
@@ -282,7 +282,7 @@ static void test_parse_hostile(void)
 		CHECK(hss_ims_cx_parse(bad[i], strlen(bad[i]), NULL, &s, err, sizeof(err)) != 0,
 		      "accepted: %s", bad[i]);
 		CHECK(err[0] && !strncmp(err, "line ", 5), "message without a line: \"%s\"", err);
-		CHECK(s.n_impus == 0, "output touched");
+		CHECK_INT(s.n_impus, ==, 0, "output touched");
 	}
 }
 
@@ -293,9 +293,5 @@ int main(void)
 	test_shared_sets();
 	test_refusals();
 	test_parse_hostile();
-	if (it_failures)
-		fprintf(stderr, "%d failure(s)\n", it_failures);
-	else
-		printf("hss_ims Cx XML: ok\n");
-	return it_failures ? 1 : 0;
+	return tap_done();
 }

@@ -25,7 +25,7 @@ static void expect_bad(const char *name, mutate_fn fn, const char *field, const 
 	fn(&s);
 	rc = hss_ims_sub_validate(&s, err, sizeof(err));
 	snprintf(want, sizeof(want), "field '%s': ", field);
-	CHECK(rc == EINVAL, "%s: rc %d (%s)", name, rc, err);
+	CHECK_ERR(rc, EINVAL, "%s: rc %d (%s)", name, rc, err);
 	CHECK(!strncmp(err, want, strlen(want)), "%s: got \"%s\", want field %s", name, err, field);
 	CHECK(!why || strstr(err, why), "%s: got \"%s\", want \"%s\"", name, err, why);
 	CHECK(!strstr(err, IT_ALICE_HA1), "%s: the HA1 leaked into \"%s\"", name, err);
@@ -84,7 +84,7 @@ static void test_validation(void)
 	char err[512] = "";
 
 	it_rich(&s);
-	CHECK(hss_ims_sub_validate(&s, err, sizeof(err)) == 0, "rich fixture: %s", err);
+	CHECK_ERR(hss_ims_sub_validate(&s, err, sizeof(err)), 0, "rich fixture: %s", err);
 	hss_ims_sub_free(&s);
 
 	expect_bad("id", m_no_id, "id", "required");
@@ -142,22 +142,22 @@ static void test_syntax(void)
 	char why[128];
 
 	for (int i = 0; good_impu[i]; i++)
-		CHECK(hss_ims_check_impu(good_impu[i], false, why, sizeof(why)) == 0, "%s: %s",
-		      good_impu[i], why);
+		CHECK_ERR(hss_ims_check_impu(good_impu[i], false, why, sizeof(why)), 0, "%s: %s",
+		          good_impu[i], why);
 	for (int i = 0; bad_impu[i]; i++)
-		CHECK(hss_ims_check_impu(bad_impu[i], false, why, sizeof(why)) == EINVAL,
-		      "'%s' accepted", bad_impu[i]);
-	CHECK(hss_ims_check_impu("sip:chat-!.*!@ims.example.org", true, why, sizeof(why)) == 0, "%s", why);
-	CHECK(hss_ims_check_impu("tel:+3361!2345[0-9]{2}!", true, why, sizeof(why)) == 0, "%s", why);
-	CHECK(hss_ims_check_impu("sip:chat-!(!@x.org", true, why, sizeof(why)) == EINVAL, "bad regex");
-	CHECK(hss_ims_check_impi("001010000000001@ims.mnc001.mcc001.3gppnetwork.org", why, sizeof(why)) == 0,
-	      "%s", why);
-	CHECK(hss_ims_check_impi("alice@", why, sizeof(why)) == EINVAL, "empty realm");
-	CHECK(hss_ims_check_impi("al ice@x.org", why, sizeof(why)) == EINVAL, "space");
-	CHECK(hss_ims_check_diameter_uri("aaa://ccf.example.org:3868;transport=tcp;protocol=diameter",
-	                                 why, sizeof(why)) == 0, "%s", why);
-	CHECK(hss_ims_check_diameter_uri("aaas://[::1]", why, sizeof(why)) == 0, "%s", why);
-	CHECK(hss_ims_check_diameter_uri("diameter://x", why, sizeof(why)) == EINVAL, "scheme");
+		CHECK_ERR(hss_ims_check_impu(bad_impu[i], false, why, sizeof(why)), EINVAL,
+		          "'%s' accepted", bad_impu[i]);
+	CHECK_ERR(hss_ims_check_impu("sip:chat-!.*!@ims.example.org", true, why, sizeof(why)), 0, "%s", why);
+	CHECK_ERR(hss_ims_check_impu("tel:+3361!2345[0-9]{2}!", true, why, sizeof(why)), 0, "%s", why);
+	CHECK_ERR(hss_ims_check_impu("sip:chat-!(!@x.org", true, why, sizeof(why)), EINVAL, "bad regex");
+	CHECK_ERR(hss_ims_check_impi("001010000000001@ims.mnc001.mcc001.3gppnetwork.org", why, sizeof(why)), 0,
+	          "%s", why);
+	CHECK_ERR(hss_ims_check_impi("alice@", why, sizeof(why)), EINVAL, "empty realm");
+	CHECK_ERR(hss_ims_check_impi("al ice@x.org", why, sizeof(why)), EINVAL, "space");
+	CHECK_ERR(hss_ims_check_diameter_uri("aaa://ccf.example.org:3868;transport=tcp;protocol=diameter",
+	                                     why, sizeof(why)), 0, "%s", why);
+	CHECK_ERR(hss_ims_check_diameter_uri("aaas://[::1]", why, sizeof(why)), 0, "%s", why);
+	CHECK_ERR(hss_ims_check_diameter_uri("diameter://x", why, sizeof(why)), EINVAL, "scheme");
 }
 
 static void test_lookups(void)
@@ -167,18 +167,18 @@ static void test_lookups(void)
 	char *y1 = NULL, *y2 = NULL;
 
 	it_rich(&s);
-	CHECK(hss_ims_find_impu(&s, "tel:+33612345678", false) == 1, "tel without separators");
-	CHECK(hss_ims_find_impu(&s, "sip:alice@IMS.EXAMPLE.ORG", false) == 0, "host case");
-	CHECK(hss_ims_find_impu(&s, "sip:Alice@ims.example.org", false) == -1, "user part is case-sensitive");
-	CHECK(hss_ims_find_impu(&s, "sip:conf-42@ims.example.org", false) == -1, "no wildcards asked");
-	CHECK(hss_ims_find_impu(&s, "sip:conf-42@ims.example.org", true) == 4, "wildcarded PSI");
-	CHECK(hss_ims_find_impu(&s, "sip:carol@guest.example.org", true) == 6, "wildcarded IMPU");
-	CHECK(hss_ims_find_impu(&s, "sip:bob@guest.example.org", true) == 7, "distinct before wildcard");
-	CHECK(hss_ims_find_impu(&s, "sip:conf-42@ims.example.org.evil", true) == -1, "anchored");
-	CHECK(hss_ims_wildcard_match("sip:a.!.*!@x.org", "sip:aXb@x.org") == 0, "literal dot escaped");
-	CHECK(hss_ims_wildcard_match("sip:!(!@x.org", "sip:a@x.org") == -EINVAL, "bad pattern");
-	CHECK(hss_ims_find_impi(&s, "alice@IMS.example.org") == 0, "realm case");
-	CHECK(hss_ims_find_impi(&s, "Alice@ims.example.org") == -1, "user case");
+	CHECK_INT(hss_ims_find_impu(&s, "tel:+33612345678", false), ==, 1, "tel without separators");
+	CHECK_INT(hss_ims_find_impu(&s, "sip:alice@IMS.EXAMPLE.ORG", false), ==, 0, "host case");
+	CHECK_INT(hss_ims_find_impu(&s, "sip:Alice@ims.example.org", false), ==, -1, "user part is case-sensitive");
+	CHECK_INT(hss_ims_find_impu(&s, "sip:conf-42@ims.example.org", false), ==, -1, "no wildcards asked");
+	CHECK_INT(hss_ims_find_impu(&s, "sip:conf-42@ims.example.org", true), ==, 4, "wildcarded PSI");
+	CHECK_INT(hss_ims_find_impu(&s, "sip:carol@guest.example.org", true), ==, 6, "wildcarded IMPU");
+	CHECK_INT(hss_ims_find_impu(&s, "sip:bob@guest.example.org", true), ==, 7, "distinct before wildcard");
+	CHECK_INT(hss_ims_find_impu(&s, "sip:conf-42@ims.example.org.evil", true), ==, -1, "anchored");
+	CHECK_INT(hss_ims_wildcard_match("sip:a.!.*!@x.org", "sip:aXb@x.org"), ==, 0, "literal dot escaped");
+	CHECK_INT(hss_ims_wildcard_match("sip:!(!@x.org", "sip:a@x.org"), ==, -EINVAL, "bad pattern");
+	CHECK_INT(hss_ims_find_impi(&s, "alice@IMS.example.org"), ==, 0, "realm case");
+	CHECK_INT(hss_ims_find_impi(&s, "Alice@ims.example.org"), ==, -1, "user case");
 	CHECK(hss_ims_impi_may_use(&s, 1, 1), "restricted IMPI, allowed tel");
 	CHECK(!hss_ims_impi_may_use(&s, 1, 3), "restricted IMPI, other IMPU");
 	CHECK(hss_ims_impi_may_use(&s, 0, 3), "unrestricted IMPI");
@@ -194,17 +194,17 @@ static void test_lookups(void)
 	n = hss_ims_aliases(&s, 2, idx, 16);
 	CHECK(n == 1 && idx[0] == 2, "other profile is no alias");
 
-	CHECK(hss_ims_auth_lookup("Digest-AKAv1-MD5") == HSS_IMS_AUTH_AKAV1_MD5, "wire name");
-	CHECK(hss_ims_auth_lookup("sip-digest") == HSS_IMS_AUTH_SIP_DIGEST, "yaml name");
-	CHECK(!strcmp(hss_ims_auth_wire_name(HSS_IMS_AUTH_SIP_DIGEST), "SIP Digest"), "SIP Digest");
-	CHECK(hss_ims_auth_lookup("Unknown") == 0, "Unknown is no scheme");
+	CHECK_INT(hss_ims_auth_lookup("Digest-AKAv1-MD5"), ==, HSS_IMS_AUTH_AKAV1_MD5, "wire name");
+	CHECK_INT(hss_ims_auth_lookup("sip-digest"), ==, HSS_IMS_AUTH_SIP_DIGEST, "yaml name");
+	CHECK_STR(hss_ims_auth_wire_name(HSS_IMS_AUTH_SIP_DIGEST), "SIP Digest", "SIP Digest");
+	CHECK_INT(hss_ims_auth_lookup("Unknown"), ==, 0, "Unknown is no scheme");
 
 	/* A deep copy is equal (same YAML) and independent. */
-	CHECK(hss_ims_sub_copy(&s, &c) == 0, "copy");
+	CHECK_ERR(hss_ims_sub_copy(&s, &c), 0, "copy");
 	CHECK(hss_ims_yaml_emit(&s, &y1, NULL) == 0 && hss_ims_yaml_emit(&c, &y2, NULL) == 0, "emit");
 	CHECK(y1 && y2 && !strcmp(y1, y2), "copy differs");
 	hss_ims_set_str(&c.profiles[0].ifcs[1].spts[0].value, "BYE");
-	CHECK(!strcmp(s.profiles[0].ifcs[1].spts[0].value, "INVITE"), "copy shares memory");
+	CHECK_STR(s.profiles[0].ifcs[1].spts[0].value, "INVITE", "copy shares memory");
 	free(y1);
 	free(y2);
 	hss_ims_sub_free(&c);
@@ -217,9 +217,5 @@ int main(void)
 	test_validation();
 	test_syntax();
 	test_lookups();
-	if (it_failures)
-		fprintf(stderr, "%d failure(s)\n", it_failures);
-	else
-		printf("hss_ims model: ok\n");
-	return it_failures ? 1 : 0;
+	return tap_done();
 }

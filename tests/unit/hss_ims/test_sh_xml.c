@@ -30,14 +30,14 @@ static char *roundtrip(const struct hss_ims_sh_data *d, const char *save, struct
 
 	hss_ims_sh_data_init(out);
 	rc = hss_ims_sh_build(d, &xml, &len, err, sizeof(err));
-	CHECK(rc == 0, "%s: %s", save, err);
+	CHECK_ERR(rc, 0, "%s: %s", save, err);
 	if (rc)
 		return NULL;
-	CHECK(it_xsd_validate("ShDataType.xsd", xml, len, msg, sizeof(msg)) == 0,
-	      "%s does not validate: %s\n%s", save, msg, xml);
+	CHECK_INT(it_xsd_validate("ShDataType.xsd", xml, len, msg, sizeof(msg)), ==, 0,
+	          "%s does not validate: %s\n%s", save, msg, xml);
 	it_save(save, xml, len);
 	rc = hss_ims_sh_parse(xml, len, 0, NULL, out, &kind, err, sizeof(err));
-	CHECK(rc == 0, "%s: read back: %s\n%s", save, err, xml);
+	CHECK_ERR(rc, 0, "%s: read back: %s\n%s", save, err, xml);
 	return xml;
 }
 
@@ -60,7 +60,7 @@ static void test_repository(void)
 	hss_ims_sh_add_repo(&d, "MMTEL-Services", 3, sd1, strlen(sd1));
 	hss_ims_sh_add_repo(&d, "counter & co", 65535, sd2, strlen(sd2));
 	if ((xml = roundtrip(&d, "sh_repository.xml", &got))) {
-		CHECK(got.n_repo == 2, "%zu RepositoryData", got.n_repo);
+		CHECK_INT(got.n_repo, ==, 2, "%zu RepositoryData", got.n_repo);
 		for (size_t i = 0; i < got.n_repo && i < 2; i++) {
 			CHECK(!strcmp(got.repo[i].service_indication, d.repo[i].service_indication) &&
 			      got.repo[i].seq == d.repo[i].seq, "repo %zu head", i);
@@ -80,13 +80,13 @@ static void test_repository(void)
 		char err[256] = "";
 		size_t len;
 		CHECK(hss_ims_sh_build(&d, &xml, &len, err, sizeof(err)) == EINVAL && !xml, "broken data");
-		CHECK(strstr(err, "not well-formed") != NULL, "%s", err);
+		CHECK_SUBSTR(err, "not well-formed", "%s", err);
 		hss_ims_sh_data_free(&d);
 		hss_ims_sh_add_repo(&d, "x", 1, "<a/><b/>", 8);
-		CHECK(hss_ims_sh_build(&d, &xml, &len, err, sizeof(err)) == EINVAL, "two elements");
+		CHECK_ERR(hss_ims_sh_build(&d, &xml, &len, err, sizeof(err)), EINVAL, "two elements");
 		hss_ims_sh_data_free(&d);
 		hss_ims_sh_add_repo(&d, "x", 70000, "<a/>", 4);
-		CHECK(hss_ims_sh_build(&d, &xml, &len, err, sizeof(err)) == EINVAL, "sequence number");
+		CHECK_ERR(hss_ims_sh_build(&d, &xml, &len, err, sizeof(err)), EINVAL, "sequence number");
 	}
 	hss_ims_sh_data_free(&d);
 }
@@ -103,10 +103,10 @@ static void test_identities(void)
 	it_rich(&s);
 	/* One set (none asked: ALL_IDENTITIES) in PublicIdentifiers, with the MSISDN. */
 	hss_ims_sh_data_init(&d);
-	CHECK(hss_ims_sh_set_identities(&s, "sip:alice@ims.example.org", NULL, 0, NULL, &d) == 0, "all");
+	CHECK_ERR(hss_ims_sh_set_identities(&s, "sip:alice@ims.example.org", NULL, 0, NULL, &d), 0, "all");
 	memcpy(d.msisdns[0], s.msisdns[0], sizeof(d.msisdns[0]));
 	d.n_msisdns = 1;
-	CHECK(d.public_ids.n == 8, "%zu identities", d.public_ids.n);
+	CHECK_INT(d.public_ids.n, ==, 8, "%zu identities", d.public_ids.n);
 	if ((xml = roundtrip(&d, "sh_identities_all.xml", &got))) {
 		CHECK(same_list(&got.public_ids, &d.public_ids), "PublicIdentifiers");
 		CHECK(got.n_msisdns == 1 && !strcmp(got.msisdns[0], "33612345678"), "MSISDN");
@@ -118,7 +118,7 @@ static void test_identities(void)
 
 	/* Several sets: each in its Extension element. */
 	hss_ims_sh_data_init(&d);
-	CHECK(hss_ims_sh_set_identities(&s, "tel:+33612345678", sets, 3, registered, &d) == 0, "sets");
+	CHECK_ERR(hss_ims_sh_set_identities(&s, "tel:+33612345678", sets, 3, registered, &d), 0, "sets");
 	CHECK(!d.public_ids.present, "PublicIdentifiers with several sets");
 	CHECK(d.registered_ids.n == 2 && d.implicit_ids.n == 3 && d.alias_ids.n == 2,
 	      "registered %zu implicit %zu alias %zu", d.registered_ids.n, d.implicit_ids.n,
@@ -127,7 +127,7 @@ static void test_identities(void)
 		CHECK(same_list(&got.registered_ids, &d.registered_ids) &&
 		      same_list(&got.implicit_ids, &d.implicit_ids) &&
 		      same_list(&got.alias_ids, &d.alias_ids) && !got.all_ids.present, "sets read back");
-		CHECK(strstr(xml, "<Extension><RegisteredIdentities>") != NULL, "placement:\n%s", xml);
+		CHECK_SUBSTR(xml, "<Extension><RegisteredIdentities>", "placement:\n%s", xml);
 		free(xml);
 	}
 	hss_ims_sh_data_free(&got);
@@ -135,7 +135,7 @@ static void test_identities(void)
 
 	/* A wildcarded PSI: its type and pattern. */
 	hss_ims_sh_data_init(&d);
-	CHECK(hss_ims_sh_set_identities(&s, "sip:conf-7@ims.example.org", NULL, 0, NULL, &d) == 0, "psi");
+	CHECK_ERR(hss_ims_sh_set_identities(&s, "sip:conf-7@ims.example.org", NULL, 0, NULL, &d), 0, "psi");
 	CHECK(d.pid_type == 2 && it_str_eq(d.pid_wildcard, "sip:conf-!.*!@ims.example.org"), "pattern");
 	if ((xml = roundtrip(&d, "sh_identities_wildcard.xml", &got))) {
 		CHECK(got.pid_type == 2 && it_str_eq(got.pid_wildcard, d.pid_wildcard), "read back");
@@ -144,8 +144,8 @@ static void test_identities(void)
 	hss_ims_sh_data_free(&got);
 	hss_ims_sh_data_free(&d);
 	hss_ims_sh_data_init(&d);
-	CHECK(hss_ims_sh_set_identities(&s, "sip:dave@guest.example.org", NULL, 0, NULL, &d) == 0, "impu");
-	CHECK(d.pid_type == 3, "wildcarded IMPU type %d", d.pid_type);
+	CHECK_ERR(hss_ims_sh_set_identities(&s, "sip:dave@guest.example.org", NULL, 0, NULL, &d), 0, "impu");
+	CHECK_INT(d.pid_type, ==, 3, "wildcarded IMPU type %d", d.pid_type);
 	if ((xml = roundtrip(&d, "sh_identities_wildcard_impu.xml", &got))) {
 		CHECK(got.pid_type == 3 && it_str_eq(got.pid_wildcard, "sip:!.*!@guest.example.org"), "back");
 		free(xml);
@@ -153,8 +153,8 @@ static void test_identities(void)
 	hss_ims_sh_data_free(&got);
 	hss_ims_sh_data_free(&d);
 	hss_ims_sh_data_init(&d);
-	CHECK(hss_ims_sh_set_identities(&s, "sip:nobody@example.org", NULL, 0, NULL, &d) == ENOENT,
-	      "unknown identity");
+	CHECK_ERR(hss_ims_sh_set_identities(&s, "sip:nobody@example.org", NULL, 0, NULL, &d), ENOENT,
+	          "unknown identity");
 	hss_ims_sh_data_free(&d);
 	hss_ims_sub_free(&s);
 }
@@ -167,8 +167,8 @@ static void test_ims_data(void)
 
 	it_rich(&s);
 	hss_ims_sh_data_init(&d);
-	CHECK(hss_ims_sh_set_ifcs(&s, "sip:alice.secret@ims.example.org", "sip:MMTEL.example.org;transport=tcp",
-	                          &d) == 0, "iFCs");
+	CHECK_ERR(hss_ims_sh_set_ifcs(&s, "sip:alice.secret@ims.example.org", "sip:MMTEL.example.org;transport=tcp",
+	                              &d), 0, "iFCs");
 	CHECK(d.n_ifcs == 1 && d.ifcs[0].priority == 10, "only the AS's iFC: %zu", d.n_ifcs);
 	hss_ims_set_str(&d.scscf_name, "sip:scscf.ims.example.org:6060");
 	d.ims_user_state = HSS_IMS_REGISTERED_UNREG_SERVICES;
@@ -185,16 +185,16 @@ static void test_ims_data(void)
 	if ((xml = roundtrip(&d, "sh_ims_data.xml", &got))) {
 		CHECK(got.n_ifcs == 1 && it_ifc_eq(&got.ifcs[0], &d.ifcs[0]), "iFC read back");
 		CHECK(it_str_eq(got.scscf_name, d.scscf_name), "S-CSCF name");
-		CHECK(got.ims_user_state == 2, "IMS user state");
+		CHECK_INT(got.ims_user_state, ==, 2, "IMS user state");
 		CHECK(got.charging_present && it_str_eq(got.charging.primary_ccf, d.charging.primary_ccf) &&
 		      it_str_eq(got.charging.secondary_ccf, d.charging.secondary_ccf) &&
 		      it_str_eq(got.charging.primary_ecf, d.charging.primary_ecf) &&
 		      !got.charging.secondary_ecf, "charging");
-		CHECK(got.psi_activation == 0, "PSI activation");
+		CHECK_INT(got.psi_activation, ==, 0, "PSI activation");
 		CHECK(got.n_dsai == 2 && got.dsai[0].active && !got.dsai[1].active &&
 		      !strcmp(got.dsai[1].tag, "logging"), "DSAI");
-		CHECK(strstr(xml, "<DSAI-Tag>filtering</DSAI-Tag><DSAI-Value>0</DSAI-Value>") != NULL,
-		      "DSAI 0 is ACTIVE");
+		CHECK_SUBSTR(xml, "<DSAI-Tag>filtering</DSAI-Tag><DSAI-Value>0</DSAI-Value>",
+		             "DSAI 0 is ACTIVE");
 		free(xml);
 	}
 	hss_ims_sh_data_free(&got);
@@ -202,9 +202,9 @@ static void test_ims_data(void)
 
 	/* An AS with no iFC gets an empty IFCs element. */
 	hss_ims_sh_data_init(&d);
-	CHECK(hss_ims_sh_set_ifcs(&s, "sip:alice@ims.example.org", "sip:other.example.org", &d) == 0, "set_ifcs");
+	CHECK_ERR(hss_ims_sh_set_ifcs(&s, "sip:alice@ims.example.org", "sip:other.example.org", &d), 0, "set_ifcs");
 	if ((xml = roundtrip(&d, "sh_ifcs_empty.xml", &got))) {
-		CHECK(strstr(xml, "<IFCs/>") != NULL, "empty IFCs:\n%s", xml);
+		CHECK_SUBSTR(xml, "<IFCs/>", "empty IFCs:\n%s", xml);
 		CHECK(got.ifcs_present && !got.n_ifcs, "read back");
 		free(xml);
 	}
@@ -379,10 +379,10 @@ static void test_pur_hostile(void)
 		hss_ims_sh_data_init(&d);
 		rc = hss_ims_sh_parse(c->xml, len, HSS_IMS_SH_PUR, NULL, &d, &kind, err, sizeof(err));
 		CHECK(rc == c->rc && kind == c->kind, "%s: rc %d kind %d (%s)", c->what, rc, (int)kind, err);
-		CHECK(strstr(err, c->msg) != NULL, "%s: got \"%s\", want \"%s\"", c->what, err, c->msg);
+		CHECK_SUBSTR(err, c->msg, "%s: got \"%s\", want \"%s\"", c->what, err, c->msg);
 		CHECK(!strncmp(err, "line ", 5), "%s: no line in \"%s\"", c->what, err);
 		CHECK(!strstr(err, "root:"), "%s: file content leaked: %s", c->what, err);
-		CHECK(d.n_repo == 0, "%s: output touched", c->what);
+		CHECK_INT(d.n_repo, ==, 0, "%s: output touched", c->what);
 		hss_ims_sh_data_free(&d);
 	}
 }
@@ -446,7 +446,7 @@ static void test_pur_limits(void)
 		o += (size_t)snprintf(doc + o, sizeof(doc) - o, "<x>");
 	rc = hss_ims_sh_parse(doc, o, HSS_IMS_SH_PUR, NULL, &d, &kind, err, sizeof(err));
 	CHECK(rc != 0 && kind != HSS_IMS_SH_OK, "unclosed nesting accepted");
-	CHECK(d.n_repo == 0, "output touched");
+	CHECK_INT(d.n_repo, ==, 0, "output touched");
 	hss_ims_sh_data_free(&d);
 }
 
@@ -477,7 +477,7 @@ static void test_pur_valid(void)
 	hss_ims_sh_data_init(&d);
 	CHECK(hss_ims_sh_parse(pur, strlen(pur), HSS_IMS_SH_PUR, NULL, &d, &kind, err, sizeof(err)) == 0 &&
 	      kind == HSS_IMS_SH_OK, "valid PUR: %s", err);
-	CHECK(d.n_repo == 2, "%zu repos", d.n_repo);
+	CHECK_INT(d.n_repo, ==, 2, "%zu repos", d.n_repo);
 	if (d.n_repo == 2) {
 		CHECK(!strcmp(d.repo[0].service_indication, "MMTEL-Services") && d.repo[0].seq == 4, "head");
 		/* The namespace declared on Sh-Data travels with the data; CDATA becomes text. */
@@ -489,13 +489,13 @@ static void test_pur_valid(void)
 	}
 	CHECK(d.psi_activation == 1 && d.n_dsai == 1 && !d.dsai[0].active, "PSI activation / DSAI");
 	/* What was stored goes out again in a UDA that validates. */
-	CHECK(hss_ims_sh_build(&d, &xml, &len, err, sizeof(err)) == 0, "rebuild: %s", err);
+	CHECK_ERR(hss_ims_sh_build(&d, &xml, &len, err, sizeof(err)), 0, "rebuild: %s", err);
 	if (xml) {
-		CHECK(it_xsd_validate("ShDataType.xsd", xml, len, msg, sizeof(msg)) == 0, "%s\n%s", msg, xml);
+		CHECK_INT(it_xsd_validate("ShDataType.xsd", xml, len, msg, sizeof(msg)), ==, 0, "%s\n%s", msg, xml);
 		it_save("sh_pur_echo.xml", xml, len);
 		hss_ims_sh_data_init(&again);
-		CHECK(hss_ims_sh_parse(xml, len, HSS_IMS_SH_PUR, NULL, &again, &kind, err, sizeof(err)) == 0,
-		      "echo as PUR: %s", err);
+		CHECK_ERR(hss_ims_sh_parse(xml, len, HSS_IMS_SH_PUR, NULL, &again, &kind, err, sizeof(err)), 0,
+		          "echo as PUR: %s", err);
 		CHECK(again.n_repo == 2 && again.repo[0].service_data &&
 		      !strcmp(again.repo[0].service_data, d.repo[0].service_data), "stable");
 		hss_ims_sh_data_free(&again);
@@ -514,9 +514,5 @@ int main(void)
 	test_pur_hostile();
 	test_pur_limits();
 	test_pur_valid();
-	if (it_failures)
-		fprintf(stderr, "%d failure(s)\n", it_failures);
-	else
-		printf("hss_ims Sh XML: ok\n");
-	return it_failures ? 1 : 0;
+	return tap_done();
 }

@@ -49,16 +49,16 @@ static void test_rich(void)
 	it_rich(&fix);
 	hss_ims_sub_init(&got);
 	hss_ims_sub_init(&again);
-	CHECK(hss_ims_yaml_parse("rich.yaml", text, len, &got, err, sizeof(err)) == 0, "%s", err);
-	CHECK(!strcmp(got.impis[0].digest_ha1, IT_ALICE_HA1), "HA1 from the password: %s",
-	      got.impis[0].digest_ha1);
-	CHECK(hss_ims_yaml_emit(&fix, &y_fix, NULL) == 0, "emit fixture");
-	CHECK(hss_ims_yaml_emit(&got, &y_read, NULL) == 0, "emit read");
+	CHECK_ERR(hss_ims_yaml_parse("rich.yaml", text, len, &got, err, sizeof(err)), 0, "%s", err);
+	CHECK_STR(got.impis[0].digest_ha1, IT_ALICE_HA1, "HA1 from the password: %s",
+	          got.impis[0].digest_ha1);
+	CHECK_ERR(hss_ims_yaml_emit(&fix, &y_fix, NULL), 0, "emit fixture");
+	CHECK_ERR(hss_ims_yaml_emit(&got, &y_read, NULL), 0, "emit read");
 	CHECK(y_fix && y_read && !strcmp(y_fix, y_read), "rich.yaml differs from the fixture:\n"
 	      "--- fixture\n%s\n--- read\n%s", y_fix, y_read);
 	/* Fixpoint: what we write reads back to the same. */
-	CHECK(hss_ims_yaml_parse("emitted", y_read, strlen(y_read), &again, err, sizeof(err)) == 0,
-	      "re-read: %s\n%s", err, y_read);
+	CHECK_ERR(hss_ims_yaml_parse("emitted", y_read, strlen(y_read), &again, err, sizeof(err)), 0,
+	          "re-read: %s\n%s", err, y_read);
 	CHECK(hss_ims_yaml_emit(&again, &y_again, NULL) == 0 && !strcmp(y_again, y_read),
 	      "not a fixpoint:\n%s", y_again);
 	CHECK(!strstr(y_read, "digest_password") && !strstr(y_read, ": secret"), "the password is exported");
@@ -118,8 +118,8 @@ static void expect_err(const char *what, int line, const char *repl, const char 
 
 	hss_ims_sub_init(&s);
 	rc = hss_ims_yaml_parse("bob.yaml", doc, o, &s, err, sizeof(err));
-	CHECK(rc == EINVAL, "%s: rc %d", what, rc);
-	CHECK(strstr(err, want) != NULL, "%s: got \"%s\", want \"%s\"", what, err, want);
+	CHECK_ERR(rc, EINVAL, "%s: rc %d", what, rc);
+	CHECK_SUBSTR(err, want, "%s: got \"%s\", want \"%s\"", what, err, want);
 	hss_ims_sub_free(&s);
 }
 
@@ -129,8 +129,8 @@ static void test_errors(void)
 	char err[512] = "";
 
 	hss_ims_sub_init(&s);
-	CHECK(hss_ims_yaml_parse("bob.yaml", base, strlen(base), &s, err, sizeof(err)) == 0, "base: %s",
-	      err);
+	CHECK_ERR(hss_ims_yaml_parse("bob.yaml", base, strlen(base), &s, err, sizeof(err)), 0, "base: %s",
+	          err);
 	hss_ims_sub_free(&s);
 
 	expect_err("unknown key", 9, "    service_profil: p\n",
@@ -178,7 +178,7 @@ static void test_numbers(void)
 	struct hss_ims_sub s;
 
 	hss_ims_sub_init(&s);
-	CHECK(hss_ims_yaml_parse("bob.yaml", doc, o, &s, err, sizeof(err)) == 0, "%s", err);
+	CHECK_ERR(hss_ims_yaml_parse("bob.yaml", doc, o, &s, err, sizeof(err)), 0, "%s", err);
 	CHECK(s.n_profiles == 1 && s.profiles[0].n_shared_ifc_sets == 2 &&
 	      s.profiles[0].shared_ifc_sets[0] == 10 && s.profiles[0].shared_ifc_sets[1] == 16 &&
 	      s.profiles[0].media_profile_id == 7, "numbers");
@@ -190,9 +190,5 @@ int main(void)
 	test_numbers();
 	test_rich();
 	test_errors();
-	if (it_failures)
-		fprintf(stderr, "%d failure(s)\n", it_failures);
-	else
-		printf("hss_ims yaml: ok\n");
-	return it_failures ? 1 : 0;
+	return tap_done();
 }

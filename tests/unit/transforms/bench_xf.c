@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench_xf.c: cost of xf_apply per message, for a message the pre-filter skips, one whose
- * rules match on AVP conditions but change nothing, and one rewritten by three actions,
- * on relayed (lazily parsed) messages as in the DRA. Prints nanoseconds per message; the
+ * rules match on AVP conditions but change nothing, one rewritten by three actions, and one
+ * matched and rewritten by regexes (a condition and a replace), on relayed (lazily parsed)
+ * messages as in the DRA. Prints nanoseconds per message; the
  * numbers are for comparing builds on one machine, nothing asserts on them.
  */
 #include "xft.h"
@@ -25,7 +26,12 @@ static const char *RULES =
 	"    actions:\n"
 	"      - set: { avp: Destination-Realm, value: epc.mnc001.mcc001.3gppnetwork.org }\n"
 	"      - prefix_map: { avp: User-Name, map: { \"00101\": \"99999\" } }\n"
-	"      - remove: Route-Record\n";
+	"      - remove: Route-Record\n"
+	"  - name: str-regex\n"
+	"    match: { command: Session-Termination-Request, destination_realm: regex.example,\n"
+	"             avp: { path: User-Name, regex: \"^0010[12][0-9]+$\" } }\n"
+	"    actions:\n"
+	"      - replace: { avp: User-Name, regex: \"^00101(.*)$\", with: \"99999\\\\1\" }\n";
 
 static double now_ns(void)
 {
@@ -82,8 +88,8 @@ static void run(struct xf_rules *rs, const char *label, const uint8_t *w, size_t
 int main(void)
 {
 	struct xf_rules *rs;
-	uint8_t *a, *b, *c;
-	size_t la, lb, lc;
+	uint8_t *a, *b, *c, *d;
+	size_t la, lb, lc, ld;
 
 	xft_init();
 	rs = xft_load(RULES);
@@ -92,10 +98,13 @@ int main(void)
 	a = wire("Session-Termination-Answer", "x", &la);
 	b = wire("Session-Termination-Request", "home.example", &lb);
 	c = wire("Session-Termination-Request", "rewrite.example", &lc);
+	d = wire("Session-Termination-Request", "regex.example", &ld);
 	run(rs, "(warm-up)", c, lc);
 	run(rs, "pre-filtered (answer)", a, la);
 	run(rs, "conditions, no change", b, lb);
 	run(rs, "rewritten (3 actions)", c, lc);
+	run(rs, "regex condition + replace", d, ld);
+	free(d);
 	free(a);
 	free(b);
 	free(c);

@@ -5,6 +5,9 @@
  */
 #include "xft.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 static struct xf_rules *load_example(const char *name)
 {
 	const char *src = getenv("DCORE_SRCDIR");
@@ -113,35 +116,103 @@ static void test_msisdn(void)
 	xf_rules_unref(rs);
 }
 
+/* The example names /etc/dcore/topology-hiding.key: load it with a key of the test's
+ * instead (same text otherwise), as a DRA with that key would. */
+static struct xf_rules *load_hiding_example(const char *key_path)
+{
+	const char *src = getenv("DCORE_SRCDIR");
+	const char *from = "/etc/dcore/topology-hiding.key";
+	char path[1024], err[4096], *text = NULL, *out = NULL, *at;
+	struct xf_rules *rs = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/config/rules/topology-hiding.yaml", src ? src : ".");
+	if (!CHECK((f = fopen(path, "r")) != NULL, "%s opens: %s", path, strerror(errno)))
+		return NULL;
+	if (!(text = calloc(1, 65536)))
+		tap_bail("out of memory");
+	len = fread(text, 1, 65535, f);
+	fclose(f);
+	CHECK_SUBSTR(text, from, "topology-hiding.yaml names its key file");
+	/* every occurrence (the comment names it too) */
+	if (!(out = calloc(1, 2 * len + 1024)))
+		tap_bail("out of memory");
+	for (char *p = text; (at = strstr(p, from)) || *p; p = at + strlen(from)) {
+		if (!at) {
+			strcat(out, p);
+			break;
+		}
+		strncat(out, p, (size_t)(at - p));
+		strcat(out, key_path);
+	}
+	if (!CHECK_ERR(xf_rules_load_buf(path, out, strlen(out), &rs, err, sizeof(err)), 0,
+	               "topology-hiding.yaml loads with a test key"))
+		tap_note("%s", err);
+	free(text);
+	free(out);
+	return rs;
+}
+
 static void test_topology(void)
 {
-	struct xf_rules *rs = load_example("topology-hiding.yaml");
-	struct xf_state *st = NULL;
+	static const char forged[] = "mme-aaaaaaaaaaaaaaaaaaaaaaaaaa.hidden.operator.example";
+	char dir[] = "/tmp/xf_examples_XXXXXX", key[64], pseudo[300];
+	struct xf_rules *rs = NULL, *second = NULL;
 	struct msg *m;
+	FILE *f;
 
-	if (!rs)
-		return;
-	CHECK_ERR(xf_state_new(&st), 0);
+	if (!mkdtemp(dir))
+		tap_bail("mkdtemp: %s", strerror(errno));
+	snprintf(key, sizeof(key), "%s/topology-hiding.key", dir);
+	if (!(f = fopen(key, "w")))
+		tap_bail("%s: %s", key, strerror(errno));
+	fputs("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n", f);
+	fclose(f);
+	chmod(key, 0600);
+	rs = load_hiding_example(key);
+	second = load_hiding_example(key);   /* another DRA of the cluster */
+	if (!rs || !second)
+		goto out;
 	m = s6a("Update-Location-Request", "mme7.epc.operator.example", "epc.operator.example");
 	xft_add(m, "Destination-Realm", "partner.example");
 	xft_add(m, "Route-Record", "mme7.epc.operator.example");
 	m = xft_relayed(m);
-	CHECK_ERR(xft_apply(rs, m, "mme7.epc.operator.example", NULL, st, NULL), 0);
-	CHECK_STR(xft_get(m, "Origin-Host", 0), "mme-1.hidden.operator.example");
-	CHECK_STR(xft_get(m, "Route-Record", 0), "mme-1.hidden.operator.example");
+	/* no hiding table: {enc} needs none */
+	CHECK_ERR(xft_apply(rs, m, "mme7.epc.operator.example", NULL, NULL, NULL), 0,
+	          "ULR hidden without a state table");
+	snprintf(pseudo, sizeof(pseudo), "%s", xft_get(m, "Origin-Host", 0));
+	CHECK(!strncmp(pseudo, "mme-", 4) && strstr(pseudo, ".hidden.operator.example") &&
+	      !strstr(pseudo, "mme7"), "Origin-Host '%s' is a pseudonym mme-*.hidden.operator.example",
+	      pseudo);
+	CHECK_STR(xft_get(m, "Route-Record", 0), pseudo, "Route-Record hidden the same way");
 	CHECK_STR(xft_get(m, "Origin-Realm", 0), "hidden.operator.example");
 	fd_msg_free(m);
 
 	m = s6a("Cancel-Location-Request", "hss.partner.example", "partner.example");
-	xft_add(m, "Destination-Host", "mme-1.hidden.operator.example");
+	xft_add(m, "Destination-Host", pseudo);
 	xft_add(m, "Destination-Realm", "hidden.operator.example");
 	m = xft_relayed(m);
-	CHECK_ERR(xft_apply(rs, m, "dra.partner.example", NULL, st, NULL), 0);
-	CHECK_STR(xft_get(m, "Destination-Host", 0), "mme7.epc.operator.example");
+	CHECK_ERR(xft_apply(second, m, "dra.partner.example", NULL, NULL, NULL), 0,
+	          "CLR through a second rule set with the same key");
+	CHECK_STR(xft_get(m, "Destination-Host", 0), "mme7.epc.operator.example",
+	          "the second rule set unhides without a table");
 	CHECK_STR(xft_get(m, "Destination-Realm", 0), "epc.operator.example");
 	fd_msg_free(m);
-	xf_state_free(st);
+
+	/* a name the key does not authenticate is left alone */
+	m = s6a("Cancel-Location-Request", "hss.partner.example", "partner.example");
+	xft_add(m, "Destination-Host", forged);
+	xft_add(m, "Destination-Realm", "hidden.operator.example");
+	CHECK_ERR(xft_apply(second, m, "dra.partner.example", NULL, NULL, NULL), 0,
+	          "CLR to a forged pseudonym");
+	CHECK_STR(xft_get(m, "Destination-Host", 0), forged, "a forged pseudonym is left alone");
+	fd_msg_free(m);
+out:
 	xf_rules_unref(rs);
+	xf_rules_unref(second);
+	unlink(key);
+	rmdir(dir);
 }
 
 int main(void)

@@ -81,7 +81,7 @@ static void test_all_errors(void)
 		"not an IPv4 or IPv6 address",
 		"bad.yaml:11: rule 'u32-text': 'Proxy-Info' is a Grouped AVP: it has no value to set "
 		"or rewrite",
-		"bad.yaml:14: rule 'bad-regex': bad regex '(': Unmatched ( or \\(",
+		"bad.yaml:14: rule 'bad-regex': bad regex '(': missing closing parenthesis at offset 1",
 		"bad.yaml:16: rule 'bad-regex': 'with' refers to \\2 but the regex has 1 group",
 		"bad.yaml:18: rule 'keys': unknown key 'directoin' in match (expected one of: direction, "
 		"application, command, from_peer, to_peer, origin_host, origin_realm, destination_host, "
@@ -102,13 +102,13 @@ static void test_all_errors(void)
 		"bad.yaml:29: rule 'types': 'actions' must be a non-empty list",
 		"bad.yaml:30: rule 'types': duplicate rule name (first at line 23)",
 		"bad.yaml:32: rule 'types': Session-Id cannot be modified",
-		"bad.yaml:33: rule 'types': pseudo 'hidden.example' must contain {n} or {hash}",
+		"bad.yaml:33: rule 'types': pseudo 'hidden.example' must contain {enc}, {n} or {hash}",
 		"bad.yaml:34: rule 'types': 'table': 'x' appears twice among the values (reverse: true)",
 		"bad.yaml:35: rule '#7': missing or empty 'name'",
 		"bad.yaml:36: rule '#7': give exactly one of 'value' or 'hex'",
 		"bad.yaml:38: rule 'dir': command never matches direction answer",
 		"bad.yaml:39: rule 'dir': 'from' and 'to' are the same AVP",
-		"bad.yaml:40: unknown key 'other' in the rule file (expected one of: rules)",
+		"bad.yaml:40: unknown key 'other' in the rule file (expected one of: rules, limits)",
 		NULL,
 	};
 
