@@ -34,8 +34,10 @@ done
 # demo says so and goes on without.
 src=$(cd "$here/../.." && pwd)
 snmp=0
+# (ldd's output taken whole: `ldd | grep -q` would fail under pipefail when grep stops first)
+libs=$(ldd "$build/dra/dra" 2>/dev/null || true)
 if [ -x /usr/sbin/snmpd ] && command -v snmpget >/dev/null && command -v snmptable >/dev/null &&
-   ldd "$build/dra/dra" 2>/dev/null | grep -q libnetsnmp; then
+   [[ $libs == *libnetsnmp* ]]; then
   snmp=1
   mkdir -p "$work/snmp"
   printf 'master agentx\nagentXSocket %s\nrocommunity public 127.0.0.1\n' \
