@@ -125,10 +125,11 @@ int hss_reload(const char *path)
 		    a->snmp.enabled != b->snmp.enabled ||
 		    str_differ(a->snmp.agentx_socket, b->snmp.agentx_socket) ||
 		    str_differ(a->snmp.context, b->snmp.context) ||
-		    a->snmp.ping_interval != b->snmp.ping_interval)
-			LOG_N("hss: %s: only the s6a and overload sections are reloaded; diameter, "
-			      "database, ctl_socket, snmp and ctl_allow_users changes need a restart",
-			      path);
+		    a->snmp.ping_interval != b->snmp.ping_interval ||
+		    a->cx.enabled != b->cx.enabled)
+			LOG_N("hss: %s: only the s6a, cx and overload sections are reloaded; diameter, "
+			      "database, ctl_socket, snmp, cx.enabled and ctl_allow_users changes need "
+			      "a restart", path);
 		hss_snap_unref(cur);
 	}
 	/* The admission bound applies to the next arrivals (hss/overload.c). */

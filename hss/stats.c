@@ -15,7 +15,8 @@ struct hss_stats hss_stats = { .last_reload_status = 1 };
 static const char *const st_names[HSS_CMD_MAX] = {
 	[HSS_CMD_ULR] = "ULR", [HSS_CMD_AIR] = "AIR", [HSS_CMD_PUR] = "PUR",
 	[HSS_CMD_NOR] = "NOR", [HSS_CMD_CLR] = "CLR", [HSS_CMD_IDR] = "IDR",
-	[HSS_CMD_DSR] = "DSR",
+	[HSS_CMD_DSR] = "DSR", [HSS_CMD_UAR] = "UAR", [HSS_CMD_MAR] = "MAR", [HSS_CMD_SAR] = "SAR",
+	[HSS_CMD_LIR] = "LIR", [HSS_CMD_RTR] = "RTR", [HSS_CMD_PPR] = "PPR",
 };
 
 /* Every command needs its entry: the SNMP command table is indexed by (app, code). */
@@ -27,6 +28,12 @@ static const struct hss_cmd_info st_info[HSS_CMD_MAX] = {
 	[HSS_CMD_CLR] = { "CLR", HSS_APP_S6A, 317, true },
 	[HSS_CMD_IDR] = { "IDR", HSS_APP_S6A, 319, true },
 	[HSS_CMD_DSR] = { "DSR", HSS_APP_S6A, 320, true },
+	[HSS_CMD_UAR] = { "UAR", HSS_APP_CX, 300, false },
+	[HSS_CMD_SAR] = { "SAR", HSS_APP_CX, 301, false },
+	[HSS_CMD_LIR] = { "LIR", HSS_APP_CX, 302, false },
+	[HSS_CMD_MAR] = { "MAR", HSS_APP_CX, 303, false },
+	[HSS_CMD_RTR] = { "RTR", HSS_APP_CX, 304, true },
+	[HSS_CMD_PPR] = { "PPR", HSS_APP_CX, 305, true },
 };
 
 const uint32_t hss_db_lat_bounds[HSS_DB_LAT_NBUCKETS] = {
@@ -85,7 +92,7 @@ void hss_stats_count_res(enum hss_cmd c, uint32_t code, bool exp)
 	if ((unsigned)c >= HSS_CMD_MAX)
 		return;
 	s = &hss_stats.cmd[c];
-	if (code == HSS_RC_SUCCESS)
+	if (code >= 2000 && code < 3000)
 		ST_INC(s->success);
 	else if (code == HSS_ER_USER_UNKNOWN)
 		ST_INC(s->user_unknown);
@@ -231,10 +238,13 @@ static void st_dump(struct st_out *o)
 
 	for (i = 0; i < HSS_CMD_MAX; i++)
 		st_cmd_line(o, i);
-	st_emit(o, "vectors eutran=%lu utran=%lu geran=%lu resync_ok=%lu resync_bad_mac=%lu "
+	st_emit(o, "vectors eutran=%lu utran=%lu geran=%lu ims_aka=%lu ims_digest=%lu "
+	        "ims_resync_ok=%lu ims_resync_bad_mac=%lu resync_ok=%lu resync_bad_mac=%lu "
 	        "db_errors=%lu malformed=%lu too_busy=%lu pending=%lu admitted=%lu cer_timeouts=%llu",
 	        st_get(&hss_stats.vectors_eutran), st_get(&hss_stats.vectors_utran),
-	        st_get(&hss_stats.vectors_geran), st_get(&hss_stats.resync_ok),
+	        st_get(&hss_stats.vectors_geran), st_get(&hss_stats.vectors_ims),
+	        st_get(&hss_stats.digest_items), st_get(&hss_stats.ims_resync_ok),
+	        st_get(&hss_stats.ims_resync_bad_mac), st_get(&hss_stats.resync_ok),
 	        st_get(&hss_stats.resync_bad_mac), st_get(&hss_stats.db_errors),
 	        st_get(&hss_stats.malformed), st_get(&hss_stats.too_busy), cm_pending(),
 	        cm_pending_admitted(), (unsigned long long)cm_listen_closed());
