@@ -22,7 +22,8 @@ enum {
 	G_INI_ANSWERED, G_INI_FAILED, G_INI_TIMED_OUT, G_MALFORMED, G_VEC_EUTRAN, G_VEC_UTRAN,
 	G_VEC_GERAN, G_RESYNC_OK, G_RESYNC_BAD_MAC, G_RELOADS_OK, G_RELOADS_FAILED,
 	G_LAST_RELOAD_TIME, G_LAST_RELOAD_STATUS, G_LAST_RELOAD_ERROR, G_UNABLE_TO_DELIVER,
-	G_TOO_BUSY, G_FAILOVERS, G_PENDING, G_ADMITTED, G_CER_TIMEOUTS,
+	G_TOO_BUSY, G_FAILOVERS, G_PENDING, G_ADMITTED, G_CER_TIMEOUTS, G_IMS_VEC_AKA,
+	G_IMS_DIGEST, G_IMS_RESYNC_OK, G_IMS_RESYNC_BAD_MAC,
 };
 
 static struct hss_db *mib_db;
@@ -85,6 +86,10 @@ static void global_collect(void *data, struct snmp_out *o)
 	snmp_out_gauge32(o, G_PENDING, cm_pending());
 	snmp_out_gauge32(o, G_ADMITTED, cm_pending_admitted());
 	snmp_out_counter64(o, G_CER_TIMEOUTS, cm_listen_closed());
+	snmp_out_counter64(o, G_IMS_VEC_AKA, ld(&hss_stats.vectors_ims));
+	snmp_out_counter64(o, G_IMS_DIGEST, ld(&hss_stats.digest_items));
+	snmp_out_counter64(o, G_IMS_RESYNC_OK, ld(&hss_stats.ims_resync_ok));
+	snmp_out_counter64(o, G_IMS_RESYNC_BAD_MAC, ld(&hss_stats.ims_resync_bad_mac));
 }
 
 /* hssCmdEntry: INDEX { hssCmdApp, hssCmdCode } */

@@ -48,6 +48,9 @@ def test(h):
                       ('draRuleRewrites', snmplib.DRA + '.4.1.5'),
                       ('hssSubscribers', snmplib.HSS + '.1.1'),
                       ('hssResultCount', snmplib.HSS + '.4.1.3'),
+                      ('hssImsVectorsAka', snmplib.HSS + '.1.27'),
+                      ('hssImsDigestItems', snmplib.HSS + '.1.28'),
+                      ('hssImsResyncBadMac', snmplib.HSS + '.1.30'),
                       ('dcoreNotifText', snmplib.DCORE + '.1.1.4'),
                       ('dcorePeerDown', snmplib.PEER_DOWN)):
         rc, out, err = run(['snmptranslate', '-On', 'DCORE-MIB::' + name], tenv)
