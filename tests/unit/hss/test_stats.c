@@ -51,6 +51,30 @@ static void test_info(void)
 	}
 	CHECK(hss_cmd_info(HSS_CMD_CLR)->sent && !hss_cmd_info(HSS_CMD_AIR)->sent);
 	CHECK(hss_cmd_info(HSS_CMD_MAX) == NULL);
+	/* Cx (16777216): UAR 300 ... MAR 303 received, RTR 304 and PPR 305 sent */
+	CHECK(hss_cmd_info(HSS_CMD_UAR)->app == 16777216 && hss_cmd_info(HSS_CMD_UAR)->code == 300 &&
+	      hss_cmd_info(HSS_CMD_SAR)->code == 301 && hss_cmd_info(HSS_CMD_LIR)->code == 302 &&
+	      hss_cmd_info(HSS_CMD_MAR)->code == 303 && !hss_cmd_info(HSS_CMD_MAR)->sent);
+	CHECK(hss_cmd_info(HSS_CMD_RTR)->code == 304 && hss_cmd_info(HSS_CMD_RTR)->sent &&
+	      hss_cmd_info(HSS_CMD_PPR)->code == 305 && hss_cmd_info(HSS_CMD_PPR)->sent);
+}
+
+/* Cx successes are Experimental-Result-Codes 2001-2004 as well as Result-Code 2001. */
+static void test_cx_results(void)
+{
+	struct hss_cmd_stats *s = &hss_stats.cmd[HSS_CMD_UAR];
+
+	hss_stats_count_res(HSS_CMD_UAR, 2001, true);     /* DIAMETER_FIRST_REGISTRATION */
+	hss_stats_count_res(HSS_CMD_UAR, 2002, true);     /* DIAMETER_SUBSEQUENT_REGISTRATION */
+	hss_stats_count_res(HSS_CMD_UAR, 5001, true);
+	hss_stats_count_res(HSS_CMD_UAR, 5003, true);     /* DIAMETER_ERROR_IDENTITY_NOT_REGISTERED */
+	CHECK_UINT(ld(&s->success), ==, 2);
+	CHECK_UINT(ld(&s->answers[1]), ==, 2, "2xxx");
+	CHECK_UINT(ld(&s->user_unknown), ==, 1);
+	CHECK_UINT(ld(&s->rejected), ==, 1);
+	CHECK_INT(code_count(HSS_CMD_UAR, 2001 | HSS_STATS_CODE_EXP), ==, 1);
+	CHECK_INT(code_count(HSS_CMD_UAR, 2001), ==, -1, "not the Result-Code 2001");
+	CHECK_INT(code_count(HSS_CMD_UAR, 2002 | HSS_STATS_CODE_EXP), ==, 1);
 }
 
 static void test_results(void)
@@ -191,6 +215,7 @@ int main(void)
 {
 	test_info();
 	test_results();
+	test_cx_results();
 	test_race();
 	test_totals_and_text();
 	return tap_done();
