@@ -157,7 +157,7 @@ if [ $snmp -eq 1 ] && [ $status -eq 0 ]; then
     sleep 0.2
   done
   snmpget "${snmp_args[@]}" DCORE-MIB::draRequests.0 DCORE-MIB::draAnswers.0 \
-    DCORE-MIB::hssSubscribers.0 DCORE-MIB::hssDbOps.0 || status=1
+    DCORE-MIB::hssSubscribers.0 DCORE-MIB::hssDbOps.0 DCORE-MIB::hssImsVectorsAka.0 || status=1
   snmptable -Cb -Cw 100 "${snmp_args[@]}" DCORE-MIB::draPeerTable || status=1
   snmptable -Cb -Cw 100 "${snmp_args[@]}" DCORE-MIB::hssCmdTable || status=1
 fi

@@ -26,6 +26,13 @@ else
   # at least the AIR and the ULR shown (the first AIRs may have been retried), one subscriber
   n=$(sed -n 's/.*draRequests.0 = Counter64: \([0-9]*\).*/\1/p' <<<"$out")
   [ -n "$n" ] && [ "$n" -ge 3 ] || { echo "FAIL: draRequests over SNMP: '$n'"; exit 1; }
+  # the IMS registration's UAR, MAR and SAR, one each, and the MAR's AKA vector
+  for cmd in UAR MAR SAR; do
+    grep -Eq "^ *$cmd +received +1 +0 +1 " <<<"$out" ||
+      { echo "FAIL: hssCmdTable over SNMP lacks the $cmd answered 2xxx"; exit 1; }
+  done
+  n=$(sed -n 's/.*hssImsVectorsAka.0 = Counter64: \([0-9]*\).*/\1/p' <<<"$out")
+  [ -n "$n" ] && [ "$n" -ge 1 ] || { echo "FAIL: hssImsVectorsAka over SNMP: '$n'"; exit 1; }
   for want in "hssSubscribers.0 = Gauge32: 1" "SNMP table: DCORE-MIB::draPeerTable" \
               "hss.demo.dcore.example" "SNMP table: DCORE-MIB::hssCmdTable"; do
     grep -q -- "$want" <<<"$out" || { echo "FAIL: demo output lacks '$want'"; exit 1; }
