@@ -18,6 +18,7 @@
 #include <freeDiameter/freeDiameter-host.h>
 #include <freeDiameter/libfdcore.h>
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -271,6 +272,80 @@ size_t cm_avp_depth_limit(uint8_t *buf, size_t len, uint32_t *ret_code, uint32_t
  * whole (link-local, or to this node's own request). Returns how many AVPs were changed.
  * cm_diam_start registers a HOOK_MESSAGE_RECEIVED handler that calls it on every message. */
 int cm_msg_defuse(struct msg *msg, bool answer_parsed);
+
+/* ---------------------------------------------------------------------------------------
+ * Per-peer counters (common/peerstats.c): every application message a node sends or
+ * receives (CER/CEA, DWR/DWA, DPR/DPA excluded), relayed or local, counted by freeDiameter
+ * hooks; read by the daemons' logs, stats files, control sockets and SNMP agent.
+ * ------------------------------------------------------------------------------------- */
+
+#define CM_PSTATS_MAX 4096   /* peers counted one by one; more are counted globally only */
+
+/* One peer, created when it first connects or is first seen, never freed. The counters are
+ * relaxed atomics: read them with cm_pstat_get. */
+struct cm_pstat {
+	struct cm_pstat *hnext, *next;       /* registry links */
+	uint32_t index;                      /* 1, 2, ... in order of creation; never reused */
+	atomic_uint_fast64_t req_in;         /* requests received from it */
+	atomic_uint_fast64_t req_out;        /* requests sent to it */
+	atomic_uint_fast64_t ans_in;         /* answers received from it */
+	atomic_uint_fast64_t ans_out;        /* answers sent to it */
+	atomic_uint_fast64_t err_in;         /* of ans_in: E bit, or a result outside 1xxx-2xxx */
+	atomic_uint_fast64_t err_out;        /* of ans_out: the same */
+	atomic_uint_fast64_t failovers;      /* requests sent to it re-sent elsewhere (its
+	                                      * connection was lost before their answer) */
+	atomic_uint_fast64_t connects;       /* capabilities exchanges that opened a connection */
+	atomic_int_fast64_t connected_since; /* time() of the last one; 0: never */
+	size_t id_len;
+	char id[];                           /* Diameter identity as first seen, NUL-terminated */
+};
+
+/* Answers this node built itself (not relayed) with these results, and totals. */
+struct cm_pstats_global {
+	atomic_uint_fast64_t local_3002;     /* DIAMETER_UNABLE_TO_DELIVER */
+	atomic_uint_fast64_t local_3004;     /* DIAMETER_TOO_BUSY */
+	atomic_uint_fast64_t local_3005;     /* DIAMETER_LOOP_DETECTED */
+	atomic_uint_fast64_t failovers;      /* sum of the peers' failovers */
+	atomic_uint_fast64_t uncounted;      /* messages of peers past CM_PSTATS_MAX */
+};
+extern struct cm_pstats_global cm_pstats_global;
+
+/* Register the hooks that count (after cm_diam_init, before cm_diam_start). 0 or errno. */
+int cm_pstats_init(void);
+/* The entry of identity id (len octets, case-insensitive): _find never creates (no lock),
+ * _get creates it (NULL when CM_PSTATS_MAX entries exist or out of memory). */
+struct cm_pstat *cm_pstats_find(const char *id, size_t len);
+struct cm_pstat *cm_pstats_get(const char *id, size_t len);
+size_t cm_pstats_count(void);
+/* Call cb for every entry in index order (entries created meanwhile may be left out). */
+void cm_pstats_foreach(void (*cb)(void *data, struct cm_pstat *p), void *data);
+uint64_t cm_pstat_get(atomic_uint_fast64_t *c);
+/* Requests sent to p still waiting for their answer: req_out - ans_in - failovers. */
+uint64_t cm_pstat_pending(struct cm_pstat *p);
+/* Result-Code of an answer, or the Experimental-Result-Code inside Experimental-Result
+ * (parsing those AVPs if needed); 0 when it has neither. */
+uint32_t cm_answer_result(struct msg *ans);
+
+/* The state of a peer connection, as the NMS sees it (freeDiameter's states folded). */
+enum cm_peer_state {
+	CM_PEER_OPEN = 1,          /* STATE_OPEN, OPEN_NEW */
+	CM_PEER_CLOSED = 2,        /* CLOSED, ZOMBIE (an accepted peer that left) */
+	CM_PEER_CONNECTING = 3,    /* NEW, WAITCNXACK(_ELEC), WAITCEA */
+	CM_PEER_SUSPECT = 4,       /* SUSPECT (watchdog unanswered), REOPEN */
+	CM_PEER_CLOSING = 5,       /* CLOSING, CLOSING_GRACE */
+};
+enum cm_peer_state cm_peer_state_of(int fd_state);
+const char *cm_peer_state_name(enum cm_peer_state s);
+
+/* A copy of one entry of freeDiameter's peer list. */
+struct cm_peer_info {
+	char *identity;
+	char *realm;               /* received in CER/CEA, else configured, else NULL */
+	enum cm_peer_state state;
+};
+/* Copy freeDiameter's peer list (configured peers and those that connected). 0, ENOMEM. */
+int cm_peers_list(struct cm_peer_info **ret, size_t *ret_n);
+void cm_peers_free(struct cm_peer_info *v, size_t n);
 
 /* ---------------------------------------------------------------------------------------
  * AVP helpers (common/avp.c). Names are looked up in the dictionary once and cached.

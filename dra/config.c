@@ -109,6 +109,7 @@ const struct cm_schema dra_schema[] = {
 	{ "rules", CM_S_STR, 0, 1, 4096, NULL, NULL, "rewrite rule file (relative to this file)" },
 	{ "stats_file", CM_S_STR, 0, 1, 4096, NULL, NULL, "file SIGUSR1 writes counters to" },
 	{ "overload", CM_S_MAP, 0, 0, 0, cm_overload_schema, NULL, "admission bound (3004 above it)" },
+	{ "snmp", CM_S_MAP, 0, 0, 0, snmp_schema, NULL, "AgentX subagent (needs a restart)" },
 	{ "peer_groups", CM_S_SEQ, 0, 0, 0,
 	  (const struct cm_schema[]){ { "group", CM_S_MAP, 0, 0, 0, dra_group_schema, NULL, "peer group" }, { NULL } },
 	  NULL, "peer groups" },
@@ -444,7 +445,8 @@ int dra_cfg_load(const char *path, bool with_diam, struct dra_cfg *cfg, char *er
 				break;
 		if (!s->key) {
 			errs_add(&e, "%s:%d: key '%s': unknown key (expected diameter, advertise_apps, rules, "
-			         "stats_file, overload, peer_groups, routes)", file, it->key_line, it->key);
+			         "stats_file, overload, snmp, peer_groups, routes)", file, it->key_line,
+			         it->key);
 			continue;
 		}
 		if ((s->type == CM_S_MAP && it->type != CM_Y_MAP) ||
@@ -471,6 +473,16 @@ int dra_cfg_load(const char *path, bool with_diam, struct dra_cfg *cfg, char *er
 			cfg->have_diam = true;
 		}
 	}
+
+	if ((n = cm_ymap_get(root, "snmp"))) {
+		/* Checked always (--check, reloads), used at start only. */
+		if (cm_schema_check(n, snmp_schema, cmerr, sizeof(cmerr)) != 0)
+			errs_add(&e, "%s", cmerr);
+		else if (with_diam && snmp_cfg_parse(n, &cfg->snmp, cmerr, sizeof(cmerr)))
+			return ENOMEM;
+	}
+	if (with_diam && !cfg->snmp.agentx_socket && snmp_cfg_parse(NULL, &cfg->snmp, NULL, 0))
+		return ENOMEM;
 
 	if ((n = cm_ymap_get(root, "advertise_apps"))) {
 		cfg->advertise_apps = calloc(n->n_child ? n->n_child : 1, sizeof(uint32_t));
@@ -558,6 +570,7 @@ void dra_cfg_free(struct dra_cfg *cfg)
 	free(cfg->advertise_apps);
 	free(cfg->rules_path);
 	free(cfg->stats_file);
+	snmp_cfg_free(&cfg->snmp);
 	for (i = 0; i < cfg->n_groups; i++) {
 		for (j = 0; j < cfg->groups[i].n_members; j++)
 			free(cfg->groups[i].members[j].host);

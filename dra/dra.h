@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "snmp.h"
 #include "xf.h"
 
 #define DRA_APP_RELAY 0xffffffffu
@@ -80,6 +81,7 @@ struct dra_cfg {
 	struct dra_route_cfg *routes; size_t n_routes;
 	char *stats_file;                      /* where SIGUSR1 writes counters; NULL: log only */
 	struct cm_overload_cfg overload;       /* overload: (not reloaded) */
+	struct snmp_cfg snmp;                  /* the SNMP agent (with_diam only) */
 	char *path;
 };
 
@@ -139,9 +141,42 @@ struct dra_global_stats {
 	atomic_uint_fast64_t reloads_failed;
 	atomic_uint_fast64_t local_relayed;    /* own-realm requests relayed via dispatch */
 	atomic_uint_fast64_t too_busy;         /* answered 3004 by us: over overload.max_pending */
+	atomic_uint_fast64_t group_failovers;  /* requests sent to another member of their peer
+	                                        * group because the one its policy picks was
+	                                        * unavailable */
+	atomic_int_fast64_t last_reload_time;  /* time() of the last SIGHUP reload; 0: none */
+	atomic_int last_reload_status;         /* enum dra_reload_status */
+	atomic_int_fast64_t rules_since;       /* time() the running routes and rules were
+	                                        * installed (start or reload): their counters
+	                                        * count from then */
 };
 
+enum dra_reload_status { DRA_RELOAD_NONE = 1, DRA_RELOAD_OK = 2, DRA_RELOAD_FAILED = 3 };
+
 extern struct dra_global_stats dra_gstats;
+
+/* Counters per application and command, in a fixed table filled on first use without
+ * locks (compare-and-swap on a free slot); commands past DRA_CMD_SLOTS are counted in
+ * dra_cmd_overflow only, so a peer inventing commands costs no memory. */
+#define DRA_CMD_SLOTS 512
+struct dra_cmd_stats {
+	atomic_uint_fast64_t key;              /* see dra_stats_cmd; 0: free slot */
+	uint32_t app, code;                    /* valid once key is set */
+	atomic_uint_fast64_t requests;         /* requests received to relay */
+	atomic_uint_fast64_t answers[DRA_ANS_NCLASS];  /* answers sent back, relayed or the
+	                                                * DRA's own (3002, 5012) */
+};
+extern atomic_uint_fast64_t dra_cmd_overflow;
+/* The counters of (application, command code): found or added. NULL when the table is full
+ * (counted in dra_cmd_overflow). Any thread, no lock. */
+struct dra_cmd_stats *dra_stats_cmd(uint32_t app, uint32_t code);
+/* Call cb for each command counted so far, in slot order. */
+void dra_stats_cmd_foreach(void (*cb)(void *data, struct dra_cmd_stats *c), void *data);
+/* Call cb for each route, group and peer entry (kind "route", "group", "peer"). */
+void dra_stats_foreach(void (*cb)(void *data, const char *kind, const char *name, void *stats),
+                       void *data);
+/* Record the outcome of a reload (reload.c). */
+void dra_stats_reloaded(bool ok);
 
 struct dra_route_stats *dra_stats_route(const char *name);
 struct dra_group_stats *dra_stats_group(const char *name);
@@ -219,6 +254,11 @@ struct dra_cand {
 #define DRA_SCORE_EXCLUDE (-1000000)
 #define DRA_SCORE_BASE 100000
 
+/* Whether the member group g's policy picks at position seq (every member up) is not among
+ * the usable candidates, so another member gets the request: a group failover. */
+bool dra_group_preferred_down(const struct dra_group *g, const struct dra_cand *c, size_t n,
+                              uint64_t seq);
+
 /* Rank candidates for group g: members get DRA_SCORE_BASE + rank (highest = first choice,
  * then failover order), every other candidate DRA_SCORE_EXCLUDE. seq picks the
  * round-robin / weighted position. Returns the index in c of the first choice, or -1 when
@@ -248,6 +288,8 @@ struct dra_snap *dra_snap_get(void);
 int dra_reload(const char *cfg_path);
 /* Drop the current snapshot (shutdown). */
 void dra_snap_clear(void);
+/* The first problem of the last reload that failed ("" after a successful one). */
+void dra_reload_error(char *out, size_t outsz);
 
 /* The topology-hiding state that survives reloads (created on first use). */
 struct xf_state *dra_xf_state(void);
@@ -284,6 +326,14 @@ bool dra_overload_shed(struct msg **pmsg);
  * or the rule engine's errno; *ret_fired gets the number of rules that fired. */
 int dra_rules_apply(struct dra_snap *s, struct msg *msg, bool is_request, const char *from,
                     const char *to, struct xf_trace *trace, int *ret_fired);
+
+/* ---------------------------------------------------------------------------------------
+ * SNMP (mib.c): the DRA's subtree of DCORE-MIB, served by common/snmp/
+ * ------------------------------------------------------------------------------------- */
+
+/* Register draGlobal, draPeerTable, draCmdTable, draRuleTable, draRouteTable, draGroupTable
+ * and the notifications (peer up/down, failed reload) with the agent; before snmp_start. */
+int dra_mib_register(void);
 
 /* ---------------------------------------------------------------------------------------
  * --check (check.c)

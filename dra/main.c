@@ -111,6 +111,10 @@ static int do_run(const char *path, bool debug)
 		fprintf(stderr, "dra: cannot load the dictionaries: %s\n", strerror(rc));
 		goto out;
 	}
+	if ((rc = cm_pstats_init())) {
+		fprintf(stderr, "dra: cannot register the peer counters: %s\n", strerror(rc));
+		goto out;
+	}
 	err[0] = '\0';
 	if ((rc = dra_snap_load(path, &snap, err, sizeof(err)))) {
 		dra_print_lines(stderr, err);
@@ -125,13 +129,26 @@ static int do_run(const char *path, bool debug)
 	dra_stats_path = cfg.stats_file;
 	if ((rc = fd_event_trig_regcb(SIGUSR1, "dra", on_usr1)))
 		fd_log_error("dra: cannot register the SIGUSR1 handler: %s", strerror(rc));
+	if (cfg.snmp.enabled && ((rc = dra_mib_register()) ||
+	                         (rc = snmp_start(&cfg.snmp, "dcore-dra")))) {
+		if (rc == ENOTSUP)
+			fprintf(stderr, "dra: %s: snmp.enabled is true but this dra was built without "
+			        "SNMP support (libsnmp-dev, meson -Dsnmp=enabled)\n", path);
+		else
+			fprintf(stderr, "dra: cannot start the SNMP agent: %s\n", strerror(rc));
+		dra_relay_fini();
+		cm_diam_shutdown();
+		goto out;
+	}
 	if ((rc = cm_diam_start())) {
 		fprintf(stderr, "dra: cannot start the Diameter node: %s\n", strerror(rc));
+		snmp_stop();
 		cm_diam_shutdown();
 		goto out;
 	}
 	fd_log_notice("dra: %s (%s) relaying, config %s", cfg.diam.identity, cfg.diam.realm, path);
 	rc = cm_diam_run(on_hup, (void *)path);
+	snmp_stop();
 	dra_relay_fini();
 	cm_diam_shutdown();
 	dra_snap_clear();

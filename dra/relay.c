@@ -164,6 +164,27 @@ static const char *rule_error_text(int rc)
 	return "Rewrite rule failed";
 }
 
+/* Count a request to relay under its application and command. */
+static void count_cmd_request(struct msg *req)
+{
+	struct msg_hdr *hdr;
+	struct dra_cmd_stats *cs;
+
+	if (!fd_msg_hdr(req, &hdr) && (cs = dra_stats_cmd(hdr->msg_appl, hdr->msg_code)))
+		atomic_fetch_add_explicit(&cs->requests, 1, memory_order_relaxed);
+}
+
+/* Count an answer going back under its command and result class. */
+static void count_cmd_answer(struct msg *ans, uint32_t result_code)
+{
+	struct msg_hdr *hdr;
+	struct dra_cmd_stats *cs;
+
+	if (!fd_msg_hdr(ans, &hdr) && (cs = dra_stats_cmd(hdr->msg_appl, hdr->msg_code)))
+		atomic_fetch_add_explicit(&cs->answers[dra_ans_class(result_code)], 1,
+		                          memory_order_relaxed);
+}
+
 static int fwd_req_cb(void *data, struct msg **pmsg)
 {
 	DiamId_t src = NULL;
@@ -171,6 +192,7 @@ static int fwd_req_cb(void *data, struct msg **pmsg)
 	int rc;
 
 	atomic_fetch_add_explicit(&dra_gstats.requests, 1, memory_order_relaxed);
+	count_cmd_request(*pmsg);
 	fd_msg_source_get(*pmsg, &src, &srclen);
 	if (src && dra_overload_shed(pmsg))
 		return 0;
@@ -244,11 +266,13 @@ static int fwd_ans_cb(void *data, struct msg **pmsg)
 	struct msg *q = NULL;
 	struct dra_peer_stats *ps;
 
+	uint32_t code = answer_code(*pmsg);
+
 	atomic_fetch_add_explicit(&dra_gstats.answers, 1, memory_order_relaxed);
+	count_cmd_answer(*pmsg, code);
 	fd_msg_source_get(*pmsg, &src, &srclen);
 	if (src && (ps = dra_stats_peer_find(src, srclen)))
-		atomic_fetch_add_explicit(&ps->answers[dra_ans_class(answer_code(*pmsg))], 1,
-		                          memory_order_relaxed);
+		atomic_fetch_add_explicit(&ps->answers[dra_ans_class(code)], 1, memory_order_relaxed);
 	/* The answer goes back to the peer its request came from. */
 	if (fd_msg_answ_getq(*pmsg, &q) == 0 && q)
 		fd_msg_source_get(q, &to, &tolen);
@@ -273,6 +297,7 @@ static int answer_error(struct msg **pmsg, const char *rescode, const char *why)
 		goto fail;
 	if ((rc = fd_msg_rescode_set(m, (char *)rescode, (char *)why, NULL, 1)))
 		goto fail;
+	count_cmd_answer(m, cm_answer_result(m));
 	if (erh_d && fd_msg_avp_new(erh_d, 0, &erh) == 0) {
 		memset(&v, 0, sizeof(v));
 		v.os.data = (uint8_t *)fd_g_config->cnf_diamid;
@@ -432,6 +457,8 @@ static int out_cb(void *data, struct msg **pmsg, struct fd_list *candidates)
 		}
 	} else {
 		atomic_fetch_add_explicit(&r->group->stats->routed, 1, memory_order_relaxed);
+		if (dra_group_preferred_down(r->group, c, n, seq))
+			atomic_fetch_add_explicit(&dra_gstats.group_failovers, 1, memory_order_relaxed);
 		if (c[best].member >= 0)
 			atomic_fetch_add_explicit(&r->group->mstats[c[best].member]->routed, 1,
 			                          memory_order_relaxed);
@@ -470,6 +497,7 @@ static int disp_cb(struct msg **pmsg, struct avp *avp, struct session *sess, voi
 	if (src && dra_overload_shed(pmsg))
 		return 0;
 	atomic_fetch_add_explicit(&dra_gstats.local_relayed, 1, memory_order_relaxed);
+	count_cmd_request(*pmsg);
 	/* A request a rule failed on half-way is refused rather than relayed half-rewritten. */
 	if ((rc = apply_rules_counted(*pmsg, true, src, NULL)) != 0 && src)
 		return answer_error(pmsg, "DIAMETER_UNABLE_TO_COMPLY", rule_error_text(rc));

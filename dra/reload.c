@@ -12,8 +12,10 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static pthread_rwlock_t dra_snap_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct dra_snap *dra_cur;
@@ -103,6 +105,8 @@ void dra_snap_install(struct dra_snap *s)
 	old = dra_cur;
 	dra_cur = s;
 	pthread_rwlock_unlock(&dra_snap_lock);
+	if (s)
+		atomic_store(&dra_gstats.rules_since, (int_fast64_t)time(NULL));
 	dra_snap_unref(old);
 }
 
@@ -118,15 +122,34 @@ struct dra_snap *dra_snap_get(void)
 	return s;
 }
 
+static pthread_mutex_t dra_rerr_lock = PTHREAD_MUTEX_INITIALIZER;
+static char dra_rerr[256];
+
+void dra_reload_error(char *out, size_t outsz)
+{
+	pthread_mutex_lock(&dra_rerr_lock);
+	snprintf(out, outsz, "%s", dra_rerr);
+	pthread_mutex_unlock(&dra_rerr_lock);
+}
+
 int dra_reload(const char *cfg_path)
 {
 	char err[8192];
 	struct dra_snap *s = NULL;
 	int rc;
 
+	err[0] = '\0';
 	rc = dra_snap_load(cfg_path, &s, err, sizeof(err));
+	pthread_mutex_lock(&dra_rerr_lock);
+	/* The first problem, for the NMS (the log has them all). */
+	if (rc)
+		snprintf(dra_rerr, sizeof(dra_rerr), "%.*s", (int)strcspn(err, "\n"),
+		         err[0] ? err : strerror(rc));
+	else
+		dra_rerr[0] = '\0';
+	pthread_mutex_unlock(&dra_rerr_lock);
 	if (rc) {
-		atomic_fetch_add(&dra_gstats.reloads_failed, 1);
+		dra_stats_reloaded(false);
 		fd_log_error("dra: reload of %s failed (%s); the previous routes and rules stay active:",
 		             cfg_path, strerror(rc));
 		{
@@ -137,7 +160,7 @@ int dra_reload(const char *cfg_path)
 		return rc;
 	}
 	dra_snap_install(s);
-	atomic_fetch_add(&dra_gstats.reloads_ok, 1);
+	dra_stats_reloaded(true);
 	fd_log_notice("dra: reloaded routes and rules from %s", cfg_path);
 	return 0;
 }

@@ -85,3 +85,27 @@ int dra_group_rank(const struct dra_group *g, struct dra_cand *c, size_t n, uint
 		c[cand_of[order[j]]].delta = DRA_SCORE_BASE + (int)(nu - j) * DRA_SCORE_STEP;
 	return cand_of[order[0]];
 }
+
+bool dra_group_preferred_down(const struct dra_group *g, const struct dra_cand *c, size_t n,
+                              uint64_t seq)
+{
+	size_t want = 0, i;
+
+	if (!g || !g->n_members)
+		return false;
+	switch (g->policy) {
+	case DRA_POL_FAILOVER:
+		want = 0;
+		break;
+	case DRA_POL_ROUND_ROBIN:
+		want = (size_t)(seq % g->n_members);
+		break;
+	case DRA_POL_WEIGHTED:
+		want = g->n_sched ? g->sched[seq % g->n_sched] : 0;
+		break;
+	}
+	for (i = 0; i < n; i++)
+		if (c[i].member == (int)want && c[i].usable)
+			return false;
+	return true;
+}

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 enum dra_skind { DRA_SK_ROUTE, DRA_SK_GROUP, DRA_SK_PEER };
@@ -28,7 +29,7 @@ struct dra_sentry {
 	} u;
 };
 
-struct dra_global_stats dra_gstats;
+struct dra_global_stats dra_gstats = { .last_reload_status = DRA_RELOAD_NONE };
 
 static _Atomic(struct dra_sentry *) dra_shead;
 static pthread_mutex_t dra_slock = PTHREAD_MUTEX_INITIALIZER;
@@ -99,15 +100,139 @@ enum dra_ans_class dra_ans_class(uint32_t rc)
 	return DRA_ANS_OTHER;
 }
 
+void dra_stats_foreach(void (*cb)(void *data, const char *kind, const char *name, void *stats),
+                       void *data)
+{
+	struct dra_sentry *e;
+
+	for (e = atomic_load_explicit(&dra_shead, memory_order_acquire); e; e = e->next)
+		cb(data, dra_skind_name[e->kind], e->name, &e->u);
+}
+
+void dra_stats_reloaded(bool ok)
+{
+	atomic_fetch_add(ok ? &dra_gstats.reloads_ok : &dra_gstats.reloads_failed, 1);
+	atomic_store(&dra_gstats.last_reload_time, (int_fast64_t)time(NULL));
+	atomic_store(&dra_gstats.last_reload_status, ok ? DRA_RELOAD_OK : DRA_RELOAD_FAILED);
+}
+
+/* ---- per application and command -------------------------------------------------------- */
+
+static struct dra_cmd_stats dra_cmds[DRA_CMD_SLOTS];
+atomic_uint_fast64_t dra_cmd_overflow;
+
+/* A slot being filled: its app and code are written, its key follows at once. */
+#define DRA_CMD_BUSY UINT64_MAX
+
+static uint_fast64_t cmd_key_load(struct dra_cmd_stats *c)
+{
+	uint_fast64_t k;
+
+	/* Only the first message of a command ever sees a busy slot, for a few instructions. */
+	while ((k = atomic_load_explicit(&c->key, memory_order_acquire)) == DRA_CMD_BUSY)
+		;
+	return k;
+}
+
+struct dra_cmd_stats *dra_stats_cmd(uint32_t app, uint32_t code)
+{
+	/* Application ids are 32 bits, command codes 24: the key never is 0 (a free slot). */
+	uint64_t key = (((uint64_t)app << 24) | (code & 0xffffffu)) + 1;
+	size_t i, h = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 40) % DRA_CMD_SLOTS;
+
+	for (i = 0; i < DRA_CMD_SLOTS; i++) {
+		struct dra_cmd_stats *c = &dra_cmds[(h + i) % DRA_CMD_SLOTS];
+		uint_fast64_t k = cmd_key_load(c);
+
+		if (k == 0) {
+			if (atomic_compare_exchange_strong(&c->key, &k, DRA_CMD_BUSY)) {
+				c->app = app;
+				c->code = code & 0xffffffu;
+				atomic_store_explicit(&c->key, key, memory_order_release);
+				return c;
+			}
+			k = cmd_key_load(c);   /* another thread took it: for which command? */
+		}
+		if (k == key)
+			return c;
+	}
+	atomic_fetch_add_explicit(&dra_cmd_overflow, 1, memory_order_relaxed);
+	return NULL;
+}
+
+void dra_stats_cmd_foreach(void (*cb)(void *data, struct dra_cmd_stats *c), void *data)
+{
+	size_t i;
+
+	for (i = 0; i < DRA_CMD_SLOTS; i++) {
+		uint_fast64_t k = atomic_load_explicit(&dra_cmds[i].key, memory_order_acquire);
+		if (k && k != DRA_CMD_BUSY)
+			cb(data, &dra_cmds[i]);
+	}
+}
+
+/* ---- dump ----------------------------------------------------------------------------------- */
+
 #define G(f) { #f, &dra_gstats.f }
+#define C(n, f) { n, &cm_pstats_global.f }
+
+static void dump_cmd(void *data, struct dra_cmd_stats *c)
+{
+	FILE *f = data;
+	size_t i;
+
+	fprintf(f, "command %u/%u requests %llu\n", c->app, c->code,
+	        (unsigned long long)atomic_load(&c->requests));
+	for (i = 0; i < DRA_ANS_NCLASS; i++)
+		fprintf(f, "command %u/%u %s %llu\n", c->app, c->code, dra_class_name[i],
+		        (unsigned long long)atomic_load(&c->answers[i]));
+}
+
+static void dump_pstat(void *data, struct cm_pstat *p)
+{
+	const struct { const char *n; atomic_uint_fast64_t *v; } c[] = {
+		{ "requests_in", &p->req_in }, { "requests_out", &p->req_out },
+		{ "answers_in", &p->ans_in }, { "answers_out", &p->ans_out },
+		{ "errors_in", &p->err_in }, { "errors_out", &p->err_out },
+		{ "failovers", &p->failovers }, { "connects", &p->connects },
+	};
+	FILE *f = data;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		fprintf(f, "peer %s %s %llu\n", p->id, c[i].n, (unsigned long long)cm_pstat_get(c[i].v));
+	fprintf(f, "peer %s pending %llu\n", p->id, (unsigned long long)cm_pstat_pending(p));
+	fprintf(f, "peer %s connected_since %lld\n", p->id,
+	        (long long)atomic_load(&p->connected_since));
+}
+
+/* Rule names are the user's: a blank would split the "kind name counter value" line. */
+static void dump_rule(void *data, const struct xf_rule_stats *st)
+{
+	FILE *f = data;
+	char name[256];
+	size_t i;
+
+	snprintf(name, sizeof(name), "%s", st->name ? st->name : "?");
+	for (i = 0; name[i]; i++)
+		if (name[i] == ' ' || name[i] == '\t' || name[i] == '\n')
+			name[i] = '_';
+	fprintf(f, "rule %s hits %llu\n", name, (unsigned long long)st->hits);
+	fprintf(f, "rule %s rewrites %llu\n", name, (unsigned long long)st->rewrites);
+	fprintf(f, "rule %s errors %llu\n", name, (unsigned long long)st->errors);
+	fprintf(f, "rule %s limits %llu\n", name, (unsigned long long)st->limits);
+}
 
 void dra_stats_dump(FILE *f)
 {
 	const struct { const char *n; atomic_uint_fast64_t *v; } g[] = {
 		G(requests), G(answers), G(direct), G(no_route), G(rule_errors), G(rule_limits),
 		G(rules_fired), G(reloads_ok), G(reloads_failed), G(local_relayed), G(too_busy),
+		G(group_failovers), C("failovers", failovers), C("unable_to_deliver", local_3002),
+		C("loop_detected", local_3005), { "command_overflow", &dra_cmd_overflow },
 	};
 	struct dra_sentry *e;
+	struct dra_snap *snap;
 	size_t i;
 
 	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++)
@@ -117,6 +242,10 @@ void dra_stats_dump(FILE *f)
 	fprintf(f, "global - pending %lu\n", cm_pending());
 	fprintf(f, "global - admitted %lu\n", cm_pending_admitted());
 	fprintf(f, "global - cer_timeouts %llu\n", (unsigned long long)cm_listen_closed());
+	fprintf(f, "global - last_reload_time %lld\n",
+	        (long long)atomic_load(&dra_gstats.last_reload_time));
+	fprintf(f, "global - last_reload_status %d\n", atomic_load(&dra_gstats.last_reload_status));
+	fprintf(f, "global - rules_since %lld\n", (long long)atomic_load(&dra_gstats.rules_since));
 	for (e = atomic_load_explicit(&dra_shead, memory_order_acquire); e; e = e->next) {
 		const char *k = dra_skind_name[e->kind];
 		switch (e->kind) {
@@ -141,21 +270,27 @@ void dra_stats_dump(FILE *f)
 			break;
 		}
 	}
+	cm_pstats_foreach(dump_pstat, f);
+	dra_stats_cmd_foreach(dump_cmd, f);
+	if ((snap = dra_snap_get())) {
+		if (snap->rules)
+			xf_rules_stats(snap->rules, dump_rule, f);
+		dra_snap_unref(snap);
+	}
 }
 
 uint64_t dra_stats_get(const char *kind, const char *name, const char *counter)
 {
-	char buf[16384];
-	char line[512];
-	FILE *f = fmemopen(buf, sizeof(buf), "w+");
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
 	uint64_t v = 0;
 
 	if (!f)
 		return 0;
 	dra_stats_dump(f);
-	fflush(f);
-	rewind(f);
-	while (fgets(line, sizeof(line), f)) {
+	fclose(f);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char k[64], n[256], c[64];
 		unsigned long long x;
 		if (sscanf(line, "%63s %255s %63s %llu", k, n, c, &x) == 4 && !strcmp(k, kind) &&
@@ -164,7 +299,7 @@ uint64_t dra_stats_get(const char *kind, const char *name, const char *counter)
 			break;
 		}
 	}
-	fclose(f);
+	free(buf);
 	return v;
 }
 

@@ -56,6 +56,7 @@ static const struct cm_schema cfg_schema[] = {
 	{ "ctl_allow_users", CM_S_SEQ, 0, 0, HSS_CTL_MAX_USERS, cfg_str_item, NULL,
 	  "users (names or uids) besides root and the HSS's own that may use the control socket" },
 	{ "overload", CM_S_MAP, 0, 0, 0, cm_overload_schema, NULL, "admission bound (3004 above it)" },
+	{ "snmp", CM_S_MAP, 0, 0, 0, snmp_schema, NULL, "AgentX subagent (needs a restart)" },
 	{ "cx", CM_S_MAP, 0, 0, 0, hss_cx_schema, NULL, "Cx/Dx policy (IMS)" },
 	{ "sh", CM_S_MAP, 0, 0, 0, hss_sh_schema, NULL, "Sh policy (IMS application servers)" },
 	{ 0 }
@@ -250,6 +251,8 @@ static int cfg_from_doc(struct cm_ydoc *doc, struct hss_cfg *cfg, char *err, siz
 	    (rc = hss_sh_cfg_parse(cm_ymap_get(root, "sh"), &cfg->sh, err, errlen)))
 		return rc;
 	cfg->ctl_socket = cfg_strdup(cm_yget_str(root, "ctl_socket", NULL), &rc);
+	if (!rc && snmp_cfg_parse(cm_ymap_get(root, "snmp"), &cfg->snmp, err, errlen))
+		rc = ENOMEM;
 	cfg->source = cfg_strdup(doc->file, &rc);
 	if (rc == ENOMEM)
 		snprintf(err, errlen, "out of memory");
@@ -295,6 +298,7 @@ void hss_cfg_free(struct hss_cfg *cfg)
 	free(cfg->db_backend);
 	free(cfg->db_uri);
 	free(cfg->ctl_socket);
+	snmp_cfg_free(&cfg->snmp);
 	free(cfg->source);
 	hss_cx_cfg_free(&cfg->cx);
 	hss_sh_cfg_free(&cfg->sh);

@@ -38,7 +38,7 @@
 #include <unistd.h>
 
 #define CTL_LINE_MAX 256          /* a command line with its newline */
-#define CTL_OUT_MAX 4096          /* a reply without its newline (stats: one line) */
+#define CTL_OUT_MAX 16384         /* a reply without its newline (`stats`: a part per peer) */
 #define CTL_CLIENTS_MAX 16
 #define CTL_DEADLINE_MS 2000      /* from accept to the end of the reply */
 #define CTL_LOG_INTERVAL_S 60     /* refused clients are logged at most this often */

@@ -12,9 +12,11 @@
 
 #include "cm.h"
 #include "hss_db.h"
+#include "snmp.h"
 
 #include <stdatomic.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* ---------------------------------------------------------------------------------------
  * Configuration (hss/config.c): `diameter:` (common/), `database:`, `s6a:`, `ctl_socket:`.
@@ -106,6 +108,7 @@ struct hss_cfg {
 	                                        it (ctl_allow_users) */
 	size_t n_ctl_allow;
 	struct cm_overload_cfg overload;   /* overload: (reloaded with s6a:) */
+	struct snmp_cfg snmp;          /* the SNMP agent (read at start only) */
 	struct hss_cx_cfg cx;          /* cx: */
 	struct hss_sh_cfg sh;          /* sh: */
 	char *source;                  /* config file name */
@@ -153,7 +156,8 @@ int hss_reload(const char *path);
 void hss_snap_clear(void);
 
 /* ---------------------------------------------------------------------------------------
- * Counters (hss/stats.c): atomic, read by logs and SNMP.
+ * Counters (hss/stats.c): atomic, updated on the message path, read by the logs (SIGUSR1),
+ * the control channel (`stats`) and the SNMP agent (hss/mib.c); there is no other copy.
  * ------------------------------------------------------------------------------------- */
 
 enum hss_cmd {
@@ -166,6 +170,29 @@ enum hss_cmd {
 	HSS_CMD_MAX
 };
 
+/* A command as the wire and the MIB know it: hssCmdTable is indexed by (app, code), so a
+ * command added here (with its hss_cmd_info entry) shows there without a MIB change. */
+struct hss_cmd_info {
+	const char *name;              /* "ULR" */
+	uint32_t app;                  /* Application-Id */
+	uint32_t code;                 /* command code */
+	bool sent;                     /* the HSS sends the request (CLR, IDR, DSR) */
+};
+const struct hss_cmd_info *hss_cmd_info(enum hss_cmd c);
+
+/* Distinct results counted one by one per command (the most common ones: first seen, first
+ * kept); others go to codes_other. */
+#define HSS_STATS_CODES 16
+#define HSS_STATS_CODE_EXP 0x80000000u   /* in hss_code_count.key: an Experimental-Result */
+
+struct hss_code_count {
+	atomic_uint key;               /* code | HSS_STATS_CODE_EXP if experimental; 0: free */
+	atomic_ulong count;
+};
+
+/* Result classes of answers: 1xxx .. 5xxx, then anything else (no result at all). */
+#define HSS_ANS_NCLASS 6
+
 struct hss_cmd_stats {
 	atomic_ulong requests;         /* received (or sent, for CLR/IDR/DSR/RTR/PPR/PNR) */
 	atomic_ulong success;          /* answered (or answered to us) with a 2xxx Result-Code or
@@ -174,7 +201,16 @@ struct hss_cmd_stats {
 	atomic_ulong rejected;         /* other permanent/transient failures (incl. 5004/5005) */
 	atomic_ulong errors;           /* internal errors (5012), send failures */
 	atomic_ulong timeouts;         /* CLR/IDR/DSR: no answer within clr_timeout_ms */
+	atomic_ulong answers[HSS_ANS_NCLASS];   /* answers sent (received, for CLR/IDR/DSR) by
+	                                         * result class */
+	struct hss_code_count codes[HSS_STATS_CODES];  /* the same by result code */
+	atomic_ulong codes_other;
 };
+
+/* Upper bounds (microseconds) of the database latency histogram; the last bucket is
+ * everything above the one before. */
+#define HSS_DB_LAT_NBUCKETS 10
+extern const uint32_t hss_db_lat_bounds[HSS_DB_LAT_NBUCKETS];
 
 struct hss_stats {
 	struct hss_cmd_stats cmd[HSS_CMD_MAX];
@@ -188,16 +224,45 @@ struct hss_stats {
 	atomic_ulong malformed;        /* requests answered 5004/5005 by the HSS handlers, or with
 	                                * an error freeDiameter built itself (parser: 5005 5009
 	                                * 5001 5004 5014 3001; routing: 3001 3002 3005 ...) */
+	atomic_ulong db_ops;           /* database operations of the procedures, timed */
+	atomic_ulong db_latency_us;    /* their total duration, microseconds */
+	atomic_ulong db_latency_max_us;  /* the longest one */
+	atomic_ulong db_latency[HSS_DB_LAT_NBUCKETS];  /* how many took <= hss_db_lat_bounds[i] */
+	atomic_ulong reloads_ok, reloads_failed;
+	atomic_llong last_reload_time; /* time() of the last SIGHUP reload; 0: none */
+	atomic_int last_reload_status; /* 1 none, 2 succeeded, 3 failed (as the MIB) */
 };
 
 extern struct hss_stats hss_stats;
 const char *hss_cmd_name(enum hss_cmd c);
-/* Count one answer with this result (Result-Code or Experimental-Result-Code). */
+/* Count one answer with this result (Result-Code or Experimental-Result-Code): the named
+ * counters, the class and the code. hss_stats_count takes it as a Result-Code. */
 void hss_stats_count(enum hss_cmd c, uint32_t result);
-/* One line per command: "ULR requests=.. success=.. ...", through fd_log_notice. */
+void hss_stats_count_res(enum hss_cmd c, uint32_t code, bool exp);
+/* Only the class and code counters (answers to the requests the HSS sends). */
+void hss_stats_code(enum hss_cmd c, uint32_t code, bool exp);
+/* A database operation that started at t0 (CLOCK_MONOTONIC) has ended. */
+void hss_stats_db_time(const struct timespec *t0);
+/* The outcome of a SIGHUP reload (reload.c). */
+void hss_stats_reloaded(bool ok);
+/* Totals of the HSS-initiated requests (commands with info->sent). */
+struct hss_initiated {
+	uint64_t sent, answered, failed, timed_out;
+};
+void hss_stats_initiated(struct hss_initiated *ret);
+/* One line per command, then totals, database, reload and peer lines, through
+ * fd_log_notice ("hss: stats: ULR requests=.. ..."). */
 void hss_stats_log(void);
-/* The same lines into buf (for the control channel); returns the length written. */
+/* The same lines into buf, separated by "; " (for the control channel); returns the length
+ * written. */
 size_t hss_stats_format(char *buf, size_t bufsz);
+
+/* The SNMP subtree of the HSS (hss/mib.c, dcoreHss in DCORE-MIB): hssGlobal, hssPeerTable,
+ * hssCmdTable, hssCmdResultTable, hssDbLatencyTable and the notifications (peer up/down,
+ * failed reload); db is where hssSubscribers is counted. Before snmp_start. */
+int hss_mib_register(struct hss_db *db);
+/* The problem of the last reload that failed ("" after a successful one). */
+void hss_reload_error(char *out, size_t outsz);
 
 /* ---------------------------------------------------------------------------------------
  * The S6a application (hss/s6a/s6a_*.c)

@@ -73,6 +73,16 @@ int hss_req_i32(msg_or_avp *parent, const char *name, bool required, int32_t *re
 /* Origin-Host / Origin-Realm of the request as NUL-terminated strings (HSS_DB_HOST_LEN). */
 int hss_req_origin(struct msg *req, char *host, char *realm, struct hss_res *res);
 
+/* Evaluate a database call, timing it into hss_stats (operations, latency histogram):
+ * `rc = HSS_DB(hss_db_get_sub(hss_g.db, imsi, sub))`. */
+#define HSS_DB(call) __extension__({                                                    \
+	struct timespec hss_db_t0_;                                                     \
+	clock_gettime(CLOCK_MONOTONIC, &hss_db_t0_);                                    \
+	int hss_db_rc_ = (call);                                                        \
+	hss_stats_db_time(&hss_db_t0_);                                                 \
+	hss_db_rc_;                                                                     \
+})
+
 /* Map a database error to the result: ENOENT -> 5001, anything else -> 5012 (counted,
  * logged once per cause and outage, see dbfault.c). `what` names the operation. */
 void hss_db_result(int rc, const char *what, struct hss_res *res);

@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 	if (dict_warnmsg() && dict_warnmsg()[0])
 		LOG_N("hss: dictionary: %s", dict_warnmsg());
 	hss_snap_install(hss_snap_ref(snap));
-	if ((rc = hss_s6a_init(db)) ||
+	if ((rc = cm_pstats_init()) || (rc = hss_s6a_init(db)) ||
 	    (rc = fd_event_trig_regcb(SIGUSR1, "hss", hss_stats_log))) {
 		fprintf(stderr, "hss: cannot register the S6a application: %s\n", strerror(rc));
 		goto out;
@@ -121,6 +121,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hss: control socket %s: %s\n", cfg->ctl_socket, strerror(rc));
 		goto out;
 	}
+	if (cfg->snmp.enabled && ((rc = hss_mib_register(db)) ||
+	                          (rc = snmp_start(&cfg->snmp, "dcore-hss")))) {
+		if (rc == ENOTSUP)
+			fprintf(stderr, "hss: %s: snmp.enabled is true but this hss was built without "
+			        "SNMP support (libsnmp-dev, meson -Dsnmp=enabled)\n", path);
+		else
+			fprintf(stderr, "hss: cannot start the SNMP agent: %s\n", strerror(rc));
+		goto out;
+	}
 	if ((rc = cm_diam_start())) {
 		fprintf(stderr, "hss: cannot start the Diameter node: %s\n", strerror(rc));
 		goto out;
@@ -139,6 +148,7 @@ int main(int argc, char **argv)
 	              cfg->diam.realm, cfg->db_backend, uri);
 	rc = cm_diam_run(on_hup, (void *)path);
 out:
+	snmp_stop();
 	hss_ctl_stop();
 	hss_imsdb_on_shnote(NULL);
 	hss_cx_stop();

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,14 +88,30 @@ static bool str_differ(const char *a, const char *b)
 	return (a || b) && (!a || !b || strcmp(a, b));
 }
 
+static pthread_mutex_t hss_rerr_lock = PTHREAD_MUTEX_INITIALIZER;
+static char hss_rerr[256];
+
+void hss_reload_error(char *out, size_t outsz)
+{
+	pthread_mutex_lock(&hss_rerr_lock);
+	snprintf(out, outsz, "%s", hss_rerr);
+	pthread_mutex_unlock(&hss_rerr_lock);
+}
+
 int hss_reload(const char *path)
 {
 	struct hss_snap *n = NULL, *cur;
 	char err[512];
 	int rc;
 
-	if ((rc = hss_snap_load(path, &n, err, sizeof(err)))) {
+	err[0] = '\0';
+	rc = hss_snap_load(path, &n, err, sizeof(err));
+	pthread_mutex_lock(&hss_rerr_lock);
+	snprintf(hss_rerr, sizeof(hss_rerr), "%s", rc ? (err[0] ? err : strerror(rc)) : "");
+	pthread_mutex_unlock(&hss_rerr_lock);
+	if (rc) {
 		LOG_E("hss: reload failed, keeping the running configuration: %s", err);
+		hss_stats_reloaded(false);
 		return rc;
 	}
 	if ((cur = hss_snap_get())) {
@@ -105,15 +122,20 @@ int hss_reload(const char *path)
 		    a->db_timeout_ms != b->db_timeout_ms ||
 		    str_differ(a->ctl_socket, b->ctl_socket) || a->n_ctl_allow != b->n_ctl_allow ||
 		    memcmp(a->ctl_allow, b->ctl_allow, a->n_ctl_allow * sizeof(a->ctl_allow[0])) ||
+		    a->snmp.enabled != b->snmp.enabled ||
+		    str_differ(a->snmp.agentx_socket, b->snmp.agentx_socket) ||
+		    str_differ(a->snmp.context, b->snmp.context) ||
+		    a->snmp.ping_interval != b->snmp.ping_interval ||
 		    a->cx.enabled != b->cx.enabled || a->sh.enabled != b->sh.enabled)
 			LOG_N("hss: %s: only the s6a, cx, sh and overload sections are reloaded; "
-			      "diameter, database, ctl_socket, cx.enabled, sh.enabled and ctl_allow_users "
-			      "changes need a restart", path);
+			      "diameter, database, ctl_socket, snmp, cx.enabled, sh.enabled and "
+			      "ctl_allow_users changes need a restart", path);
 		hss_snap_unref(cur);
 	}
 	/* The admission bound applies to the next arrivals (hss/overload.c). */
 	cm_pending_set_max(n->cfg.overload.max_pending);
 	hss_snap_install(n);
+	hss_stats_reloaded(true);
 	LOG_N("hss: %s reloaded", path);
 	return 0;
 }

@@ -342,7 +342,8 @@ static int xf_set_or_create(struct xf_act_walk *aw, struct msg *msg, const struc
 }
 
 int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const struct xf_action *a,
-                  struct msg *msg, const struct xf_ctx *ctx, struct xf_budget *bud)
+                  struct msg *msg, const struct xf_ctx *ctx, struct xf_budget *bud,
+                  unsigned *ret_changed)
 {
 	struct xf_act_walk aw = {
 		.w = { .dict = rs->dict, .bud = bud }, .rs = rs, .r = r, .a = a, .ctx = ctx,
@@ -371,6 +372,7 @@ int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const stru
 			fd_msg_free(avp);
 			break;
 		}
+		aw.count++;
 		if (ctx->trace) {
 			char q[160];
 			xf_quote(q, sizeof(q), a->val.text, strlen(a->val.text));
@@ -417,6 +419,8 @@ int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const stru
 		if (ret || a->kind == XF_A_COPY)
 			break;
 		ret = fd_msg_free(src.first);
+		if (!ret)
+			aw.count++;
 		if (!ret && ctx->trace)
 			xf_trace_add(ctx->trace, "  move: removed %s", a->from.text);
 		break;
@@ -432,5 +436,8 @@ int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const stru
 		ret = xf_walk_path(&aw.w, msg, &a->rr, 0);
 		break;
 	}
+	/* A failing action keeps the changes made before it (each one whole): they count. */
+	if (ret_changed)
+		*ret_changed = aw.count;
 	return ret == XF_WALK_STOP ? 0 : ret;
 }

@@ -35,6 +35,7 @@ void xf_rules_stats(const struct xf_rules *rs,
 		struct xf_rule_stats st = {
 			.index = i, .name = rs->rules[i].name, .line = rs->rules[i].line,
 			.hits = atomic_load_explicit(&rs->ctr[i].hits, memory_order_relaxed),
+			.rewrites = atomic_load_explicit(&rs->ctr[i].rewrites, memory_order_relaxed),
 			.errors = atomic_load_explicit(&rs->ctr[i].errors, memory_order_relaxed),
 			.limits = atomic_load_explicit(&rs->ctr[i].limits, memory_order_relaxed),
 		};
@@ -95,6 +96,7 @@ int xf_apply(const struct xf_rules *rs, struct msg *msg, const struct xf_ctx *ct
 	bud.mctx = rs->mctx;
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct xf_rule *r = &rs->rules[i];
+		unsigned rule_changed = 0;
 		bool match = false;
 
 		if (bud.steps == 0) {
@@ -115,17 +117,24 @@ int xf_apply(const struct xf_rules *rs, struct msg *msg, const struct xf_ctx *ct
 		if (ctx->trace)
 			xf_trace_add(ctx->trace, "rule '%s' (%s:%d) fired", r->name, rs->source, r->line);
 		for (size_t j = 0; j < r->nacts; j++) {
+			unsigned changed = 0;
+
 			if (bud.steps == 0)
 				ret = XF_ELIMIT;
 			else {
 				bud.steps--;
-				ret = xf_action_run(rs, r, &r->acts[j], msg, ctx, &bud);
+				ret = xf_action_run(rs, r, &r->acts[j], msg, ctx, &bud, &changed);
 			}
+			rule_changed += changed;
 			if (ret) {
+				if (rule_changed)
+					atomic_fetch_add_explicit(&rs->ctr[i].rewrites, 1, memory_order_relaxed);
 				xf_rule_failed(rs, i, ctx, ret, "action", r->acts[j].line);
 				goto out;
 			}
 		}
+		if (rule_changed)
+			atomic_fetch_add_explicit(&rs->ctr[i].rewrites, 1, memory_order_relaxed);
 		if (r->last)
 			break;
 	}

@@ -57,13 +57,16 @@ size_t xf_rules_count(const struct xf_rules *rules);
 const char *xf_rules_source(const struct xf_rules *rules);
 
 /* Per-rule counters, for SNMP and logs. `hits`: times the rule matched and its actions ran;
- * `errors`: times the rule failed (an action, or a limit; see xf_apply); `limits`: those of
- * the errors where a bound stopped it (a regex limit or the message's budget, XF_ELIMIT). */
+ * `rewrites`: of those, messages its actions changed (an AVP set, added, rewritten or
+ * removed); `errors`: times the rule failed (an action, or a limit; see xf_apply);
+ * `limits`: those of the errors where a bound stopped it (a regex limit or the message's
+ * budget, XF_ELIMIT). */
 struct xf_rule_stats {
 	size_t index;        /* 0-based position in the file */
 	const char *name;    /* valid as long as the rule set */
 	int line;            /* line of the rule in the file */
 	uint64_t hits;
+	uint64_t rewrites;
 	uint64_t errors;
 	uint64_t limits;
 };

@@ -138,6 +138,7 @@ struct xf_rule {
 
 struct xf_counter {
 	atomic_uint_fast64_t hits;
+	atomic_uint_fast64_t rewrites;
 	atomic_uint_fast64_t errors;
 	atomic_uint_fast64_t limits;
 };
@@ -200,8 +201,11 @@ int xf_rule_matches(const struct xf_rules *rs, const struct xf_rule *r, struct m
                     bool *ret);
 
 /* action.c */
+/* *ret_changed (may be NULL): how many AVP instances the action set, added, rewrote or
+ * removed, also when it fails part-way (the changes before the failure stay). */
 int xf_action_run(const struct xf_rules *rs, const struct xf_rule *r, const struct xf_action *a,
-                  struct msg *msg, const struct xf_ctx *ctx, struct xf_budget *bud);
+                  struct msg *msg, const struct xf_ctx *ctx, struct xf_budget *bud,
+                  unsigned *ret_changed);
 
 /* hide.c: {enc} pseudonyms, a deterministic authenticated encryption of the host name. */
 struct xf_hkey;

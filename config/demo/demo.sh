@@ -31,6 +31,37 @@ for f in hss.yaml dra.yaml rules.yaml ims.yaml; do
   sed "s|@WORKDIR@|$work|g" "$here/$f" > "$work/$f"
 done
 
+# SNMP: a private snmpd on 127.0.0.1:3161 as AgentX master (never the system service); both
+# daemons register with it. Without snmpd, the net-snmp tools or an SNMP-enabled build, the
+# demo says so and goes on without.
+src=$(cd "$here/../.." && pwd)
+snmp=0
+# (ldd's output taken whole: `ldd | grep -q` would fail under pipefail when grep stops first)
+libs=$(ldd "$build/dra/dra" 2>/dev/null || true)
+if [ -x /usr/sbin/snmpd ] && command -v snmpget >/dev/null && command -v snmptable >/dev/null &&
+   [[ $libs == *libnetsnmp* ]]; then
+  snmp=1
+  mkdir -p "$work/snmp"
+  printf 'master agentx\nagentXSocket %s\nrocommunity public 127.0.0.1\n' \
+    "$work/snmp/agentx" > "$work/snmp/snmpd.conf"
+  SNMP_PERSISTENT_DIR="$work/snmp" MIBS= SNMPCONFPATH=/nonexistent /usr/sbin/snmpd -f -C \
+    -c "$work/snmp/snmpd.conf" -Lf "$work/snmpd.log" -p "$work/snmp/pid" udp:127.0.0.1:3161 &
+  pids+=($!)
+  for f in hss.yaml dra.yaml; do
+    printf '\nsnmp:\n  enabled: true\n  agentx_socket: "%s"\n  ping_interval: 1\n' \
+      "$work/snmp/agentx" >> "$work/$f"
+  done
+  # DCORE-MIB for the tools; on a host without the IETF MIB modules (Debian's default), the
+  # minimal stand-ins the tests use for what it imports.
+  export MIBS=DCORE-MIB SNMPCONFPATH=/nonexistent
+  MIBDIRS="+$src/config/snmp"
+  [ -e /usr/share/snmp/mibs/ietf/SNMPv2-SMI ] || [ -e /usr/share/snmp/mibs/SNMPv2-SMI.txt ] ||
+    MIBDIRS="$MIBDIRS:$src/tests/integration/snmp/mibs"
+  export MIBDIRS
+else
+  echo "== snmpd, the net-snmp tools or an SNMP-enabled build is missing: no SNMP in this demo"
+fi
+
 echo "== creating the database $work/hss.db and provisioning demo subscriber $IMSI"
 # The HSS never creates its database: hssctl init does.
 "$build/tools/hssctl/hssctl" --db "$work/hss.db" init
@@ -115,6 +146,22 @@ PY
     || status=1
 fi
 
+if [ $snmp -eq 1 ] && [ $status -eq 0 ]; then
+  echo
+  echo "== counters read over SNMP (DCORE-MIB through snmpd on 127.0.0.1:3161, AgentX)"
+  snmp_args=(-v2c -c public 127.0.0.1:3161)
+  for i in $(seq 1 50); do
+    snmpget -Oqv "${snmp_args[@]}" DCORE-MIB::hssSubscribers.0 2>/dev/null | grep -q '^[0-9]' &&
+      snmpget -Oqv "${snmp_args[@]}" DCORE-MIB::draRequests.0 2>/dev/null | grep -q '^[0-9]' &&
+      break
+    sleep 0.2
+  done
+  snmpget "${snmp_args[@]}" DCORE-MIB::draRequests.0 DCORE-MIB::draAnswers.0 \
+    DCORE-MIB::hssSubscribers.0 DCORE-MIB::hssDbOps.0 DCORE-MIB::hssImsVectorsAka.0 || status=1
+  snmptable -Cb -Cw 100 "${snmp_args[@]}" DCORE-MIB::draPeerTable || status=1
+  snmptable -Cb -Cw 100 "${snmp_args[@]}" DCORE-MIB::hssCmdTable || status=1
+fi
+
 if [ $once -eq 1 ]; then
   exit $status
 fi
@@ -122,5 +169,8 @@ echo
 echo "== running; try for example:"
 echo "   ${dclient[*]} air --imsi $IMSI --visited-plmn 00101 --vectors 3"
 echo "   ${cscf[*]} --identity icscf.ims.dcore.example lir --impu tel:+33600000001"
+if [ $snmp -eq 1 ]; then
+  echo "   MIBS=DCORE-MIB MIBDIRS=$MIBDIRS snmpwalk -v2c -c public 127.0.0.1:3161 DCORE-MIB::dcoreMIB"
+fi
 echo "   Ctrl-C stops the HSS and the DRA."
 wait

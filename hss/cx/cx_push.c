@@ -39,24 +39,32 @@ struct px_sent {
 
 /* ---- sending ---------------------------------------------------------------------------- */
 
-static uint32_t px_result(struct msg *ans)
+/* Result-Code, or Experimental-Result-Code (*exp set), of an answer; 0 when neither is
+ * readable. */
+static uint32_t px_result(struct msg *ans, bool *exp)
 {
 	struct avp *a, *c;
 	union avp_value *v;
 
+	*exp = false;
 	if ((a = cm_avp_find(ans, "Result-Code")) && (v = cm_avp_value(a)))
 		return v->u32;
 	if ((a = cm_avp_find(ans, "Experimental-Result")) &&
-	    (c = cm_avp_find(a, "Experimental-Result-Code")) && (v = cm_avp_value(c)))
+	    (c = cm_avp_find(a, "Experimental-Result-Code")) && (v = cm_avp_value(c))) {
+		*exp = true;
 		return v->u32;
+	}
 	return 0;
 }
 
 static void px_ans_cb(void *data, struct msg **ans)
 {
 	struct px_sent *s = data;
-	uint32_t code = px_result(*ans);
+	bool exp;
+	uint32_t code = px_result(*ans, &exp);
 
+	/* by class and code too: what hssCmdTable and hssCmdResultTable show */
+	hss_stats_code(s->cmd, code, exp);
 	if (code >= 2000 && code < 3000) {
 		atomic_fetch_add_explicit(&hss_stats.cmd[s->cmd].success, 1, memory_order_relaxed);
 		fd_log_debug("hss: %s for %s answered by %s: %u", hss_cmd_name(s->cmd), s->who,

@@ -234,7 +234,7 @@ static void air_process(struct air_ctx *c)
 	}
 	if (!(sub = malloc(sizeof(*sub))))
 		goto answer;
-	if ((rc = hss_db_get_sub(hss_g.db, c->imsi, sub))) {
+	if ((rc = HSS_DB(hss_db_get_sub(hss_g.db, c->imsi, sub)))) {
 		hss_db_result(rc, "read", &res);
 		goto answer;
 	}

@@ -199,7 +199,7 @@ int hss_answer_app(struct msg **req, uint32_t app, enum hss_cmd cmd, struct hss_
 	}
 	if ((rc = sc_add_failed(ans, res)))
 		goto fail_ans;
-	hss_stats_count(cmd, res->code);
+	hss_stats_count_res(cmd, res->code, res->exp);
 	if ((rc = fd_msg_send(&ans, NULL, NULL))) {
 		LOG_E("hss: cannot send the %s answer: %s", hss_cmd_name(cmd), strerror(rc));
 		if (ans)
@@ -490,24 +490,31 @@ int hss_req_new(const char *cmd_name, const char *imsi, const char *host, const 
 	return 0;
 }
 
-/* Result-Code, or Experimental-Result-Code, of an answer; 0 when neither is readable. */
-static uint32_t sc_ans_result(struct msg *ans)
+/* Result-Code, or Experimental-Result-Code (*exp set), of an answer; 0 when neither is
+ * readable. */
+static uint32_t sc_ans_result(struct msg *ans, bool *exp)
 {
 	struct avp *a, *c;
 	union avp_value *v;
 
+	*exp = false;
 	if ((a = cm_avp_find(ans, "Result-Code")) && (v = cm_avp_value(a)))
 		return v->u32;
 	if ((a = cm_avp_find(ans, "Experimental-Result")) &&
-	    (c = cm_avp_find(a, "Experimental-Result-Code")) && (v = cm_avp_value(c)))
+	    (c = cm_avp_find(a, "Experimental-Result-Code")) && (v = cm_avp_value(c))) {
+		*exp = true;
 		return v->u32;
+	}
 	return 0;
 }
 
 static void sc_ans_cb(void *data, struct msg **ans)
 {
 	struct sc_sent *s = data;
-	uint32_t code = sc_ans_result(*ans);
+	bool exp;
+	uint32_t code = sc_ans_result(*ans, &exp);
+
+	hss_stats_code(s->cmd, code, exp);
 
 	if (code == HSS_RC_SUCCESS) {
 		atomic_fetch_add_explicit(&hss_stats.cmd[s->cmd].success, 1, memory_order_relaxed);

@@ -65,7 +65,7 @@ int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 		goto answer;
 	if (!(sub = malloc(sizeof(*sub))))
 		goto answer;
-	if ((rc = hss_db_get_sub(hss_g.db, c->imsi, sub))) {
+	if ((rc = HSS_DB(hss_db_get_sub(hss_g.db, c->imsi, sub)))) {
 		hss_db_result(rc, "read", &res);
 		goto answer;
 	}

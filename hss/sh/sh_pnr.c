@@ -69,6 +69,8 @@ static void pn_ans_cb(void *data, struct msg **ans)
 	bool exp = false;
 	uint32_t code = pn_result(*ans, &exp);
 
+	/* by class and code too: what hssCmdTable and hssCmdResultTable show */
+	hss_stats_code(HSS_CMD_PNR, code, exp);
 	if (code >= 2000 && code < 3000) {
 		atomic_fetch_add_explicit(&hss_stats.cmd[HSS_CMD_PNR].success, 1, memory_order_relaxed);
 	} else if (exp && (code == SH_ERROR_USER_UNKNOWN || code == SH_ERROR_NO_SUBSCRIPTION_TO_DATA)) {

@@ -8,6 +8,10 @@ Relays compared, each at 1, 10 and 100 requests in flight, RUNS runs each (media
   direct       dclient -> echo with no relay (the ceiling)
   fd+rt_default  freeDiameterd 1.2.1, rt_default.fdx, acl_wl.fdx, our dict_s6a.fdx
   dra            our dra, no rewrite rules
+  dra+snmp       the same with its SNMP agent registered with a private snmpd (AgentX master)
+                 and an NMS walking the DRA's whole subtree every second meanwhile; both dra
+                 and dra+snmp run side by side and their load runs alternate (A/B), so that
+                 the ratio between them does not depend on what else the machine does
   dra+10rules    our dra with 10 realistic rules (config in this folder)
 
 Printed per case: requests/s, latency p50/p99 (us, from dclient), and relay CPU microseconds per
@@ -16,7 +20,8 @@ answers). Nothing is asserted about speed: this is a benchmark, not a test. It f
 something does not work (a relay that does not answer 2001 to everything).
 
 Environment: BENCH_RUNS (default 3), BENCH_COUNT (requests per run at 100 in flight, default
-20000; scaled down for lower concurrency), ports 24200-24219.
+20000; scaled down for lower concurrency), BENCH_RELAYS (comma-separated names of the cases to
+run, default all), ports 24200-24219. The ratios dra+snmp / dra are printed at the end.
 """
 import json
 import os
@@ -38,12 +43,14 @@ DICT_S6A_FDX = os.path.join(BUILD, "dictionaries/dict_s6a.fdx")
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "integration"))
 import harness  # noqa: E402  (the config helper)
-PORT_ECHO, PORT_RELAY, PORT_RELAY_TLS = 24200, 24201, 24202
+PORT_ECHO, PORT_RELAY, PORT_RELAY_TLS, PORT_RELAY_B, PORT_SNMP = 24200, 24201, 24202, 24203, 24218
+SNMPD = "/usr/sbin/snmpd"
+DRA_OID = ".1.3.6.1.4.1.32473.1.2"
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 COUNT = int(os.environ.get("BENCH_COUNT", "20000"))
 CLK = os.sysconf("SC_CLK_TCK")
 ECHO_ID, ECHO_REALM = "echo.bench.example", "bench.example"
-RELAY_ID = "relay.relay.example"
+RELAY_ID, RELAY_ID_B = "relay.relay.example", "relayb.relay.example"
 
 procs = []
 
@@ -150,16 +157,139 @@ def write_fd_conf(work):
     return conf
 
 
-def write_dra_conf(work, rules):
-    path = os.path.join(work, "dra-%s.yaml" % ("rules" if rules else "norules"))
+def start_snmpd(work):
+    """A private snmpd as AgentX master (socket in work); returns the socket path or None."""
+    if not os.access(SNMPD, os.X_OK) or not shutil.which("snmpbulkwalk"):
+        return None
+    os.makedirs(os.path.join(work, "snmp"), exist_ok=True)
+    sock = os.path.join(work, "snmp", "agentx")
+    conf = os.path.join(work, "snmp", "snmpd.conf")
+    with open(conf, "w") as f:
+        f.write("master agentx\nagentXSocket %s\nrocommunity public 127.0.0.1\n" % sock)
+    env = dict(os.environ, SNMP_PERSISTENT_DIR=os.path.join(work, "snmp"), MIBS="",
+               SNMPCONFPATH="/nonexistent")
+    p = subprocess.Popen([SNMPD, "-f", "-C", "-c", conf, "-Lf", os.path.join(work, "snmpd.log"),
+                          "-p", os.path.join(work, "snmp", "pid"), "udp:127.0.0.1:%d" % PORT_SNMP],
+                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs.append(p)
+    end = time.time() + 10
+    while time.time() < end and not os.path.exists(sock):
+        time.sleep(0.1)
+    return sock if os.path.exists(sock) else None
+
+
+def snmp_walk():
+    """One walk of the DRA's subtree as an NMS does it; the number of objects read."""
+    r = subprocess.run(["snmpbulkwalk", "-v2c", "-c", "public", "-On", "-t", "2",
+                        "127.0.0.1:%d" % PORT_SNMP, DRA_OID], capture_output=True, text=True,
+                       env=dict(os.environ, MIBS="", SNMPCONFPATH="/nonexistent"), timeout=30)
+    return sum(1 for line in r.stdout.splitlines() if line.startswith(DRA_OID))
+
+
+class Poller:
+    """Walks the DRA's subtree every second in the background (a busy NMS)."""
+
+    def __init__(self):
+        import threading
+        self.stop_ev = threading.Event()
+        self.walks, self.objects = 0, 0
+        self.t = threading.Thread(target=self.run, daemon=True)
+        self.t.start()
+
+    def run(self):
+        while not self.stop_ev.is_set():
+            n = snmp_walk()
+            if n:
+                self.walks += 1
+                self.objects = n
+            self.stop_ev.wait(1.0)
+
+    def stop(self):
+        self.stop_ev.set()
+        self.t.join()
+
+
+def write_dra_conf(work, rules, snmp_sock=None, port=PORT_RELAY, identity=RELAY_ID):
+    path = os.path.join(work, "dra-%s%s.yaml" % ("rules" if rules else "norules",
+                                                 "-snmp" if snmp_sock else ""))
     sections = {"rules": os.path.join(HERE, "rules10.yaml")} if rules else {}
+    if snmp_sock:
+        sections["snmp"] = {"enabled": True, "agentx_socket": snmp_sock, "ping_interval": 1}
     with open(path, "w") as f:
         f.write(harness.config_yaml(
-            RELAY_ID, "relay.example", PORT_RELAY, accept_peers=["*.load.example"],
+            identity, "relay.example", port, accept_peers=["*.load.example"],
             peers=[{"host": ECHO_ID, "realm": ECHO_REALM, "port": PORT_ECHO}], **sections,
             peer_groups=[{"name": "echo", "policy": "failover", "peers": [ECHO_ID]}],
             routes=[{"name": "echo", "match": {"realm": ECHO_REALM}, "group": "echo"}]))
     return path
+
+
+def warm_up(name, port, log, host=RELAY_ID):
+    for _ in range(60):
+        try:
+            s = load(port, host, 50, 5)
+            if s["results"].get("2001") == 50:
+                return
+        except RuntimeError:
+            pass
+        time.sleep(0.5)
+    die("%s: warm-up never got 50 x 2001" % name, [log])
+
+
+def ab_snmp(work, snmp_sock):
+    """dra (A) and dra+snmp (B) side by side, their load runs alternating; returns the
+    results rows for both and prints the ratios."""
+    logs = [os.path.join(work, "dra-a.log"), os.path.join(work, "dra-b.log")]
+    a = start([DRA, "-c", write_dra_conf(work, False)], logs[0])
+    b = start([DRA, "-c", write_dra_conf(work, False, snmp_sock, PORT_RELAY_B, RELAY_ID_B)],
+              logs[1])
+    for port, log in ((PORT_RELAY, logs[0]), (PORT_RELAY_B, logs[1])):
+        if not wait_port(port):
+            die("dra did not listen on %d" % port, [log])
+    warm_up("dra", PORT_RELAY, logs[0])
+    warm_up("dra+snmp", PORT_RELAY_B, logs[1], RELAY_ID_B)
+    end = time.time() + 15
+    while snmp_walk() == 0:
+        if time.time() > end:
+            die("dra+snmp: the DRA's subtree is not served", [logs[1]])
+        time.sleep(0.2)
+    poller = Poller()
+    rows = []
+    idle_cpu_b, idle_walks = 0.0, 0
+    for conc in (1, 10, 100):
+        count = max(2000, COUNT * conc // 100) if conc > 1 else max(1000, COUNT // 10)
+        runs = {"dra": [], "dra+snmp": []}
+        for i in range(RUNS):
+            order = [("dra", a, PORT_RELAY, RELAY_ID), ("dra+snmp", b, PORT_RELAY_B, RELAY_ID_B)]
+            if i % 2:
+                order.reverse()
+            for name, proc, port, host in order:
+                other = b if proc is a else a
+                c0, o0, w0 = cpu_seconds(proc.pid), cpu_seconds(other.pid), poller.walks
+                s = load(port, host, count, conc)
+                c1, o1, w1 = cpu_seconds(proc.pid), cpu_seconds(other.pid), poller.walks
+                if other is b:        # B idle but walked: what its agent costs alone
+                    idle_cpu_b += o1 - o0
+                    idle_walks += w1 - w0
+                if s["answered"] != count or s["results"].get("2001") != count:
+                    die("%s at %d in flight: not every request answered 2001: %s"
+                        % (name, conc, json.dumps(s)), logs)
+                runs[name].append((s["rps"], s["latency_us"]["p50"], s["latency_us"]["p99"],
+                                   (c1 - c0) * 1e6 / count))
+        for name in ("dra", "dra+snmp"):
+            med = [statistics.median(v[k] for v in runs[name]) for k in range(4)]
+            rows.append((name, conc, count, med, runs[name]))
+            print("%-14s in-flight %3d: %9.0f req/s  p50 %6d us  p99 %6d us  relay CPU %.1f us/pair"
+                  % (name, conc, med[0], med[1], med[2], med[3]), flush=True)
+    poller.stop()
+    print("the NMS walked the DRA's subtree %d times (%d objects each); the agent alone used "
+          "%.2f ms CPU per walk" % (poller.walks, poller.objects,
+                                    idle_cpu_b * 1e3 / idle_walks if idle_walks else float("nan")),
+          flush=True)
+    stop(a)
+    stop(b)
+    time.sleep(0.5)
+    return rows
 
 
 def main():
@@ -180,12 +310,23 @@ def main():
         relays.append(("fd+rt_default", ["freeDiameterd", "-c", write_fd_conf(work)]))
     else:
         print("NOTE: freeDiameterd or certtool missing: the freeDiameterd baseline is skipped")
-    relays.append(("dra", [DRA, "-c", write_dra_conf(work, False)]))
+    wanted = [n for n in os.environ.get("BENCH_RELAYS", "").split(",") if n]
+    snmp_sock = None
+    if not wanted or "dra" in wanted or "dra+snmp" in wanted:
+        snmp_sock = start_snmpd(work)
+        if not snmp_sock:
+            print("NOTE: snmpd or snmpbulkwalk missing: the dra+snmp case is skipped")
+            relays.append(("dra", [DRA, "-c", write_dra_conf(work, False)]))
     relays.append(("dra+10rules", [DRA, "-c", write_dra_conf(work, True)]))
+    if wanted:
+        relays = [r for r in relays if r[0] in wanted]
 
     results = []
+    if snmp_sock:
+        results += ab_snmp(work, snmp_sock)
     for name, cmd in relays:
         relay = None
+        poller = None
         log = os.path.join(work, name + ".log")
         if cmd:
             relay = start(cmd, log)
@@ -222,17 +363,31 @@ def main():
             print("%-14s in-flight %3d: %9.0f req/s  p50 %6d us  p99 %6d us  relay CPU %s us/pair"
                   % (name, conc, med[0], med[1], med[2],
                      "%.1f" % med[3] if relay else "  -"), flush=True)
+        if poller:
+            poller.stop()
+            print("%-14s the NMS walked the DRA's subtree %d times (%d objects each) meanwhile"
+                  % (name, poller.walks, poller.objects), flush=True)
         if relay:
             stop(relay)
             time.sleep(0.5)
 
     print()
-    print("Median of %d runs (requests per run: %d at 100 in flight)" % (RUNS, COUNT))
+    print("Median of %d runs (requests per run: %d at 100 in flight); dra and dra+snmp "
+          "alternate run by run" % (RUNS, COUNT))
     print("| relay | in flight | requests/s | p50 us | p99 us | relay CPU us/pair |")
     print("|---|---|---|---|---|---|")
     for name, conc, count, med, runs in results:
         cpu = "%.1f" % med[3] if name != "direct" else "-"
         print("| %s | %d | %.0f | %d | %d | %s |" % (name, conc, med[0], med[1], med[2], cpu))
+    base = {conc: med for name, conc, count, med, runs in results if name == "dra"}
+    with_agent = {conc: med for name, conc, count, med, runs in results if name == "dra+snmp"}
+    if base and with_agent:
+        print()
+        print("dra+snmp / dra (the SNMP agent registered and walked every second):")
+        for conc in sorted(with_agent):
+            b, a = base[conc], with_agent[conc]
+            print("  %3d in flight: requests/s x%.3f, p50 x%.3f, p99 x%.3f, relay CPU/pair x%.3f"
+                  % (conc, a[0] / b[0], a[1] / b[1], a[2] / b[2], a[3] / b[3]))
     stop_all()
     shutil.rmtree(work, ignore_errors=True)
 

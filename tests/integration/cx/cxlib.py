@@ -47,7 +47,8 @@ def md5_ha1(impi, realm, password):
 
 
 class Bed:
-    def __init__(self, h, cx='', mysql_uri=None, sh=None):
+    def __init__(self, h, cx='', mysql_uri=None, sh=None, hss_sections=None):
+        """hss_sections: more top-level sections of hss.yaml as data ({'snmp': {...}})."""
         self.h = h
         self.port_dra, self.port_hss = h.port(), h.port()
         if mysql_uri:
@@ -62,7 +63,7 @@ class Bed:
         self.hss_cfg = h.write_config(
             'hss.yaml', HSS, REALM, self.port_hss, accept_peers=[DRA, DIRECT],
             diameter={'default_route': [DRA]}, database=dbsec, s6a={'home_plmns': ['00101']},
-            ctl_socket=self.ctl,
+            ctl_socket=self.ctl, **(hss_sections or {}),
             extra='cx:\n  scscf_names: ["%s"]\n  home_networks: ["%s"]\n'
                   '  roaming_partners: [partner.example.net]\n  outbox_poll_ms: 200\n'
                   '  push_timeout_ms: 2000\n%s%s' % (SCSCF_URI, REALM, cx, sh or ''))

@@ -71,28 +71,32 @@ def init(h, db):
 
 
 def config(h, port, db, name='hss', s6a='  home_plmns: ["00101"]\n', database=None,
-           ctl_dir=None, extra=''):
+           ctl_dir=None, extra='', sections=None):
     """Write NAME.yaml for an HSS on PORT over the SQLite file DB (or "mysql:URI");
     database: more keys of the `database:` section (dict); s6a as for start; the control
     socket goes in ctl_dir (default the test's temp dir); extra: YAML text of more top-level
-    keys, appended as it is. Returns (path, socket path)."""
+    keys, appended as it is; sections: more top-level sections as data (e.g. {'snmp': {...},
+    'diameter': {...}}). Returns (path, socket path)."""
     ctl = os.path.join(ctl_dir or h.tmp, name + '.ctl')
     if db.startswith('mysql:'):
         dbsec = {'backend': 'mysql', 'uri': db[6:]}
     else:
         dbsec = {'backend': 'sqlite', 'path': db}
     dbsec.update(database or {})
+    more = dict(sections or {})
+    diameter = more.pop('diameter', None)
     sections = {'database': dbsec}
     if isinstance(s6a, dict):
         sections['s6a'] = s6a
+    sections.update(more)
     s6a_text = 's6a:\n' + s6a if s6a and isinstance(s6a, str) else ''
     cfg = h.write_config(name + '.yaml', 'hss.test', 'test', port, ctl_socket=ctl,
-                         extra=s6a_text + extra, **sections)
+                         diameter=diameter, extra=s6a_text + extra, **sections)
     return cfg, ctl
 
 
 def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None, database=None, create=True,
-          prefix=(), ctl_dir=None, extra='', **kw):
+          prefix=(), ctl_dir=None, extra='', sections=None, **kw):
     """Start an HSS; provision into .db before or after (SQLite, shared file). s6a: the
     `s6a:` section, as a dict or as YAML text indented by two. The database is created with
     `hssctl init` first unless create is False (or it is "mysql:URI"). prefix: argv before
@@ -102,7 +106,7 @@ def start(h, s6a='  home_plmns: ["00101"]\n', name='hss', db=None, database=None
     db = db or os.path.join(h.tmp, name + '.db')
     if create and not db.startswith('mysql:'):
         init(h, db)
-    cfg, ctl = config(h, port, db, name, s6a, database, ctl_dir, extra)
+    cfg, ctl = config(h, port, db, name, s6a, database, ctl_dir, extra, sections)
     if not os.access(USIM, os.X_OK):
         harness.skip('hss_usim helper not built (%s)' % USIM)
     proc = h.start(name, list(prefix) + [h.binary('hss'), '-c', cfg], wait_port=port, **kw)

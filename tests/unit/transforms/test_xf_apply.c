@@ -386,6 +386,77 @@ static void stats_cb(void *data, const struct xf_rule_stats *s)
 	h[s->index * 2 + 1] = s->errors;
 }
 
+static struct msg *str_req_to(const char *realm, const char *user)
+{
+	struct msg *m = xft_msg(STR, 4);
+	xft_add(m, "Origin-Host", "mme1.example");
+	xft_add(m, "Origin-Realm", "visited.example");
+	xft_add(m, "Destination-Realm", realm);
+	xft_add(m, "Auth-Application-Id", "4");
+	xft_add(m, "Termination-Cause", "1");
+	xft_add(m, "User-Name", user);
+	return m;
+}
+
+static void rewrites_cb(void *data, const struct xf_rule_stats *s)
+{
+	uint64_t *h = data;
+	h[s->index * 3] = s->hits;
+	h[s->index * 3 + 1] = s->rewrites;
+	h[s->index * 3 + 2] = s->errors;
+}
+
+/* `rewrites` counts the messages a rule changed, not those it matched: a prefix_map whose
+ * prefix is not there, a remove of an absent AVP, a failing action after a change. */
+static void test_rewrites_counter(void)
+{
+	struct xf_rules *rs = xft_load(
+		"rules:\n"
+		"  - name: partner-imsi\n"
+		"    match: { direction: request }\n"
+		"    actions:\n"
+		"      - prefix_map: { avp: User-Name, map: { \"99999\": \"00101\" } }\n"
+		"  - name: drop-class\n"
+		"    match: { direction: request }\n"
+		"    actions:\n"
+		"      - remove: { avp: Class }\n"
+		"  - name: tag-then-fail\n"
+		"    match: { direction: request, destination_realm: fail.example }\n"
+		"    actions:\n"
+		"      - add: { avp: Class, value: tagged }\n"
+		"      - replace: { avp: Termination-Cause, regex: \".*\", with: \"x\" }\n");
+	uint64_t h[9] = { 0 };
+	struct msg *m;
+	int i;
+
+	if (!rs)
+		return;
+	for (i = 0; i < 3; i++) {          /* not a partner IMSI, no Class: nothing changes */
+		m = str_req();
+		CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL), 0);
+		fd_msg_free(m);
+	}
+	m = str_req_to("home.example", "999991234567890");
+	xft_add(m, "Class", "x");
+	CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL), 0);
+	CHECK_STR(xft_get(m, "User-Name", 0), "001011234567890");
+	CHECK_INT(xft_count(m, "Class"), ==, 0);
+	fd_msg_free(m);
+	m = str_req_to("fail.example", "001011234567890");
+	CHECK_ERR(xft_apply(rs, m, "mme1.example", NULL, NULL, NULL), EINVAL);
+	CHECK_STR(xft_get(m, "Class", 0), "tagged");     /* the change before the failure stays */
+	fd_msg_free(m);
+	xf_rules_stats(rs, rewrites_cb, h);
+	CHECK_UINT(h[0], ==, 5, "partner-imsi hits");
+	CHECK_UINT(h[1], ==, 1, "partner-imsi rewrites: the one partner IMSI");
+	CHECK_UINT(h[3], ==, 5, "drop-class hits");
+	CHECK_UINT(h[4], ==, 1, "drop-class rewrites: the one message with a Class");
+	CHECK_UINT(h[6], ==, 1, "tag-then-fail hits");
+	CHECK_UINT(h[7], ==, 1, "tag-then-fail rewrites: its first action changed the message");
+	CHECK_UINT(h[8], ==, 1, "tag-then-fail errors");
+	xf_rules_unref(rs);
+}
+
 /* Failures at apply time: the message stays valid, the counter moves. */
 static void test_apply_errors(void)
 {
@@ -651,6 +722,7 @@ int main(void)
 	test_matches();
 	test_last_and_stats();
 	test_apply_errors();
+	test_rewrites_counter();
 	test_trace();
 	test_untouched();
 	test_refcount();
