@@ -11,10 +11,31 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void on_hup(void *data)
 {
 	hss_reload((const char *)data);
+}
+
+/* Secrets at rest: the database's files hold K and OP/OPc, and a database URI may hold a
+ * password. Access by others is warned about once, at start, and the HSS serves anyway: an
+ * outage would not take back what was readable; hssctl refuses to write keys into such a
+ * database (README "Secrets at rest"). */
+static void warn_exposed(const char *cfg_path, const struct hss_cfg *cfg, const char *shown_uri)
+{
+	char msg[1024];
+	struct stat st;
+
+	if (hss_db_file_access(cfg->db_backend, cfg->db_uri, msg, sizeof(msg)))
+		fd_log_error("hss: warning: %s", msg);
+	if (cfg->db_uri && strcmp(cfg->db_uri, shown_uri) && !stat(cfg_path, &st) &&
+	    (st.st_mode & 077))
+		fd_log_error("hss: warning: '%s' holds the database password and is %s by %s "
+		             "(mode %04o): chmod 600 it", cfg_path,
+		             st.st_mode & 044 ? "readable" : "accessible",
+		             st.st_mode & 07 ? "other users" : "its group",
+		             (unsigned)(st.st_mode & 07777));
 }
 
 static void usage(FILE *f)
@@ -84,6 +105,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hss: cannot initialise the Diameter node: %s\n", strerror(rc));
 		goto out;
 	}
+	warn_exposed(path, cfg, uri);
 	if ((rc = dict_s6a_load())) {
 		fprintf(stderr, "hss: S6a dictionary: %s\n", dict_errmsg());
 		goto out;

@@ -72,6 +72,11 @@ int hss_hex_decode(const char *s, uint8_t *out, size_t n);
 void hss_serving_apply(struct hss_serving *s, const struct hss_db_serving_upd *u);
 void hss_hex_encode(const uint8_t *in, size_t n, char *out);
 
+/* Create an empty file at path, mode 0600, unless one exists (db_files.c): a SQLite
+ * database is created this way, so it and the -wal/-shm SQLite gives its mode never were
+ * readable by others. 0 or errno. */
+int db_file_create_private(const char *path);
+
 /* Backends compiled in (db.c registry). */
 extern const struct hss_db_ops hss_db_sqlite_ops;
 #ifdef HSS_DB_HAVE_MYSQL
