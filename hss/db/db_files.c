@@ -58,7 +58,7 @@ unsigned hss_db_file_access(const char *backend, const char *uri, char *msg, siz
 		acc |= st.st_mode & 077;
 		if (used < sizeof(modes))
 			used += (size_t)snprintf(modes + used, sizeof(modes) - used, "%s%s %04o",
-			                         used ? ", " : "", i ? sfx[i] : "file",
+			                         used ? ", " : "", i ? sfx[i] : "mode",
 			                         (unsigned)(st.st_mode & 07777));
 	}
 	if (acc && msg && len)
@@ -69,19 +69,28 @@ unsigned hss_db_file_access(const char *backend, const char *uri, char *msg, siz
 	return acc;
 }
 
-unsigned hss_db_spec_file_access(const char *spec, char *msg, size_t len)
+int hss_db_spec_file(const char *spec, char *buf, size_t len)
 {
 	const char *colon = spec ? strchr(spec, ':') : NULL;
 	size_t n = colon ? (size_t)(colon - spec) : 0;
 
+	if (!spec || !len)
+		return ENOENT;
+	if (n == 6 && !strncmp(spec, "sqlite", 6))
+		spec = colon + 1;
+	else if (n >= 2 && strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789_") == n)
+		return ENOENT;   /* "word:..." names a server backend, as for hss_db_open_spec */
+	sqlite_path(spec, buf, len);
+	return buf[0] ? 0 : ENOENT;
+}
+
+unsigned hss_db_spec_file_access(const char *spec, char *msg, size_t len)
+{
+	char path[4096];
+
 	if (msg && len)
 		msg[0] = '\0';
-	if (!spec)
+	if (hss_db_spec_file(spec, path, sizeof(path)))
 		return 0;
-	if (n == 6 && !strncmp(spec, "sqlite", 6))
-		return hss_db_file_access("sqlite", colon + 1, msg, len);
-	/* "word:..." names a server backend, as for hss_db_open_spec */
-	if (n >= 2 && strspn(spec, "abcdefghijklmnopqrstuvwxyz0123456789_") == n)
-		return 0;
-	return hss_db_file_access("sqlite", spec, msg, len);
+	return hss_db_file_access("sqlite", path, msg, len);
 }

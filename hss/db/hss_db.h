@@ -329,6 +329,9 @@ const char *const *hss_db_backends(void);
  * other users may read. */
 unsigned hss_db_file_access(const char *backend, const char *uri, char *msg, size_t len);
 unsigned hss_db_spec_file_access(const char *spec, char *msg, size_t len);
+/* The SQLite file a spec names (without options): 0, or ENOENT for a server backend or
+ * ":memory:". */
+int hss_db_spec_file(const char *spec, char *buf, size_t len);
 
 /* Message of the last failing call of this thread ("" if none). */
 const char *hss_db_strerror(void);

@@ -22,18 +22,24 @@ static const char usage_text[] =
 	"                     other commands, and the HSS, refuse a database that does not exist\n"
 	"  add --imsi IMSI --k K (--op OP | --opc OPC) [--FIELD VALUE]... [--apn SPEC]...\n"
 	"      [--roaming-plmn MCCMNC]... [--replace]\n"
-	"  show IMSI | --msisdn MSISDN [--json]\n"
-	"  list [--limit N] [--offset N] [--after IMSI] [--json]\n"
+	"  show IMSI | --msisdn MSISDN [--json] [--show-secrets]\n"
+	"  list [--limit N] [--offset N] [--after IMSI] [--json] [--show-secrets]\n"
 	"  update IMSI [--FIELD VALUE]... [--apn SPEC]... (any --apn replaces all APNs)\n"
 	"  delete IMSI\n"
 	"  count\n"
 	"  import FILE.csv|FILE.yaml [--skip-bad] [--no-replace] [--reset-sqn] [--format csv|yaml]\n"
-	"  export [FILE.csv]  all subscribers as CSV that import reads back (no serving state)\n"
+	"  export FILE.csv | --show-secrets   all subscribers as CSV that import reads back\n"
+	"                     (no serving state); FILE is created 0600\n"
 	"  fields             list the field names with their meaning\n"
 	"\n"
 	"APN SPEC: NAME[,ctx=N,qci=N,arp=N,pdn=ipv4|ipv6|ipv4v6|ipv4_or_ipv6,ambr-ul=BPS,\n"
 	"          ambr-dl=BPS,preempt-cap=0|1,preempt-vuln=0|1,static-ip=ADDR,pgw-alloc=static|dynamic,\n"
 	"          vplmn-dyn=0|1,pgw-host=HOST,pgw-realm=REALM]\n"
+	"K, OP and OPc (add, update) on the command line are visible to every user in `ps`; they\n"
+	"can come instead from --k-file/--op-file/--opc-file FILE (- for standard input),\n"
+	"--k - (standard input), --secrets-stdin (lines k=HEX, opc=HEX or op=HEX), or the\n"
+	"variables HSSCTL_K, HSSCTL_OPC, HSSCTL_OP (add; update with --secrets-env).\n"
+	"show and list hide them unless --show-secrets is given.\n"
 	"The database may also come from the HSS_DB environment variable (BACKEND:URI or a path).\n"
 	"exit codes: 0 ok, 1 not found, 2 usage or validation error, 3 database error\n";
 
@@ -145,6 +151,12 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	/* a database other users may read: a warning, and no more keys written into it */
+	if ((rc = hssctl_secret_db_check(spec, cmd, !strcmp(cmd, "add") || !strcmp(cmd, "import") ||
+	                                 (!strcmp(cmd, "update") &&
+	                                  hssctl_secret_opts_present(opts, nopt)))))
+		goto out;
+
 	if (!strcmp(cmd, "add")) {
 		rc = npos ? hssctl_usage("add: unexpected argument") : hssctl_cmd_add(db, opts, nopt);
 	} else if (!strcmp(cmd, "show") || !strcmp(cmd, "get")) {
@@ -157,7 +169,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "delete") || !strcmp(cmd, "del")) {
 		rc = hssctl_cmd_delete(db, pos, npos);
 	} else if (!strcmp(cmd, "export")) {
-		rc = hssctl_cmd_export(db, pos, npos);
+		rc = hssctl_cmd_export(db, pos, npos, opts, nopt);
 	} else if (!strcmp(cmd, "count")) {
 		rc = hssctl_cmd_count(db);
 	} else if (!strcmp(cmd, "import")) {
