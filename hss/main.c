@@ -97,6 +97,7 @@ int main(int argc, char **argv)
 	/* never with HSS_DB_OPEN_CREATE: a missing database is an error, not an empty one */
 	dbo.timeout_ms = cfg->db_timeout_ms;
 	hss_db_uri_redact(cfg->db_uri, uri, sizeof(uri));   /* no password in a log */
+	warn_exposed(path, cfg, uri);
 	if ((rc = hss_db_open(cfg->db_backend, cfg->db_uri, &dbo, &db, err, sizeof(err)))) {
 		fprintf(stderr, "hss: database %s:%s: %s\n", cfg->db_backend, uri, err);
 		goto out_cfg;
@@ -105,7 +106,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hss: cannot initialise the Diameter node: %s\n", strerror(rc));
 		goto out;
 	}
-	warn_exposed(path, cfg, uri);
 	if ((rc = dict_s6a_load())) {
 		fprintf(stderr, "hss: S6a dictionary: %s\n", dict_errmsg());
 		goto out;

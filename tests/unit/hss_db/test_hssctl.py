@@ -25,9 +25,22 @@ def check(cond, what):
         failures += 1
 
 
+# With DCORE_LOG_DIR (meson), what hssctl printed is kept for the suite's log scan
+# (tests/integration/secrets/test_logs.py), in harness.py's layout.
+keeper = None
+if os.environ.get("DCORE_LOG_DIR"):
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                    "integration"))
+    import harness
+    keeper = harness.LogKeeper("hssctl_e2e")
+
+
 def run(db, *args, stdin=None):
     p = subprocess.run([HSSCTL, "-d", "sqlite:" + db, *args], capture_output=True, text=True,
                        input=stdin, timeout=120)
+    if keeper:
+        keeper.add("hssctl", "run", "out", p.stdout, secrets="--show-secrets" in args)
+        keeper.add("hssctl", "run", "err", p.stderr)
     return p.returncode, p.stdout, p.stderr
 
 
