@@ -34,6 +34,8 @@ SECRETS = {
     'OPc (secrets tests)': '1e2d3c4b5a69788796a5b4c3d2e1f00f',
     'OP (secrets tests)': '5a5a6b6b7c7c8d8d9e9eafafb0b0c1c1',
     'database password (secrets tests)': 'Db-pw-9c1e4f7a',
+    # database user's password of tests/integration/hss/test_db_mysql.py
+    'database password (hss-db_mysql)': 'faultpw',
     # topology-hiding keys (DRA key_file): the integration test's and the unit tests'
     'hiding key (dra_hiding)': '3c5a0f7e8d1b2c4a6f9e0d3b7a1c5e8f2d4b6a9c0e3f5d7b1a4c6e8f0b2d4a6c',
     'hiding key 1 (test_xf_hide)': '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
