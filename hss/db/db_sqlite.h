@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * db_sqlite.h: internal header of the SQLite backend: the handle and its connections
- * (shared by db_sqlite.c, the operations, and db_sqlite_conn.c, the pool that watches the
- * file), and the schema migrations (db_sqlite_schema.c).
+ * db_sqlite.h: internal header of the SQLite backend, shared by db_sqlite.c (the driver:
+ * options, statements, transactions, errors), db_sqlite_file.c (the file under the pool:
+ * opening without creating, watching it move, retiring connections to a file moved away)
+ * and db_sqlite_schema.c (migrations).
  */
 #ifndef HSS_DB_SQLITE_H
 #define HSS_DB_SQLITE_H
@@ -14,44 +15,19 @@
 
 #include "db_int.h"
 
-#include <pthread.h>
 #include <sqlite3.h>
-#include <stdatomic.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <sys/types.h>
 
-struct db_sqlite_migration {
-	int version;             /* 1, 2, ... in order without gaps */
-	const char *what;
-	const char *sql;         /* one or more statements */
-};
-
-const struct db_sqlite_migration *db_sqlite_migrations(size_t *ret_n);
-
-/* Prepared statements each connection caches (texts built by db_sqlite.c). */
-enum {
-	ST_BEGIN, ST_BEGIN_IMM, ST_COMMIT, ST_ROLLBACK,
-	ST_SEL_SUB, ST_SEL_MSISDN, ST_SEL_APNS, ST_SEL_SERVING, ST_EXISTS,
-	ST_UPSERT_SUB, ST_UPSERT_SUB_KEEPSQN, ST_DEL_APNS, ST_INS_APN, ST_INS_SERVING,
-	ST_UPD_SERVING, ST_DEL_SUB, ST_DEL_SERVING, ST_LIST, ST_COUNT, ST_SEL_AUTH, ST_SET_SQN,
-	ST_MAX
-};
-
-struct sq_db;
+/* Statements each connection caches: the driver's own, then db_sql.c's. */
+enum { SQ_BEGIN, SQ_BEGIN_IMM, SQ_COMMIT, SQ_ROLLBACK, SQ_OWN };
+#define SQ_NSTMT (SQ_OWN + HSS_SQL_N)
 
 struct sq_conn {
-	struct sq_db *d;
 	sqlite3 *h;
-	sqlite3_stmt *st[ST_MAX];
-	bool busy;
-	bool broken;             /* failed in a way that may stick to it: closed when put back */
-	bool readonly;           /* failed as read-only: close the whole pool (see conn_put) */
-	bool probe;              /* the one operation that waits while the database is locked */
-	bool wlocked;            /* holds d->wmu (a write transaction is open) */
-	unsigned gen;            /* file generation (struct sq_db) it was opened on */
-	int64_t deadline;        /* CLOCK_MONOTONIC ms: the current operation stops waiting */
+	sqlite3_stmt *st[SQ_NSTMT];
+	struct hss_pconn *pc;    /* the pool's slot (deadline, probe); NULL while opening */
+	struct hss_db *db;
+	int64_t deadline;        /* while pc is NULL */
 };
 
 /* Identity of a file: st_dev/st_ino, so a file moved or replaced under the path is seen. */
@@ -61,78 +37,52 @@ struct sq_file_id {
 	bool set;
 };
 
-struct sq_db {
-	struct hss_db base;          /* first: the public handle */
+struct sq_be {
 	char *path;
 	char *wal_path;              /* PATH-wal */
 	bool memory;                 /* ":memory:" */
-	bool create;                 /* HSS_DB_OPEN_CREATE */
-	unsigned timeout_ms;         /* bound on each wait of one operation */
 	bool sync_full;
+	unsigned busy_ms;            /* busy_timeout=, overrides the handle's timeout_ms */
 	int max_schema;              /* apply migrations up to this version (tests); 0: all */
-	unsigned npool;
-	struct sq_conn *pool;
-	pthread_mutex_t mu;          /* the pool and the file state below */
-	pthread_cond_t cv;           /* a connection was put back (CLOCK_MONOTONIC) */
-	/* One write transaction at a time in this process: our writers queue here (blocking,
-	 * in order) instead of polling SQLite's lock against each other, where one could lose
-	 * for longer than the timeout while the others commit; only another process is waited
-	 * for by polling (the busy handler). */
-	pthread_mutex_t wmu;
-	/* The file the connections of generation `gen` have open. When the path stops naming
-	 * it (moved, deleted, replaced), gen moves on and the connections of older generations
-	 * are retired before anything is opened again; see db_sqlite_conn.c. */
-	unsigned gen;
+	struct sq_conn *setup;       /* the connection open() used, handed to the pool first */
+	/* The file the connections of the pool's current generation have open (pool mutex).
+	 * When the path stops naming it, the pool starts a new generation and retires the old
+	 * connections before anything is opened again; see db_sqlite_file.c. */
 	struct sq_file_id file, wal;
 	struct sq_file_id old_file, old_wal;
 	bool stale_wal;              /* old_wal may still hold frames of old_file */
-	bool retiring;               /* a thread is closing the old generation */
-	/* Lock outage: a wait ran into the timeout and no write transaction began since. */
-	atomic_bool locked;
-	atomic_bool probing;         /* one operation is waiting for the lock */
-	char *sql[ST_MAX];           /* statement texts, built from the field table */
-	const struct hss_fdesc *sub_cols[64], *srv_cols[64];
-	size_t n_sub_cols, n_srv_cols;
 };
 
-#define SQ(db) ((struct sq_db *)(db))
+#define SQB(db) ((struct sq_be *)(db)->be)
 
-/* How db_sqlite_conn_open checks the schema of the file it opened. */
+/* How db_sqlite_open_conn checks the schema of the file it opened. */
 enum db_sqlite_check {
 	DB_SQLITE_CHECK_NONE,        /* creating: the schema may not exist yet */
 	DB_SQLITE_CHECK_EXISTS,      /* opening: an HSS schema must be there (any version) */
 	DB_SQLITE_CHECK_CURRENT,     /* serving: the schema version this handle migrated to */
 };
 
-/* CLOCK_MONOTONIC in milliseconds (deadlines). */
-int64_t db_sqlite_now_ms(void);
+/* Open c->h on the path (never creating it unless HSS_DB_OPEN_CREATE), set pragmas and the
+ * busy handler, check the schema, record the file's identity. 0, or an errno with the
+ * message set. */
+int db_sqlite_open_conn(struct hss_db *db, struct sq_conn *c, enum db_sqlite_check check);
+void db_sqlite_close_conn(struct sq_conn *c, bool detached);
 
-/* Open c->h on d->path (never creating it unless d->create), set pragmas and the busy
- * handler, check the schema. 0, or an errno with the message set. */
-int db_sqlite_conn_open(struct sq_db *d, struct sq_conn *c, enum db_sqlite_check check);
-void db_sqlite_conn_close(struct sq_conn *c);
-
-/* Take a connection for one operation (write: it will write) and put it back. conn_get
- * first checks that the path still names the file the pool has open (ESTALE otherwise),
- * waits at most d->timeout_ms for a free connection (ETIMEDOUT), and starts the deadline
- * of the operation. */
-int db_sqlite_conn_get(struct sq_db *d, bool write, struct sq_conn **ret);
-void db_sqlite_conn_put(struct sq_db *d, struct sq_conn *c);
-
-/* Around a write transaction: take the process's write turn (d->wmu) within the
- * operation's deadline, or fail at once with ETIMEDOUT while the database is known to be
- * locked by someone else and another operation is already waiting for it. 0 or ETIMEDOUT
- * with the message set. unlock accepts a connection that holds nothing. */
-int db_sqlite_write_lock(struct sq_db *d, struct sq_conn *c);
-void db_sqlite_write_unlock(struct sq_db *d, struct sq_conn *c);
-
-/* Close every connection; a file that is no longer at the path is checkpointed into
- * itself and left with no checkpoint on close (its -wal/-shm names may belong to another
- * file by now). */
-void db_sqlite_pool_close(struct sq_db *d);
+/* Pool hooks (db_sqlite_file.c). */
+int db_sqlite_conn_open(struct hss_db *db, struct hss_pconn *pc);
+void db_sqlite_conn_close(struct hss_db *db, struct hss_pconn *pc, bool detached);
+int db_sqlite_watch(struct hss_db *db, bool *moved);
+void db_sqlite_retire(struct hss_db *db, struct hss_pconn **list, unsigned n);
+bool db_sqlite_conn_usable(struct hss_db *db, struct hss_pconn *pc, bool write);
 
 /* The error of the last call on c as an errno (ETIMEDOUT, EROFS, ENOSPC, ESTALE, EIO) with
- * the message set; marks c broken when the failure may stick to the connection. */
+ * the message set; marks the pooled connection broken (or poisoned) when the failure may
+ * stick to it. */
 int db_sqlite_err(struct sq_conn *c, const char *what);
+
+/* Schema (db_sqlite_schema.c): the latest version, and bring the database on h to
+ * be->max_schema (or the latest), creating it when allowed. err: one line. */
+int db_sqlite_schema_latest(void);
+int db_sqlite_migrate(struct hss_db *db, sqlite3 *h, char *err, size_t errlen);
 
 #endif /* HSS_DB_SQLITE_H */

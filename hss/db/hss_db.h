@@ -240,66 +240,23 @@ struct hss_db_opts {
 	unsigned timeout_ms;
 };
 
-/* Capabilities */
+/* Capabilities (hss_db_caps) */
 #define HSS_DB_CAP_MULTI_PROCESS 0x1u /* several processes may share the database */
 #define HSS_DB_CAP_ATOMIC_STREAM 0x2u /* put_stream is all-or-nothing */
 #define HSS_DB_CAP_MSISDN        0x4u /* get_sub_by_msisdn is indexed */
 #define HSS_DB_CAP_MIGRATIONS    0x8u /* schema versioned and migrated on open */
 
-/*
- * A backend. Every operation validates nothing the shared layer already validated (the
- * public wrappers check IMSIs and run hss_sub_validate before put), but must be atomic
- * as documented and thread-safe. A backend embeds `struct hss_db` as its first member.
- * Optional operations may be NULL (the wrapper returns ENOTSUP). Messages for the errors
- * go through hss_db_set_error (see db_int.h).
- */
-struct hss_db_ops {
-	const char *name;                /* "sqlite", "mysql", "mongodb" */
-	unsigned caps;                   /* HSS_DB_CAP_* */
-	/* uri: backend-specific (sqlite: "PATH[?opt=v&...]"); opts never NULL, timeout_ms set. */
-	int (*open)(const char *uri, const struct hss_db_opts *opts, struct hss_db **ret, char *err,
-	            size_t errlen);
-	void (*close)(struct hss_db *db);
-	int (*get_sub)(struct hss_db *db, const char *imsi, struct hss_sub *out);
-	int (*get_sub_by_msisdn)(struct hss_db *db, const char *msisdn, struct hss_sub *out);
-	/* Insert or replace the provisioned data and APNs in one transaction; serving state
-	 * is kept (a new subscriber starts with an empty one). */
-	int (*put_sub)(struct hss_db *db, const struct hss_sub *sub, unsigned flags);
-	/* put_sub for every subscriber `next` yields; *ret_n = number written. */
-	int (*put_stream)(struct hss_db *db, unsigned flags, hss_db_stream_fn next, void *arg,
-	                  size_t *ret_n);
-	/* Read-modify-write of the named fields (provisioned or serving) in one transaction.
-	 * Each value is checked by hss_sub_set; when a provisioned field changes, the whole
-	 * result is validated with hss_sub_validate before it is written. */
-	int (*update)(struct hss_db *db, const char *imsi, const struct hss_db_kv *kv, size_t n,
-	              char *err, size_t errlen);
-	int (*del_sub)(struct hss_db *db, const char *imsi);
-	/* One page of a listing: at most `want` IMSIs in order, those after `after` ("": from
-	 * the start), skipping `offset`, into out[]; *ret_n = how many. hss_db_list_subs pages
-	 * through with it and reads each subscriber with get_sub. */
-	int (*list_imsis)(struct hss_db *db, const char *after, uint64_t offset, size_t want,
-	                  char (*out)[16], size_t *ret_n);
-	int (*count)(struct hss_db *db, uint64_t *ret);
-	/* In ONE transaction: read K, OP/OPc, AMF, ind_bits and the stored SQN s (or take
-	 * max(stored, *resync_sqn) as s: re-synchronisation never goes back), compute
-	 * sqn[i] = next^(i+1)(s) for i < n, store sqn[n-1], and return all of it. Two calls never hand out the same
-	 * SQN, whatever the threads or processes. 1 <= n <= HSS_DB_MAX_VECTORS; next != NULL. */
-	int (*sqn_reserve)(struct hss_db *db, const char *imsi, unsigned n, hss_db_sqn_next_fn next,
-	                   const uint64_t *resync_sqn, struct hss_auth_data *ret);
-	int (*sqn_set)(struct hss_db *db, const char *imsi, uint64_t sqn);
-	/* In one transaction: copy the serving state to *ret_old (may be NULL), then store
-	 * the new serving node (clearing its purged flag). */
-	int (*set_serving)(struct hss_db *db, const char *imsi, const struct hss_db_serving_upd *u,
-	                   struct hss_serving *ret_old);
-	/* Set the purged flag of the MME (or SGSN) if `host` is the stored one (host NULL:
-	 * unconditionally); *ret_matched (may be NULL) tells whether it was set. */
-	int (*set_purged)(struct hss_db *db, const char *imsi, enum hss_node node, const char *host,
-	                  bool *ret_matched);
-};
+/* A database handle (backend, connection pool, writer). Backends are compiled in and plug
+ * in below the public API: see db_int.h and README.md "Adding a backend". */
+struct hss_db;
 
-struct hss_db {
-	const struct hss_db_ops *ops;
-};
+/* A transaction in progress, and the body of one: reads and writes through tx, returns 0
+ * to commit or an errno to roll back. A write body may be run again from the start (a
+ * deadlock, or another body of the same group commit failed): it must keep no effect
+ * outside the database until the transaction returned 0, and set its results afresh on
+ * each run. */
+struct hss_db_tx;
+typedef int (*hss_db_tx_fn)(struct hss_db_tx *tx, void *arg);
 
 /* Open a database. backend: "sqlite" (or NULL for sqlite); uri as the backend wants it;
  * opts NULL: no flags, default timeout. ENOENT: unknown backend; EIO/EINVAL with err
@@ -351,7 +308,10 @@ int hss_db_list_subs(struct hss_db *db, const char *after_imsi, uint64_t offset,
                      hss_db_list_cb cb, void *arg);
 int hss_db_count(struct hss_db *db, uint64_t *ret);
 
-/* Reserve n SQNs (see hss_db_ops.sqn_reserve); next NULL: hss_db_sqn_next_default. */
+/* Reserve n SQNs in ONE write transaction: read K, OP/OPc, AMF, ind_bits and the stored
+ * SQN s, compute sqn[i] = next^(i+1)(s) for i < n (1 <= n <= HSS_DB_MAX_VECTORS), store
+ * sqn[n-1], return all of it. Two calls never hand out the same SQN, whatever the threads
+ * or processes. next NULL: hss_db_sqn_next_default. */
 int hss_db_sqn_reserve(struct hss_db *db, const char *imsi, unsigned n, hss_db_sqn_next_fn next,
                        struct hss_auth_data *ret);
 /* Re-synchronisation (AIR with Re-Synchronization-Info): the stored SQN becomes sqn_ms

@@ -90,6 +90,32 @@ const struct hss_fdesc hss_fdescs[] = {
 	{ NULL, NULL, 0, 0, 0, 0, 0, NULL, 0, NULL },
 };
 
+#define AF(m) offsetof(struct hss_apn, m), sizeof(((struct hss_apn *)0)->m)
+
+/* The columns of an APN configuration (names = column names of every backend). */
+const struct hss_fdesc hss_apn_fdescs[] = {
+	{ "ctx_id", NULL, HSS_FK_U32, AF(ctx_id), 0, UINT32_MAX, NULL, 0, "Context-Identifier" },
+	{ "apn", NULL, HSS_FK_STR, AF(apn), 0, HSS_DB_APN_LEN - 1, NULL, 0, "Service-Selection" },
+	{ "pdn_type", NULL, HSS_FK_U32, AF(pdn_type), 0, UINT32_MAX, NULL, 0, "PDN-Type" },
+	{ "qci", NULL, HSS_FK_U32, AF(qci), 0, UINT32_MAX, NULL, 0, "QoS-Class-Identifier" },
+	{ "arp_prio", NULL, HSS_FK_U32, AF(arp_prio), 0, UINT32_MAX, NULL, 0, "Priority-Level" },
+	{ "preempt_cap", NULL, HSS_FK_BOOL, AF(preempt_cap), 0, 1, NULL, 0, "may pre-empt" },
+	{ "preempt_vuln", NULL, HSS_FK_BOOL, AF(preempt_vuln), 0, 1, NULL, 0, "may be pre-empted" },
+	{ "ambr_ul", NULL, HSS_FK_U32, AF(ambr_ul), 0, UINT32_MAX, NULL, 0, "APN-AMBR uplink" },
+	{ "ambr_dl", NULL, HSS_FK_U32, AF(ambr_dl), 0, UINT32_MAX, NULL, 0, "APN-AMBR downlink" },
+	{ "static_ipv4", NULL, HSS_FK_STR, AF(static_ipv4), 0, 15, NULL, 0, "static IPv4 address" },
+	{ "static_ipv6", NULL, HSS_FK_STR, AF(static_ipv6), 0, 45, NULL, 0, "static IPv6 address" },
+	{ "pgw_alloc", NULL, HSS_FK_U32, AF(pgw_alloc), 0, UINT32_MAX, NULL, 0,
+	  "PDN-GW-Allocation-Type" },
+	{ "vplmn_dyn", NULL, HSS_FK_BOOL, AF(vplmn_dyn), 0, 1, NULL, 0,
+	  "VPLMN-Dynamic-Address-Allowed" },
+	{ "pgw_host", NULL, HSS_FK_STR, AF(pgw_host), 0, HSS_DB_HOST_LEN - 1, NULL, 0,
+	  "PDN GW host" },
+	{ "pgw_realm", NULL, HSS_FK_STR, AF(pgw_realm), 0, HSS_DB_HOST_LEN - 1, NULL, 0,
+	  "PDN GW realm" },
+	{ NULL, NULL, 0, 0, 0, 0, 0, NULL, 0, NULL },
+};
+
 static struct hss_field_info field_infos[sizeof(hss_fdescs) / sizeof(hss_fdescs[0]) + 2];
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
