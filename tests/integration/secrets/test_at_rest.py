@@ -201,14 +201,6 @@ def test(h):
                          database={'backend': 'sqlite', 'path': dbpath},
                          s6a={'home_plmns': ['00101']})
     hss = h.start('hss', [h.binary('hss'), '-c', cfg], wait_port=hss_port, timeout=20)
-    side = [dbpath + s for s in ('-wal', '-shm')]
-    h.check(all(os.path.exists(p) and mode(p) == 0o600 for p in side),
-            '-wal and -shm 0600 while the HSS has the database open (%s)'
-            % [('%04o' % mode(p)) if os.path.exists(p) else 'missing' for p in side])
-    os.chmod(side[0], 0o644)   # as an older version, or a chmod of the database alone, left it
-    hssctl('count')
-    h.check(mode(side[0]) == 0o600, 'a -wal more open than the database is tightened (%04o)'
-            % mode(side[0]))
     cfg = h.write_config('dra.yaml', DRA_ID, DRA_REALM, dra_port,
                          peers=[{'host': HSS_ID, 'realm': HSS_REALM, 'port': hss_port}],
                          advertise_apps=['s6a'],
@@ -231,6 +223,14 @@ def test(h):
                 'AIR through the DRA for the subscriber added with %s: the vector verifies at a '
                 'USIM with that K' % how)
         received += [v for v in (rand, autn, xres, kasme) if v]
+    side = [dbpath + s for s in ('-wal', '-shm')]
+    h.check(all(os.path.exists(p) and mode(p) == 0o600 for p in side),
+            '-wal and -shm 0600 while the HSS has the database open (after AIRs) (%s)'
+            % [('%04o' % mode(p)) if os.path.exists(p) else 'missing' for p in side])
+    os.chmod(side[0], 0o644)   # as an older version, or a chmod of the database alone, left it
+    hssctl('count')
+    h.check(mode(side[0]) == 0o600, 'a -wal more open than the database is tightened (%04o)'
+            % mode(side[0]))
     logs = (hss.stdout() + hss.stderr() + dra.stdout() + dra.stderr()).lower()
     h.check(all('RCV from' in p.stdout() + p.stderr() for p in (hss, dra)),
             'both daemons logged every message at debug level (%d bytes)' % len(logs))
