@@ -224,9 +224,53 @@ int cm_overload_cfg_parse(const struct cm_ynode *overload, unsigned def_max_pend
 
 /* fd_msg_new_answer_from_req(dict, msg, flags) that also answers a request whose Proxy-Info
  * freeDiameter 1.2.1 cannot copy (an unknown AVP with empty data inside: it would fail and
- * leak): such a Proxy-Info is rebuilt from its copyable AVPs (common/answer.c). Same
- * contract: on success *msg is the answer, the request linked to it. */
+ * leak): the request's Proxy-Info AVPs are repaired with cm_msg_repair first
+ * (common/answer.c). Same contract: on success *msg is the answer, the request linked to it. */
 int cm_answer_new(struct msg **msg, int flags);
+
+/* The error answer to a request that fd_msg_parse_rules refused with *pei, as
+ * fd_msg_parse_or_error builds it (Result-Code, Error-Message, Failed-AVP from pei_avp, E bit
+ * for protocol errors, Proxy-Info copied), whatever the request holds (common/answer.c).
+ * On success *req is the answer, the request linked to it; freeing pei->pei_avp when
+ * pei->pei_avp_free stays the caller's job. Our nodes call it themselves when freeDiameter
+ * could not build that answer (it would drop the request unanswered). */
+int cm_answer_parse_error(struct msg **req, const struct fd_pei *pei);
+
+/* Make obj (a message, or an AVP with its children) encodable by freeDiameter 1.2.1
+ * (common/avp_repair.c). An AVP the dictionary does not know and that has no data is parsed
+ * into an object fd_msg_bufferize refuses; it is replaced by one that encodes to the same
+ * octets. local_answer: obj is (part of) an answer this node built: inside its Failed-AVP,
+ * an AVP of a fixed-size type whose length was wrong gets a zero value of the right size
+ * (RFC 6733 7.5). *ret_repaired (may be NULL): how many AVPs were replaced or given a value.
+ * 0 or an errno. cm_diam_init registers a HOOK_MESSAGE_SENDING handler that repairs every
+ * message sent; call it yourself only before freeDiameter re-encodes a message otherwise
+ * (the copy of Proxy-Info into an answer). A repaired message must not be parsed again
+ * (fd_msg_parse_dict would undo the repair). */
+int cm_msg_repair(msg_or_avp *obj, bool local_answer, unsigned *ret_repaired);
+
+/* Deepest AVP nesting freeDiameter is left to parse in a received message: top-level AVPs
+ * are level 1. 3GPP's deepest structure (Subscription-Data) has 6 levels. */
+#define CM_AVP_MAX_DEPTH 32
+
+/* Bound the nesting of the raw message buf (len octets, as received) in place
+ * (common/rx_guard.c): a Grouped AVP of level CM_AVP_MAX_DEPTH that has children gets its
+ * first child's length set beyond the group's end, so that freeDiameter's parser fails on
+ * that group (5004 with Failed-AVP) instead of descending. Returns how many groups were cut;
+ * the first one's code and vendor go to *ret_code, *ret_vendor (may be NULL). Only AVPs the
+ * dictionary knows as Grouped count: the first call (at the latest cm_diam_start) reads
+ * them, so the dictionaries must be loaded by then. The HOOK_DATA_RECEIVED handler
+ * cm_diam_start registers calls it on every received message. */
+size_t cm_avp_depth_limit(uint8_t *buf, size_t len, uint32_t *ret_code, uint32_t *ret_vendor);
+
+/* Make a message just split from the wire safe for freeDiameter 1.2.1 (common/rx_guard.c),
+ * which aborts the process (ASSERT) on the first Session-Id it cannot read (code 263 and
+ * vendor 0 with the V bit, or fewer octets than a header: fd_msg_sess_get) and, in an answer
+ * it parses whole, on the first Result-Code it cannot read (fd_msg_parse_or_error). Such an
+ * AVP is parsed now; if it has no value it gets code 0 and loses its M bit, so freeDiameter
+ * handles a message without it. answer_parsed: msg is an answer freeDiameter will parse
+ * whole (link-local, or to this node's own request). Returns how many AVPs were changed.
+ * cm_diam_start registers a HOOK_MESSAGE_RECEIVED handler that calls it on every message. */
+int cm_msg_defuse(struct msg *msg, bool answer_parsed);
 
 /* ---------------------------------------------------------------------------------------
  * AVP helpers (common/avp.c). Names are looked up in the dictionary once and cached.

@@ -523,6 +523,10 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 	if ((rc = fd_hook_register(HOOK_MASK(HOOK_PEER_CONNECT_SUCCESS), dn_hook_connected, NULL,
 	                           NULL, &dn.hook_connected)))
 		goto out;
+	/* One line per failure event instead of message dumps; every message sent encodable. */
+	if ((rc = cm_log_hooks_register()) || (rc = cm_avp_repair_register()) ||
+	    (rc = cm_answer_rescue_register()))
+		goto out;
 
 	tmp = getenv("TMPDIR");
 	if (!tmp || !tmp[0])
@@ -588,6 +592,11 @@ int cm_diam_start(void)
 
 	if (!dn.inited || dn.started || dn.shut)
 		return EINVAL;
+	/* The dictionary is complete now: the guard on received messages needs it. */
+	if ((rc = cm_rx_guard_register())) {
+		cm_diam_set_exit_code(1);
+		return rc;
+	}
 	dn_wait_peer_threads();
 	if ((rc = fd_core_start())) {
 		/* The caller will exit with an error: keep it so if shutting down aborts. */

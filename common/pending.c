@@ -37,8 +37,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* libfdcore 1.2.1 exports these but declares them only in its internal header
@@ -111,15 +109,9 @@ static void pd_received(enum fd_hook_type type, struct msg *msg, struct peer_hdr
 		atomic_fetch_add_explicit(&pd.pending, 1, memory_order_relaxed);
 		pmd->state = pd_judge();
 	}
-	/* A registered hook replaces freeDiameter's own debug line for the event. */
-	if (fd_g_debug_lvl <= FD_LOG_DEBUG) {
-		char *buf = NULL;
-		size_t len = 0;
-
-		if (fd_msg_dump_summary(&buf, &len, NULL, msg, NULL, 0, 1))
-			fd_log_debug("RCV from '%s': %s", peer ? peer->info.pi_diamid : "<unknown>", buf);
-		free(buf);
-	}
+	/* freeDiameter's own debug line for the event, which a registered hook replaces, is
+	 * written by the handler of common/rx_guard.c that every started node has. */
+	(void)peer;
 }
 
 static int pd_unbound(struct fifo **q)

@@ -7,6 +7,9 @@
  *   dsr IMSI DSR-FLAGS          Delete-Subscriber-Data
  *   clr IMSI [TYPE]             Cancel-Location to the registered MME (default type 2,
  *                               SUBSCRIPTION_WITHDRAWAL)
+ *   rtr ID|IMPU|IMPI [REASON]   Cx administrative de-registration (hss/cx/cx_push.c)
+ *   ppr ID|IMPU|IMPI            Cx Push-Profile of the current profile
+ *   outbox                      send the queued RTR/PPR now
  *   stats                       the counters
  * Replies start with "ok" or "error". Requests are queued, not awaited: their answers show
  * in the counters. Numbers are decimal.
@@ -110,9 +113,12 @@ void hss_ctl_exec(const char *line, char *out, size_t outsz)
 			hss_stats_format(out + k, outsz - k);
 		return;
 	}
+	if (hss_cx_ctl(argc, argv, out, outsz))
+		return;
 	if (argc < 2 || !ctl_imsi_ok(argv[1]) || argc > 3) {
 		snprintf(out, outsz, "error: usage: idr IMSI [FLAGS] | dsr IMSI FLAGS | "
-		         "clr IMSI [TYPE] | stats");
+		         "clr IMSI [TYPE] | rtr ID|IMPU|IMPI [REASON] | ppr ID|IMPU|IMPI | outbox | "
+		         "stats");
 		return;
 	}
 	if (argc == 3 && ctl_u32(argv[2], &v)) {

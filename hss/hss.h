@@ -24,6 +24,31 @@
 #define HSS_CTL_MAX_USERS 32      /* ctl_allow_users entries */
 #define HSS_MAX_VECTORS_CFG 16        /* per vector kind; E-UTRAN + UTRAN/GERAN <= 32 */
 
+#define HSS_CX_MAX_LIST 32            /* names, capabilities, networks in cx: */
+
+/* The `cx:` section (hss/cx_config.c): the Cx/Dx policy, reloaded with s6a:. */
+struct hss_cx_cfg {
+	bool enabled;                  /* serve Cx (default true; a change needs a restart) */
+	char *scscf_names[HSS_CX_MAX_LIST];     /* S-CSCFs a first registration may go to
+	                                         * (Server-Name in Server-Capabilities) */
+	size_t n_scscf_names;
+	uint32_t mandatory_caps[HSS_CX_MAX_LIST], optional_caps[HSS_CX_MAX_LIST];
+	size_t n_mandatory_caps, n_optional_caps;
+	char *home_networks[HSS_CX_MAX_LIST];   /* Visited-Network-Identifiers that are home
+	                                         * (default: the diameter realm) */
+	size_t n_home_networks;
+	char *roaming_partners[HSS_CX_MAX_LIST];/* visited networks users may register from;
+	                                         * none: any */
+	size_t n_roaming_partners;
+	unsigned max_auth_items;       /* cap on SIP-Number-Auth-Items, 1..32 (default 5) */
+	char *digest_realm;            /* Digest-Realm when the private identity has none */
+	char *digest_qop;              /* Digest-QoP (default "auth") */
+	bool store_server_name;        /* keep the S-CSCF on *_STORE_SERVER_NAME (else 2004) */
+	bool rtr_on_scscf_change;      /* TS 29.228 8.1.1: RTR to the old S-CSCF on a new MAR */
+	unsigned push_timeout_ms;      /* PPR/RTR answer timeout (default 5000) */
+	unsigned outbox_poll_ms;       /* how often the PPR/RTR outbox is read (default 1000) */
+};
+
 struct hss_cfg {
 	struct cm_diam_cfg diam;
 	char *db_backend;              /* "sqlite" */
@@ -44,6 +69,7 @@ struct hss_cfg {
 	                                        it (ctl_allow_users) */
 	size_t n_ctl_allow;
 	struct cm_overload_cfg overload;   /* overload: (reloaded with s6a:) */
+	struct hss_cx_cfg cx;          /* cx: */
 	char *source;                  /* config file name */
 };
 
@@ -95,12 +121,15 @@ void hss_snap_clear(void);
 enum hss_cmd {
 	HSS_CMD_ULR, HSS_CMD_AIR, HSS_CMD_PUR, HSS_CMD_NOR,
 	HSS_CMD_CLR, HSS_CMD_IDR, HSS_CMD_DSR,  /* sent by the HSS */
+	HSS_CMD_UAR, HSS_CMD_MAR, HSS_CMD_SAR, HSS_CMD_LIR,   /* Cx/Dx */
+	HSS_CMD_RTR, HSS_CMD_PPR,               /* Cx, sent by the HSS */
 	HSS_CMD_MAX
 };
 
 struct hss_cmd_stats {
-	atomic_ulong requests;         /* received (or sent, for CLR/IDR/DSR) */
-	atomic_ulong success;          /* answered (or answered to us) with 2001 */
+	atomic_ulong requests;         /* received (or sent, for CLR/IDR/DSR/RTR/PPR) */
+	atomic_ulong success;          /* answered (or answered to us) with a 2xxx Result-Code or
+	                                * Experimental-Result-Code (2001, Cx 2001-2004) */
 	atomic_ulong user_unknown;     /* 5001 */
 	atomic_ulong rejected;         /* other permanent/transient failures (incl. 5004/5005) */
 	atomic_ulong errors;           /* internal errors (5012), send failures */
@@ -111,6 +140,9 @@ struct hss_stats {
 	struct hss_cmd_stats cmd[HSS_CMD_MAX];
 	atomic_ulong vectors_eutran, vectors_utran, vectors_geran;
 	atomic_ulong resync_ok, resync_bad_mac;
+	atomic_ulong vectors_ims;      /* Digest-AKA vectors (MAA SIP-Auth-Data-Items) */
+	atomic_ulong digest_items;     /* SIP Digest items (MAA) */
+	atomic_ulong ims_resync_ok, ims_resync_bad_mac;  /* MAR re-synchronisations */
 	atomic_ulong db_errors;        /* database failures answered with 5012 */
 	atomic_ulong too_busy;         /* S6a requests answered 3004: over overload.max_pending */
 	atomic_ulong malformed;        /* requests answered 5004/5005 by the HSS handlers, or with
@@ -197,6 +229,26 @@ int hss_rat_ard_bit(int32_t rat_type);
 
 /* true when the visited PLMN (MCCMNC) is a home PLMN for this IMSI under cfg. */
 bool hss_plmn_is_home(const struct hss_cfg *cfg, const char *imsi, const char *mccmnc);
+
+/* ---------------------------------------------------------------------------------------
+ * The Cx/Dx application (hss/cx/, TS 29.228/29.229): UAR, MAR, SAR, LIR served from the
+ * IMS store (hss/imsdb) on the HSS database; RTR and PPR sent to S-CSCFs from the outbox
+ * the store keeps (written by hssctl, the control socket, or the procedures).
+ * ------------------------------------------------------------------------------------- */
+
+/* Open the IMS store on db and register Cx with its handlers (call after cm_diam_init and
+ * dict_cx_load, before cm_diam_start; db must outlive it). */
+int hss_cx_init(struct hss_db *db);
+/* Start sending the outbox (after cm_diam_start); stop it (before cm_diam_shutdown). */
+int hss_cx_start(void);
+void hss_cx_stop(void);
+/* Close the store, once freeDiameter no longer dispatches (after cm_diam_shutdown). */
+void hss_cx_fini(void);
+/* The control channel's Cx commands: "rtr ID|IMPU|IMPI [REASON-CODE]" (administrative
+ * de-registration: the state is cleared and an RTR queued), "ppr ID|IMPU|IMPI" (queue a
+ * Push-Profile), "outbox" (send what is queued now). Returns false when argv[0] is none of
+ * them; otherwise the reply is in out. */
+bool hss_cx_ctl(int argc, char **argv, char *out, size_t outsz);
 
 /* ---------------------------------------------------------------------------------------
  * Control channel (hss/ctl.c): a UNIX stream socket taking one command line per

@@ -19,6 +19,7 @@
 
 #define HSS_VENDOR_3GPP DICT_VENDOR_3GPP
 #define HSS_APP_S6A DICT_APP_S6A
+#define HSS_APP_CX DICT_APP_CX
 
 /* The configuration is not here: each request takes a reference on the running snapshot
  * (hss_snap_get, reload.c). */
@@ -51,6 +52,9 @@ static inline void hss_res_set(struct hss_res *r, uint32_t code, bool exp)
  * 5012 itself). */
 int hss_answer(struct msg **req, enum hss_cmd cmd, struct hss_res *res, struct avp **body,
                size_t n_body);
+/* The same for the application app (Vendor-Specific-Application-Id {10415, app}): Cx. */
+int hss_answer_app(struct msg **req, uint32_t app, enum hss_cmd cmd, struct hss_res *res,
+                   struct avp **body, size_t n_body);
 
 /* Detached AVPs for answer bodies (free with fd_msg_free if not used). */
 int hss_avp_new(const char *name, struct avp **ret);
@@ -97,6 +101,13 @@ int hss_pur_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
                enum disp_action *act);
 int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
                enum disp_action *act);
+
+/* cx_config.c: the `cx:` section (schema and reader), used by config.c. realm: the
+ * diameter realm (the default home network). Frees with hss_cx_cfg_free. */
+extern const struct cm_schema hss_cx_schema[];
+int hss_cx_cfg_parse(const struct cm_ynode *node, const char *realm, struct hss_cx_cfg *cx,
+                     char *err, size_t errlen);
+void hss_cx_cfg_free(struct hss_cx_cfg *cx);
 
 /* overload.c: answer S6a requests 3004 while more than overload.max_pending are in
  * progress (a dispatch callback that runs before the handlers). */

@@ -110,12 +110,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hss: S6a dictionary: %s\n", dict_errmsg());
 		goto out;
 	}
+	if (cfg->cx.enabled && (rc = dict_cx_load())) {
+		fprintf(stderr, "hss: Cx dictionary: %s\n", dict_errmsg());
+		goto out;
+	}
 	if (dict_warnmsg() && dict_warnmsg()[0])
 		LOG_N("hss: dictionary: %s", dict_warnmsg());
 	hss_snap_install(hss_snap_ref(snap));
 	if ((rc = hss_s6a_init(db)) ||
 	    (rc = fd_event_trig_regcb(SIGUSR1, "hss", hss_stats_log))) {
 		fprintf(stderr, "hss: cannot register the S6a application: %s\n", strerror(rc));
+		goto out;
+	}
+	if (cfg->cx.enabled && (rc = hss_cx_init(db))) {
+		fprintf(stderr, "hss: cannot register the Cx application: %s\n", strerror(rc));
 		goto out;
 	}
 	if (cfg->ctl_socket &&
@@ -128,13 +136,19 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	started = true;
-	fd_log_notice("hss: %s serving S6a/S6d on realm %s, database %s:%s", cfg->diam.identity,
-	              cfg->diam.realm, cfg->db_backend, uri);
+	if (cfg->cx.enabled && (rc = hss_cx_start())) {
+		fprintf(stderr, "hss: cannot start the Cx outbox: %s\n", strerror(rc));
+		goto out;
+	}
+	fd_log_notice("hss: %s serving S6a/S6d%s on realm %s, database %s:%s", cfg->diam.identity,
+	              cfg->cx.enabled ? " and Cx/Dx" : "", cfg->diam.realm, cfg->db_backend, uri);
 	rc = cm_diam_run(on_hup, (void *)path);
 out:
 	hss_ctl_stop();
+	hss_cx_stop();
 	/* freeDiameter's own cleanup drops the handlers with the dispatcher. */
 	cm_diam_shutdown();
+	hss_cx_fini();
 	if (started)
 		hss_stats_log();
 	hss_db_close(db);

@@ -20,7 +20,7 @@ static struct disp_hdl *ho_hdl;
 
 /* The 3004 answer, in the order of TS 29.272's answers; *req becomes the answer. On failure
  * *req is the request again. */
-static int ho_answer(struct msg **req)
+static int ho_answer(struct msg **req, uint32_t app)
 {
 	struct msg *ans = *req;
 	struct msg_hdr *hdr = NULL;
@@ -28,7 +28,7 @@ static int ho_answer(struct msg **req)
 
 	if ((rc = cm_answer_new(&ans, MSGFL_ANSW_ERROR)))
 		return rc;
-	if ((rc = cm_avp_add_vsai(ans, HSS_VENDOR_3GPP, HSS_APP_S6A)) ||
+	if ((rc = cm_avp_add_vsai(ans, HSS_VENDOR_3GPP, app)) ||
 	    (rc = cm_avp_add_u32(ans, "Result-Code", HSS_RC_TOO_BUSY)) ||
 	    (rc = cm_avp_add_i32(ans, "Auth-Session-State", 1 /* NO_STATE_MAINTAINED */)) ||
 	    (rc = fd_msg_add_origin(ans, 0)) ||
@@ -57,9 +57,10 @@ static int ho_gate(struct msg **msg, struct avp *avp, struct session *sess, void
 	(void)avp, (void)sess, (void)opaque;
 	*act = DISP_ACT_CONT;
 	if (fd_msg_hdr(*msg, &hdr) || !(hdr->msg_flags & CMD_FLAG_REQUEST) ||
-	    hdr->msg_appl != HSS_APP_S6A || !cm_pending_refused(*msg))
+	    (hdr->msg_appl != HSS_APP_S6A && hdr->msg_appl != HSS_APP_CX) ||
+	    !cm_pending_refused(*msg))
 		return 0;
-	if ((rc = ho_answer(msg))) {
+	if ((rc = ho_answer(msg, hdr->msg_appl))) {
 		/* Still the request: the handlers serve it (an error here would drop it unanswered). */
 		LOG_E("hss: cannot build a 3004 answer: %s", strerror(rc));
 		return 0;

@@ -104,9 +104,11 @@ int hss_reload(const char *path)
 		    str_differ(a->db_backend, b->db_backend) || str_differ(a->db_uri, b->db_uri) ||
 		    a->db_timeout_ms != b->db_timeout_ms ||
 		    str_differ(a->ctl_socket, b->ctl_socket) || a->n_ctl_allow != b->n_ctl_allow ||
-		    memcmp(a->ctl_allow, b->ctl_allow, a->n_ctl_allow * sizeof(a->ctl_allow[0])))
-			LOG_N("hss: %s: only the s6a and overload sections are reloaded; diameter, "
-			      "database, ctl_socket and ctl_allow_users changes need a restart", path);
+		    memcmp(a->ctl_allow, b->ctl_allow, a->n_ctl_allow * sizeof(a->ctl_allow[0])) ||
+		    a->cx.enabled != b->cx.enabled)
+			LOG_N("hss: %s: only the s6a, cx and overload sections are reloaded; diameter, "
+			      "database, ctl_socket, cx.enabled and ctl_allow_users changes need a "
+			      "restart", path);
 		hss_snap_unref(cur);
 	}
 	/* The admission bound applies to the next arrivals (hss/overload.c). */

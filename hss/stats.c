@@ -12,7 +12,8 @@ struct hss_stats hss_stats;
 static const char *const st_names[HSS_CMD_MAX] = {
 	[HSS_CMD_ULR] = "ULR", [HSS_CMD_AIR] = "AIR", [HSS_CMD_PUR] = "PUR",
 	[HSS_CMD_NOR] = "NOR", [HSS_CMD_CLR] = "CLR", [HSS_CMD_IDR] = "IDR",
-	[HSS_CMD_DSR] = "DSR",
+	[HSS_CMD_DSR] = "DSR", [HSS_CMD_UAR] = "UAR", [HSS_CMD_MAR] = "MAR", [HSS_CMD_SAR] = "SAR",
+	[HSS_CMD_LIR] = "LIR", [HSS_CMD_RTR] = "RTR", [HSS_CMD_PPR] = "PPR",
 };
 
 const char *hss_cmd_name(enum hss_cmd c)
@@ -27,7 +28,7 @@ void hss_stats_count(enum hss_cmd c, uint32_t result)
 	if ((unsigned)c >= HSS_CMD_MAX)
 		return;
 	s = &hss_stats.cmd[c];
-	if (result == HSS_RC_SUCCESS)
+	if (result >= 2000 && result < 3000)
 		atomic_fetch_add_explicit(&s->success, 1, memory_order_relaxed);
 	else if (result == HSS_ER_USER_UNKNOWN)
 		atomic_fetch_add_explicit(&s->user_unknown, 1, memory_order_relaxed);
@@ -48,11 +49,14 @@ static int st_line(int i, char *buf, size_t sz)
 	struct hss_cmd_stats *s;
 
 	if (i == HSS_CMD_MAX)
-		return snprintf(buf, sz, "vectors eutran=%lu utran=%lu geran=%lu resync_ok=%lu "
+		return snprintf(buf, sz, "vectors eutran=%lu utran=%lu geran=%lu ims_aka=%lu "
+		                "ims_digest=%lu ims_resync_ok=%lu ims_resync_bad_mac=%lu resync_ok=%lu "
 		                "resync_bad_mac=%lu db_errors=%lu malformed=%lu too_busy=%lu "
 		                "pending=%lu admitted=%lu cer_timeouts=%llu",
 		                st_get(&hss_stats.vectors_eutran), st_get(&hss_stats.vectors_utran),
-		                st_get(&hss_stats.vectors_geran), st_get(&hss_stats.resync_ok),
+		                st_get(&hss_stats.vectors_geran), st_get(&hss_stats.vectors_ims),
+		                st_get(&hss_stats.digest_items), st_get(&hss_stats.ims_resync_ok),
+		                st_get(&hss_stats.ims_resync_bad_mac), st_get(&hss_stats.resync_ok),
 		                st_get(&hss_stats.resync_bad_mac), st_get(&hss_stats.db_errors),
 		                st_get(&hss_stats.malformed), st_get(&hss_stats.too_busy), cm_pending(),
 		                cm_pending_admitted(), (unsigned long long)cm_listen_closed());

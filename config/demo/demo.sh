@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # ./run demo [--once]: an HSS and a DRA on 127.0.0.1 with the embedded database and a demo
-# subscriber; an MME (dclient) attaches through the DRA: AIR, then ULR. Without --once it stays
-# up until Ctrl-C so you can send your own requests (the commands are printed).
+# subscriber; an MME (dclient) attaches through the DRA: AIR, then ULR; then the same USIM
+# registers in IMS, the I-CSCF and S-CSCF played by dclient: UAR, MAR (Digest-AKAv1-MD5 on the
+# SQN counter the AIR used), SAR with the user profile. Without --once it stays up until
+# Ctrl-C so you can send your own requests (the commands are printed).
 set -euo pipefail
 build=$(cd "$1" && pwd); shift
 once=0
@@ -36,7 +38,7 @@ MSISDN=33600000001
 K=465b5ce8b199b49faa5f0a2ee238a6bc
 OPC=cd63cb71954a9f4e48a5994e37a02baf
 
-for f in hss.yaml dra.yaml rules.yaml; do
+for f in hss.yaml dra.yaml rules.yaml ims.yaml; do
   sed "s|@WORKDIR@|$work|g" "$here/$f" > "$work/$f"
 done
 
@@ -45,6 +47,8 @@ echo "== creating the database $work/hss.db and provisioning demo subscriber $IM
 "$build/tools/hssctl/hssctl" --db "$work/hss.db" init
 "$build/tools/hssctl/hssctl" --db "$work/hss.db" add --imsi "$IMSI" --msisdn "$MSISDN" \
   --k "$K" --opc "$OPC" --apn "internet,qci=9,arp=8,pdn=ipv4v6" --apn "ims,qci=5,arp=1"
+echo "== provisioning its IMS subscription (config/demo/ims.yaml: IMPI linked to $IMSI)"
+"$build/tools/hssctl/hssctl" --db "$work/hss.db" ims-import "$work/ims.yaml"
 
 echo "== starting HSS (127.0.0.1:3869) and DRA (127.0.0.1:3868); logs in $work"
 "$build/hss/hss" -c "$work/hss.yaml" >"$work/hss.log" 2>&1 &
@@ -81,6 +85,45 @@ else
   echo
   echo "== MME -> DRA -> HSS: Update-Location-Request (initial attach)"
   "${dclient[@]}" ulr --imsi "$IMSI" --visited-plmn 00101 --rat-type eutran --initial-attach || status=1
+
+  impi="$IMSI@ims.dcore.example"
+  impu="sip:$IMSI@ims.dcore.example"
+  cscf=("$build/tools/dclient/dclient" --peer 127.0.0.1:3868 --peer-host dra.demo.dcore.example
+        --realm ims.dcore.example --dest-realm demo.dcore.example --timeout 5000)
+  scscf="sip:scscf.ims.dcore.example:6060"
+  echo
+  echo "== I-CSCF -> DRA -> HSS: User-Authorization-Request (first registration)"
+  "${cscf[@]}" --identity icscf.ims.dcore.example uar --impi "$impi" --impu "$impu" \
+    --visited-network ims.dcore.example || status=1
+  echo
+  echo "== S-CSCF -> DRA -> HSS: Multimedia-Auth-Request (Digest-AKAv1-MD5, same USIM and SQN as the AIR)"
+  "${cscf[@]}" --identity scscf.ims.dcore.example mar --impi "$impi" --impu "$impu" \
+    --scheme Digest-AKAv1-MD5 --server-name "$scscf" || status=1
+  echo
+  echo "== S-CSCF -> DRA -> HSS: Server-Assignment-Request (REGISTRATION, user profile in User-Data)"
+  "${cscf[@]}" --identity scscf.ims.dcore.example --json sar --impi "$impi" --impu "$impu" \
+    --server-name "$scscf" --assignment-type 1 >"$work/saa.json" || status=1
+  python3 - "$work/saa.json" <<'PY' || status=1
+import json, subprocess, sys
+a = json.loads(open(sys.argv[1]).readline())
+print('answer %s Result-Code %s' % (a['command'], a['result_code']))
+for x in a['avps']:
+    if x['name'] == 'User-Data':
+        xml = bytes.fromhex(x['value'])
+        try:   # indented by xmllint (libxml2-utils) when it is there
+            xml = subprocess.run(['xmllint', '--format', '-'], input=xml, capture_output=True,
+                                 check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            pass
+        print('  User-Data (the user profile, TS 29.228 Annex E):')
+        print('\n'.join('    ' + line for line in xml.decode().splitlines()))
+    elif x['name'] in ('User-Name', 'Origin-Host'):
+        print('  %s = %s' % (x['name'], x['value']))
+PY
+  echo
+  echo "== the registration as the HSS keeps it (hssctl ims-show)"
+  "$build/tools/hssctl/hssctl" --db "$work/hss.db" ims-show "$impu" | sed -n '/registration state/,$p' \
+    || status=1
 fi
 
 if [ $once -eq 1 ]; then
@@ -89,5 +132,6 @@ fi
 echo
 echo "== running; try for example:"
 echo "   ${dclient[*]} air --imsi $IMSI --visited-plmn 00101 --vectors 3"
+echo "   ${cscf[*]} --identity icscf.ims.dcore.example lir --impu tel:+33600000001"
 echo "   Ctrl-C stops the HSS and the DRA."
 wait

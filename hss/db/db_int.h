@@ -83,6 +83,17 @@ int hss_check_host(const char *field, const char *s, char *err, size_t errlen);
 int hss_hex_decode(const char *s, uint8_t *out, size_t n);
 void hss_hex_encode(const uint8_t *in, size_t n, char *out);
 
+/* Keyed records (rec.c): the version a new record gets (microseconds of the wall clock,
+ * never 0 nor HSS_DB_REC_ANY), and the upper bound of the keys that start with prefix (the
+ * prefix with its last octet below 0xff incremented, trailing 0xff dropped): keys k with
+ * prefix <= k < *upper. false when there is no upper bound (empty or all-0xff prefix).
+ * upper must hold strlen(prefix) + 1 octets. */
+uint64_t hss_db_rec_new_version(void);
+bool hss_db_rec_prefix_upper(const char *prefix, char *upper);
+/* Copy octets into a record field: malloc'd, NUL-terminated. ENOMEM. */
+int hss_db_rec_set_key(struct hss_db_rec *r, const void *key, size_t len);
+int hss_db_rec_set_data(struct hss_db_rec *r, const void *data, size_t len);
+
 /* What a ULR writes into the serving state, the same for every backend: the new MME or
  * SGSN (its purged flag cleared), ULR-Flags, RAT, visited PLMN, and the UE capabilities the
  * request carried. u->time 0 means now. */
@@ -246,6 +257,24 @@ struct hss_db_driver {
 	int (*sub_page)(struct hss_db_tx *tx, const char *after, uint64_t offset, size_t want,
 	                char (*out)[16], size_t *ret_n);
 	int (*sub_count)(struct hss_db_tx *tx, uint64_t *ret);
+
+	/* Keyed records (HSS_DB_CAP_RECORDS; NULL otherwise): storage only, rec.c applies the
+	 * versions and conditions above them. rec_read: the record (data false: its version
+	 * only, ret->data NULL), ENOENT; in a write transaction what it read, the record or its
+	 * absence, stays so until the end (SQL: SELECT ... FOR UPDATE; SQLite: the write lock).
+	 * rec_insert: EEXIST when the key is taken; rec_update, rec_delete: ENOENT when absent.
+	 * rec_page: at most want records of table in key order (octet by octet) with
+	 * key > after, key >= prefix and, upper not NULL, key < upper; into out[] (*ret_n). */
+	int (*rec_read)(struct hss_db_tx *tx, const char *table, const char *key, bool data,
+	                struct hss_db_rec *ret);
+	int (*rec_insert)(struct hss_db_tx *tx, const char *table, const char *key,
+	                  const void *data, size_t len, uint64_t version);
+	int (*rec_update)(struct hss_db_tx *tx, const char *table, const char *key,
+	                  const void *data, size_t len, uint64_t version);
+	int (*rec_delete)(struct hss_db_tx *tx, const char *table, const char *key);
+	int (*rec_page)(struct hss_db_tx *tx, const char *table, const char *prefix,
+	                const char *upper, const char *after, size_t want, struct hss_db_rec *out,
+	                size_t *ret_n);
 
 	/* SQL drivers: the primitives above come from db_sql.c, which needs only this. Run
 	 * statement `id` (enum hss_sql_stmt; text in db->sql[id]) with its parameters; call

@@ -36,12 +36,6 @@
 #include <time.h>
 
 
-struct my_conn {
-	MYSQL *h;
-	bool short_waits;            /* the session waits for no lock (lock outage, not probe) */
-};
-
-
 /* ---- errors ----------------------------------------------------------------------------- */
 
 /* The client's error codes (CR_*): the connection itself failed. */
@@ -466,7 +460,7 @@ static const struct hss_sql_dialect my_dialect = {
 const struct hss_db_driver hss_db_mysql_driver = {
 	.name = "mysql",
 	.caps = HSS_DB_CAP_MULTI_PROCESS | HSS_DB_CAP_ATOMIC_STREAM | HSS_DB_CAP_MSISDN |
-	        HSS_DB_CAP_MIGRATIONS,
+	        HSS_DB_CAP_MIGRATIONS | HSS_DB_CAP_RECORDS,
 	.open = my_open,
 	.close = my_close,
 	.conn_open = my_conn_open,
@@ -481,6 +475,11 @@ const struct hss_db_driver hss_db_mysql_driver = {
 	.sub_by_msisdn = hss_sql_sub_by_msisdn,
 	.sub_page = hss_sql_sub_page,
 	.sub_count = hss_sql_sub_count,
+	.rec_read = db_mysql_rec_read,
+	.rec_insert = db_mysql_rec_insert,
+	.rec_update = db_mysql_rec_update,
+	.rec_delete = db_mysql_rec_delete,
+	.rec_page = db_mysql_rec_page,
 	.sql = &my_dialect,
 	.sql_exec = my_exec,
 };

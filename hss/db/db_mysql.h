@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * db_mysql.h: internal header of the MySQL / MariaDB backend, shared by db_mysql.c (the
- * driver) and db_mysql_schema.c (the schema and its migrations).
+ * driver), db_mysql_schema.c (the schema and its migrations) and db_mysql_rec.c (keyed
+ * records).
  */
 #ifndef HSS_DB_MYSQL_H
 #define HSS_DB_MYSQL_H
@@ -22,6 +23,12 @@ struct my_be {
 
 #define MYB(db) ((struct my_be *)(db)->be)
 
+/* A pooled connection (struct hss_pconn.h). */
+struct my_conn {
+	MYSQL *h;
+	bool short_waits;            /* the session waits for no lock (lock outage, not probe) */
+};
+
 /* The error of the last call on h as an errno with the message; pc (may be NULL) is marked
  * for reopening after a client-side failure, and a lock wait that ran out in full starts a
  * lock outage. */
@@ -29,6 +36,18 @@ int db_mysql_err(struct hss_db *db, struct hss_pconn *pc, MYSQL *h, const char *
 /* mysql_query, its error as db_mysql_err. */
 int db_mysql_query(struct hss_db *db, struct hss_pconn *pc, MYSQL *h, const char *sql,
                    const char *what);
+/* Keyed records (db_mysql_rec.c): the driver's rec_* primitives. */
+int db_mysql_rec_read(struct hss_db_tx *tx, const char *table, const char *key, bool data,
+                      struct hss_db_rec *ret);
+int db_mysql_rec_insert(struct hss_db_tx *tx, const char *table, const char *key,
+                        const void *data, size_t len, uint64_t version);
+int db_mysql_rec_update(struct hss_db_tx *tx, const char *table, const char *key,
+                        const void *data, size_t len, uint64_t version);
+int db_mysql_rec_delete(struct hss_db_tx *tx, const char *table, const char *key);
+int db_mysql_rec_page(struct hss_db_tx *tx, const char *table, const char *prefix,
+                      const char *upper, const char *after, size_t want,
+                      struct hss_db_rec *out, size_t *ret_n);
+
 /* Check the schema (a database without it is refused unless HSS_DB_OPEN_CREATE) and apply
  * the missing migrations, under GET_LOCK. err: one line. */
 int db_mysql_migrate(struct hss_db *db, MYSQL *h, char *err, size_t errlen);

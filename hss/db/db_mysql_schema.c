@@ -78,12 +78,24 @@ static const char *const m1[] = {
 	NULL
 };
 
+static const char *const m2[] = {
+	"CREATE TABLE records ("
+	" tbl VARCHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,"
+	" k VARBINARY(512) NOT NULL,"
+	" v LONGBLOB NOT NULL,"
+	" ver BIGINT UNSIGNED NOT NULL,"
+	" PRIMARY KEY (tbl, k)"
+	") ENGINE=InnoDB",
+	NULL
+};
+
 static const struct {
 	int version;
 	const char *what;
 	const char *const *sql;      /* NULL-terminated statements */
 } migrations[] = {
 	{ 1, "initial schema: subscribers, apns, serving", m1 },
+	{ 2, "keyed records (IMS subscriptions, indexes, registration and Sh state)", m2 },
 };
 
 /* One integer a query returns (its first column), or EIO with the message. */

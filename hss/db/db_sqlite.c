@@ -300,7 +300,7 @@ static const struct hss_sql_dialect sq_dialect = {
 const struct hss_db_driver hss_db_sqlite_driver = {
 	.name = "sqlite",
 	.caps = HSS_DB_CAP_MULTI_PROCESS | HSS_DB_CAP_ATOMIC_STREAM | HSS_DB_CAP_MSISDN |
-	        HSS_DB_CAP_MIGRATIONS | HSS_DB_CAP_ONE_WRITER,
+	        HSS_DB_CAP_MIGRATIONS | HSS_DB_CAP_ONE_WRITER | HSS_DB_CAP_RECORDS,
 	.open = sq_open,
 	.close = sq_close,
 	.conn_open = db_sqlite_conn_open,
@@ -317,6 +317,11 @@ const struct hss_db_driver hss_db_sqlite_driver = {
 	.sub_by_msisdn = hss_sql_sub_by_msisdn,
 	.sub_page = hss_sql_sub_page,
 	.sub_count = hss_sql_sub_count,
+	.rec_read = db_sqlite_rec_read,
+	.rec_insert = db_sqlite_rec_insert,
+	.rec_update = db_sqlite_rec_update,
+	.rec_delete = db_sqlite_rec_delete,
+	.rec_page = db_sqlite_rec_page,
 	.sql = &sq_dialect,
 	.sql_exec = sq_exec,
 };

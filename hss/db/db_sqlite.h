@@ -21,10 +21,13 @@
 /* Statements each connection caches: the driver's own, then db_sql.c's. */
 enum { SQ_BEGIN, SQ_BEGIN_IMM, SQ_COMMIT, SQ_ROLLBACK, SQ_OWN };
 #define SQ_NSTMT (SQ_OWN + HSS_SQL_N)
+/* Statements of the keyed records (db_sqlite_rec.c), cached apart. */
+enum { SQR_GET, SQR_VER, SQR_INS, SQR_UPD, SQR_DEL, SQR_PAGE, SQR_PAGE_UPPER, SQR_N };
 
 struct sq_conn {
 	sqlite3 *h;
 	sqlite3_stmt *st[SQ_NSTMT];
+	sqlite3_stmt *rst[SQR_N];
 	struct hss_pconn *pc;    /* the pool's slot (deadline, probe); NULL while opening */
 	struct hss_db *db;
 	int64_t deadline;        /* while pc is NULL */
@@ -79,6 +82,18 @@ bool db_sqlite_conn_usable(struct hss_db *db, struct hss_pconn *pc, bool write);
  * the message set; marks the pooled connection broken (or poisoned) when the failure may
  * stick to it. */
 int db_sqlite_err(struct sq_conn *c, const char *what);
+
+/* Keyed records (db_sqlite_rec.c): the driver's rec_* primitives. */
+int db_sqlite_rec_read(struct hss_db_tx *tx, const char *table, const char *key, bool data,
+                       struct hss_db_rec *ret);
+int db_sqlite_rec_insert(struct hss_db_tx *tx, const char *table, const char *key,
+                         const void *data, size_t len, uint64_t version);
+int db_sqlite_rec_update(struct hss_db_tx *tx, const char *table, const char *key,
+                         const void *data, size_t len, uint64_t version);
+int db_sqlite_rec_delete(struct hss_db_tx *tx, const char *table, const char *key);
+int db_sqlite_rec_page(struct hss_db_tx *tx, const char *table, const char *prefix,
+                       const char *upper, const char *after, size_t want,
+                       struct hss_db_rec *out, size_t *ret_n);
 
 /* Schema (db_sqlite_schema.c): the latest version, and bring the database on h to
  * be->max_schema (or the latest), creating it when allowed. err: one line. */

@@ -247,6 +247,10 @@ void db_sqlite_close_conn(struct sq_conn *c, bool detached)
 		sqlite3_finalize(c->st[i]);
 		c->st[i] = NULL;
 	}
+	for (i = 0; i < SQR_N; i++) {
+		sqlite3_finalize(c->rst[i]);
+		c->rst[i] = NULL;
+	}
 	/* a file no longer at the path: SQLite would skip the checkpoint on close by itself
 	 * (the file "moved"), this makes it explicit */
 	if (c->h && detached)

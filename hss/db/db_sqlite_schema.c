@@ -83,6 +83,14 @@ static const struct migration migrations[] = {
 	{ 2, "MME-Number-for-MT-SMS in the serving state; MSISDN index for Sh lookups",
 	  "ALTER TABLE serving ADD COLUMN mme_number_for_mt_sms TEXT;"
 	  "CREATE INDEX subscribers_msisdn ON subscribers(msisdn);" },
+	{ 3, "keyed records (IMS subscriptions, indexes, registration and Sh state)",
+	  "CREATE TABLE records ("
+	  " tbl TEXT NOT NULL,"
+	  " k BLOB NOT NULL,"
+	  " v BLOB NOT NULL,"
+	  " ver INTEGER NOT NULL,"
+	  " PRIMARY KEY (tbl, k)"
+	  ") WITHOUT ROWID;" },
 };
 
 int db_sqlite_schema_latest(void)

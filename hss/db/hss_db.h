@@ -240,11 +240,43 @@ struct hss_db_opts {
 	unsigned timeout_ms;
 };
 
+/* ---------------------------------------------------------------------------------------
+ * Keyed records: generic storage for the data of other domains (IMS subscriptions, their
+ * indexes, registration state, Sh repository data ...), the same on every backend. A record
+ * is (table, key) -> opaque bytes + version. Tables are names of 1..32 characters
+ * [a-z0-9_.]; keys are text of 1..HSS_DB_REC_KEY_MAX octets without NUL, ordered octet by
+ * octet (memcmp); values are 0..HSS_DB_REC_VALUE_MAX octets. The version of a new record is
+ * derived from the clock (microseconds) and each put adds one, so a reader can tell that a
+ * record changed; deleting and creating again gives a new, different version.
+ * ------------------------------------------------------------------------------------- */
+
+#define HSS_DB_REC_TABLE_MAX 32u
+#define HSS_DB_REC_KEY_MAX 512u
+#define HSS_DB_REC_VALUE_MAX (4u << 20)
+/* expect argument of put/del */
+#define HSS_DB_REC_ANY UINT64_MAX     /* whatever is there (put: insert or replace) */
+#define HSS_DB_REC_NEW 0              /* put: only if absent (else EEXIST) */
+
+/* One record as read. key and data are malloc'd and NUL-terminated (data may hold NULs:
+ * use len); hss_db_rec_free wipes and frees them. */
+struct hss_db_rec {
+	char *key;
+	uint8_t *data;
+	size_t len;
+	uint64_t version;
+};
+void hss_db_rec_free(struct hss_db_rec *r);   /* accepts NULL and a zeroed record */
+
+/* Called once per record by the listings; a non-zero return stops the listing and is
+ * returned. The record is the caller's only for the call. */
+typedef int (*hss_db_rec_cb)(const struct hss_db_rec *r, void *arg);
+
 /* Capabilities (hss_db_caps) */
 #define HSS_DB_CAP_MULTI_PROCESS 0x1u /* several processes may share the database */
 #define HSS_DB_CAP_ATOMIC_STREAM 0x2u /* put_stream is all-or-nothing */
 #define HSS_DB_CAP_MSISDN        0x4u /* get_sub_by_msisdn is indexed */
 #define HSS_DB_CAP_MIGRATIONS    0x8u /* schema versioned and migrated on open */
+#define HSS_DB_CAP_RECORDS      0x10u /* keyed records (rec_*, tx_*) */
 
 /* A database handle (backend, connection pool, writer). Backends are compiled in and plug
  * in below the public API: see db_int.h and README.md "Adding a backend". */
@@ -333,5 +365,39 @@ int hss_db_set_purged(struct hss_db *db, const char *imsi, enum hss_node node, c
 /* Store what a NOR carries (fields < 0 are left as stored). */
 int hss_db_store_nor(struct hss_db *db, const char *imsi, uint32_t nor_flags,
                      int32_t ue_srvcc_support, int32_t homogeneous_ims_voice);
+
+/* ---------------------------------------------------------------------------------------
+ * Keyed records (see the top of this part of the header). Every function checks table
+ * names, keys and sizes (EINVAL with the message) and returns the errors of the other
+ * operations (ENOENT absent, ETIMEDOUT, EROFS, ENOSPC, ESTALE, ENOTCONN, EIO) plus EEXIST and
+ * ECANCELED for put/del conditions. ENOTSUP when the backend has no records.
+ * ------------------------------------------------------------------------------------- */
+
+/* Check a table name / key as the functions below do (0 or EINVAL with the message). */
+int hss_db_rec_check(const char *table, const char *key);
+
+int hss_db_rec_get(struct hss_db *db, const char *table, const char *key,
+                   struct hss_db_rec *ret);
+/* Every record of table whose key starts with prefix (NULL or "": all) and is greater than
+ * after (NULL or "": from the start), in key order, at most limit (0: no limit). Fetched a
+ * page at a time; the connection is released before cb runs (cb may use the database). */
+int hss_db_rec_list(struct hss_db *db, const char *table, const char *prefix, const char *after,
+                    uint64_t limit, hss_db_rec_cb cb, void *arg);
+/* Single-record writes, each its own transaction. */
+int hss_db_rec_put(struct hss_db *db, const char *table, const char *key, const void *data,
+                   size_t len, uint64_t expect, uint64_t *ret_version);
+int hss_db_rec_del(struct hss_db *db, const char *table, const char *key, uint64_t expect);
+
+/* Run fn in one write transaction (see hss_db_tx_fn). Transactions cannot nest. */
+int hss_db_rec_tx(struct hss_db *db, hss_db_tx_fn fn, void *arg);
+/* Inside fn only. */
+int hss_db_tx_get(struct hss_db_tx *tx, const char *table, const char *key,
+                  struct hss_db_rec *ret);
+int hss_db_tx_put(struct hss_db_tx *tx, const char *table, const char *key, const void *data,
+                  size_t len, uint64_t expect, uint64_t *ret_version);
+int hss_db_tx_del(struct hss_db_tx *tx, const char *table, const char *key, uint64_t expect);
+/* As hss_db_rec_list, inside the transaction (cb must not start another transaction). */
+int hss_db_tx_list(struct hss_db_tx *tx, const char *table, const char *prefix,
+                   const char *after, uint64_t limit, hss_db_rec_cb cb, void *arg);
 
 #endif /* HSS_DB_H */

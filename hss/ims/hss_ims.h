@@ -168,6 +168,20 @@ struct hss_ims_impu {
 	size_t n_dsai;
 };
 
+/* AKA credentials of a private identity that has no S6a subscriber (an ISIM or a soft
+ * client of its own): K, OP or OPc, AMF and the SQN counter (TS 33.102). The IMS store
+ * keeps them apart from the subscription (the SQN moves with every vector) and never in a
+ * listing; the YAML carries them like the HA1 (treat exports like key files). */
+struct hss_ims_aka {
+	bool present;
+	uint8_t k[16];
+	uint8_t op[16];                          /* OPc when opc, else OP */
+	bool opc;
+	uint8_t amf[2];                          /* default 0000 (separation bit 0 for IMS) */
+	uint64_t sqn;                            /* last SQN handed out (48 bits) */
+	uint32_t ind_bits;                       /* IND length, default 5 (0..16) */
+};
+
 /* A private identity. */
 struct hss_ims_impi {
 	char *identity;                          /* NAI user@realm (TS 23.003 13.3) */
@@ -178,7 +192,8 @@ struct hss_ims_impi {
 	char digest_ha1[33];                     /* MD5(impi:realm:password), lower-case hex;
 	                                          * "" none (required with SIP_DIGEST) */
 	char imsi[16];                           /* S6a subscriber sharing K/OPc and SQN; ""
-	                                          * none (required with AKA) */
+	                                          * none (AKA then needs aka below) */
+	struct hss_ims_aka aka;                  /* own AKA credentials when no imsi */
 	char **impus;                            /* public identities it may use; none: all of
 	                                          * the subscription's */
 	size_t n_impus;
@@ -287,6 +302,14 @@ long hss_ims_find_profile(const struct hss_ims_sub *sub, const char *name);
 bool hss_ims_impi_may_use(const struct hss_ims_sub *sub, size_t impi, size_t impu);
 /* Equality of two public identities as find_impu compares them. */
 bool hss_ims_identity_eq(const char *a, const char *b);
+/* The comparable form of a public identity (what hss_ims_identity_eq compares: tel: without
+ * visual separators and lower case, sip:/sips: with the scheme and host in lower case), the
+ * key an index of identities uses. EINVAL when it does not fit outsz (which should be
+ * HSS_IMS_URI_MAX + 1). */
+int hss_ims_identity_norm(const char *identity, char *out, size_t outsz);
+/* The comparable form of a private identity (NAI): user part as is, realm in lower case,
+ * as hss_ims_find_impi compares. EINVAL when it does not fit. */
+int hss_ims_impi_norm(const char *nai, char *out, size_t outsz);
 
 /* The implicit registration set of impu: indexes of its members, the default first, then
  * the others in model order (TS 29.228 6.5: the set is registered, de-registered and sent

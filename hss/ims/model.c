@@ -114,6 +114,7 @@ static void impi_free(struct hss_ims_impi *p)
 	free(p->identity);
 	free(p->digest_realm);
 	explicit_bzero(p->digest_ha1, sizeof(p->digest_ha1));
+	explicit_bzero(&p->aka, sizeof(p->aka));
 	for (size_t i = 0; i < p->n_impus; i++)
 		free(p->impus[i]);
 	free(p->impus);
@@ -313,6 +314,7 @@ int hss_ims_add_impi(struct hss_ims_sub *sub, const char *identity, struct hss_i
 	if (ims_grow((void **)&sub->impis, &sub->n_impis, sizeof(*p)))
 		return ENOMEM;
 	p = &sub->impis[sub->n_impis - 1];
+	p->aka.ind_bits = 5;
 	if (hss_ims_set_str(&p->identity, identity)) {
 		sub->n_impis--;
 		return ENOMEM;

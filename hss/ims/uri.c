@@ -441,6 +441,26 @@ static void norm(const char *s, char *out, size_t outsz)
 	}
 }
 
+int hss_ims_identity_norm(const char *identity, char *out, size_t outsz)
+{
+	if (!identity || !outsz || strlen(identity) >= outsz)
+		return EINVAL;
+	norm(identity, out, outsz);
+	return 0;
+}
+
+int hss_ims_impi_norm(const char *nai, char *out, size_t outsz)
+{
+	const char *at = nai ? strrchr(nai, '@') : NULL;
+	size_t n = nai ? strlen(nai) : 0;
+
+	if (!nai || !outsz || n >= outsz)
+		return EINVAL;
+	for (size_t i = 0; i <= n; i++)
+		out[i] = at && nai + i > at ? (char)tolower((unsigned char)nai[i]) : nai[i];
+	return 0;
+}
+
 bool hss_ims_identity_eq(const char *a, const char *b)
 {
 	char na[HSS_IMS_URI_MAX + 1], nb[HSS_IMS_URI_MAX + 1];

@@ -337,21 +337,24 @@ static int check_impi(struct vctx *c, const struct hss_ims_sub *sub, size_t i)
 	                         strspn(p->digest_ha1, "0123456789abcdef") != 32))
 		return fail(c, NULL, "32 lower-case hex digits (MD5 of user:realm:password)",
 		            "private_identities[%zu].digest_ha1", i);
-	if (p->auth_schemes & HSS_IMS_AUTH_SIP_DIGEST) {
-		if (!p->digest_ha1[0])
-			return fail(c, NULL, "SIP Digest needs the HA1 (or a digest_password)",
-			            "private_identities[%zu].digest_ha1", i);
-		if (text(c, p->digest_realm, 255, true, "private_identities[%zu].digest_realm", i, 0, 0))
-			return EINVAL;
-	} else if (text(c, p->digest_realm, 255, false, "private_identities[%zu].digest_realm", i,
-	                0, 0)) {
+	/* The realm may be left out: the HSS then sends cx.digest_realm, or the realm of the
+	 * NAI (the HA1 must have been computed over that one). */
+	if ((p->auth_schemes & HSS_IMS_AUTH_SIP_DIGEST) && !p->digest_ha1[0])
+		return fail(c, NULL, "SIP Digest needs the HA1 (or a digest_password)",
+		            "private_identities[%zu].digest_ha1", i);
+	if (text(c, p->digest_realm, 255, false, "private_identities[%zu].digest_realm", i, 0, 0))
 		return EINVAL;
-	}
 	if (p->imsi[0] && !digits_ok(p->imsi, 5, 15))
 		return fail(c, p->imsi, "an IMSI has 5 to 15 digits", "private_identities[%zu].imsi", i);
-	if ((p->auth_schemes & (HSS_IMS_AUTH_AKAV1_MD5 | HSS_IMS_AUTH_AKAV2_SHA256)) && !p->imsi[0])
-		return fail(c, NULL, "AKA needs the IMSI of the S6a subscriber holding K and OPc",
-		            "private_identities[%zu].imsi", i);
+	if (p->imsi[0] && p->aka.present)
+		return fail(c, NULL, "give imsi (the S6a subscriber's K, OPc and SQN) or k/opc, not "
+		            "both", "private_identities[%zu].k", i);
+	if ((p->auth_schemes & (HSS_IMS_AUTH_AKAV1_MD5 | HSS_IMS_AUTH_AKAV2_SHA256)) && !p->imsi[0] &&
+	    !p->aka.present)
+		return fail(c, NULL, "AKA needs the IMSI of the S6a subscriber holding K and OPc, or "
+		            "k and opc of its own", "private_identities[%zu].imsi", i);
+	if (p->aka.present && (p->aka.sqn > 0xffffffffffffULL || p->aka.ind_bits > 16))
+		return fail(c, NULL, "SQN is 48 bits, ind_bits 0..16", "private_identities[%zu].sqn", i);
 	if (p->n_impus > HSS_IMS_MAX_IMPI_IMPUS)
 		return fail(c, NULL, "too many", "private_identities[%zu].impus", i);
 	for (size_t k = 0; k < p->n_impus; k++) {

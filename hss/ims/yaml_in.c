@@ -53,6 +53,12 @@ static const struct cm_schema s_impi[] = {
 	{ "digest_ha1", CM_S_STR, 0, 0, 0, NULL, NULL, "32 hex digits" },
 	{ "digest_password", CM_S_STR, 0, 0, 0, NULL, NULL, "turned into digest_ha1" },
 	{ "imsi", CM_S_STR, 0, 0, 0, NULL, NULL, "S6a subscriber" },
+	{ "k", CM_S_STR, 0, 32, 32, NULL, NULL, "own AKA key K (32 hex digits), without imsi" },
+	{ "opc", CM_S_STR, 0, 32, 32, NULL, NULL, "own OPc (32 hex digits)" },
+	{ "op", CM_S_STR, 0, 32, 32, NULL, NULL, "own OP (32 hex digits)" },
+	{ "amf", CM_S_STR, 0, 4, 4, NULL, NULL, "own AMF (4 hex digits, default 0000)" },
+	{ "sqn", CM_S_UINT, 0, 0, 0xffffffffffffULL, NULL, NULL, "last SQN handed out" },
+	{ "ind_bits", CM_S_UINT, 0, 0, 16, NULL, NULL, "IND length (default 5)" },
 	{ "impus", CM_S_SEQ, 0, 0, HSS_IMS_MAX_IMPI_IMPUS, s_str, NULL, "public identities" },
 	{ NULL },
 };
@@ -435,6 +441,49 @@ static void md5_hex(const char *a, const char *b, const char *p, char out[33])
 	explicit_bzero(&m, sizeof(m));
 }
 
+/* Own AKA credentials (k with opc or op, amf, sqn, ind_bits). */
+static int conv_aka(struct yctx *c, const struct cm_ynode *n, const char *path,
+                    struct hss_ims_impi *p)
+{
+	static const char *const keys[] = { "k", "opc", "op", "amf" };
+	const struct cm_ynode *x;
+	char sp[256];
+
+	for (size_t i = 0; i < 4; i++) {
+		size_t len = i == 3 ? 2 : 16;
+		uint8_t *dst = i == 0 ? p->aka.k : i == 3 ? p->aka.amf : p->aka.op;
+
+		if (!(x = cm_ymap_get(n, keys[i])))
+			continue;
+		snprintf(sp, sizeof(sp), "%s.%s", path, keys[i]);
+		if (i == 0)
+			p->aka.present = true;
+		else if (!cm_ymap_get(n, "k"))
+			return yerr(c, x, sp, "only with k (own AKA credentials)");
+		if (i == 2 && cm_ymap_get(n, "opc"))
+			return yerr(c, x, sp, "give opc or op, not both");
+		if (!x->str || cm_hex_decode(x->str, dst, len))
+			return yerr(c, x, sp, "%zu hex digits needed", 2 * len);
+		if (i == 1)
+			p->aka.opc = true;
+	}
+	if (p->aka.present && !cm_ymap_get(n, "opc") && !cm_ymap_get(n, "op")) {
+		snprintf(sp, sizeof(sp), "%s.k", path);
+		return yerr(c, cm_ymap_get(n, "k"), sp, "k needs opc (or op)");
+	}
+	for (size_t i = 0; i < 2; i++) {
+		const char *key = i ? "ind_bits" : "sqn";
+		if (!(x = cm_ymap_get(n, key)))
+			continue;
+		snprintf(sp, sizeof(sp), "%s.%s", path, key);
+		if (!p->aka.present)
+			return yerr(c, x, sp, "only with k (own AKA credentials)");
+	}
+	p->aka.sqn = cm_yget_u64(n, "sqn", 0);
+	p->aka.ind_bits = (uint32_t)cm_yget_u64(n, "ind_bits", 5);
+	return 0;
+}
+
 static int conv_impi(struct yctx *c, const struct cm_ynode *n, const char *path,
                      struct hss_ims_sub *sub)
 {
@@ -485,6 +534,8 @@ static int conv_impi(struct yctx *c, const struct cm_ynode *n, const char *path,
 			return yerr(c, cm_ymap_get(n, "imsi"), sp, "an IMSI has 5 to 15 digits");
 		strcpy(p->imsi, v);
 	}
+	if ((rc = conv_aka(c, n, path, p)))
+		return rc;
 	x = cm_ymap_get(n, "impus");
 	for (const struct cm_ynode *it = x ? x->child : NULL; it; it = it->next)
 		if ((rc = hss_ims_impi_add_impu(p, it->str)))

@@ -6,6 +6,7 @@
  * quoted.
  */
 #include "ims_int.h"
+#include "cm.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -310,6 +311,23 @@ static void emit_impi(struct em *m, const struct hss_ims_impi *p)
 		kv_str(m, "digest_ha1", p->digest_ha1);
 	if (p->imsi[0])
 		kv_str(m, "imsi", p->imsi);
+	if (p->aka.present) {
+		char hex[33];
+
+		cm_hex_encode(p->aka.k, 16, hex);
+		kv_str(m, "k", hex);
+		cm_hex_encode(p->aka.op, 16, hex);
+		kv_str(m, p->aka.opc ? "opc" : "op", hex);
+		if (p->aka.amf[0] || p->aka.amf[1]) {
+			cm_hex_encode(p->aka.amf, 2, hex);
+			kv_str(m, "amf", hex);
+		}
+		if (p->aka.sqn)
+			kv_num(m, "sqn", p->aka.sqn);
+		if (p->aka.ind_bits != 5)
+			kv_num(m, "ind_bits", p->aka.ind_bits);
+		explicit_bzero(hex, sizeof(hex));
+	}
 	if (p->n_impus) {
 		str(m, "impus");
 		seq_start(m, false);

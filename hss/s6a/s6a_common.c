@@ -147,6 +147,12 @@ static int sc_add_failed(struct msg *ans, const struct hss_res *res)
 int hss_answer(struct msg **req, enum hss_cmd cmd, struct hss_res *res, struct avp **body,
                size_t n_body)
 {
+	return hss_answer_app(req, HSS_APP_S6A, cmd, res, body, n_body);
+}
+
+int hss_answer_app(struct msg **req, uint32_t app, enum hss_cmd cmd, struct hss_res *res,
+                   struct avp **body, size_t n_body)
+{
 	struct msg *ans = *req;
 	size_t i = 0;
 	int rc;
@@ -158,7 +164,7 @@ int hss_answer(struct msg **req, enum hss_cmd cmd, struct hss_res *res, struct a
 	if ((rc = cm_answer_new(&ans, 0)))
 		goto fail;
 	*req = NULL;
-	if ((rc = cm_avp_add_vsai(ans, HSS_VENDOR_3GPP, HSS_APP_S6A)))
+	if ((rc = cm_avp_add_vsai(ans, HSS_VENDOR_3GPP, app)))
 		goto fail_ans;
 	if (res->exp)
 		rc = cm_avp_add_exp_result(ans, HSS_VENDOR_3GPP, res->code);

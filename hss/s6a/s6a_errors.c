@@ -78,7 +78,7 @@ static int er_new_u32(struct dict_object *model, uint32_t v, struct avp **ret)
 	return 0;
 }
 
-static int er_new_vsai(struct avp **ret)
+static int er_new_vsai(uint32_t app, struct avp **ret)
 {
 	struct avp *g = NULL, *c = NULL;
 	int rc;
@@ -89,7 +89,7 @@ static int er_new_vsai(struct avp **ret)
 	    (rc = fd_msg_avp_add(g, MSG_BRW_LAST_CHILD, c)))
 		goto out;
 	c = NULL;
-	if ((rc = er_new_u32(er.auth_app_id, HSS_APP_S6A, &c)) ||
+	if ((rc = er_new_u32(er.auth_app_id, app, &c)) ||
 	    (rc = fd_msg_avp_add(g, MSG_BRW_LAST_CHILD, c)))
 		goto out;
 	*ret = g;
@@ -103,7 +103,7 @@ out:
 
 /* Add what the answer lacks of the head; *added true when something was added. The
  * Result-Code found goes to *result (0 if none). */
-static int er_fix(struct msg *ans, bool *added, uint32_t *result)
+static int er_fix(struct msg *ans, uint32_t app, bool *added, uint32_t *result)
 {
 	struct avp *a = NULL, *after = NULL, *origin = NULL, *vsai = NULL, *sess = NULL;
 	bool has_vsai = false, has_sess = false;
@@ -138,7 +138,7 @@ static int er_fix(struct msg *ans, bool *added, uint32_t *result)
 	if (has_vsai && has_sess)
 		return 0;
 	if (!has_vsai) {
-		if ((rc = er_new_vsai(&vsai)))
+		if ((rc = er_new_vsai(app, &vsai)))
 			return rc;
 		rc = after ? fd_msg_avp_add(after, MSG_BRW_NEXT, vsai) :
 		             fd_msg_avp_add(ans, MSG_BRW_FIRST_CHILD, vsai);
@@ -191,11 +191,13 @@ static void er_hook(enum fd_hook_type type, struct msg *msg, struct peer_hdr *pe
 	(void)peer, (void)other, (void)pmd, (void)regdata;
 	if (!msg || fd_msg_hdr(msg, &hdr) || !hdr)
 		return;
-	if ((hdr->msg_flags & CMD_FLAG_REQUEST) || hdr->msg_appl != HSS_APP_S6A)
+	/* S6a, and Cx (hss/cx) whose answers have the same head */
+	if ((hdr->msg_flags & CMD_FLAG_REQUEST) ||
+	    (hdr->msg_appl != HSS_APP_S6A && hdr->msg_appl != HSS_APP_CX))
 		return;
 	if (type == HOOK_MESSAGE_SENDING && er_has_head(msg))
 		return;   /* the success path: every answer of a handler */
-	if ((rc = er_fix(msg, &added, &result))) {
+	if ((rc = er_fix(msg, hdr->msg_appl, &added, &result))) {
 		/* The answer still goes out, as freeDiameter built it. */
 		LOG_E("hss: cannot add the S6a head to an error answer (command %u): %s",
 		      hdr->msg_code, strerror(rc));

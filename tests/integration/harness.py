@@ -626,16 +626,19 @@ class RawPeer:
     """A Diameter server written with sockets only: it answers CER, DWR and DPR, records every
     other message exactly as received (RawPeer.received) and answers requests with
     Result-Code `result_code` (Session-Id, Vendor-Specific-Application-Id copied, Result-Code,
-    Auth-Session-State, Origin-Host, Origin-Realm), or with Experimental-Result {vendor, code} when `experimental` is given,
-    or not at all when result_code is None (to test timeouts). Use it to see the bytes a node
-    sends, including what a freeDiameter peer would refuse before any handler sees it."""
+    Auth-Session-State, Origin-Host, Origin-Realm, then `answer_extra`), or with
+    Experimental-Result {vendor, code} when `experimental` is given, or not at all when
+    result_code is None (to test timeouts). Use it to see the bytes a node sends, including
+    what a freeDiameter peer would refuse before any handler sees it."""
 
     CER, DWR, DPR = 257, 280, 282
 
     def __init__(self, h, identity, realm, port, result_code=2001, experimental=None,
-                 apps=((10415, 16777251), (10415, 16777216), (10415, 16777217))):
+                 apps=((10415, 16777251), (10415, 16777216), (10415, 16777217)),
+                 answer_extra=b''):
         import threading
         self.h, self.identity, self.realm, self.port = h, identity, realm, port
+        self.answer_extra = answer_extra   # encoded AVPs appended to every answer to a request
         self.result_code = result_code
         self.experimental = experimental
         self.apps = apps
@@ -704,7 +707,7 @@ class RawPeer:
                     else:
                         rc = avp_encode(268, self.result_code)
                     vsai = b''.join(avp_encode(260, a.data) for a in m.find(260))
-                    body = sid + vsai + rc + avp_encode(277, 1) + self._origin()
+                    body = sid + vsai + rc + avp_encode(277, 1) + self._origin() + self.answer_extra
                     c.sendall(self._answer(m, body))
         except (OSError, ValueError) as e:
             self.errors.append(repr(e))

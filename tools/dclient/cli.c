@@ -28,6 +28,7 @@ enum {
 	O_IMSI, O_VPLMN, O_VECTORS, O_UTRAN, O_GERAN, O_RESYNC, O_IMMEDIATE, O_RAT, O_ULR_FLAGS,
 	O_SKIP_SUB, O_INITIAL_ATTACH, O_UE_SRVCC, O_PUR_FLAGS, O_NOR_FLAGS,
 	O_IMPI, O_IMPU, O_VNET, O_AUTH_TYPE, O_SCHEME, O_ITEMS, O_SERVER_NAME, O_ASSIGN,
+	O_UAR_FLAGS, O_UDAA, O_SERVE_RESULT,
 	O_MSISDN, O_DATA_REF, O_SERVICE_IND, O_USER_DATA, O_SUBS_REQ,
 	O_APP, O_CMD, O_AVP, O_NO_SID, O_NO_ORIGIN, O_NO_DREALM, O_NO_ASS, O_NO_VSAI, O_NOT_PROXIABLE,
 	O_COUNT, O_DURATION, O_CONCURRENCY, O_RATE, O_IMSI_RANGE, O_IMSI_FILE,
@@ -58,6 +59,7 @@ static const struct dc_opt dc_opts_tab[] = {
 	{ "threads", 1, O_THREADS, ALL_CMDS, "N", "freeDiameter routing/dispatch threads (default 4)" },
 	{ "serve-seconds", 1, O_SERVE_SECONDS, CLIENT_ALL, "S", "after the answer, answer peer requests for S seconds" },
 	{ "serve-count", 1, O_SERVE_COUNT, CLIENT_ALL, "N", "stop serving after N requests" },
+	{ "serve-result", 1, O_SERVE_RESULT, CLIENT_ALL, "N|exp:N", "result of the served requests' answers (default 2001; exp:N: Experimental-Result-Code N, vendor 10415)" },
 
 	{ "imsi", 1, O_IMSI, S6A_ALL, "IMSI", "User-Name (load: default of --imsi-range)" },
 	{ "visited-plmn", 1, O_VPLMN, B(DC_AIR) | B(DC_ULR), "MCCMNC", "Visited-PLMN-Id (default 00101)" },
@@ -82,6 +84,8 @@ static const struct dc_opt dc_opts_tab[] = {
 	{ "items", 1, O_ITEMS, B(DC_MAR), "N", "SIP-Number-Auth-Items (default 1)" },
 	{ "server-name", 1, O_SERVER_NAME, B(DC_MAR) | B(DC_SAR) | SH_ALL, "URI", "Server-Name" },
 	{ "assignment-type", 1, O_ASSIGN, B(DC_SAR), "N", "Server-Assignment-Type (default 1 REGISTRATION)" },
+	{ "uar-flags", 1, O_UAR_FLAGS, B(DC_UAR), "N", "UAR-Flags (1: IMS emergency registration)" },
+	{ "user-data-available", 1, O_UDAA, B(DC_SAR), "0|1", "User-Data-Already-Available (default 0)" },
 
 	{ "msisdn", 1, O_MSISDN, SH_ALL, "DIGITS", "User-Identity/MSISDN instead of Public-Identity" },
 	{ "data-ref", 1, O_DATA_REF, SH_ALL, "N", "Data-Reference (repeatable)" },
@@ -252,6 +256,8 @@ int dc_cli_parse(int argc, char **argv, struct dc_opts *o)
 	o->ue_srvcc = -1;
 	o->pur_flags = o->nor_flags = o->auth_type = -1;
 	o->assignment_type = 1;
+	o->uar_flags = -1;
+	o->serve_result = 2001;
 	o->subs_req_type = 0;
 	o->ulr_flags = 2;
 	o->vectors = 1;
@@ -369,6 +375,22 @@ int dc_cli_parse(int argc, char **argv, struct dc_opts *o)
 			if (!(rc = dc_u64("assignment-type", optarg, 0, INT32_MAX, &u)))
 				o->assignment_type = (int64_t)u;
 			break;
+		case O_UAR_FLAGS:
+			if (!(rc = dc_u64("uar-flags", optarg, 0, UINT32_MAX, &u)))
+				o->uar_flags = (int64_t)u;
+			break;
+		case O_UDAA:
+			if (!(rc = dc_u64("user-data-available", optarg, 0, 1, &u)))
+				o->udaa = (unsigned)u;
+			break;
+		case O_SERVE_RESULT: {
+			bool exp = !strncmp(optarg, "exp:", 4);
+			if (!(rc = dc_u64("serve-result", optarg + (exp ? 4 : 0), 1, UINT32_MAX, &u))) {
+				o->serve_result = (uint32_t)u;
+				o->serve_exp = exp;
+			}
+			break;
+		}
 		case O_MSISDN: rc = dc_set_str(&o->msisdn, optarg); break;
 		case O_DATA_REF:
 			if (o->n_data_ref == DC_MAX_DATA_REF) {

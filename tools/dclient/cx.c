@@ -38,8 +38,11 @@ int dc_cx_fill(const struct dc_opts *o, const char *imsi, struct msg *m)
 		    (rc = cm_avp_add_str(m, "Visited-Network-Identifier",
 		                         o->visited_network ? o->visited_network : o->dest_realm)))
 			return rc;
-		if (o->auth_type >= 0)
-			rc = cm_avp_add_i32(m, "User-Authorization-Type", (int32_t)o->auth_type);
+		if (o->auth_type >= 0 &&
+		    (rc = cm_avp_add_i32(m, "User-Authorization-Type", (int32_t)o->auth_type)))
+			return rc;
+		if (o->uar_flags >= 0)
+			rc = cm_avp_add_u32(m, "UAR-Flags", (uint32_t)o->uar_flags);
 		return rc;
 	case DC_MAR:
 		if ((rc = dc_add_id(m, "User-Name", o->impi, imsi)) ||
@@ -63,7 +66,7 @@ int dc_cx_fill(const struct dc_opts *o, const char *imsi, struct msg *m)
 		if ((rc = dc_add_id(m, "User-Name", o->impi, imsi)) ||
 		    (rc = dc_add_id(m, "Public-Identity", o->impu, imsi)) || (rc = dc_server_name(o, m)) ||
 		    (rc = cm_avp_add_i32(m, "Server-Assignment-Type", (int32_t)o->assignment_type)) ||
-		    (rc = cm_avp_add_i32(m, "User-Data-Already-Available", 0)))
+		    (rc = cm_avp_add_i32(m, "User-Data-Already-Available", (int32_t)o->udaa)))
 			return rc;
 		return 0;
 	case DC_LIR:

@@ -61,6 +61,8 @@ struct dc_opts {
 	/* serving peer-initiated requests after the one-shot */
 	double serve_seconds;       /* 0: do not serve (serve command: forever) */
 	unsigned serve_count;       /* stop after this many requests, 0: no limit */
+	uint32_t serve_result;      /* the answers' Result-Code (2001) ... */
+	bool serve_exp;             /* ... or Experimental-Result-Code (vendor 10415) */
 
 	enum dc_cmd cmd;
 	bool load;
@@ -84,6 +86,8 @@ struct dc_opts {
 	int64_t auth_type;          /* User-Authorization-Type, -1 absent */
 	unsigned items;
 	int64_t assignment_type;    /* Server-Assignment-Type */
+	int64_t uar_flags;          /* UAR-Flags, -1 absent */
+	unsigned udaa;              /* User-Data-Already-Available */
 
 	/* Sh */
 	char *msisdn;
@@ -138,6 +142,8 @@ extern volatile bool dc_interrupted;
 /* Build the minimal success answer to *pmsg (in place): Session-Id, VSAI, Result-Code 2001,
  * Auth-Session-State, Origin-Host, Origin-Realm. */
 int dc_answer_2001(struct msg **pmsg);
+/* The same with another result: Result-Code code, or Experimental-Result {10415, code}. */
+int dc_answer_result(struct msg **pmsg, uint32_t code, bool exp);
 /* Register the handler answering peer-initiated requests (CLR, IDR, DSR, RSR, RTR, PPR, PNR)
  * with 2001; printing each one when print is set. Counts in dc_served. */
 int dc_serve_register(const struct dc_opts *opts, bool print);

@@ -12,6 +12,11 @@
 
 int dc_answer_2001(struct msg **pmsg)
 {
+	return dc_answer_result(pmsg, 2001, false);
+}
+
+int dc_answer_result(struct msg **pmsg, uint32_t code, bool exp)
+{
 	uint32_t vendor = DC_VENDOR_3GPP, app = 0;
 	struct msg_hdr *mh;
 	struct avp *vsai;
@@ -30,7 +35,9 @@ int dc_answer_2001(struct msg **pmsg)
 	}
 	if ((rc = cm_answer_new(pmsg, 0)))
 		return rc;
-	if ((rc = cm_avp_add_vsai(*pmsg, vendor, app)) || (rc = cm_avp_add_u32(*pmsg, "Result-Code", 2001)) ||
+	if ((rc = cm_avp_add_vsai(*pmsg, vendor, app)) ||
+	    (rc = exp ? cm_avp_add_exp_result(*pmsg, DC_VENDOR_3GPP, code)
+	              : cm_avp_add_u32(*pmsg, "Result-Code", code)) ||
 	    (rc = cm_avp_add_i32(*pmsg, "Auth-Session-State", 1)) || (rc = fd_msg_add_origin(*pmsg, 0)))
 		return rc;
 	return 0;

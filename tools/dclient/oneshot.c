@@ -25,7 +25,7 @@ static int dc_serve_cb(struct msg **pmsg, struct avp *avp, struct session *sess,
 		return 0;
 	if (dc_serve_print)
 		dc_print_msg(stdout, *pmsg, "request", dc_serve_opts->json, -1);
-	int rc = dc_answer_2001(pmsg);
+	int rc = dc_answer_result(pmsg, dc_serve_opts->serve_result, dc_serve_opts->serve_exp);
 	if (rc)
 		return rc;
 	*act = DISP_ACT_SEND;

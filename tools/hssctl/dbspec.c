@@ -77,3 +77,25 @@ out:
 	fclose(f);
 	return rc;
 }
+
+int hssctl_ctl_socket(const char *path, char *buf, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	const char *v;
+	FILE *f;
+
+	buf[0] = '\0';
+	if (!path || !(f = fopen(path, "rb")))
+		return ENOENT;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (yaml_parser_load(&parser, &doc)) {
+		if ((v = ymap_scalar(&doc, yaml_document_get_root_node(&doc), "ctl_socket", NULL)))
+			snprintf(buf, len, "%s", v);
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return buf[0] ? 0 : ENOENT;
+}

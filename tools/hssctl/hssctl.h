@@ -118,6 +118,28 @@ int hssctl_secret_stdout_ok(const char *cmd);
  * command writes secrets and others may read them, a refusal (HSSCTL_DB). Exit code. */
 int hssctl_secret_db_check(const char *spec, const char *cmd, bool writes);
 
+/* IMS subscriptions (cmd_ims.c), on the store of the database; ctl: the HSS control socket
+ * to tell of queued PPR/RTR (--ctl, or ctl_socket: of -c HSS.yaml), or NULL. */
+struct hss_imsdb;
+struct hssctl_ims {
+	struct hss_imsdb *store;
+	const char *ctl;
+};
+int hssctl_ims_import(struct hssctl_ims *ctx, char **pos, int npos, struct hssctl_opt *o, int n);
+int hssctl_ims_export(struct hssctl_ims *ctx, char **pos, int npos, struct hssctl_opt *o, int n);
+int hssctl_ims_show(struct hssctl_ims *ctx, char **pos, int npos, struct hssctl_opt *o, int n);
+int hssctl_ims_list(struct hssctl_ims *ctx, char **pos, int npos, struct hssctl_opt *o, int n);
+int hssctl_ims_delete(struct hssctl_ims *ctx, char **pos, int npos, struct hssctl_opt *o, int n);
+int hssctl_ims_link(struct hssctl_ims *ctx, char **pos, int npos, bool link);
+int hssctl_ims_deregister(struct hssctl_ims *ctx, char **pos, int npos, struct hssctl_opt *o,
+                          int n);
+int hssctl_ims_ppr(struct hssctl_ims *ctx, char **pos, int npos, struct hssctl_opt *o, int n);
+/* Run an ims-* command (main.c): opens the store on db. Exit code; -1 when cmd is none. */
+int hssctl_ims_dispatch(struct hss_db *db, const char *cmd, const char *config, char **pos,
+                        int npos, struct hssctl_opt *o, int n);
+/* dbspec.c: the `ctl_socket:` of the HSS configuration file into buf ("" when absent). */
+int hssctl_ctl_socket(const char *path, char *buf, size_t len);
+
 /* Output of subscribers (out.c). */
 /* K and OP/OPc appear only when secrets is true, HSSCTL_SECRET_HIDDEN otherwise. */
 void hssctl_print_sub(FILE *f, const struct hss_sub *sub, bool secrets);

@@ -31,6 +31,16 @@ static const char usage_text[] =
 	"  export FILE.csv | --show-secrets   all subscribers as CSV that import reads back\n"
 	"                     (no serving state); FILE is created 0600\n"
 	"  fields             list the field names with their meaning\n"
+	"IMS subscriptions (YAML, see README):\n"
+	"  ims-import FILE.yaml... [--no-replace] [--reset-sqn] [--no-push] [--skip-bad]\n"
+	"  ims-export [ID...] [--out FILE]   (carries HA1 and own AKA keys)\n"
+	"  ims-show ID|IMPU|IMPI [--secrets]  with the registration state\n"
+	"  ims-list [--after ID] [--limit N]\n"
+	"  ims-delete ID...    ims-link IMPI IMSI    ims-unlink IMPI\n"
+	"  ims-deregister ID|IMPU|IMPI [--reason 0..3] [--reason-info TEXT]   (RTR)\n"
+	"  ims-ppr ID|IMPU|IMPI                                               (PPR)\n"
+	"  a change the S-CSCF must hear of (PPR, RTR) is sent by the HSS: at once with\n"
+	"  --ctl SOCKET or -c HSS.yaml naming ctl_socket:, else within cx.outbox_poll_ms\n"
 	"\n"
 	"APN SPEC: NAME[,ctx=N,qci=N,arp=N,pdn=ipv4|ipv6|ipv4v6|ipv4_or_ipv6,ambr-ul=BPS,\n"
 	"          ambr-dl=BPS,preempt-cap=0|1,preempt-vuln=0|1,static-ip=ADDR,pgw-alloc=static|dynamic,\n"
@@ -153,11 +163,14 @@ int main(int argc, char **argv)
 
 	/* a database other users may read: a warning, and no more keys written into it */
 	if ((rc = hssctl_secret_db_check(spec, cmd, !strcmp(cmd, "add") || !strcmp(cmd, "import") ||
+	                                 !strcmp(cmd, "ims-import") ||
 	                                 (!strcmp(cmd, "update") &&
 	                                  hssctl_secret_opts_present(opts, nopt)))))
 		goto out;
 
-	if (!strcmp(cmd, "add")) {
+	if ((rc = hssctl_ims_dispatch(db, cmd, config, pos, npos, opts, nopt)) >= 0) {
+		/* an ims-* command */
+	} else if (!strcmp(cmd, "add")) {
 		rc = npos ? hssctl_usage("add: unexpected argument") : hssctl_cmd_add(db, opts, nopt);
 	} else if (!strcmp(cmd, "show") || !strcmp(cmd, "get")) {
 		rc = hssctl_cmd_show(db, pos, npos, opts, nopt, json);

@@ -152,12 +152,21 @@ def test(h):
     r = expect('empty User-Name (HSS handler)', AIR + ['--avp', 'User-Name='] + PLMN + VEC1, 5004,
                'User-Name')
 
-    # another application: not an S6a answer, left as freeDiameter built it
-    r = hss.dclient('raw', '--app', '16777216', '--cmd', '300', '--avp', 'User-Name=' + IMSI)
+    # an application the HSS does not serve (Rx): left as freeDiameter built it
+    r = hss.dclient('raw', '--app', '16777236', '--cmd', '300', '--avp', 'User-Name=' + IMSI)
     h.check(r.answer is not None and hsslib.result(r) == ('rc', 3007),
-            'Cx request to the HSS: 3007 DIAMETER_APPLICATION_UNSUPPORTED (got %s)' % (hsslib.result(r),))
+            'Rx request to the HSS: 3007 DIAMETER_APPLICATION_UNSUPPORTED (got %s)' % (hsslib.result(r),))
     h.check('Vendor-Specific-Application-Id' not in names(r) and 'Auth-Session-State' not in names(r),
-            'Cx request to the HSS: no S6a head added')
+            'Rx request to the HSS: no head added')
+    # a Cx request freeDiameter refuses itself (UAR without its mandatory AVPs): the Cx
+    # head, never S6a's (tests/integration/cx/test_cx_errors.py has the rest)
+    r = hss.dclient('raw', '--app', '16777216', '--cmd', '300', '--avp', 'User-Name=' + IMSI)
+    h.check(r.answer is not None and hsslib.result(r) == ('rc', 5005),
+            'UAR without Public-Identity: 5005 MISSING_AVP (got %s)' % (hsslib.result(r),))
+    h.check(names(r).count('Vendor-Specific-Application-Id') == 1 and
+            harness.avp(r.answer, 'Vendor-Specific-Application-Id/Auth-Application-Id') == 16777216,
+            'UAR refused by freeDiameter: one Vendor-Specific-Application-Id, of Cx')
+    counted[0] += 1   # counted as malformed like the S6a ones
 
     # successful answers: one head, untouched
     r = hss.dclient('air', '--imsi', IMSI)

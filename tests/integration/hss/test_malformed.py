@@ -76,8 +76,8 @@ def test(h):
            + ok_ulr, 5004, 'Origin-Host', 'NUL inside Origin-Host')
     expect(ULR + ['--no-origin', '--avp', 'Origin-Host=mme.test', '--avp', 'Origin-Realm=rep:300:r',
                   '--avp', 'User-Name=' + IMSI] + ok_ulr, 5004, 'Origin-Realm', 'Origin-Realm of 300 octets')
-    # applications the HSS does not serve: 3007 with the E bit, no crash
-    for app in ('16777216', '4242', '4294967295'):
+    # applications the HSS does not serve (Rx, unknown ones): 3007 with the E bit, no crash
+    for app in ('16777236', '4242', '4294967295'):
         r = hss.dclient('raw', '--app', app, '--cmd', '318', '--avp', 'User-Name=' + IMSI)
         h.check(hsslib.result(r) == ('rc', 3007), 'application %s: 3007 APPLICATION_UNSUPPORTED (got %s)'
                 % (app, hsslib.result(r)))

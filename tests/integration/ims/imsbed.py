@@ -68,10 +68,14 @@ MODULE_DIRS = ('/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-l
 # Debian ships the Cx User-Data schemas with the examples; used to validate the HSS's XML.
 USER_DATA_XSD = '/usr/share/doc/kamailio/examples/ims/scscf/CxDataType_Rel7.xsd'
 
-# What the HSS needs in its configuration to serve Cx, appended to hss.yaml. Empty while the
-# HSS has no Cx configuration; the IMS implementers fill it in (e.g. the S-CSCF name and
-# capabilities the UAA returns).
-HSS_CX_CONFIG = ''
+# What the HSS needs in its configuration to serve Cx, appended to hss.yaml: the S-CSCF a
+# first registration is offered (Server-Capabilities/Server-Name: the I-CSCF sends the
+# REGISTER there) and the home network the P-Visited-Network-ID names.
+HSS_CX_CONFIG = (
+    'cx:\n'
+    '  scscf_names: ["%s"]\n'
+    '  home_networks: ["%s"]\n'
+    '  outbox_poll_ms: 200\n' % (SCSCF_URI, DOMAIN))
 
 
 class User:
@@ -491,10 +495,44 @@ def _read(path):
         return ''
 
 
+def ims_yaml():
+    """The two users as IMS subscriptions (hssctl ims-import): DIGEST_USER with SIP Digest as
+    its default scheme (its first MAR asks for "unknown") and its HA1 only (no password in
+    the database), AKA_USER linked to its S6a subscriber (one USIM: same K, OPc and SQN);
+    each IMPU in one service profile with an iFC, so the User-Data carries the full
+    structure Kamailio validates."""
+    d, a = DIGEST_USER, AKA_USER
+    return ('id: alice\n'
+            'private_identities:\n'
+            '  - identity: %s\n'
+            '    auth_schemes: [sip-digest]\n'
+            '    digest_realm: %s\n'
+            '    digest_ha1: %s\n'
+            'public_identities:\n'
+            '  - {identity: "%s", service_profile: voice}\n'
+            'service_profiles:\n'
+            '  - name: voice\n'
+            '    subscribed_media_profile_id: 0\n'
+            '    ifcs:\n'
+            '      - priority: 0\n'
+            '        trigger: {spts: [{method: MESSAGE}]}\n'
+            '        application_server: {server_name: "sip:as.%s", default_handling: session_continued}\n'
+            '---\n'
+            'id: aka-user\n'
+            'private_identities:\n'
+            '  - identity: %s\n'
+            '    auth_schemes: [digest-akav1-md5]\n'
+            '    imsi: "%s"\n'
+            'public_identities:\n'
+            '  - {identity: "%s", service_profile: voice}\n'
+            'service_profiles:\n'
+            '  - name: voice\n'
+            '    ifcs: [{priority: 0, application_server: {server_name: "sip:as.%s"}}]\n'
+            'msisdns: ["%s"]\n'
+            % (d.impi, DOMAIN, d.ha1(), d.impu, DOMAIN, a.impi, a.imsi, a.impu, DOMAIN, a.msisdn))
+
+
 def PROVISION_IMS(bed):
-    """Hook for the IMS implementers: provision DIGEST_USER (IMPI alice@ims.test, IMPU
-    sip:alice@ims.test, scheme SIP Digest, HA1 = DIGEST_USER.ha1(), default scheme SIP Digest so
-    that an MAR for "unknown" gets SIP Digest) and AKA_USER (IMPI/IMPU linked to IMSI
-    AKA_USER.imsi, scheme Digest-AKAv1-MD5), each with one service profile holding its IMPU,
-    with `bed.hssctl(...)` once hssctl has IMS commands. Until then nothing is provisioned."""
-    return None
+    """Provision DIGEST_USER and AKA_USER with hssctl's IMS commands (ims_yaml)."""
+    path = bed.h.write('ims/subscriptions.yaml', ims_yaml())
+    bed.hssctl('ims-import', path)

@@ -48,7 +48,12 @@ class System:
     """hss + dra; send(path, *dclient_args) sends one request directly ('hss') or through
     the relay ('dra') and returns the DResult."""
 
-    def __init__(self, h, hss_ports, dra_ports, max_vectors=5):
+    def __init__(self, h, hss_ports, dra_ports, max_vectors=5, rules=None, upstreams=(),
+                 dra_env=None, hss_env=None, dra_sections=None, hss_sections=None):
+        """rules: text of a rules.yaml for the DRA; upstreams: extra (identity, realm, port)
+        servers the DRA connects to, each in a peer group of its own routed by its realm;
+        dra_env/hss_env: extra environment of the daemons; dra_sections/hss_sections: extra
+        top-level sections of their configuration ({'overload': {'max_pending': 0}})."""
         self.h = h
         self.hss_port = free_port(h, *hss_ports)
         self.dra_port = free_port(h, *dra_ports)
@@ -58,17 +63,30 @@ class System:
         self.hssctl('add', '--imsi', IMSI, '--k', K, '--opc', OPC, '--apn', 'internet')
         cfg = h.write_config('hss.yaml', HSS_ID, HSS_REALM, self.hss_port,
                              database={'backend': 'sqlite', 'path': db},
-                             s6a={'home_plmns': ['00101'], 'max_vectors': max_vectors})
-        self.hss = h.start('hss', [h.binary('hss'), '-c', cfg],
-                           wait_port=self.hss_port, timeout=20, env=sanitizer_env(h, 'hss'))
-        cfg = h.write_config('dra.yaml', DRA_ID, DRA_REALM, self.dra_port,
-                             peers=[{'host': HSS_ID, 'realm': HSS_REALM, 'port': self.hss_port}],
-                             diameter={'tw_timer': 6}, advertise_apps=['s6a'],
-                             peer_groups=[{'name': 'hss', 'policy': 'failover', 'peers': [HSS_ID]}],
-                             routes=[{'name': 'home', 'match': {'realm': HSS_REALM}, 'group': 'hss'}])
-        self.dra = h.start('dra', [h.binary('dra'), '-c', cfg],
-                           wait_port=self.dra_port, timeout=20, env=sanitizer_env(h, 'dra'))
-        self.dra.wait_peer_open(HSS_ID, timeout=30)
+                             s6a={'home_plmns': ['00101'], 'max_vectors': max_vectors},
+                             **(hss_sections or {}))
+        self.hss = h.start('hss', [h.binary('hss'), '-c', cfg], wait_port=self.hss_port,
+                           timeout=20, env=dict(sanitizer_env(h, 'hss'), **(hss_env or {})))
+        extra = dict(dra_sections or {})
+        if rules:
+            h.write('rules.yaml', rules)
+            extra['rules'] = 'rules.yaml'
+        cfg = h.write_config(
+            'dra.yaml', DRA_ID, DRA_REALM, self.dra_port,
+            peers=[{'host': HSS_ID, 'realm': HSS_REALM, 'port': self.hss_port}] +
+                  [{'host': u[0], 'realm': u[1], 'port': u[2]} for u in upstreams],
+            diameter={'tw_timer': 6}, advertise_apps=['s6a'],
+            peer_groups=[{'name': 'hss', 'policy': 'failover', 'peers': [HSS_ID]}] +
+                        [{'name': 'up%d' % i, 'policy': 'failover', 'peers': [u[0]]}
+                         for i, u in enumerate(upstreams)],
+            routes=[{'name': 'home', 'match': {'realm': HSS_REALM}, 'group': 'hss'}] +
+                   [{'name': 'up%d' % i, 'match': {'realm': u[1]}, 'group': 'up%d' % i}
+                    for i, u in enumerate(upstreams)],
+            **extra)
+        self.dra = h.start('dra', [h.binary('dra'), '-c', cfg], wait_port=self.dra_port,
+                           timeout=20, env=dict(sanitizer_env(h, 'dra'), **(dra_env or {})))
+        for ident in [HSS_ID] + [u[0] for u in upstreams]:
+            self.dra.wait_peer_open(ident, timeout=30)
 
     def hssctl(self, *args):
         argv = [self.h.binary('hssctl'), '--db', self.db] + [str(a) for a in args]

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* test_config.c: hss.yaml loading: the shipped example, defaults, every value of the s6a
- * section, and errors that must name file, line and key; plus the RAT and home-PLMN
+ * section, the cx: section, and errors that must name file, line and key; plus the RAT and home-PLMN
  * helpers the policy checks rely on. No network, no database. */
 #include "hss.h"
 #include "tap.h"
@@ -50,6 +50,11 @@ static void test_example(void)
 	CHECK_STR(cfg.home_plmns[0], "00101", "s6a");
 	CHECK_STR(cfg.ctl_socket, "hss.ctl", "ctl_socket");
 	CHECK_SUBSTR(cfg.diam.fd_conf, "NoRelay", "the HSS never relays");
+	CHECK(cfg.cx.enabled, "cx.enabled");
+	CHECK_INT(cfg.cx.n_scscf_names, ==, 1, "cx.scscf_names");
+	if (cfg.cx.n_scscf_names)
+		CHECK_STR(cfg.cx.scscf_names[0], "sip:scscf.localdomain:6060", "cx.scscf_names");
+	CHECK_INT(cfg.cx.n_home_networks, ==, 1, "cx.home_networks");
 	hss_cfg_free(&cfg);
 }
 
@@ -73,6 +78,19 @@ static void test_defaults(void)
 	CHECK_INT(cfg.n_roaming_partners, ==, 0, "no PLMN lists");
 	CHECK(!cfg.ctl_socket, "no control socket");
 	CHECK(cfg.overload.max_pending == HSS_MAX_PENDING_DEFAULT, "overload.max_pending default");
+	CHECK(cfg.cx.enabled, "cx served by default");
+	CHECK_INT(cfg.cx.max_auth_items, ==, 5, "cx.max_auth_items default");
+	CHECK(cfg.cx.store_server_name, "cx.store_server_name default");
+	CHECK(cfg.cx.rtr_on_scscf_change, "cx.rtr_on_scscf_change default");
+	CHECK_INT(cfg.cx.push_timeout_ms, ==, 5000, "cx.push_timeout_ms default");
+	CHECK_INT(cfg.cx.outbox_poll_ms, ==, 1000, "cx.outbox_poll_ms default");
+	CHECK_STR(cfg.cx.digest_qop, "auth", "cx.digest_qop default");
+	CHECK(!cfg.cx.digest_realm, "no cx.digest_realm by default");
+	CHECK_INT(cfg.cx.n_scscf_names, ==, 0, "no S-CSCF names by default");
+	CHECK_INT(cfg.cx.n_roaming_partners, ==, 0, "any visited network by default");
+	CHECK_INT(cfg.cx.n_home_networks, ==, 1, "home network: the realm");
+	if (cfg.cx.n_home_networks)
+		CHECK_STR(cfg.cx.home_networks[0], "test", "home network: the realm");
 	hss_cfg_free(&cfg);
 	hss_cfg_free(&cfg);   /* idempotent on a freed (zeroed) cfg */
 }
@@ -117,6 +135,48 @@ static void test_values(void)
 	CHECK_UINT(cfg.ctl_allow[2], ==, 12345, "\"12345\" is uid 12345");
 	CHECK_UINT(cfg.ctl_allow[3], ==, 10, "010 is uid 10 (decimal)");
 	hss_cfg_free(&cfg);
+}
+
+static void test_cx(void)
+{
+	struct hss_cfg cfg;
+	char err[512];
+	int rc = load(HEAD "cx:\n  enabled: false\n"
+	              "  scscf_names: [\"sip:s1.test:6060\", \"sips:s2.test\"]\n"
+	              "  mandatory_capabilities: [1, 4294967295]\n  optional_capabilities: [7]\n"
+	              "  home_networks: [ims.test, test]\n  roaming_partners: [visited.test]\n"
+	              "  max_auth_items: 3\n  digest_realm: realm.test\n  digest_qop: auth-int\n"
+	              "  store_server_name: false\n  rtr_on_scscf_change: false\n"
+	              "  push_timeout_ms: 250\n  outbox_poll_ms: 60\n", &cfg, err, sizeof(err));
+
+	CHECK_ERR(rc, 0, "%s", err);
+	if (rc)
+		return;
+	CHECK(!cfg.cx.enabled, "cx.enabled false");
+	CHECK_INT(cfg.cx.n_scscf_names, ==, 2, "cx.scscf_names");
+	CHECK_STR(cfg.cx.scscf_names[1], "sips:s2.test", "cx.scscf_names");
+	CHECK_INT(cfg.cx.n_mandatory_caps, ==, 2, "cx.mandatory_capabilities");
+	CHECK_UINT(cfg.cx.mandatory_caps[1], ==, 4294967295u, "cx.mandatory_capabilities");
+	CHECK_INT(cfg.cx.n_optional_caps, ==, 1, "cx.optional_capabilities");
+	CHECK_UINT(cfg.cx.optional_caps[0], ==, 7, "cx.optional_capabilities");
+	CHECK_INT(cfg.cx.n_home_networks, ==, 2, "cx.home_networks replace the realm");
+	CHECK_INT(cfg.cx.n_roaming_partners, ==, 1, "cx.roaming_partners");
+	CHECK_INT(cfg.cx.max_auth_items, ==, 3, "cx.max_auth_items");
+	CHECK_STR(cfg.cx.digest_realm, "realm.test", "cx.digest_realm");
+	CHECK_STR(cfg.cx.digest_qop, "auth-int", "cx.digest_qop");
+	CHECK(!cfg.cx.store_server_name, "cx.store_server_name");
+	CHECK(!cfg.cx.rtr_on_scscf_change, "cx.rtr_on_scscf_change");
+	CHECK_INT(cfg.cx.push_timeout_ms, ==, 250, "cx.push_timeout_ms");
+	CHECK_INT(cfg.cx.outbox_poll_ms, ==, 60, "cx.outbox_poll_ms");
+	hss_cfg_free(&cfg);
+
+	bad(HEAD "cx:\n  scscf_names: [scscf.test]\n", "t.yaml:7", "cx.scscf_names");
+	bad(HEAD "cx:\n  max_auth_items: 0\n", "t.yaml:7", "max_auth_items");
+	bad(HEAD "cx:\n  mandatory_capabilities: [-1]\n", "t.yaml:7", "mandatory_capabilities");
+	bad(HEAD "cx:\n  push_timeout_ms: 10\n", "t.yaml:7", "push_timeout_ms");
+	bad(HEAD "cx:\n  scscf_name: [sip:s.test]\n", "t.yaml:7", "scscf_name");
+	bad(HEAD "cx:\n  enabled: maybe\n", "t.yaml:7", "enabled");
+	bad(HEAD "cx: [1]\n", "t.yaml:6", "cx");
 }
 
 static void test_errors(void)
@@ -259,6 +319,7 @@ int main(void)
 	test_defaults();
 	test_values();
 	test_errors();
+	test_cx();
 	test_rat();
 	test_home();
 	test_stats_ctl();

@@ -638,6 +638,8 @@ int run_conformance(const char *backend, const char *uri)
 	t_sqn_threads(db);
 	if (hss_db_caps(db) & HSS_DB_CAP_MULTI_PROCESS)
 		t_sqn_processes(db, backend, uri);
+	run_rec_conformance(db, backend, uri);
+	run_imsdb_conformance(db, backend, uri);
 	hss_db_close(db);
 	return (int)(tap_failures() - before);
 }

@@ -11,4 +11,10 @@
  * (tests/lib/tap.h); returns the number of failed checks. */
 int run_conformance(const char *backend, const char *uri);
 
+/* The keyed-record checks (conformance_rec.c), called by run_conformance on its handle. */
+struct hss_db;
+void run_rec_conformance(struct hss_db *db, const char *backend, const char *uri);
+/* The IMS store (hss/imsdb) on the backend (conformance_ims.c). */
+void run_imsdb_conformance(struct hss_db *db, const char *backend, const char *uri);
+
 #endif

@@ -60,19 +60,21 @@ static void t_migrations(void)
 	rc = hss_db_open("sqlite", path, &create, &db, err, sizeof(err));
 	CHECK_ERR(rc, 0, "fresh database created (%s)", rc ? err : "");
 	hss_db_close(db);
-	CHECK_INT(sql_int(path, "SELECT count(*) FROM schema_version"), ==, 2,
-	          "fresh database at schema version 2");
-	CHECK_INT(sql_int(path, "SELECT max(version) FROM schema_version"), ==, 2,
-	          "fresh database at schema version 2");
+	CHECK_INT(sql_int(path, "SELECT count(*) FROM schema_version"), ==, 3,
+	          "fresh database at schema version 3");
+	CHECK_INT(sql_int(path, "SELECT max(version) FROM schema_version"), ==, 3,
+	          "fresh database at schema version 3");
+	CHECK_INT(sql_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'records'"), ==, 1,
+	          "migration 3 table present");
 	CHECK_INT(sql_int(path, "SELECT count(*) FROM pragma_table_info('serving') "
 	                        "WHERE name = 'mme_number_for_mt_sms'"), ==, 1,
 	          "migration 2 column present");
 	/* reopening applies nothing twice */
 	rc = hss_db_open("sqlite", path, NULL, &db, err, sizeof(err));
 	hss_db_close(db);
-	CHECK_ERR(rc, 0, "reopen keeps version 2");
-	CHECK_INT(sql_int(path, "SELECT count(*) FROM schema_version"), ==, 2,
-	          "reopen keeps version 2");
+	CHECK_ERR(rc, 0, "reopen keeps version 3");
+	CHECK_INT(sql_int(path, "SELECT count(*) FROM schema_version"), ==, 3,
+	          "reopen keeps version 3");
 
 	/* an existing version-1 database with data is migrated and keeps its data */
 	snprintf(path, sizeof(path), "%s/v1.db", dir);
@@ -111,8 +113,8 @@ static void t_migrations(void)
 		CHECK_ERR(rc, 0, "MSISDN lookup after migration");
 		hss_db_close(db);
 	}
-	CHECK_INT(sql_int(path, "SELECT max(version) FROM schema_version"), ==, 2,
-	          "migrated to version 2");
+	CHECK_INT(sql_int(path, "SELECT max(version) FROM schema_version"), ==, 3,
+	          "migrated to version 3");
 
 	/* data that breaks today's rules (written by hand or an older build) is still served,
 	 * and the HSS can still store serving state for it; provisioning must fix it first */

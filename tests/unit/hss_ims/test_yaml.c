@@ -185,8 +185,53 @@ static void test_numbers(void)
 	hss_ims_sub_free(&s);
 }
 
+/* Own AKA credentials of an IMPI without an S6a subscriber: read, written back (a
+ * fixpoint), and the refusals. */
+static void test_aka(void)
+{
+	char doc[4096], err[512] = "", *y = NULL;
+	size_t o = make_doc(doc, sizeof(doc), 4,
+	                    "    auth_schemes: [digest-akav1-md5, sip-digest]\n"
+	                    "    k: 000102030405060708090A0B0C0D0E0F\n"
+	                    "    opc: f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff\n"
+	                    "    amf: \"8000\"\n    sqn: 4096\n    ind_bits: 4\n");
+	struct hss_ims_sub s, t;
+
+	hss_ims_sub_init(&s);
+	hss_ims_sub_init(&t);
+	CHECK(hss_ims_yaml_parse("aka.yaml", doc, o, &s, err, sizeof(err)) == 0, "aka: %s", err);
+	CHECK(s.n_impis == 1 && s.impis[0].aka.present && s.impis[0].aka.opc &&
+	      s.impis[0].aka.k[10] == 0x0a && s.impis[0].aka.op[15] == 0xff &&
+	      s.impis[0].aka.amf[0] == 0x80 && s.impis[0].aka.sqn == 4096 &&
+	      s.impis[0].aka.ind_bits == 4 && !s.impis[0].imsi[0], "own K/OPc/AMF/SQN read");
+	CHECK(hss_ims_yaml_emit(&s, &y, NULL) == 0 && y && strstr(y, "k: 000102030405060708090a0b0c0d0e0f") &&
+	      strstr(y, "opc: f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff") && strstr(y, "sqn: 4096"),
+	      "written back:\n%s", y ? y : "");
+	CHECK(y && hss_ims_yaml_parse("again", y, strlen(y), &t, err, sizeof(err)) == 0 &&
+	      !memcmp(&s.impis[0].aka, &t.impis[0].aka, sizeof(s.impis[0].aka)), "fixpoint: %s", err);
+	free(y);
+	hss_ims_sub_free(&s);
+	hss_ims_sub_free(&t);
+
+	expect_err("aka without credentials", 4, "    auth_schemes: [digest-akav1-md5, sip-digest]\n",
+	           "private_identities[0].imsi': AKA needs the IMSI");
+	expect_err("k without opc", 4, "    auth_schemes: [sip-digest]\n    k: 000102030405060708090a0b0c0d0e0f\n",
+	           "key 'private_identities[0].k': k needs opc");
+	expect_err("opc without k", 4, "    auth_schemes: [sip-digest]\n    opc: 000102030405060708090a0b0c0d0e0f\n",
+	           "key 'private_identities[0].opc': only with k");
+	expect_err("op and opc", 4, "    auth_schemes: [sip-digest]\n    k: 000102030405060708090a0b0c0d0e0f\n"
+	           "    opc: 000102030405060708090a0b0c0d0e0f\n    op: 000102030405060708090a0b0c0d0e0f\n",
+	           "key 'private_identities[0].op': give opc or op");
+	expect_err("bad hex", 4, "    auth_schemes: [sip-digest]\n    k: 000102030405060708090a0b0c0d0eXX\n"
+	           "    opc: 000102030405060708090a0b0c0d0e0f\n", "private_identities[0].k': 32 hex digits");
+	expect_err("imsi and k", 4, "    auth_schemes: [digest-akav1-md5]\n    imsi: \"001010000000001\"\n"
+	           "    k: 000102030405060708090a0b0c0d0e0f\n    opc: 000102030405060708090a0b0c0d0e0f\n",
+	           "private_identities[0].k': give imsi");
+}
+
 int main(void)
 {
+	test_aka();
 	test_numbers();
 	test_rich();
 	test_errors();
