@@ -15,6 +15,11 @@ import os
 import re
 
 
+def _ha1(impi, realm, password):
+    """What the HSS stores and sends as Digest-HA1: MD5(IMPI:realm:password) in hex."""
+    return hashlib.md5(('%s:%s:%s' % (impi, realm, password)).encode()).hexdigest()
+
+
 def _ascii_hex(text):
     """A 16-character text used as the 16 octets of a key (tests/integration/ims/imsbed.py)."""
     return text.encode().hex()
@@ -45,13 +50,30 @@ SECRETS = {
     'OP (IMS AKA user)': _ascii_hex('dcore-ims-OP-001'),
     'password (IMS digest user)': 'alice-secret',
     'HA1 (IMS digest user)': hashlib.md5(b'alice@ims.test:ims.test:alice-secret').hexdigest(),
+    # Cx tests (tests/integration/cx, tshark/test_capture_cx.py): own AKA keys, digest
+    # passwords and HA1s of their IMS subscriptions (a password shorter than 6 characters
+    # could match by chance: its HA1 is looked for)
+    'OPc (Cx own AKA keys)': '0f0e0d0c0b0a09080706050403020100',
+    'password (Cx erin-soft)': 'erin-pw',
+    'HA1 (Cx erin-soft)': _ha1('erin-soft@cx.test', 'cx.test', 'erin-pw'),
+    'password (Cx fay)': 'fay-pw',
+    'HA1 (Cx fay)': _ha1('fay@cx.test', 'cx.test', 'fay-pw'),
+    'HA1 (Cx fay-tv)': '0123456789abcdef0123456789abcdef',
+    'HA1 (Cx hal)': _ha1('hal@cx.test', 'cx.test', 'pw'),
+    'HA1 (Cx ivy, tshark)': _ha1('ivy@cx.test', 'cx.test', 'ivy'),
+    # hss/ims unit tests (tests/unit/hss_ims): alice's HA1s
+    'HA1 (hss_ims unit alice)': _ha1('alice@ims.example.org', 'ims.example.org', 'secret'),
+    'HA1 (hss_ims unit alice-fixed)': 'c3c844b83c9a14854b8b71446b4003c0',
 }
 
 # What a test writes where a key goes: `k: HEX`, "k", "HEX", --opc HEX, OP = 'HEX',
-# KEY1 = "HEX\n", k='TEXT' (16 characters: the octets of a key), password='TEXT'.
+# KEY1 = "HEX\n", k='TEXT' (16 characters: the octets of a key), password='TEXT',
+# an IMS subscription's digest_ha1 (hex) and digest_password (text).
 _KEY_CONTEXT = re.compile(
-    r'''(?i)(?<![A-Za-z0-9_])-{0,2}(\w*?)(k|op|opc|key|password|secret)(\d*|_hex)'''
+    r'''(?i)(?<![A-Za-z0-9_])-{0,2}(\w*?)(k|op|opc|key|password|secret|ha1)(\d*|_hex)'''
     r'''['"]?\s*[:=,]\s*[fbr]?(['"]?)([^'"\s,;)}]+)''')
+# Passwords not looked for as text (they would match ordinary words of a log); their HA1 is.
+_COMMON_WORDS = {'secret', 'password'}
 _HEX = re.compile(r'^[0-9a-fA-F]{32,}$')
 
 # Only sources: not the fuzz corpora (generated inputs), not build outputs.
@@ -87,6 +109,12 @@ def unlisted(srcdir):
                     if value.endswith('\\n'):
                         value = value[:-2]
                     if _HEX.match(value):
+                        v = value.lower()
+                    elif name == 'password' and prefix.lower() == 'digest_':
+                        # an IMS subscription's `digest_password: TEXT` (YAML, unquoted);
+                        # a short one is not looked for (its HA1 is)
+                        if len(value) < 6 or value.lower() in _COMMON_WORDS:
+                            continue
                         v = value.lower()
                     elif not quoted or (prefix and not prefix.endswith('_')):
                         continue
