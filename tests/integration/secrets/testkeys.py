@@ -39,6 +39,11 @@ SECRETS = {
     'OPc (secrets tests)': '1e2d3c4b5a69788796a5b4c3d2e1f00f',
     'OP (secrets tests)': '5a5a6b6b7c7c8d8d9e9eafafb0b0c1c1',
     'database password (secrets tests)': 'Db-pw-9c1e4f7a',
+    # test_ims.py: the digest password of its IMS subscriptions and their HA1s
+    'password (secrets tests IMS)': 'Sip-pw-4b7d2a',
+    'HA1 (secrets tests IMS sam)': _ha1('sam@sec.test', 'sec.test', 'Sip-pw-4b7d2a'),
+    'HA1 (secrets tests IMS sam2)': _ha1('sam2@sec.test', 'sec.test', 'Sip-pw-4b7d2a'),
+    'HA1 (secrets tests IMS sam3)': _ha1('sam3@sec.test', 'sec.test', 'Sip-pw-4b7d2a'),
     # database user's password of tests/integration/hss/test_db_mysql.py
     'database password (hss-db_mysql)': 'faultpw',
     # topology-hiding keys (DRA key_file): the integration test's and the unit tests'
