@@ -7,7 +7,8 @@ test_at_rest.py. Real hssctl, hss and dclient processes; the keys are this folde
 
 1. ims-import from standard input (`-`): stored as given (the ISIM with those K/OPc accepts
    the vector of a MAR; the Digest-HA1 is MD5 of the password given); from a file others may
-   read: stored, with a warning naming the fix; into a database others may read: refused
+   read: stored, with a warning naming the fix; a mistyped K, OPc or HA1: refused, the
+   message naming the key without its value; into a database others may read: refused
    (exit 3), nothing stored.
 2. ims-show hides HA1, K and OPc unless --show-secrets; --show-secrets into a redirected file
    others may read is refused.
@@ -109,6 +110,18 @@ def test(h):
     os.chmod(world, 0o600)
     rc, out, err = hssctl('ims-import', world)
     h.check(rc == 0 and err == '', 'no warning once the file is 0600 (%s)' % err.strip())
+    for key, bad in (('k', K[:-1]), ('opc', OPC + 'a'), ('digest_ha1', HA1[:-1] + 'g')):
+        text = SUB.replace('id: sam', 'id: bad').replace(IMPI, 'bad@sec.test').replace(
+            IMPU, 'sip:bad@sec.test')
+        if key == 'digest_ha1':
+            pw_line = 'digest_password: ' + PASSWORD
+            text = text.replace(pw_line, 'digest_ha1: ' + bad)
+        else:
+            text = text.replace('%s: %s' % (key, K if key == 'k' else OPC), '%s: %s' % (key, bad))
+        rc, out, err = hssctl('ims-import', '-', stdin=text)
+        h.check(rc == 2 and key in err and bad[:16].lower() not in err.lower(),
+                'ims-import of a mistyped %s: refused naming the key, not echoing the value (%s)'
+                % (key, err.strip()[:160]))
     os.chmod(dbpath, 0o644)
     third = SUB.replace('id: sam', 'id: sam3').replace(IMPI, 'sam3@sec.test').replace(
         IMPU, 'sip:sam3@sec.test')
