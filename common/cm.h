@@ -82,6 +82,9 @@ int cm_yscalar_bool(const struct cm_ynode *n, bool *ret, char *err, size_t errle
  * "expected one of a, b, got 'x'", "expected a map, got a sequence". */
 enum cm_stype { CM_S_STR, CM_S_INT, CM_S_UINT, CM_S_BOOL, CM_S_MAP, CM_S_SEQ, CM_S_ANY };
 #define CM_S_REQUIRED 0x1u
+/* The value is a secret (a key, a password, a hash of one): errors give its length, never
+ * the value (a mistyped key would otherwise reach a terminal or a log). */
+#define CM_S_SECRET 0x2u
 
 struct cm_schema {
 	const char *key;

@@ -9,6 +9,7 @@
 #include "cm_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
@@ -63,12 +64,18 @@ static int dn_write_file(const char *name, const void *data, size_t len)
 {
 	char path[PATH_MAX];
 	FILE *f;
-	int rc;
+	int fd, rc;
 
 	if ((rc = dn_path(path, sizeof(path), name)))
 		return rc;
-	if (!(f = fopen(path, "w")))
+	/* key.pem is a private key: 0600, not only inside the 0700 directory of mkdtemp */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
 		return errno;
+	if (!(f = fdopen(fd, "w"))) {
+		rc = errno;
+		close(fd);
+		return rc;
+	}
 	if (fwrite(data, 1, len, f) != len) {
 		rc = EIO;
 		fclose(f);

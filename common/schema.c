@@ -274,9 +274,13 @@ static int check_value(const struct cm_ynode *n, const struct cm_schema *f, cons
 			return EINVAL;
 		}
 		if (f->max > 0 && ((int64_t)n->len < f->min || (int64_t)n->len > f->max)) {
-			sc_err(err, errlen, n, n->line, path,
-			       "expected a string of %" PRId64 " to %" PRId64 " characters, got '%s'",
-			       f->min, f->max, n->str);
+			if (f->flags & CM_S_SECRET)
+				sc_err(err, errlen, n, n->line, path, "expected a string of %" PRId64
+				       " to %" PRId64 " characters, got %zu (value not shown: a secret)",
+				       f->min, f->max, n->len);
+			else
+				sc_err(err, errlen, n, n->line, path, "expected a string of %" PRId64
+				       " to %" PRId64 " characters, got '%s'", f->min, f->max, n->str);
 			return EINVAL;
 		}
 		if (strlen(n->str) != n->len) {
@@ -297,7 +301,7 @@ static int check_value(const struct cm_ynode *n, const struct cm_schema *f, cons
 				off += (size_t)w;
 			}
 			sc_err(err, errlen, n, n->line, path, "expected one of %s, got '%s'", allowed,
-			       n->str);
+			       f->flags & CM_S_SECRET ? "(a secret, not shown)" : n->str);
 			return EINVAL;
 		}
 		return 0;

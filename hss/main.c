@@ -12,10 +12,31 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void on_hup(void *data)
 {
 	hss_reload((const char *)data);
+}
+
+/* Secrets at rest: the database's files hold K and OP/OPc, and a database URI may hold a
+ * password. Access by others is warned about once, at start, and the HSS serves anyway: an
+ * outage would not take back what was readable; hssctl refuses to write keys into such a
+ * database (README "Secrets at rest"). */
+static void warn_exposed(const char *cfg_path, const struct hss_cfg *cfg, const char *shown_uri)
+{
+	char msg[1024];
+	struct stat st;
+
+	if (hss_db_file_access(cfg->db_backend, cfg->db_uri, msg, sizeof(msg)))
+		fd_log_error("hss: warning: %s", msg);
+	if (cfg->db_uri && strcmp(cfg->db_uri, shown_uri) && !stat(cfg_path, &st) &&
+	    (st.st_mode & 077))
+		fd_log_error("hss: warning: '%s' holds the database password and is %s by %s "
+		             "(mode %04o): chmod 600 it", cfg_path,
+		             st.st_mode & 044 ? "readable" : "accessible",
+		             st.st_mode & 07 ? "other users" : "its group",
+		             (unsigned)(st.st_mode & 07777));
 }
 
 static void usage(FILE *f)
@@ -77,6 +98,7 @@ int main(int argc, char **argv)
 	/* never with HSS_DB_OPEN_CREATE: a missing database is an error, not an empty one */
 	dbo.timeout_ms = cfg->db_timeout_ms;
 	hss_db_uri_redact(cfg->db_uri, uri, sizeof(uri));   /* no password in a log */
+	warn_exposed(path, cfg, uri);
 	if ((rc = hss_db_open(cfg->db_backend, cfg->db_uri, &dbo, &db, err, sizeof(err)))) {
 		fprintf(stderr, "hss: database %s:%s: %s\n", cfg->db_backend, uri, err);
 		goto out_cfg;

@@ -16,6 +16,17 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  # Under the test suite, the daemons' logs are kept for its scan for keys
+  # (tests/integration/secrets/test_logs.py; layout of tests/integration/harness.py).
+  if [ -n "${DCORE_LOG_DIR:-}" ] && mkdir -p "$DCORE_LOG_DIR/demo-$$"; then
+    local entries=() n
+    for n in hss dra; do
+      [ -f "$work/$n.log" ] || continue
+      cp "$work/$n.log" "$DCORE_LOG_DIR/demo-$$/$n.log"
+      entries+=("{\"file\": \"$n.log\", \"program\": \"$n\", \"source\": \"process\", \"stream\": \"log\", \"secrets\": false}")
+    done
+    (IFS=,; echo "[${entries[*]}]") > "$DCORE_LOG_DIR/demo-$$/index.json"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT

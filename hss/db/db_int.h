@@ -375,6 +375,11 @@ struct hss_db {
 	atomic_uint pending;             /* writes queued or running (hss_db_pending) */
 };
 
+/* Create an empty file at path, mode 0600, unless one exists (db_files.c): a SQLite
+ * database is created this way, so it and the -wal/-shm SQLite gives its mode never were
+ * readable by others. 0 or errno. */
+int db_file_create_private(const char *path);
+
 /* Backends compiled in (db.c registry). */
 extern const struct hss_db_driver hss_db_sqlite_driver;
 #ifdef HSS_DB_HAVE_MYSQL

@@ -21,7 +21,9 @@
  *   read-only until the last one closes. SQLite creates -wal and -shm with the mode of the
  *   database file, so a file that was read-only when they were created leaves them
  *   read-only: when the database is writable again, the next open gives them back the
- *   database's mode (only files this process's user owns).
+ *   database's mode, and takes from them any access by group or others the database does
+ *   not give (only files this process's user owns). The file itself is created 0600
+ *   (db_files.c).
  */
 #include "db_sqlite.h"
 
@@ -144,22 +146,27 @@ out:
 }
 
 /* -wal and -shm created while the database was read-only got its mode then: give them
- * the mode it has now that it is writable again. */
+ * the mode it has now that it is writable again. Side files more open to group or others
+ * than the database (left by an older version, or by a chmod of the database alone) lose
+ * that access: they hold the same keys. */
 static void fix_side_modes(const char *path, const struct stat *db_st)
 {
 	const char *sfx[] = { "-wal", "-shm" };
 	char side[4200];
 	struct stat st;
 	size_t i;
+	bool writable = (db_st->st_mode & S_IWUSR) &&
+	                !faccessat(AT_FDCWD, path, W_OK, AT_EACCESS);
 
-	if (!(db_st->st_mode & S_IWUSR) || faccessat(AT_FDCWD, path, W_OK, AT_EACCESS))
-		return;
 	for (i = 0; i < 2; i++) {
 		if ((size_t)snprintf(side, sizeof(side), "%s%s", path, sfx[i]) >= sizeof(side) ||
-		    stat(side, &st) || st.st_uid != geteuid() || (st.st_mode & S_IWUSR))
+		    stat(side, &st) || st.st_uid != geteuid())
 			continue;
 		/* best effort: if it fails, the connection opens read-only and says so */
-		(void)chmod(side, db_st->st_mode & 0777);
+		if (writable && !(st.st_mode & S_IWUSR))
+			(void)chmod(side, db_st->st_mode & 0777);
+		else if (st.st_mode & 077 & ~db_st->st_mode)
+			(void)chmod(side, st.st_mode & 07777 & ~(077 & ~db_st->st_mode));
 	}
 }
 
@@ -175,10 +182,13 @@ int db_sqlite_open_conn(struct hss_db *db, struct sq_conn *c, enum db_sqlite_che
 	c->db = db;
 	if (!b->memory) {
 		if (stat(b->path, &before)) {
-			if (errno == ENOENT && create)
-				memset(&before, 0, sizeof(before));
-			else
+			if (errno != ENOENT || !create)
 				return missing_error(db, errno);
+			/* created 0600 here: SQLite would make it 0666 & ~umask */
+			if ((rc = db_file_create_private(b->path)))
+				return hss_db_set_error(EIO, "sqlite: cannot create '%s': %s", b->path,
+				                        strerror(rc));
+			memset(&before, 0, sizeof(before));
 		} else if (!S_ISREG(before.st_mode)) {
 			return hss_db_set_error(EIO, "sqlite: '%s' is not a regular file", b->path);
 		} else if ((rc = check_stale_wal(db, &before))) {

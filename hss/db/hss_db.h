@@ -321,6 +321,20 @@ unsigned hss_db_caps(const struct hss_db *db);
 /* NULL-terminated list of compiled-in backend names. */
 const char *const *hss_db_backends(void);
 
+/* Files at rest (db_files.c). A SQLite database (backend "sqlite" or NULL, uri its path
+ * with options) is created 0600, and its -wal and -shm get its mode: they hold K and
+ * OP/OPc. hss_db_file_access returns what group and others may do with those files (their
+ * mode bits & 077, or'ed over the three; 0 for a server backend, ":memory:" or files that
+ * do not exist) and, when not 0, says in msg which file has which mode and how to fix it.
+ * hss_db_spec_file_access does the same for "BACKEND:URI" or a path, as hss_db_open_spec
+ * reads it. The caller decides: the HSS warns, hssctl refuses to write keys into a file
+ * other users may read. */
+unsigned hss_db_file_access(const char *backend, const char *uri, char *msg, size_t len);
+unsigned hss_db_spec_file_access(const char *spec, char *msg, size_t len);
+/* The SQLite file a spec names (without options): 0, or ENOENT for a server backend or
+ * ":memory:". */
+int hss_db_spec_file(const char *spec, char *buf, size_t len);
+
 /* Message of the last failing call of this thread ("" if none). */
 const char *hss_db_strerror(void);
 /* A transaction body's own error: bodies of writes run on a database writer thread, so the

@@ -31,6 +31,14 @@ data, e.g.
     dra.wait_peer_open('hss.test')
 
 Exit codes follow Meson: 0 pass, 1 fail, 77 skipped (harness.skip(reason)).
+
+Logs kept for the suite: with DCORE_LOG_DIR set (tests/meson.build sets it for every test),
+a test keeps what our programs wrote, whether it passes or not, in DCORE_LOG_DIR/NAME-PID/:
+the stdout and stderr of every process it started (h.start) and of every run of hssctl,
+dclient, hss or dra through subprocess.run, with index.json saying which program wrote each
+file and whether it was asked to print secrets (`--show-secrets`). The last test of the
+suite (tests/integration/secrets/test_logs.py) greps them all for the test keys
+(testkeys.py). DCORE_KEEP_TMP keeps the whole temp dir of each test instead.
 """
 import atexit
 import json
@@ -48,6 +56,7 @@ SRCDIR = os.environ.get('DCORE_SRCDIR') or os.path.abspath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
 BUILDDIR = os.environ.get('DCORE_BUILDDIR') or os.path.join(SRCDIR, 'build')
 FD_EXT_DIR = os.environ.get('FD_EXT_DIR', '/usr/lib/freeDiameter')
+LOG_DIR = os.environ.get('DCORE_LOG_DIR')
 
 # Where each program is in the build tree.
 BINARIES = {
@@ -248,6 +257,79 @@ class Proc:
                 f.write(tail if tail.endswith('\n') else tail + '\n')
 
 
+# -- logs kept for the suite (DCORE_LOG_DIR) ---------------------------------------------
+
+class LogKeeper:
+    """The files of one test in DCORE_LOG_DIR/NAME-PID/ and their index.json: a list of
+    {"file", "program" (basename of argv[0]), "source" ("process" or "run"), "stream",
+    "secrets" (true when the program was asked to print secrets: not a leak there)}."""
+
+    OURS = set(os.path.basename(b) for b in BINARIES.values())
+
+    def __init__(self, name):
+        self.dir = os.path.join(LOG_DIR, '%s-%d' % (re.sub(r'[^A-Za-z0-9_.-]', '_', name), os.getpid()))
+        os.makedirs(self.dir, exist_ok=True)
+        self.index = []
+        self.n = 0
+
+    def add(self, program, source, stream, data, secrets=False):
+        if isinstance(data, str):
+            data = data.encode('utf-8', 'replace')
+        if not data:
+            return
+        self.n += 1
+        fname = '%03d-%s-%s.%s' % (self.n, source, re.sub(r'[^A-Za-z0-9_.-]', '_', program), stream)
+        with open(os.path.join(self.dir, fname), 'wb') as f:
+            f.write(data)
+        self.index.append({'file': fname, 'program': program, 'source': source, 'stream': stream,
+                           'secrets': bool(secrets)})
+        self.flush()
+
+    def add_file(self, program, source, stream, path):
+        try:
+            with open(path, 'rb') as f:
+                self.add(program, source, stream, f.read())
+        except OSError:
+            pass
+
+    def flush(self):
+        with open(os.path.join(self.dir, 'index.json'), 'w') as f:
+            json.dump(self.index, f, indent=1)
+
+
+_keeper = None           # the LogKeeper of the running test, when DCORE_LOG_DIR is set
+_subprocess_run = subprocess.run
+
+
+def _program(argv):
+    """The program an argv runs: the first of ours in it (past setpriv, ip netns exec ...),
+    else its first word."""
+    for a in argv:
+        if os.path.basename(a) in LogKeeper.OURS:
+            return os.path.basename(a)
+    return os.path.basename(argv[0]) if argv else ''
+
+
+def _argv_list(args):
+    if isinstance(args, (list, tuple)):
+        return [str(a) for a in args]
+    return str(args).split()
+
+
+def _recording_run(*args, **kw):
+    """subprocess.run, keeping the output of our programs (LogKeeper) when it was captured."""
+    cp = _subprocess_run(*args, **kw)
+    try:
+        argv = _argv_list(args[0] if args else kw.get('args', []))
+        prog = _program(argv)
+        if _keeper and prog in LogKeeper.OURS:
+            _keeper.add(prog, 'run', 'out', cp.stdout or b'', secrets='--show-secrets' in argv)
+            _keeper.add(prog, 'run', 'err', cp.stderr or b'')
+    except Exception:   # keeping logs must never change a test's outcome
+        pass
+    return cp
+
+
 class Harness:
     """One test's temp dir, ports and processes."""
 
@@ -260,6 +342,10 @@ class Harness:
         self.dump_extra = None   # optional fn(file): more to print in a failure report
         self._ports = list(range(ports[0], ports[1] + 1))
         self._closed = False
+        if LOG_DIR:
+            global _keeper
+            _keeper = LogKeeper(name)
+            subprocess.run = _recording_run
         atexit.register(self.close)
 
     # -- resources --------------------------------------------------------------------
@@ -428,6 +514,11 @@ class Harness:
                 p.stop()
             except Exception:   # cleanup must go on for the others
                 pass
+        if _keeper:
+            for p in self.procs:
+                prog = _program(p.argv) or p.name
+                _keeper.add_file(prog, 'process', 'out', p.out_path)
+                _keeper.add_file(prog, 'process', 'err', p.err_path)
         if os.environ.get('DCORE_KEEP_TMP'):
             sys.stderr.write('kept %s\n' % self.tmp)
         else:

@@ -12,7 +12,7 @@
 static bool is_flag(const char *name)
 {
 	static const char *const flags[] = { "json", "replace", "skip-bad", "no-replace", "reset-sqn",
-		"quiet", "secrets", "no-push", NULL };
+		"quiet", "show-secrets", "secrets-stdin", "secrets-env", "no-push", NULL };
 	size_t i;
 
 	for (i = 0; flags[i]; i++)

@@ -4,19 +4,30 @@
  */
 #include "hssctl.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-int hssctl_cmd_add(struct hss_db *db, struct hssctl_opt *o, int n)
+int hssctl_cmd_add(struct hss_db *db, struct hssctl_opt *argo, int argn)
 {
 	struct hss_sub *sub = malloc(sizeof(*sub));
+	struct hssctl_secrets sec;
+	struct hssctl_opt *o;
 	char err[512], *plmns = NULL;
 	bool have_imsi = false, have_k = false, have_op = false;
-	int i, rc = HSSCTL_USAGE;
+	int i, n, rc = HSSCTL_USAGE;
 
 	if (!sub)
 		return HSSCTL_DB;
 	hss_sub_init(sub);
+	/* K and OP/OPc also from files, standard input or HSSCTL_K/_OP/_OPC */
+	if ((rc = hssctl_secret_opts("add", argo, argn, true, &sec))) {
+		rc = rc == ENOMEM ? HSSCTL_DB : HSSCTL_USAGE;
+		goto out;
+	}
+	rc = HSSCTL_USAGE;
+	o = sec.o;
+	n = sec.n;
 	for (i = 0; i < n; i++) {
 		if (!strcmp(o[i].name, "replace") || !strcmp(o[i].name, "json"))
 			continue;
@@ -47,7 +58,8 @@ int hssctl_cmd_add(struct hss_db *db, struct hssctl_opt *o, int n)
 		goto out;
 	}
 	if (!have_imsi || !have_k || !have_op) {
-		fprintf(stderr, "hssctl: add: --imsi, --k and --op or --opc are required\n");
+		fprintf(stderr, "hssctl: add: --imsi, K and OP or OPc are required (K: --k, --k-file, "
+		        "--secrets-stdin or HSSCTL_K; see hssctl help)\n");
 		goto out;
 	}
 	if (hss_sub_validate(sub, err, sizeof(err))) {
@@ -59,21 +71,35 @@ int hssctl_cmd_add(struct hss_db *db, struct hssctl_opt *o, int n)
 	if (!rc)
 		printf("added %s\n", sub->imsi);
 out:
+	hssctl_secrets_clear(&sec);
 	free(plmns);
+	explicit_bzero(sub, sizeof(*sub));   /* holds K and OP/OPc */
 	free(sub);
 	return rc;
 }
 
-int hssctl_cmd_update(struct hss_db *db, char **pos, int npos, struct hssctl_opt *o,
-                      int n)
+int hssctl_cmd_update(struct hss_db *db, char **pos, int npos, struct hssctl_opt *argo,
+                      int argn)
 {
-	struct hss_db_kv *kv = calloc((size_t)n + 2, sizeof(*kv));
+	struct hss_db_kv *kv = NULL;
+	struct hssctl_secrets sec;
+	struct hssctl_opt *o;
 	char err[512], *apns = NULL, *plmns = NULL;
 	size_t nkv = 0;
-	int i, rc = HSSCTL_USAGE;
+	int i, n, rc;
 
-	if (!kv)
-		return HSSCTL_DB;
+	/* the environment only with --secrets-env: a variable left set must not change keys */
+	if ((rc = hssctl_secret_opts("update", argo, argn, false, &sec))) {
+		rc = rc == ENOMEM ? HSSCTL_DB : HSSCTL_USAGE;
+		goto out;
+	}
+	o = sec.o;
+	n = sec.n;
+	rc = HSSCTL_USAGE;
+	if (!(kv = calloc((size_t)n + 2, sizeof(*kv)))) {
+		rc = HSSCTL_DB;
+		goto out;
+	}
 	if (npos != 1) {
 		rc = hssctl_usage("update: exactly one IMSI");
 		goto out;
@@ -108,6 +134,7 @@ int hssctl_cmd_update(struct hss_db *db, char **pos, int npos, struct hssctl_opt
 		printf("updated %s\n", pos[0]);
 	}
 out:
+	hssctl_secrets_clear(&sec);
 	free(apns);
 	free(plmns);
 	free(kv);

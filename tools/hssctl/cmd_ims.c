@@ -8,8 +8,11 @@
  * them within its cx.outbox_poll_ms, at once when hssctl can tell it through its control
  * socket (`ctl_socket:` of the -c configuration, or --ctl PATH).
  *
- * Secrets (HA1, own K and OP/OPc) are shown by ims-show only with --secrets; ims-export
- * writes them (it is a backup that imports back), to a file created with mode 0600.
+ * Secrets (HA1, own K and OP/OPc) follow the rules of secret.c: ims-show shows them only
+ * with --show-secrets; ims-export writes them (it is a backup that imports back) to a file
+ * created 0600 (an existing one others may read is refused), or with --show-secrets to a
+ * standard output that is not a file others may read; ims-import reads them from files or
+ * standard input ("-"), never from argv, and warns about a file others may read.
  */
 #include "hssctl.h"
 #include "hss_imsdb.h"
@@ -101,24 +104,69 @@ static void after_queue(const struct hssctl_ims *ctx)
 
 /* ---- import ---------------------------------------------------------------------------- */
 
-static char *slurp(const char *path, size_t *len)
+/* All of f into a new NUL-terminated buffer (a pipe has no size to ask for). */
+static char *slurp_stream(FILE *f, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
+	size_t cap = 64 * 1024, n = 0, r;
+	char *buf = malloc(cap + 1), *nb;
 
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
-	    !(buf = malloc((size_t)n + 1)) || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+	while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += r;
+		if (n < cap)
+			continue;
+		if (!(nb = malloc(2 * cap + 1))) {
+			explicit_bzero(buf, n);
+			free(buf);
+			return NULL;
+		}
+		/* no realloc: the old block, holding secrets, is wiped before it is freed */
+		memcpy(nb, buf, n);
+		explicit_bzero(buf, n);
 		free(buf);
-		fclose(f);
+		buf = nb;
+		cap *= 2;
+	}
+	if (!buf || ferror(f)) {
+		if (buf)
+			explicit_bzero(buf, n);
+		free(buf);
+		errno = errno ? errno : EIO;
 		return NULL;
 	}
 	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
+	*len = n;
 	return buf;
+}
+
+/* The text of path ("-": standard input, read once). */
+static char *slurp(const char *path, size_t *len)
+{
+	static bool stdin_read;
+	FILE *f;
+	char *buf;
+
+	if (!strcmp(path, "-")) {
+		if (stdin_read) {
+			errno = EINVAL;
+			return NULL;
+		}
+		stdin_read = true;
+		return slurp_stream(stdin, len);
+	}
+	if (!(f = fopen(path, "rb")))
+		return NULL;
+	buf = slurp_stream(f, len);
+	fclose(f);
+	return buf;
+}
+
+/* Whether a subscription holds a secret (HA1, own AKA keys). */
+static bool sub_has_secret(const struct hss_ims_sub *sub)
+{
+	for (size_t i = 0; i < sub->n_impis; i++)
+		if (sub->impis[i].digest_ha1[0] || sub->impis[i].aka.present)
+			return true;
+	return false;
 }
 
 struct subs {
@@ -188,12 +236,15 @@ static int read_doc(const char *path, const char *text, size_t len, int first_li
 /* Split a YAML stream into its documents ("---" lines). */
 static int read_file(const char *path, struct subs *s, bool *bad, bool skip_bad)
 {
-	size_t len = 0, start = 0;
-	char *text = slurp(path, &len);
+	size_t len = 0, start = 0, first = s->n;
+	char *text;
 	int line = 1, start_line = 1, rc = 0;
+	struct stat st;
 
-	if (!text) {
-		fprintf(stderr, "hssctl: %s: %s\n", path, strerror(errno ? errno : EIO));
+	errno = 0;
+	if (!(text = slurp(path, &len))) {
+		fprintf(stderr, "hssctl: %s: %s\n", path, !strcmp(path, "-") && errno == EINVAL ?
+		        "standard input is read once" : strerror(errno ? errno : EIO));
 		return EINVAL;
 	}
 	for (size_t i = 0; i <= len && !rc; i++) {
@@ -221,6 +272,16 @@ static int read_file(const char *path, struct subs *s, bool *bad, bool skip_bad)
 	}
 	explicit_bzero(text, len);
 	free(text);
+	/* the file is the operator's: a warning, so that a copy left readable is noticed */
+	for (size_t i = first; !rc && strcmp(path, "-") && i < s->n; i++) {
+		if (!sub_has_secret(&s->v[i]))
+			continue;
+		if (!stat(path, &st) && (st.st_mode & S_IROTH))
+			fprintf(stderr, "hssctl: warning: ims-import: %s holds HA1 or AKA keys and "
+			        "other users may read it (mode %04o): chmod 600 it, or give it on "
+			        "standard input (-)\n", path, (unsigned)(st.st_mode & 07777));
+		break;
+	}
 	return rc;
 }
 
@@ -304,7 +365,7 @@ static void ids_free(struct ids *l)
 
 int hssctl_ims_export(struct hssctl_ims *ctx, char **pos, int npos, struct hssctl_opt *o, int n)
 {
-	static const char *const allowed[] = { "out", NULL };
+	static const char *const allowed[] = { "out", "show-secrets", NULL };
 	const char *path = opt_val(o, n, "out");
 	struct ids all = { NULL, 0 };
 	FILE *f = stdout;
@@ -312,20 +373,19 @@ int hssctl_ims_export(struct hssctl_ims *ctx, char **pos, int npos, struct hssct
 
 	if (!opts_ok("ims-export", o, n, allowed))
 		return HSSCTL_USAGE;
+	if (!path && !hssctl_secret_shown(o, n))
+		return hssctl_usage("ims-export: --out FILE (created 0600), or --show-secrets to "
+		                    "write HA1 and AKA keys to standard output");
+	if (!path && (rc = hssctl_secret_stdout_ok("ims-export")))
+		return rc;
 	if (!npos && (rc = hss_imsdb_list(ctx->store, NULL, 0, ids_cb, &all))) {
 		ids_free(&all);
 		return ims_fail(rc, "ims-export");
 	}
-	if (path) {
-		/* secrets: not readable by others */
-		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0 || !(f = fdopen(fd, "w"))) {
-			fprintf(stderr, "hssctl: ims-export: %s: %s\n", path, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			ids_free(&all);
-			return HSSCTL_USAGE;
-		}
+	/* secrets: created 0600, an existing file others may read refused */
+	if (path && (rc = hssctl_secret_fopen(path, "ims-export", &f))) {
+		ids_free(&all);
+		return rc;
 	}
 	for (size_t i = 0; !rc && i < (npos ? (size_t)npos : all.n); i++) {
 		char *y = NULL;
@@ -395,12 +455,12 @@ static void print_state(const struct hss_imsdb_state *st)
 
 int hssctl_ims_show(struct hssctl_ims *ctx, char **pos, int npos, struct hssctl_opt *o, int n)
 {
-	static const char *const allowed[] = { "secrets", NULL };
+	static const char *const allowed[] = { "show-secrets", NULL };
 	struct hss_imsdb_sub *ref = NULL;
 	struct hss_imsdb_state st;
 	struct hss_ims_sub copy;
 	const char *impu;
-	bool secrets = hssctl_opt_flag(o, n, "secrets");
+	bool secrets = hssctl_secret_shown(o, n);
 	char *y = NULL;
 	size_t len = 0;
 	int rc;
@@ -409,6 +469,8 @@ int hssctl_ims_show(struct hssctl_ims *ctx, char **pos, int npos, struct hssctl_
 		return HSSCTL_USAGE;
 	if (npos != 1)
 		return hssctl_usage("ims-show: exactly one ID, public or private identity");
+	if (secrets && (rc = hssctl_secret_stdout_ok("ims-show")))
+		return rc;
 	if ((rc = resolve(ctx, pos[0], &ref, &impu)))
 		return ims_fail(rc, "ims-show");
 	if (secrets) {
@@ -426,7 +488,7 @@ int hssctl_ims_show(struct hssctl_ims *ctx, char **pos, int npos, struct hssctl_
 		rc = hss_ims_yaml_emit(&copy, &y, &len);
 		hss_ims_sub_free(&copy);
 		if (!rc && hidden)
-			printf("# digest_ha1 and own AKA keys hidden (--secrets shows them)\n");
+			printf("# digest_ha1 and own AKA keys hidden (--show-secrets shows them)\n");
 	}
 	if (rc) {
 		hss_imsdb_sub_release(ref);

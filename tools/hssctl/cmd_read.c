@@ -16,11 +16,15 @@ int hssctl_cmd_show(struct hss_db *db, char **pos, int npos, struct hssctl_opt *
 	struct hss_sub *sub;
 	int i, rc;
 
+	bool secrets = hssctl_secret_shown(o, n);
+
 	for (i = 0; i < n; i++)
 		if (!strcmp(o[i].name, "msisdn"))
 			msisdn = o[i].value;
-		else if (strcmp(o[i].name, "json"))
+		else if (strcmp(o[i].name, "json") && strcmp(o[i].name, "show-secrets"))
 			return hssctl_usage("show: unknown option");
+	if (secrets && (rc = hssctl_secret_stdout_ok("show")))
+		return rc;
 	if (npos != !msisdn)
 		return hssctl_usage("show: exactly one IMSI, or --msisdn MSISDN");
 	if (!(sub = malloc(sizeof(*sub))))
@@ -29,17 +33,19 @@ int hssctl_cmd_show(struct hss_db *db, char **pos, int npos, struct hssctl_opt *
 	if (rc) {
 		rc = hssctl_fail(rc, "show");
 	} else if (json) {
-		hssctl_print_sub_json(stdout, sub, 0);
+		hssctl_print_sub_json(stdout, sub, 0, secrets);
 		printf("\n");
 	} else {
-		hssctl_print_sub(stdout, sub);
+		hssctl_print_sub(stdout, sub, secrets);
 	}
+	explicit_bzero(sub, sizeof(*sub));   /* holds K and OP/OPc */
 	free(sub);
 	return rc;
 }
 
 struct list_ctx {
 	bool json;
+	bool secrets;
 	uint64_t n;
 };
 
@@ -50,7 +56,7 @@ static int list_cb(const struct hss_sub *sub, void *arg)
 
 	if (c->json) {
 		printf("%s\n", c->n ? "," : "");
-		hssctl_print_sub_json(stdout, sub, 2);
+		hssctl_print_sub_json(stdout, sub, 2, c->secrets);
 	} else {
 		printf("%-15s %-15s", sub->imsi, sub->msisdn[0] ? sub->msisdn : "-");
 		for (i = 0; i < sub->n_apns; i++)
@@ -65,7 +71,7 @@ static int list_cb(const struct hss_sub *sub, void *arg)
 
 int hssctl_cmd_list(struct hss_db *db, struct hssctl_opt *o, int n, bool json)
 {
-	struct list_ctx c = { json, 0 };
+	struct list_ctx c = { json, hssctl_secret_shown(o, n), 0 };
 	uint64_t limit, offset;
 	const char *after = NULL;
 	int i, rc;
@@ -76,8 +82,10 @@ int hssctl_cmd_list(struct hss_db *db, struct hssctl_opt *o, int n, bool json)
 		if (!strcmp(o[i].name, "after"))
 			after = o[i].value;
 		else if (strcmp(o[i].name, "limit") && strcmp(o[i].name, "offset") &&
-		         strcmp(o[i].name, "json"))
+		         strcmp(o[i].name, "json") && strcmp(o[i].name, "show-secrets"))
 			return hssctl_usage("list: unknown option");
+	if (c.secrets && json && (rc = hssctl_secret_stdout_ok("list")))
+		return rc;
 	if (json)
 		printf("[");
 	rc = hss_db_list_subs(db, after, offset, limit, list_cb, &c);
@@ -91,7 +99,8 @@ int hssctl_cmd_fields(void)
 	const struct hss_field_info *f;
 
 	for (f = hss_sub_fields(); f->name; f++)
-		printf("%-24s %s%s\n", f->name, f->serving ? "[serving] " : "", f->help);
+		printf("%-24s %s%s%s\n", f->name, f->serving ? "[serving] " : "",
+		       hssctl_secret_field(f->name) ? "[secret] " : "", f->help);
 	printf("%-24s %s\n", "apn", "append one APN (SPEC, see usage)");
 	return HSSCTL_OK;
 }

@@ -58,18 +58,28 @@ static int export_cb(const struct hss_sub *sub, void *arg)
 	return ferror(c->f) ? EIO : 0;
 }
 
-int hssctl_cmd_export(struct hss_db *db, char **pos, int npos)
+int hssctl_cmd_export(struct hss_db *db, char **pos, int npos, struct hssctl_opt *o, int n)
 {
 	const struct hss_field_info *fi;
 	struct export_ctx c = { stdout, 0 };
 	bool first = true;
-	int rc;
+	int i, rc;
 
+	for (i = 0; i < n; i++)
+		if (strcmp(o[i].name, "show-secrets"))
+			return hssctl_usage("export: unknown option");
 	if (npos > 1)
 		return hssctl_usage("export: at most one FILE");
-	if (npos == 1 && strcmp(pos[0], "-") && !(c.f = fopen(pos[0], "w"))) {
-		fprintf(stderr, "hssctl: export: %s: %s\n", pos[0], strerror(errno));
+	if (npos == 1 && strcmp(pos[0], "-")) {
+		if ((rc = hssctl_secret_fopen(pos[0], "export", &c.f)))
+			return rc;
+	} else if (!hssctl_secret_shown(o, n)) {
+		/* a backup without its keys would be found out only when restored */
+		fprintf(stderr, "hssctl: export: the export holds K and OP/OPc: give a FILE "
+		        "(created 0600), or --show-secrets to write them to standard output\n");
 		return HSSCTL_USAGE;
+	} else if ((rc = hssctl_secret_stdout_ok("export"))) {
+		return rc;
 	}
 	for (fi = hss_sub_fields(); fi->name; fi++) {
 		if (fi->serving || !strcmp(fi->name, "opc"))

@@ -81,7 +81,42 @@ int hssctl_cmd_show(struct hss_db *db, char **pos, int npos, struct hssctl_opt *
 int hssctl_cmd_list(struct hss_db *db, struct hssctl_opt *o, int n, bool json);
 int hssctl_cmd_count(struct hss_db *db);
 int hssctl_cmd_fields(void);
-int hssctl_cmd_export(struct hss_db *db, char **pos, int npos);
+int hssctl_cmd_export(struct hss_db *db, char **pos, int npos, struct hssctl_opt *o, int n);
+
+/* Secrets (secret.c): K, OP/OPc, and for IMS a digest HA1 or an IMPI's own keys. */
+/* Whether a field (or option) name holds a secret: its value is hidden on output unless
+ * --show-secrets is given (hssctl_secret_shown), never echoed in an error. */
+bool hssctl_secret_field(const char *name);
+bool hssctl_secret_shown(const struct hssctl_opt *o, int n);
+#define HSSCTL_SECRET_HIDDEN "(hidden)"
+/* Whether the options name a secret or a source of one (--k, --k-file, --secrets-stdin..). */
+bool hssctl_secret_opts_present(const struct hssctl_opt *o, int n);
+/* The options of a command with the secrets read from where they were asked for:
+ * --k-file/--op-file/--opc-file FILE (- for standard input), --k/--op/--opc - (standard
+ * input), --secrets-stdin (lines k=HEX, op=HEX, opc=HEX), and the variables HSSCTL_K,
+ * HSSCTL_OP, HSSCTL_OPC when env is true or --secrets-env is given (for a value no option
+ * gives). Each becomes an option "k", "op" or "opc" in s->o; a secret given twice, or OP
+ * and OPc, is an error (message printed, EINVAL). hssctl_secrets_clear wipes what was read;
+ * s->o points into it and into o. */
+struct hssctl_secrets {
+	struct hssctl_opt *o;
+	int n;
+	char **bufs;
+	size_t nbufs;
+};
+int hssctl_secret_opts(const char *cmd, const struct hssctl_opt *o, int n, bool env,
+                       struct hssctl_secrets *s);
+void hssctl_secrets_clear(struct hssctl_secrets *s);
+/* Open path to write secrets into: created 0600; an existing regular file other users may
+ * read is refused (HSSCTL_USAGE, message printed), one its group may read is warned about;
+ * truncated only once accepted. Exit code. */
+int hssctl_secret_fopen(const char *path, const char *cmd, FILE **ret);
+/* Whether secrets may go to standard output: not into a regular file other users may read
+ * (a shell redirection creates it 0666 & ~umask). Exit code, message printed. */
+int hssctl_secret_stdout_ok(const char *cmd);
+/* The database's files (SQLite) readable by group or others: a warning, or when the
+ * command writes secrets and others may read them, a refusal (HSSCTL_DB). Exit code. */
+int hssctl_secret_db_check(const char *spec, const char *cmd, bool writes);
 
 /* IMS subscriptions (cmd_ims.c), on the store of the database; ctl: the HSS control socket
  * to tell of queued PPR/RTR (--ctl, or ctl_socket: of -c HSS.yaml), or NULL. */
@@ -106,8 +141,9 @@ int hssctl_ims_dispatch(struct hss_db *db, const char *cmd, const char *config, 
 int hssctl_ctl_socket(const char *path, char *buf, size_t len);
 
 /* Output of subscribers (out.c). */
-void hssctl_print_sub(FILE *f, const struct hss_sub *sub);
-void hssctl_print_sub_json(FILE *f, const struct hss_sub *sub, int indent);
+/* K and OP/OPc appear only when secrets is true, HSSCTL_SECRET_HIDDEN otherwise. */
+void hssctl_print_sub(FILE *f, const struct hss_sub *sub, bool secrets);
+void hssctl_print_sub_json(FILE *f, const struct hss_sub *sub, int indent, bool secrets);
 void hssctl_json_str(FILE *f, const char *s);
 
 #endif /* HSSCTL_H */

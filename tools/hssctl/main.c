@@ -22,18 +22,20 @@ static const char usage_text[] =
 	"                     other commands, and the HSS, refuse a database that does not exist\n"
 	"  add --imsi IMSI --k K (--op OP | --opc OPC) [--FIELD VALUE]... [--apn SPEC]...\n"
 	"      [--roaming-plmn MCCMNC]... [--replace]\n"
-	"  show IMSI | --msisdn MSISDN [--json]\n"
-	"  list [--limit N] [--offset N] [--after IMSI] [--json]\n"
+	"  show IMSI | --msisdn MSISDN [--json] [--show-secrets]\n"
+	"  list [--limit N] [--offset N] [--after IMSI] [--json] [--show-secrets]\n"
 	"  update IMSI [--FIELD VALUE]... [--apn SPEC]... (any --apn replaces all APNs)\n"
 	"  delete IMSI\n"
 	"  count\n"
 	"  import FILE.csv|FILE.yaml [--skip-bad] [--no-replace] [--reset-sqn] [--format csv|yaml]\n"
-	"  export [FILE.csv]  all subscribers as CSV that import reads back (no serving state)\n"
+	"  export FILE.csv | --show-secrets   all subscribers as CSV that import reads back\n"
+	"                     (no serving state); FILE is created 0600\n"
 	"  fields             list the field names with their meaning\n"
 	"IMS subscriptions (YAML, see README):\n"
-	"  ims-import FILE.yaml... [--no-replace] [--reset-sqn] [--no-push] [--skip-bad]\n"
-	"  ims-export [ID...] [--out FILE]   (carries HA1 and own AKA keys)\n"
-	"  ims-show ID|IMPU|IMPI [--secrets]  with the registration state\n"
+	"  ims-import FILE.yaml|-... [--no-replace] [--reset-sqn] [--no-push] [--skip-bad]\n"
+	"  ims-export [ID...] --out FILE | --show-secrets   (carries HA1 and own AKA keys;\n"
+	"                     FILE is created 0600)\n"
+	"  ims-show ID|IMPU|IMPI [--show-secrets]  with the registration state\n"
 	"  ims-list [--after ID] [--limit N]\n"
 	"  ims-delete ID...    ims-link IMPI IMSI    ims-unlink IMPI\n"
 	"  ims-deregister ID|IMPU|IMPI [--reason 0..3] [--reason-info TEXT]   (RTR)\n"
@@ -44,6 +46,11 @@ static const char usage_text[] =
 	"APN SPEC: NAME[,ctx=N,qci=N,arp=N,pdn=ipv4|ipv6|ipv4v6|ipv4_or_ipv6,ambr-ul=BPS,\n"
 	"          ambr-dl=BPS,preempt-cap=0|1,preempt-vuln=0|1,static-ip=ADDR,pgw-alloc=static|dynamic,\n"
 	"          vplmn-dyn=0|1,pgw-host=HOST,pgw-realm=REALM]\n"
+	"K, OP and OPc (add, update) on the command line are visible to every user in `ps`; they\n"
+	"can come instead from --k-file/--op-file/--opc-file FILE (- for standard input),\n"
+	"--k - (standard input), --secrets-stdin (lines k=HEX, opc=HEX or op=HEX), or the\n"
+	"variables HSSCTL_K, HSSCTL_OPC, HSSCTL_OP (add; update with --secrets-env).\n"
+	"show and list hide them unless --show-secrets is given.\n"
 	"The database may also come from the HSS_DB environment variable (BACKEND:URI or a path).\n"
 	"exit codes: 0 ok, 1 not found, 2 usage or validation error, 3 database error\n";
 
@@ -155,6 +162,13 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	/* a database other users may read: a warning, and no more keys written into it */
+	if ((rc = hssctl_secret_db_check(spec, cmd, !strcmp(cmd, "add") || !strcmp(cmd, "import") ||
+	                                 !strcmp(cmd, "ims-import") ||
+	                                 (!strcmp(cmd, "update") &&
+	                                  hssctl_secret_opts_present(opts, nopt)))))
+		goto out;
+
 	if ((rc = hssctl_ims_dispatch(db, cmd, config, pos, npos, opts, nopt)) >= 0) {
 		/* an ims-* command */
 	} else if (!strcmp(cmd, "add")) {
@@ -169,7 +183,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "delete") || !strcmp(cmd, "del")) {
 		rc = hssctl_cmd_delete(db, pos, npos);
 	} else if (!strcmp(cmd, "export")) {
-		rc = hssctl_cmd_export(db, pos, npos);
+		rc = hssctl_cmd_export(db, pos, npos, opts, nopt);
 	} else if (!strcmp(cmd, "count")) {
 		rc = hssctl_cmd_count(db);
 	} else if (!strcmp(cmd, "import")) {

@@ -52,7 +52,17 @@ static void apn_json(FILE *f, const struct hss_apn *a, const char *ind)
 	fputc('}', f);
 }
 
-void hssctl_print_sub_json(FILE *f, const struct hss_sub *sub, int indent)
+/* A secret's value, unless asked for: the field stays (with its name, op or opc, which
+ * says which key is stored), its value does not. */
+static void hide(const char *name, char *buf, size_t len, bool secrets)
+{
+	if (!secrets && buf[0] && hssctl_secret_field(name)) {
+		explicit_bzero(buf, strlen(buf));
+		snprintf(buf, len, "%s", HSSCTL_SECRET_HIDDEN);
+	}
+}
+
+void hssctl_print_sub_json(FILE *f, const struct hss_sub *sub, int indent, bool secrets)
 {
 	const struct hss_field_info *fi;
 	static char buf[65536];
@@ -67,6 +77,7 @@ void hssctl_print_sub_json(FILE *f, const struct hss_sub *sub, int indent)
 			continue;
 		if ((!strcmp(fi->name, "op") || !strcmp(fi->name, "opc")) && !buf[0])
 			continue;
+		hide(fi->name, buf, sizeof(buf), secrets);
 		if (fi->serving && !serving) {
 			fprintf(f, ",\n%s  \"serving\": {", ind);
 			serving = true;
@@ -109,7 +120,7 @@ void hssctl_print_sub_json(FILE *f, const struct hss_sub *sub, int indent)
 	fprintf(f, "\n%s}", ind);
 }
 
-void hssctl_print_sub(FILE *f, const struct hss_sub *sub)
+void hssctl_print_sub(FILE *f, const struct hss_sub *sub, bool secrets)
 {
 	const struct hss_field_info *fi;
 	static char buf[65536];
@@ -121,6 +132,7 @@ void hssctl_print_sub(FILE *f, const struct hss_sub *sub)
 			continue;
 		if ((!strcmp(fi->name, "op") || !strcmp(fi->name, "opc")) && !buf[0])
 			continue;
+		hide(fi->name, buf, sizeof(buf), secrets);
 		if (fi->serving && !serving) {
 			fprintf(f, "serving state:\n");
 			serving = true;

@@ -144,10 +144,10 @@ def test(h):
     h.check(cxlib.md5_ha1('erin-soft@cx.test', 'cx.test', 'erin-pw') not in out and
             'digest_ha1:' not in out and '0f0e0d0c0b0a0908' not in out and
             '000102030405060708090a0b0c0d0e0f' not in out,
-            'hssctl ims-show hides HA1 and own keys without --secrets')
-    out = bed.hssctl('ims-show', impu, '--secrets').stdout
+            'hssctl ims-show hides HA1 and own keys without --show-secrets')
+    out = bed.hssctl('ims-show', impu, '--show-secrets').stdout
     h.check(cxlib.md5_ha1('erin-soft@cx.test', 'cx.test', 'erin-pw') in out and
-            'opc: 0f0e0d0c0b0a09080706050403020100' in out, 'and shows them with --secrets')
+            'opc: 0f0e0d0c0b0a09080706050403020100' in out, 'and shows them with --show-secrets')
 
     r = bed.cx(SCSCF, 'sar', '--impi', impi, '--impu', impu, '--server-name', SCSCF_URI,
                '--assignment-type', '5')

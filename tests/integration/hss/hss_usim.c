@@ -5,6 +5,7 @@
  *                                                  "ck":"..","ik":"..","amf":".."} or exit 1
  *   hss_usim auts K OPC RAND SQN               -> AUTS hex (resynchronisation request)
  *   hss_usim f2345 K OPC RAND                  -> "RES CK IK" hex (for GERAN triplets)
+ *   hss_usim opc K OP                          -> OPc hex (a USIM provisioned with OP)
  * All values hex except SQN (decimal). */
 #include "hss_auth.h"
 
@@ -43,6 +44,18 @@ int main(int argc, char **argv)
 	uint64_t sqn = 0;
 
 	memset(&keys, 0, sizeof(keys));
+	if (argc == 4 && !strcmp(argv[1], "opc")) {
+		uint8_t op[16];
+
+		if (unhex(argv[2], keys.k, 16) || unhex(argv[3], op, 16) ||
+		    hss_milenage_opc(keys.k, op, keys.opc)) {
+			fprintf(stderr, "hss_usim: bad K or OP\n");
+			return 2;
+		}
+		hex(keys.opc, 16);
+		printf("\n");
+		return 0;
+	}
 	if (argc >= 5 && (unhex(argv[2], keys.k, 16) || unhex(argv[3], keys.opc, 16) ||
 	                  unhex(argv[4], rand, 16))) {
 		fprintf(stderr, "hss_usim: bad hex argument\n");
@@ -92,6 +105,6 @@ int main(int argc, char **argv)
 		printf("\n");
 		return 0;
 	}
-	fprintf(stderr, "usage: hss_usim check K OPC RAND AUTN PLMN_HEX | auts K OPC RAND SQN | f2345 K OPC RAND\n");
+	fprintf(stderr, "usage: hss_usim check K OPC RAND AUTN PLMN_HEX | auts K OPC RAND SQN | f2345 K OPC RAND | opc K OP\n");
 	return 2;
 }

@@ -166,6 +166,8 @@ static const struct cm_schema app_schema[] = {
 	{ "on", CM_S_BOOL, 0, 0, 0, NULL, NULL, "switch" },
 	{ "name", CM_S_STR, 0, 2, 4, NULL, NULL, "short name" },
 	{ "atleast", CM_S_UINT, 0, 10, 0, NULL, NULL, "lower bound only" },
+	{ "key", CM_S_STR, CM_S_SECRET, 4, 4, NULL, NULL, "a secret: never echoed" },
+	{ "pin", CM_S_STR, CM_S_SECRET, 0, 0, NULL, modes, "a secret with choices" },
 	{ "extra", CM_S_ANY, 0, 0, 0, NULL, NULL, "anything" },
 	{ 0 }
 };
@@ -314,6 +316,14 @@ static void test_schema(void)
 	CHECK_STR(err, "dra.yaml:17: key 'app.mode': expected a string, got a sequence");
 	CHECK_ERR(check_variant(17, "  name: abcde", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "dra.yaml:17: key 'app.name': expected a string of 2 to 4 characters, got 'abcde'");
+	/* a secret's value never appears in the message, only its length */
+	CHECK_ERR(check_variant(17, "  key: a1b2c", err, sizeof(err)), EINVAL);
+	CHECK_STR(err, "dra.yaml:17: key 'app.key': expected a string of 4 to 4 characters, got 5 "
+	               "(value not shown: a secret)");
+	CHECK(strstr(err, "a1b2c") == NULL);
+	CHECK_ERR(check_variant(17, "  pin: s3cr3t", err, sizeof(err)), EINVAL);
+	CHECK_STR(err, "dra.yaml:17: key 'app.pin': expected one of fast, slow, got '(a secret, not shown)'");
+	CHECK(strstr(err, "s3cr3t") == NULL);
 	/* "app: 3" then indented */
 	CHECK_INT(check_variant(16, "app: 3", err, sizeof(err)), ==, -1);
 	CHECK_INT(check_variant(1, "diameter: [1]", err, sizeof(err)), ==, -1);

@@ -25,9 +25,22 @@ def check(cond, what):
         failures += 1
 
 
+# With DCORE_LOG_DIR (meson), what hssctl printed is kept for the suite's log scan
+# (tests/integration/secrets/test_logs.py), in harness.py's layout.
+keeper = None
+if os.environ.get("DCORE_LOG_DIR"):
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                    "integration"))
+    import harness
+    keeper = harness.LogKeeper("hssctl_e2e")
+
+
 def run(db, *args, stdin=None):
     p = subprocess.run([HSSCTL, "-d", "sqlite:" + db, *args], capture_output=True, text=True,
                        input=stdin, timeout=120)
+    if keeper:
+        keeper.add("hssctl", "run", "out", p.stdout, secrets="--show-secrets" in args)
+        keeper.add("hssctl", "run", "err", p.stderr)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -67,7 +80,7 @@ def main():
     rc, out, err = run(db, "show", "001010000000001")
     check(rc == 0 and "33612345678" in out and "ims,ctx=2" in out and "00102,208093" in out,
           "show (text)")
-    rc, out, err = run(db, "show", "001010000000001", "--json")
+    rc, out, err = run(db, "show", "001010000000001", "--json", "--show-secrets")
     try:
         j = json.loads(out)
     except ValueError as e:
@@ -176,11 +189,11 @@ def main():
     rc2, out2, err2 = run(db2, "import", exp)
     check(rc == 0 and rc2 == 0 and "imported 5000" in out2, f"export + import ({err.strip()} "
           f"{err2.strip()[:200]})")
-    a = json.loads(run(db, "--json", "show", "001010000001234")[1])
-    b = json.loads(run(db2, "--json", "show", "001010000001234")[1])
+    a = json.loads(run(db, "--json", "show", "001010000001234", "--show-secrets")[1])
+    b = json.loads(run(db2, "--json", "show", "001010000001234", "--show-secrets")[1])
     a.pop("serving", None)
     b.pop("serving", None)
-    check(a == b, "exported subscriber identical after import")
+    check(a == b and a.get("k") == K, "exported subscriber identical after import, keys included")
 
     # --- bad rows: line numbers, atomic abort, --skip-bad
     bad = os.path.join(tmp, "bad.csv")
@@ -257,7 +270,7 @@ def main():
     check(j["msisdn"] == "4912345" and [a["qci"] for a in j["apns"]] == [8, 5] and
           j["apns"][1]["arp_prio"] == 2 and j["roaming_plmns"] == ["00101", "00102"],
           "YAML subscriber with APN map")
-    j = json.loads(run(db, "--json", "show", "001040000000002")[1])
+    j = json.loads(run(db, "--json", "show", "001040000000002", "--show-secrets")[1])
     check(j.get("op") == OPC and "opc" not in j, "YAML op (not OPc) kept apart")
     ybad = os.path.join(tmp, "bad.yaml")
     with open(ybad, "w") as f:
