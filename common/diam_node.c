@@ -289,18 +289,67 @@ static void dn_allowed_free(void)
 
 /* ---- default route ---------------------------------------------------------------------- */
 
+#define DN_AC_DESTINATION_HOST 293
+
+/* The Destination-Host of a request (not NUL-terminated), or NULL. */
+static const uint8_t *dn_dest_host(struct msg *msg, size_t *ret_len)
+{
+	struct avp *avp = NULL;
+	struct avp_hdr *ah;
+
+	if (fd_msg_browse(msg, MSG_BRW_FIRST_CHILD, &avp, NULL))
+		return NULL;
+	while (avp) {
+		if (fd_msg_avp_hdr(avp, &ah))
+			return NULL;
+		if (!(ah->avp_flags & AVP_FLAG_VENDOR) && ah->avp_code == DN_AC_DESTINATION_HOST) {
+			if (!ah->avp_value && fd_msg_parse_dict(avp, fd_g_config->cnf_dict, NULL))
+				return NULL;
+			if (!ah->avp_value || !ah->avp_value->os.len)
+				return NULL;
+			*ret_len = ah->avp_value->os.len;
+			return ah->avp_value->os.data;
+		}
+		if (fd_msg_browse(avp, MSG_BRW_NEXT, &avp, NULL))
+			return NULL;
+	}
+	return NULL;
+}
+
+/* Whether a connected peer forwards requests for others: it advertised the Relay
+ * application. */
+static bool dn_peer_relays(DiamId_t id, size_t len)
+{
+	struct peer_hdr *hdr = NULL;
+
+	if (fd_peer_getbyid(id, len, 0, &hdr) || !hdr)
+		return false;
+	return hdr->info.runtime.pir_relay != 0;
+}
+
 /* freeDiameter starts every candidate at FD_SCORE_INI (-2) and sends only to those that end
  * at >= 0, so a request for a realm no connected peer belongs to has no route at all. The
  * configured default peers get FD_SCORE_DEFAULT, plus a little for the preferred ones (kept
- * below FD_SCORE_DEFAULT_REALM so that a realm or host match still wins). Re-entrant: the
- * list is fixed after cm_diam_init. */
+ * below FD_SCORE_DEFAULT_REALM so that a realm or host match still wins).
+ *
+ * A request that names a Destination-Host goes to that host when it is connected, else to a
+ * relay that can reach it (a default route, a peer that advertised Relay): never to another
+ * end node, which the core's realm match (+15) would otherwise prefer to the default route,
+ * so a CLR for an MME reached through the DRA went to another MME of the same realm
+ * connected directly. Such end nodes get FD_SCORE_NO_DELIVERY. This callback is registered
+ * before the DRA's own, so at equal priority it runs first and the DRA's route selection
+ * sees them as unusable. Re-entrant: the list is fixed after cm_diam_init. */
 static int dn_rt_default(void *cbdata, struct msg **pmsg, struct fd_list *candidates)
 {
+	const uint8_t *dh;
+	size_t dhlen = 0;
 	struct fd_list *li;
 	size_t i;
 
+	dh = dn_dest_host(*pmsg, &dhlen);
 	for (li = candidates->next; li != candidates; li = li->next) {
 		struct rtd_candidate *c = (struct rtd_candidate *)li;
+		bool is_default = false;
 
 		for (i = 0; i < dn.n_default_route; i++) {
 			const char *r = dn.default_route[i];
@@ -308,9 +357,14 @@ static int dn_rt_default(void *cbdata, struct msg **pmsg, struct fd_list *candid
 
 			if (strlen(r) == c->diamidlen && !strncasecmp(r, (const char *)c->diamid, c->diamidlen)) {
 				c->score += FD_SCORE_DEFAULT + (int)(extra > 4 ? 4 : extra);
+				is_default = true;
 				break;
 			}
 		}
+		if (dh && !is_default &&
+		    !(dhlen == c->diamidlen && !strncasecmp((const char *)dh, (const char *)c->diamid, dhlen)) &&
+		    !dn_peer_relays(c->diamid, c->diamidlen))
+			c->score += FD_SCORE_NO_DELIVERY;
 	}
 	return 0;
 }
@@ -330,9 +384,7 @@ static int dn_default_route_build(const struct cm_diam_cfg *cfg)
 {
 	size_t i;
 
-	if (!cfg->n_default_route)
-		return 0;
-	if (!(dn.default_route = calloc(cfg->n_default_route, sizeof(char *))))
+	if (cfg->n_default_route && !(dn.default_route = calloc(cfg->n_default_route, sizeof(char *))))
 		return ENOMEM;
 	for (i = 0; i < cfg->n_default_route; i++) {
 		if (!(dn.default_route[i] = strdup(cfg->default_route[i])))
