@@ -243,6 +243,7 @@ static int dn_validate(struct peer_info *info, int *auth, int (**cb2)(struct pee
 {
 	const char *id = info->pi_diamid;
 	const char *realm = info->runtime.pir_realm;
+	enum cm_pol_reason r;
 	size_t i;
 
 	*auth = 0;
@@ -262,6 +263,22 @@ static int dn_validate(struct peer_info *info, int *auth, int (**cb2)(struct pee
 			}
 		} else if (fnmatch(a->pattern, id, FNM_CASEFOLD)) {
 			continue;
+		}
+		/* freeDiameter checks a certificate against the CA, and its name only when it
+		 * connects itself (p_cnx.c): on an accepted TLS connection the certificate must
+		 * name the identity the CER claims. */
+		if (info->runtime.pir_cert_list &&
+		    cm_policy_cert_names(&info->runtime.pir_cert_list[0], id)) {
+			LOG_N("cm: refusing peer '%s': its TLS certificate does not name it", id);
+			*auth = -1;
+			return 0;
+		}
+		if ((r = cm_policy_admit(info)) != CM_POL_OK) {
+			LOG_N("cm: refusing peer '%s' by the peer policy (%s)", id,
+			      r == CM_POL_ADDRESS ? "not from an address listed for it" :
+			      r == CM_POL_TLS ? "it must use TLS" : "no policy entry matches it");
+			*auth = -1;
+			return 0;
 		}
 		/* Admitted on the clear-text port; on the TLS port the link is already protected. */
 		info->config.pic_flags.sec = PI_SEC_NONE;
@@ -316,12 +333,14 @@ static const uint8_t *dn_dest_host(struct msg *msg, size_t *ret_len)
 	return NULL;
 }
 
-/* Whether a connected peer forwards requests for others: it advertised the Relay
- * application. */
+/* Whether a connected peer forwards requests for others: the peer policy says it is a
+ * trusted relay, or it advertised the Relay application. */
 static bool dn_peer_relays(DiamId_t id, size_t len)
 {
 	struct peer_hdr *hdr = NULL;
 
+	if (cm_policy_trusted_relay((const char *)id, len))
+		return true;
 	if (fd_peer_getbyid(id, len, 0, &hdr) || !hdr)
 		return false;
 	return hdr->info.runtime.pir_relay != 0;
@@ -344,8 +363,12 @@ static int dn_rt_default(void *cbdata, struct msg **pmsg, struct fd_list *candid
 	const uint8_t *dh;
 	size_t dhlen = 0;
 	struct fd_list *li;
+	struct msg_hdr *hdr = NULL;
+	bool pol = cm_policy_active();
 	size_t i;
 
+	if (fd_msg_hdr(*pmsg, &hdr))
+		return 0;
 	dh = dn_dest_host(*pmsg, &dhlen);
 	for (li = candidates->next; li != candidates; li = li->next) {
 		struct rtd_candidate *c = (struct rtd_candidate *)li;
@@ -364,6 +387,10 @@ static int dn_rt_default(void *cbdata, struct msg **pmsg, struct fd_list *candid
 		if (dh && !is_default &&
 		    !(dhlen == c->diamidlen && !strncasecmp((const char *)dh, (const char *)c->diamid, dhlen)) &&
 		    !dn_peer_relays(c->diamid, c->diamidlen))
+			c->score += FD_SCORE_NO_DELIVERY;
+		/* The peer policy: never hand a peer a request it may not be sent. */
+		else if (pol && !cm_policy_may_receive((const char *)c->diamid, c->diamidlen,
+		                                       hdr->msg_appl, hdr->msg_code))
 			c->score += FD_SCORE_NO_DELIVERY;
 	}
 	return 0;

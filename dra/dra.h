@@ -80,6 +80,7 @@ struct dra_cfg {
 	struct dra_route_cfg *routes; size_t n_routes;
 	char *stats_file;                      /* where SIGUSR1 writes counters; NULL: log only */
 	struct cm_overload_cfg overload;       /* overload: (not reloaded) */
+	struct cm_policy *policy;              /* policy: (NULL: none) */
 	char *path;
 };
 
@@ -139,6 +140,7 @@ struct dra_global_stats {
 	atomic_uint_fast64_t reloads_failed;
 	atomic_uint_fast64_t local_relayed;    /* own-realm requests relayed via dispatch */
 	atomic_uint_fast64_t too_busy;         /* answered 3004 by us: over overload.max_pending */
+	atomic_uint_fast64_t policy_refused;   /* refused by the peer policy (per peer: policy lines) */
 };
 
 extern struct dra_global_stats dra_gstats;
@@ -233,6 +235,7 @@ struct dra_snap {
 	atomic_int refs;
 	struct dra_rtable *rt;
 	struct xf_rules *rules;                /* NULL: no rule file */
+	struct cm_policy *policy;              /* NULL: no peer policy */
 };
 
 /* Load routes and rules from the config file into a new snapshot (does not install it).

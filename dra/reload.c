@@ -73,6 +73,9 @@ int dra_snap_load(const char *cfg_path, struct dra_snap **ret, char *err, size_t
 		rc = rc_rules;
 		goto out;
 	}
+	/* Before dra_rtable_build, which takes the whole cfg. */
+	s->policy = cfg.policy;
+	cfg.policy = NULL;
 	rc = dra_rtable_build(&cfg, &s->rt, err, errlen);
 out:
 	dra_cfg_free(&cfg);
@@ -90,6 +93,7 @@ void dra_snap_unref(struct dra_snap *s)
 	if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
 		return;
 	dra_rtable_unref(s->rt);
+	cm_policy_unref(s->policy);
 	if (s->rules)
 		xf_rules_unref(s->rules);
 	free(s);
@@ -102,6 +106,8 @@ void dra_snap_install(struct dra_snap *s)
 	pthread_rwlock_wrlock(&dra_snap_lock);
 	old = dra_cur;
 	dra_cur = s;
+	/* Under the same lock, so the policy and the routes change together. */
+	cm_policy_install(s ? s->policy : NULL);
 	pthread_rwlock_unlock(&dra_snap_lock);
 	dra_snap_unref(old);
 }

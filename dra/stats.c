@@ -106,6 +106,7 @@ void dra_stats_dump(FILE *f)
 	const struct { const char *n; atomic_uint_fast64_t *v; } g[] = {
 		G(requests), G(answers), G(direct), G(no_route), G(rule_errors), G(rule_limits),
 		G(rules_fired), G(reloads_ok), G(reloads_failed), G(local_relayed), G(too_busy),
+		G(policy_refused),
 	};
 	struct dra_sentry *e;
 	size_t i;
@@ -117,6 +118,8 @@ void dra_stats_dump(FILE *f)
 	fprintf(f, "global - pending %lu\n", cm_pending());
 	fprintf(f, "global - admitted %lu\n", cm_pending_admitted());
 	fprintf(f, "global - cer_timeouts %llu\n", (unsigned long long)cm_listen_closed());
+	/* "policy PEER refused_REASON N" (common/policy.c) */
+	cm_policy_stats_dump(f, "policy");
 	for (e = atomic_load_explicit(&dra_shead, memory_order_acquire); e; e = e->next) {
 		const char *k = dra_skind_name[e->kind];
 		switch (e->kind) {

@@ -55,6 +55,7 @@ static const struct cm_schema cfg_schema[] = {
 	{ "ctl_allow_users", CM_S_SEQ, 0, 0, HSS_CTL_MAX_USERS, cfg_str_item, NULL,
 	  "users (names or uids) besides root and the HSS's own that may use the control socket" },
 	{ "overload", CM_S_MAP, 0, 0, 0, cm_overload_schema, NULL, "admission bound (3004 above it)" },
+	{ "policy", CM_S_MAP, 0, 0, 0, cm_policy_schema, NULL, "peer policy (common/cm.h)" },
 	{ "cx", CM_S_MAP, 0, 0, 0, hss_cx_schema, NULL, "Cx/Dx policy (IMS)" },
 	{ 0 }
 };
@@ -246,6 +247,8 @@ static int cfg_from_doc(struct cm_ydoc *doc, struct hss_cfg *cfg, char *err, siz
 		return rc;
 	if ((rc = hss_cx_cfg_parse(cm_ymap_get(root, "cx"), cfg->diam.realm, &cfg->cx, err, errlen)))
 		return rc;
+	if ((rc = cm_policy_parse(cm_ymap_get(root, "policy"), &cfg->policy, err, errlen)))
+		return rc;
 	cfg->ctl_socket = cfg_strdup(cm_yget_str(root, "ctl_socket", NULL), &rc);
 	cfg->source = cfg_strdup(doc->file, &rc);
 	if (rc == ENOMEM)
@@ -294,6 +297,7 @@ void hss_cfg_free(struct hss_cfg *cfg)
 	free(cfg->ctl_socket);
 	free(cfg->source);
 	hss_cx_cfg_free(&cfg->cx);
+	cm_policy_unref(cfg->policy);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

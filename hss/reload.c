@@ -68,6 +68,8 @@ void hss_snap_install(struct hss_snap *s)
 	pthread_rwlock_wrlock(&hss_snap_lock);
 	old = hss_cur;
 	hss_cur = s;
+	/* The peer policy changes with the snapshot (hss/peer_policy.c). */
+	cm_policy_install(s ? s->cfg.policy : NULL);
 	pthread_rwlock_unlock(&hss_snap_lock);
 	hss_snap_unref(old);
 }
@@ -106,7 +108,7 @@ int hss_reload(const char *path)
 		    str_differ(a->ctl_socket, b->ctl_socket) || a->n_ctl_allow != b->n_ctl_allow ||
 		    memcmp(a->ctl_allow, b->ctl_allow, a->n_ctl_allow * sizeof(a->ctl_allow[0])) ||
 		    a->cx.enabled != b->cx.enabled)
-			LOG_N("hss: %s: only the s6a, cx and overload sections are reloaded; diameter, "
+			LOG_N("hss: %s: only the s6a, cx, overload and policy sections are reloaded; diameter, "
 			      "database, ctl_socket, cx.enabled and ctl_allow_users changes need a "
 			      "restart", path);
 		hss_snap_unref(cur);

@@ -52,13 +52,14 @@ static int st_line(int i, char *buf, size_t sz)
 		return snprintf(buf, sz, "vectors eutran=%lu utran=%lu geran=%lu ims_aka=%lu "
 		                "ims_digest=%lu ims_resync_ok=%lu ims_resync_bad_mac=%lu resync_ok=%lu "
 		                "resync_bad_mac=%lu db_errors=%lu malformed=%lu too_busy=%lu "
-		                "pending=%lu admitted=%lu cer_timeouts=%llu",
+		                "policy_refused=%lu pending=%lu admitted=%lu cer_timeouts=%llu",
 		                st_get(&hss_stats.vectors_eutran), st_get(&hss_stats.vectors_utran),
 		                st_get(&hss_stats.vectors_geran), st_get(&hss_stats.vectors_ims),
 		                st_get(&hss_stats.digest_items), st_get(&hss_stats.ims_resync_ok),
 		                st_get(&hss_stats.ims_resync_bad_mac), st_get(&hss_stats.resync_ok),
 		                st_get(&hss_stats.resync_bad_mac), st_get(&hss_stats.db_errors),
-		                st_get(&hss_stats.malformed), st_get(&hss_stats.too_busy), cm_pending(),
+		                st_get(&hss_stats.malformed), st_get(&hss_stats.too_busy),
+		                st_get(&hss_stats.policy_refused), cm_pending(),
 		                cm_pending_admitted(), (unsigned long long)cm_listen_closed());
 	s = &hss_stats.cmd[i];
 	return snprintf(buf, sz, "%s requests=%lu success=%lu user_unknown=%lu rejected=%lu "
