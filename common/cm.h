@@ -253,8 +253,9 @@ void cm_policy_answer(enum cm_pol_reason r, const char **ret_rescode, const char
 bool cm_policy_may_receive(const char *peer, size_t len, uint32_t app, uint32_t code);
 /* Is this peer a trusted relay (`relay: true`, role relay)? */
 bool cm_policy_trusted_relay(const char *peer, size_t len);
-/* Admission of a connecting peer by its entry: address, TLS. */
-enum cm_pol_reason cm_policy_admit(struct peer_info *info);
+/* Admission of a connecting peer by its entry: the source address `from` of its connection
+ * (NULL: unknown, refused when the entry lists addresses), TLS. */
+enum cm_pol_reason cm_policy_admit(struct peer_info *info, const struct sockaddr *from);
 /* 0 if the DER certificate names id (subject CN or a SAN dNSName), else EACCES / EINVAL. */
 int cm_policy_cert_names(const gnutls_datum_t *cert, const char *id);
 const char *cm_policy_reason_name(enum cm_pol_reason r);

@@ -42,6 +42,7 @@ static struct {
 	size_t n_allowed;
 	struct fd_hook_hdl *hook;
 	struct fd_hook_hdl *hook_connected;
+	struct fd_hook_hdl *hook_cer;
 	/* default_route: read by the routing callback, fixed after cm_diam_init */
 	char **default_route;
 	size_t n_default_route;
@@ -239,10 +240,116 @@ out:
 
 /* ---- peers admission ------------------------------------------------------------------- */
 
+/* The source addresses of connections whose CER is on its way to the validation callback.
+ * freeDiameter 1.2.1 (server.c) receives the first message of a new connection and calls the
+ * HOOK_MESSAGE_RECEIVED handlers with the connection's name ("... from [ADDR]:PORT (S<-C)",
+ * C its socket); the peer's state machine thread then validates it, and the peer's own
+ * pi_endpoints holds no address of an accepted connection in Debian's build. So the hook
+ * reads the socket's address (getpeername: never what the CER advertises) under the CER's
+ * Origin-Host, and dn_validate takes it from there. Two CERs for one identity from different
+ * addresses at once mark it as a conflict: an entry with addresses then refuses both (fail
+ * closed; a peer that races another's identity only delays it). */
+static const uint8_t *dn_avp_os(struct msg *msg, uint32_t code, size_t *ret_len);
+
+#define DN_CER_SLOTS 64
+#define DN_CER_TTL 30
+
+static struct {
+	pthread_mutex_t lock;
+	struct {
+		char id[256];
+		struct sockaddr_storage sa;
+		time_t t;
+		bool busy, conflict;
+	} s[DN_CER_SLOTS];
+} dn_cer = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static bool dn_sa_same(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return !memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+		               &((const struct sockaddr_in *)b)->sin_addr, sizeof(struct in_addr));
+	if (a->ss_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		               &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr));
+	return false;
+}
+
+static void dn_hook_cer(enum fd_hook_type type, struct msg *msg, struct peer_hdr *peer,
+                        void *other, struct fd_hook_permsgdata *pmd, void *regdata)
+{
+	struct msg_hdr *hdr = NULL;
+	struct sockaddr_storage sa;
+	socklen_t sl = sizeof(sa);
+	const char *name = other, *p;
+	const uint8_t *oh;
+	size_t ohlen = 0, i, slot = DN_CER_SLOTS;
+	time_t now = time(NULL);
+	int s = -1, c = -1;
+
+	if (peer || !msg || !name || fd_msg_hdr(msg, &hdr) ||
+	    hdr->msg_code != CC_CAPABILITIES_EXCHANGE || !(hdr->msg_flags & CMD_FLAG_REQUEST))
+		return;
+	if (!(p = strrchr(name, '(')) || sscanf(p, "(%d<-%d)", &s, &c) != 2 || c < 0 ||
+	    getpeername(c, (struct sockaddr *)&sa, &sl))
+		return;
+	if (!(oh = dn_avp_os(msg, AC_ORIGIN_HOST, &ohlen)) || !ohlen || ohlen >= sizeof(dn_cer.s[0].id))
+		return;
+	pthread_mutex_lock(&dn_cer.lock);
+	for (i = 0; i < DN_CER_SLOTS; i++) {
+		if (dn_cer.s[i].busy && now - dn_cer.s[i].t > DN_CER_TTL)
+			dn_cer.s[i].busy = false;
+		if (!dn_cer.s[i].busy) {
+			if (slot == DN_CER_SLOTS)
+				slot = i;
+			continue;
+		}
+		if (strlen(dn_cer.s[i].id) == ohlen && !strncasecmp(dn_cer.s[i].id, (const char *)oh, ohlen)) {
+			if (!dn_sa_same(&dn_cer.s[i].sa, &sa))
+				dn_cer.s[i].conflict = true;
+			dn_cer.s[i].t = now;
+			slot = DN_CER_SLOTS + 1;   /* recorded */
+			break;
+		}
+	}
+	if (slot < DN_CER_SLOTS) {
+		memcpy(dn_cer.s[slot].id, oh, ohlen);
+		dn_cer.s[slot].id[ohlen] = '\0';
+		dn_cer.s[slot].sa = sa;
+		dn_cer.s[slot].t = now;
+		dn_cer.s[slot].busy = true;
+		dn_cer.s[slot].conflict = false;
+	}
+	pthread_mutex_unlock(&dn_cer.lock);
+}
+
+/* The address recorded for id's CER (consumed); false if none or in conflict. */
+static bool dn_cer_take(const char *id, struct sockaddr_storage *ret)
+{
+	bool found = false;
+	size_t i;
+
+	pthread_mutex_lock(&dn_cer.lock);
+	for (i = 0; i < DN_CER_SLOTS; i++) {
+		if (!dn_cer.s[i].busy || strcasecmp(dn_cer.s[i].id, id))
+			continue;
+		found = !dn_cer.s[i].conflict;
+		*ret = dn_cer.s[i].sa;
+		dn_cer.s[i].busy = false;
+		break;
+	}
+	pthread_mutex_unlock(&dn_cer.lock);
+	return found;
+}
+
 static int dn_validate(struct peer_info *info, int *auth, int (**cb2)(struct peer_info *))
 {
 	const char *id = info->pi_diamid;
 	const char *realm = info->runtime.pir_realm;
+	struct sockaddr_storage from;
+	bool have_from;
 	enum cm_pol_reason r;
 	size_t i;
 
@@ -273,7 +380,8 @@ static int dn_validate(struct peer_info *info, int *auth, int (**cb2)(struct pee
 			*auth = -1;
 			return 0;
 		}
-		if ((r = cm_policy_admit(info)) != CM_POL_OK) {
+		have_from = dn_cer_take(id, &from);
+		if ((r = cm_policy_admit(info, have_from ? (struct sockaddr *)&from : NULL)) != CM_POL_OK) {
 			LOG_N("cm: refusing peer '%s' by the peer policy (%s)", id,
 			      r == CM_POL_ADDRESS ? "not from an address listed for it" :
 			      r == CM_POL_TLS ? "it must use TLS" : "no policy entry matches it");
@@ -308,8 +416,9 @@ static void dn_allowed_free(void)
 
 #define DN_AC_DESTINATION_HOST 293
 
-/* The Destination-Host of a request (not NUL-terminated), or NULL. */
-static const uint8_t *dn_dest_host(struct msg *msg, size_t *ret_len)
+/* The value of the first top-level AVP `code` (vendor 0) of msg, not NUL-terminated, parsed
+ * if needed; NULL if none. */
+static const uint8_t *dn_avp_os(struct msg *msg, uint32_t code, size_t *ret_len)
 {
 	struct avp *avp = NULL;
 	struct avp_hdr *ah;
@@ -319,7 +428,7 @@ static const uint8_t *dn_dest_host(struct msg *msg, size_t *ret_len)
 	while (avp) {
 		if (fd_msg_avp_hdr(avp, &ah))
 			return NULL;
-		if (!(ah->avp_flags & AVP_FLAG_VENDOR) && ah->avp_code == DN_AC_DESTINATION_HOST) {
+		if (!(ah->avp_flags & AVP_FLAG_VENDOR) && ah->avp_code == code) {
 			if (!ah->avp_value && fd_msg_parse_dict(avp, fd_g_config->cnf_dict, NULL))
 				return NULL;
 			if (!ah->avp_value || !ah->avp_value->os.len)
@@ -369,7 +478,7 @@ static int dn_rt_default(void *cbdata, struct msg **pmsg, struct fd_list *candid
 
 	if (fd_msg_hdr(*pmsg, &hdr))
 		return 0;
-	dh = dn_dest_host(*pmsg, &dhlen);
+	dh = dn_avp_os(*pmsg, DN_AC_DESTINATION_HOST, &dhlen);
 	for (li = candidates->next; li != candidates; li = li->next) {
 		struct rtd_candidate *c = (struct rtd_candidate *)li;
 		bool is_default = false;
@@ -523,6 +632,7 @@ static void dn_hook_connected(enum fd_hook_type type, struct msg *msg, struct pe
 	cm_tcp_nodelay_all();
 	if (!peer)
 		return;
+
 	/* The accepting side sees the peer's certificate; the connecting side knows it asked for
 	 * TLS (a ConnectPeer without No_TLS). */
 	tls = peer->info.runtime.pir_cert_list ||
@@ -593,7 +703,9 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 	                           dn_hook_noop, NULL, NULL, &dn.hook)))
 		goto out;
 	if ((rc = fd_hook_register(HOOK_MASK(HOOK_PEER_CONNECT_SUCCESS), dn_hook_connected, NULL,
-	                           NULL, &dn.hook_connected)))
+	                           NULL, &dn.hook_connected)) ||
+	    (rc = fd_hook_register(HOOK_MASK(HOOK_MESSAGE_RECEIVED), dn_hook_cer, NULL, NULL,
+	                           &dn.hook_cer)))
 		goto out;
 	/* One line per failure event instead of message dumps; every message sent encodable. */
 	if ((rc = cm_log_hooks_register()) || (rc = cm_avp_repair_register()) ||

@@ -621,38 +621,36 @@ static const uint8_t *po_avp_os(struct msg *msg, uint32_t code, size_t *ret_len)
 	return NULL;
 }
 
-/* Whether the connection the peer uses now comes from one of the entry's networks: its
- * remote address as the socket sees it (EP_FL_LL / EP_FL_PRIMARY), never the
- * Host-IP-Address it advertised in its CER (EP_FL_ADV). */
-static bool po_addr_ok(const struct po_entry *e, struct fd_list *eps)
+/* Whether the connection's source address (as the socket sees it; never the
+ * Host-IP-Address a CER advertises) is in one of the entry's networks. from NULL: unknown,
+ * which only an entry without addresses accepts. */
+static bool po_addr_ok(const struct po_entry *e, const struct sockaddr *from)
 {
-	struct fd_list *li;
+	const uint8_t *a;
+	int fam;
 	size_t i;
 
 	if (!e->n_nets)
 		return true;
-	for (li = eps->next; li != eps; li = li->next) {
-		struct fd_endpoint *ep = (struct fd_endpoint *)li;
-		const uint8_t *a;
-		int fam = ep->sa.sa_family;
+	if (!from)
+		return false;
+	fam = from->sa_family;
+	if (fam == AF_INET) {
+		a = (const uint8_t *)&((const struct sockaddr_in *)from)->sin_addr;
+	} else if (fam == AF_INET6) {
+		const struct in6_addr *a6 = &((const struct sockaddr_in6 *)from)->sin6_addr;
 
-		if (!(ep->flags & (EP_FL_LL | EP_FL_PRIMARY)))
-			continue;
-		if (fam == AF_INET) {
-			a = (const uint8_t *)&ep->sin.sin_addr;
-		} else if (fam == AF_INET6) {
-			a = (const uint8_t *)&ep->sin6.sin6_addr;
-			if (IN6_IS_ADDR_V4MAPPED(&ep->sin6.sin6_addr)) {
-				fam = AF_INET;
-				a += 12;
-			}
-		} else {
-			continue;
+		a = (const uint8_t *)a6;
+		if (IN6_IS_ADDR_V4MAPPED(a6)) {
+			fam = AF_INET;
+			a += 12;
 		}
-		for (i = 0; i < e->n_nets; i++)
-			if (po_net_has(&e->nets[i], fam, a))
-				return true;
+	} else {
+		return false;
 	}
+	for (i = 0; i < e->n_nets; i++)
+		if (po_net_has(&e->nets[i], fam, a))
+			return true;
 	return false;
 }
 
@@ -669,7 +667,7 @@ int cm_policy_cert_names(const gnutls_datum_t *cert, const char *id)
 	return ok ? 0 : EACCES;
 }
 
-enum cm_pol_reason cm_policy_admit(struct peer_info *info)
+enum cm_pol_reason cm_policy_admit(struct peer_info *info, const struct sockaddr *from)
 {
 	struct cm_policy *p = po_get();
 	const struct po_entry *e;
@@ -683,7 +681,7 @@ enum cm_pol_reason cm_policy_admit(struct peer_info *info)
 			r = CM_POL_UNLISTED;
 		goto out;
 	}
-	if (!po_addr_ok(e, &info->pi_endpoints))
+	if (!po_addr_ok(e, from))
 		r = CM_POL_ADDRESS;
 	else if (e->tls && !info->runtime.pir_cert_list)
 		r = CM_POL_TLS;
@@ -692,20 +690,19 @@ out:
 	return r;
 }
 
-/* The peer entry's bindings, for a request on a connection freeDiameter admitted without
- * asking us (a configured peer connecting in): checked on each request when the entry has
- * addresses or requires TLS. */
+/* `tls: true` checked again on each request: freeDiameter admits a configured peer that
+ * connects in without asking the validation callback. (Addresses are checked when the CER
+ * arrives: freeDiameter 1.2.1 as built by Debian keeps no endpoint of an accepted
+ * connection in the peer's pi_endpoints.) */
 static enum cm_pol_reason po_binding(const struct po_entry *e, const char *id, size_t len)
 {
 	struct peer_hdr *hdr = NULL;
 
-	if (!e->n_nets && !e->tls)
+	if (!e->tls)
 		return CM_POL_OK;
 	if (fd_peer_getbyid((DiamId_t)id, len, 0, &hdr) || !hdr)
-		return CM_POL_ADDRESS;
-	if (!po_addr_ok(e, &hdr->info.pi_endpoints))
-		return CM_POL_ADDRESS;
-	if (e->tls && !hdr->info.runtime.pir_cert_list)
+		return CM_POL_TLS;
+	if (!hdr->info.runtime.pir_cert_list)
 		return CM_POL_TLS;
 	return CM_POL_OK;
 }

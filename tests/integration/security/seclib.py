@@ -62,3 +62,85 @@ def result_code(m):
 def mme(h, port, identity, realm='test', timeout=5.0):
     """A raw MME connected to port: advertises S6a only (no Relay)."""
     return harness.RawClient(h, port, identity, realm=realm, timeout=timeout, apps=(S6A,))
+
+
+# -- certificates and a raw TLS client ------------------------------------------------------
+
+def certtool(h, *args):
+    import subprocess
+    cp = subprocess.run(['certtool'] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if cp.returncode != 0:
+        h.fail('certtool %s: %s' % (' '.join(args), cp.stderr.decode()[-400:]))
+
+
+def make_ca(h):
+    """A test CA in the temp dir: (ca.pem, ca.key)."""
+    import shutil
+    if not shutil.which('certtool'):
+        harness.skip('certtool (Debian gnutls-bin) is not installed')
+    ca, key = h.path('ca.pem'), h.path('ca.key')
+    tmpl = h.write('ca.tmpl', 'cn = "dcore test CA"\nca\ncert_signing_key\nexpiration_days = 30\n')
+    certtool(h, '--generate-privkey', '--key-type', 'ecdsa', '--outfile', key)
+    certtool(h, '--generate-self-signed', '--load-privkey', key, '--template', tmpl, '--outfile', ca)
+    return ca, key
+
+
+def make_cert(h, ca, name, cn, expired=False):
+    """A certificate for cn (subject CN and SAN dNSName) signed by ca: (cert, key)."""
+    cert, key = h.path(name + '.pem'), h.path(name + '.key')
+    t = 'cn = "%s"\ndns_name = "%s"\ntls_www_client\ntls_www_server\nsigning_key\nencryption_key\n' % (cn, cn)
+    if expired:
+        t += 'activation_date = "2020-01-01 00:00:00"\nexpiration_date = "2020-02-01 00:00:00"\n'
+    else:
+        t += 'expiration_days = 30\n'
+    tmpl = h.write(name + '.tmpl', t)
+    certtool(h, '--generate-privkey', '--key-type', 'ecdsa', '--outfile', key)
+    certtool(h, '--generate-certificate', '--load-privkey', key, '--load-ca-certificate', ca[0],
+             '--load-ca-privkey', ca[1], '--template', tmpl, '--outfile', cert)
+    return cert, key
+
+
+def cer_bytes(identity, realm, apps):
+    return harness.msg_encode(257, 0, 0x80, 1, 1, A(264, identity) + A(296, realm) +
+                              A(257, b'\x00\x01\x7f\x00\x00\x01') + A(266, 0) +
+                              A(269, 'seclib', flags=0) + b''.join(A(258, a) for a in apps))
+
+
+def connect(h, port, identity, realm='test', apps=(S6A,), tls=None, ca=None, source=None,
+            timeout=5.0, server='hss.test'):
+    """Connect to port (from `source`, over TLS with the (cert, key) pair `tls`), send a CER;
+    returns (socket, CEA Result-Code or None when the connection closed or the TLS handshake
+    failed, and the error text)."""
+    import socket
+    import ssl
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    if source:
+        s.bind((source, 0))
+    s.connect(('127.0.0.1', port))
+    try:
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.load_verify_locations(ca)
+            ctx.load_cert_chain(tls[0], tls[1])
+            s = ctx.wrap_socket(s, server_hostname=server)
+        s.sendall(cer_bytes(identity, realm, apps))
+        m = harness.recv_msg(s)
+    except (OSError, ssl.SSLError) as e:
+        return s, None, repr(e)
+    if m is None:
+        return s, None, 'closed'
+    return s, result_code(m), ''
+
+
+def request(s, identity, realm, app, code, avps_bytes, hbh=7):
+    """A request on a connection from connect(); its answer (skipping DWRs) or None."""
+    head = A(263, '%s;sec;%d' % (identity, hbh)) + A(264, identity) + A(296, realm)
+    s.sendall(harness.msg_encode(code, app, 0xc0, hbh, hbh, head + avps_bytes))
+    while True:
+        m = harness.recv_msg(s)
+        if m is not None and m.request and m.code == 280:
+            s.sendall(harness.msg_encode(280, 0, 0, m.hbh, m.e2e, A(268, 2001) + A(264, identity) +
+                                         A(296, realm)))
+            continue
+        return m
