@@ -6,6 +6,8 @@
 #include "hss_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 struct hss_stats hss_stats;
 
@@ -76,6 +78,20 @@ void hss_stats_log(void)
 	for (i = 0; i <= HSS_CMD_MAX; i++) {
 		st_line(i, line, sizeof(line));
 		fd_log_notice("hss: stats: %s", line);
+	}
+	/* The peer policy's refusals per peer: "policy PEER refused_REASON N" lines. */
+	{
+		char *buf = NULL, *l, *save = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		if (f) {
+			cm_policy_stats_dump(f, "policy");
+			fclose(f);
+			for (l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+				fd_log_notice("hss: stats: %s", l);
+			free(buf);
+		}
 	}
 }
 

@@ -56,7 +56,7 @@ def test(h):
     hcfg = h.write_config('hss.yaml', 'hss.test', 'test', hss_port, ctl_socket=ctl,
                           database={'backend': 'sqlite', 'path': db}, policy=HSS_POLICY,
                           extra='s6a:\n  home_plmns: ["00101"]\n')
-    h.start('hss', [h.binary('hss'), '-c', hcfg], wait_port=hss_port)
+    hss = h.start('hss', [h.binary('hss'), '-c', hcfg], wait_port=hss_port)
     stats = h.path('dra.stats')
     dra_kw = dict(peers=[{'host': 'hss.test', 'realm': 'test', 'port': hss_port}],
                   peer_groups=[{'name': 'hss', 'peers': ['hss.test']}],
@@ -136,6 +136,10 @@ def test(h):
     h.check(len(lines) == 1, 'one log line for 24 refusals: %d' % len(lines))
     hst = hsslib.Hss(h, None, hss_port, db, ctl).stats()
     h.check(hst['vectors']['policy_refused'] == 2, 'HSS policy_refused: %s' % hst['vectors'])
+    hss.p.send_signal(signal.SIGUSR1)
+    hss.wait_log(r'hss: stats: policy mme3.test refused_origin_host 1', timeout=10)
+    hss.wait_log(r'hss: stats: policy cscf2.test refused_application 1', timeout=10)
+    h.check(True, 'the HSS logs its refusals per peer on SIGUSR1')
 
     # A policy error: --check names file and line; a reload keeps the running policy.
     bad = dict(DRA_POLICY, peers=DRA_POLICY['peers'] + [{'match': 'x', 'send': ['s6a:XYZ']}])
