@@ -9,6 +9,7 @@ Relays compared, each at 1, 10 and 100 requests in flight, RUNS runs each (media
   fd+rt_default  freeDiameterd 1.2.1, rt_default.fdx, acl_wl.fdx, our dict_s6a.fdx
   dra            our dra, no rewrite rules
   dra+10rules    our dra with 10 realistic rules (config in this folder)
+  dra+policy     our dra, no rules, a peer policy of 8 entries (the matching ones last)
 
 Printed per case: requests/s, latency p50/p99 (us, from dclient), and relay CPU microseconds per
 request/answer pair (utime+stime of the relay process from /proc over the run, divided by the
@@ -150,9 +151,18 @@ def write_fd_conf(work):
     return conf
 
 
-def write_dra_conf(work, rules):
-    path = os.path.join(work, "dra-%s.yaml" % ("rules" if rules else "norules"))
+# A peer policy of 8 entries, the matching ones last (fnmatch of every entry before them).
+POLICY = {"peers": [{"match": "mme%d.other.example" % i, "role": "mme"} for i in range(6)] +
+          [{"match": "*.load.example", "role": "mme", "imsi": ["00101"]},
+           {"match": ECHO_ID, "role": "hss"}]}
+
+
+def write_dra_conf(work, rules, policy=False):
+    path = os.path.join(work, "dra-%s%s.yaml" % ("rules" if rules else "norules",
+                                                 "-policy" if policy else ""))
     sections = {"rules": os.path.join(HERE, "rules10.yaml")} if rules else {}
+    if policy:
+        sections["policy"] = POLICY
     with open(path, "w") as f:
         f.write(harness.config_yaml(
             RELAY_ID, "relay.example", PORT_RELAY, accept_peers=["*.load.example"],
@@ -182,6 +192,7 @@ def main():
         print("NOTE: freeDiameterd or certtool missing: the freeDiameterd baseline is skipped")
     relays.append(("dra", [DRA, "-c", write_dra_conf(work, False)]))
     relays.append(("dra+10rules", [DRA, "-c", write_dra_conf(work, True)]))
+    relays.append(("dra+policy", [DRA, "-c", write_dra_conf(work, False, True)]))
 
     results = []
     for name, cmd in relays:
