@@ -200,6 +200,75 @@ uint64_t cm_listen_closed(void);
 int cm_diam_wait_peer(const char *identity, int timeout_ms);
 
 /* ---------------------------------------------------------------------------------------
+ * Peer policy (common/policy.c): the `policy:` section both daemons read. Without it (no
+ * policy installed) every admitted peer may send anything, as before.
+ *
+ *   policy:
+ *     unlisted: deny            # peers no entry matches: deny (default) or allow
+ *     log_interval: 60          # seconds between refusal log lines
+ *     peers:                    # first matching entry applies
+ *       - match: "mme*.epc.example"   # identity or fnmatch pattern (case-insensitive)
+ *         role: mme                   # mme, sgsn, cscf, as, hss, relay: send/receive presets
+ *         send: ["s6a:ULR"]           # added to the role's: APP:CMD, APP (any command), *
+ *         receive: ["s6a:IDR"]
+ *         imsi: ["00101", "001020000000000-001020999999999"]  # S6a User-Name prefixes/ranges
+ *         relay: false                # trusted relay: may forward other Origin-Hosts
+ *         addresses: ["192.0.2.0/24"] # the connection's source address (not Host-IP-Address)
+ *         tls: false                  # must connect over TLS
+ * ------------------------------------------------------------------------------------- */
+
+/* Why a request or a connection was refused (CM_POL_OK: it was not). */
+enum cm_pol_reason {
+	CM_POL_OK,
+	CM_POL_APP,        /* the application is not in the peer's `send` */
+	CM_POL_CMD,        /* the application is, the command is not */
+	CM_POL_IMSI,       /* the S6a User-Name is outside the peer's `imsi` */
+	CM_POL_ORIGIN,     /* Origin-Host is not the connected peer, which is no trusted relay */
+	CM_POL_ADDRESS,    /* connected from an address not in `addresses` */
+	CM_POL_TLS,        /* `tls: true` and the connection is clear text */
+	CM_POL_UNLISTED,   /* no entry matches and `unlisted: deny` */
+	CM_POL_NREASONS
+};
+
+#define CM_POLICY_LOG_INTERVAL 60
+
+struct cm_policy;
+extern const struct cm_schema cm_policy_schema[];
+
+/* Compile the `policy:` map node (NULL: absent; *ret is then NULL, which allows everything).
+ * EINVAL with err "FILE:LINE: key 'policy.peers.KEY': problem 'VALUE'"; ENOMEM. */
+int cm_policy_parse(const struct cm_ynode *node, struct cm_policy **ret, char *err, size_t errlen);
+void cm_policy_unref(struct cm_policy *p);
+/* Make p (NULL: none) the policy every check uses; takes its own reference. */
+void cm_policy_install(struct cm_policy *p);
+bool cm_policy_active(void);
+
+/* A request received from the connected peer `peer` (len octets): may it send it? Checks,
+ * in order: the entry's address/TLS binding, application, command, Origin-Host (unless a
+ * trusted relay), S6a IMSI range. A refusal is counted per peer and logged at most once per
+ * log_interval. Requests of this node itself (peer NULL) and of the base protocol pass. */
+enum cm_pol_reason cm_policy_check_request(struct msg *req, const char *peer, size_t len);
+/* The Result-Code name and Error-Message of the answer to a request refused for r:
+ * APP/UNLISTED 3007 DIAMETER_APPLICATION_UNSUPPORTED, CMD 3001 DIAMETER_COMMAND_UNSUPPORTED
+ * (both protocol errors: the answer has the E bit), IMSI/ORIGIN/ADDRESS/TLS 5003
+ * DIAMETER_AUTHORIZATION_REJECTED. */
+void cm_policy_answer(enum cm_pol_reason r, const char **ret_rescode, const char **ret_why);
+/* May this peer be sent a request of app/code (as next hop)? */
+bool cm_policy_may_receive(const char *peer, size_t len, uint32_t app, uint32_t code);
+/* Is this peer a trusted relay (`relay: true`, role relay)? */
+bool cm_policy_trusted_relay(const char *peer, size_t len);
+/* Admission of a connecting peer by its entry: the source address `from` of its connection
+ * (NULL: unknown, refused when the entry lists addresses), TLS. */
+enum cm_pol_reason cm_policy_admit(struct peer_info *info, const struct sockaddr *from);
+/* 0 if the DER certificate names id (subject CN or a SAN dNSName), else EACCES / EINVAL. */
+int cm_policy_cert_names(const gnutls_datum_t *cert, const char *id);
+const char *cm_policy_reason_name(enum cm_pol_reason r);
+/* Refusals since start for reason r (CM_POL_OK: all reasons). */
+uint64_t cm_policy_refused(enum cm_pol_reason r);
+/* One line per peer and reason: "PREFIX PEER refused_REASON N". */
+void cm_policy_stats_dump(FILE *f, const char *prefix);
+
+/* ---------------------------------------------------------------------------------------
  * Pending work and the `overload:` section (common/pending.c)
  * ------------------------------------------------------------------------------------- */
 

@@ -43,6 +43,7 @@ static struct {
 	size_t n_allowed;
 	struct fd_hook_hdl *hook;
 	struct fd_hook_hdl *hook_connected;
+	struct fd_hook_hdl *hook_cer;
 	/* default_route: read by the routing callback, fixed after cm_diam_init */
 	char **default_route;
 	size_t n_default_route;
@@ -246,10 +247,117 @@ out:
 
 /* ---- peers admission ------------------------------------------------------------------- */
 
+/* The source addresses of connections whose CER is on its way to the validation callback.
+ * freeDiameter 1.2.1 (server.c) receives the first message of a new connection and calls the
+ * HOOK_MESSAGE_RECEIVED handlers with the connection's name ("... from [ADDR]:PORT (S<-C)",
+ * C its socket); the peer's state machine thread then validates it, and the peer's own
+ * pi_endpoints holds no address of an accepted connection in Debian's build. So the hook
+ * reads the socket's address (getpeername: never what the CER advertises) under the CER's
+ * Origin-Host, and dn_validate takes it from there. Two CERs for one identity from different
+ * addresses at once mark it as a conflict: an entry with addresses then refuses both (fail
+ * closed; a peer that races another's identity only delays it). */
+static const uint8_t *dn_avp_os(struct msg *msg, uint32_t code, size_t *ret_len);
+
+#define DN_CER_SLOTS 64
+#define DN_CER_TTL 30
+
+static struct {
+	pthread_mutex_t lock;
+	struct {
+		char id[256];
+		struct sockaddr_storage sa;
+		time_t t;
+		bool busy, conflict;
+	} s[DN_CER_SLOTS];
+} dn_cer = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static bool dn_sa_same(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return !memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+		               &((const struct sockaddr_in *)b)->sin_addr, sizeof(struct in_addr));
+	if (a->ss_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		               &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr));
+	return false;
+}
+
+static void dn_hook_cer(enum fd_hook_type type, struct msg *msg, struct peer_hdr *peer,
+                        void *other, struct fd_hook_permsgdata *pmd, void *regdata)
+{
+	struct msg_hdr *hdr = NULL;
+	struct sockaddr_storage sa;
+	socklen_t sl = sizeof(sa);
+	const char *name = other, *p;
+	const uint8_t *oh;
+	size_t ohlen = 0, i, slot = DN_CER_SLOTS;
+	time_t now = time(NULL);
+	int s = -1, c = -1;
+
+	if (peer || !msg || !name || fd_msg_hdr(msg, &hdr) ||
+	    hdr->msg_code != CC_CAPABILITIES_EXCHANGE || !(hdr->msg_flags & CMD_FLAG_REQUEST))
+		return;
+	if (!(p = strrchr(name, '(')) || sscanf(p, "(%d<-%d)", &s, &c) != 2 || c < 0 ||
+	    getpeername(c, (struct sockaddr *)&sa, &sl))
+		return;
+	if (!(oh = dn_avp_os(msg, AC_ORIGIN_HOST, &ohlen)) || !ohlen || ohlen >= sizeof(dn_cer.s[0].id))
+		return;
+	pthread_mutex_lock(&dn_cer.lock);
+	for (i = 0; i < DN_CER_SLOTS; i++) {
+		if (dn_cer.s[i].busy && now - dn_cer.s[i].t > DN_CER_TTL)
+			dn_cer.s[i].busy = false;
+		if (!dn_cer.s[i].busy) {
+			if (slot == DN_CER_SLOTS)
+				slot = i;
+			continue;
+		}
+		if (strlen(dn_cer.s[i].id) == ohlen && !strncasecmp(dn_cer.s[i].id, (const char *)oh, ohlen)) {
+			if (!dn_sa_same(&dn_cer.s[i].sa, &sa))
+				dn_cer.s[i].conflict = true;
+			dn_cer.s[i].t = now;
+			slot = DN_CER_SLOTS + 1;   /* recorded */
+			break;
+		}
+	}
+	if (slot < DN_CER_SLOTS) {
+		memcpy(dn_cer.s[slot].id, oh, ohlen);
+		dn_cer.s[slot].id[ohlen] = '\0';
+		dn_cer.s[slot].sa = sa;
+		dn_cer.s[slot].t = now;
+		dn_cer.s[slot].busy = true;
+		dn_cer.s[slot].conflict = false;
+	}
+	pthread_mutex_unlock(&dn_cer.lock);
+}
+
+/* The address recorded for id's CER (consumed); false if none or in conflict. */
+static bool dn_cer_take(const char *id, struct sockaddr_storage *ret)
+{
+	bool found = false;
+	size_t i;
+
+	pthread_mutex_lock(&dn_cer.lock);
+	for (i = 0; i < DN_CER_SLOTS; i++) {
+		if (!dn_cer.s[i].busy || strcasecmp(dn_cer.s[i].id, id))
+			continue;
+		found = !dn_cer.s[i].conflict;
+		*ret = dn_cer.s[i].sa;
+		dn_cer.s[i].busy = false;
+		break;
+	}
+	pthread_mutex_unlock(&dn_cer.lock);
+	return found;
+}
+
 static int dn_validate(struct peer_info *info, int *auth, int (**cb2)(struct peer_info *))
 {
 	const char *id = info->pi_diamid;
 	const char *realm = info->runtime.pir_realm;
+	struct sockaddr_storage from;
+	bool have_from;
+	enum cm_pol_reason r;
 	size_t i;
 
 	*auth = 0;
@@ -269,6 +377,23 @@ static int dn_validate(struct peer_info *info, int *auth, int (**cb2)(struct pee
 			}
 		} else if (fnmatch(a->pattern, id, FNM_CASEFOLD)) {
 			continue;
+		}
+		/* freeDiameter checks a certificate against the CA, and its name only when it
+		 * connects itself (p_cnx.c): on an accepted TLS connection the certificate must
+		 * name the identity the CER claims. */
+		if (info->runtime.pir_cert_list &&
+		    cm_policy_cert_names(&info->runtime.pir_cert_list[0], id)) {
+			LOG_N("cm: refusing peer '%s': its TLS certificate does not name it", id);
+			*auth = -1;
+			return 0;
+		}
+		have_from = dn_cer_take(id, &from);
+		if ((r = cm_policy_admit(info, have_from ? (struct sockaddr *)&from : NULL)) != CM_POL_OK) {
+			LOG_N("cm: refusing peer '%s' by the peer policy (%s)", id,
+			      r == CM_POL_ADDRESS ? "not from an address listed for it" :
+			      r == CM_POL_TLS ? "it must use TLS" : "no policy entry matches it");
+			*auth = -1;
+			return 0;
 		}
 		/* Admitted on the clear-text port; on the TLS port the link is already protected. */
 		info->config.pic_flags.sec = PI_SEC_NONE;
@@ -296,18 +421,74 @@ static void dn_allowed_free(void)
 
 /* ---- default route ---------------------------------------------------------------------- */
 
+#define DN_AC_DESTINATION_HOST 293
+
+/* The value of the first top-level AVP `code` (vendor 0) of msg, not NUL-terminated, parsed
+ * if needed; NULL if none. */
+static const uint8_t *dn_avp_os(struct msg *msg, uint32_t code, size_t *ret_len)
+{
+	struct avp *avp = NULL;
+	struct avp_hdr *ah;
+
+	if (fd_msg_browse(msg, MSG_BRW_FIRST_CHILD, &avp, NULL))
+		return NULL;
+	while (avp) {
+		if (fd_msg_avp_hdr(avp, &ah))
+			return NULL;
+		if (!(ah->avp_flags & AVP_FLAG_VENDOR) && ah->avp_code == code) {
+			if (!ah->avp_value && fd_msg_parse_dict(avp, fd_g_config->cnf_dict, NULL))
+				return NULL;
+			if (!ah->avp_value || !ah->avp_value->os.len)
+				return NULL;
+			*ret_len = ah->avp_value->os.len;
+			return ah->avp_value->os.data;
+		}
+		if (fd_msg_browse(avp, MSG_BRW_NEXT, &avp, NULL))
+			return NULL;
+	}
+	return NULL;
+}
+
+/* Whether a connected peer forwards requests for others: the peer policy says it is a
+ * trusted relay, or it advertised the Relay application. */
+static bool dn_peer_relays(DiamId_t id, size_t len)
+{
+	struct peer_hdr *hdr = NULL;
+
+	if (cm_policy_trusted_relay((const char *)id, len))
+		return true;
+	if (fd_peer_getbyid(id, len, 0, &hdr) || !hdr)
+		return false;
+	return hdr->info.runtime.pir_relay != 0;
+}
+
 /* freeDiameter starts every candidate at FD_SCORE_INI (-2) and sends only to those that end
  * at >= 0, so a request for a realm no connected peer belongs to has no route at all. The
  * configured default peers get FD_SCORE_DEFAULT, plus a little for the preferred ones (kept
- * below FD_SCORE_DEFAULT_REALM so that a realm or host match still wins). Re-entrant: the
- * list is fixed after cm_diam_init. */
+ * below FD_SCORE_DEFAULT_REALM so that a realm or host match still wins).
+ *
+ * A request that names a Destination-Host goes to that host when it is connected, else to a
+ * relay that can reach it (a default route, a peer that advertised Relay): never to another
+ * end node, which the core's realm match (+15) would otherwise prefer to the default route,
+ * so a CLR for an MME reached through the DRA went to another MME of the same realm
+ * connected directly. Such end nodes get FD_SCORE_NO_DELIVERY. This callback is registered
+ * before the DRA's own, so at equal priority it runs first and the DRA's route selection
+ * sees them as unusable. Re-entrant: the list is fixed after cm_diam_init. */
 static int dn_rt_default(void *cbdata, struct msg **pmsg, struct fd_list *candidates)
 {
+	const uint8_t *dh;
+	size_t dhlen = 0;
 	struct fd_list *li;
+	struct msg_hdr *hdr = NULL;
+	bool pol = cm_policy_active();
 	size_t i;
 
+	if (fd_msg_hdr(*pmsg, &hdr))
+		return 0;
+	dh = dn_avp_os(*pmsg, DN_AC_DESTINATION_HOST, &dhlen);
 	for (li = candidates->next; li != candidates; li = li->next) {
 		struct rtd_candidate *c = (struct rtd_candidate *)li;
+		bool is_default = false;
 
 		for (i = 0; i < dn.n_default_route; i++) {
 			const char *r = dn.default_route[i];
@@ -315,9 +496,18 @@ static int dn_rt_default(void *cbdata, struct msg **pmsg, struct fd_list *candid
 
 			if (strlen(r) == c->diamidlen && !strncasecmp(r, (const char *)c->diamid, c->diamidlen)) {
 				c->score += FD_SCORE_DEFAULT + (int)(extra > 4 ? 4 : extra);
+				is_default = true;
 				break;
 			}
 		}
+		if (dh && !is_default &&
+		    !(dhlen == c->diamidlen && !strncasecmp((const char *)dh, (const char *)c->diamid, dhlen)) &&
+		    !dn_peer_relays(c->diamid, c->diamidlen))
+			c->score += FD_SCORE_NO_DELIVERY;
+		/* The peer policy: never hand a peer a request it may not be sent. */
+		else if (pol && !cm_policy_may_receive((const char *)c->diamid, c->diamidlen,
+		                                       hdr->msg_appl, hdr->msg_code))
+			c->score += FD_SCORE_NO_DELIVERY;
 	}
 	return 0;
 }
@@ -337,9 +527,7 @@ static int dn_default_route_build(const struct cm_diam_cfg *cfg)
 {
 	size_t i;
 
-	if (!cfg->n_default_route)
-		return 0;
-	if (!(dn.default_route = calloc(cfg->n_default_route, sizeof(char *))))
+	if (cfg->n_default_route && !(dn.default_route = calloc(cfg->n_default_route, sizeof(char *))))
 		return ENOMEM;
 	for (i = 0; i < cfg->n_default_route; i++) {
 		if (!(dn.default_route[i] = strdup(cfg->default_route[i])))
@@ -451,6 +639,7 @@ static void dn_hook_connected(enum fd_hook_type type, struct msg *msg, struct pe
 	cm_tcp_nodelay_all();
 	if (!peer)
 		return;
+
 	/* The accepting side sees the peer's certificate; the connecting side knows it asked for
 	 * TLS (a ConnectPeer without No_TLS). */
 	tls = peer->info.runtime.pir_cert_list ||
@@ -521,7 +710,9 @@ int cm_diam_init(const struct cm_diam_cfg *cfg)
 	                           dn_hook_noop, NULL, NULL, &dn.hook)))
 		goto out;
 	if ((rc = fd_hook_register(HOOK_MASK(HOOK_PEER_CONNECT_SUCCESS), dn_hook_connected, NULL,
-	                           NULL, &dn.hook_connected)))
+	                           NULL, &dn.hook_connected)) ||
+	    (rc = fd_hook_register(HOOK_MASK(HOOK_MESSAGE_RECEIVED), dn_hook_cer, NULL, NULL,
+	                           &dn.hook_cer)))
 		goto out;
 	/* One line per failure event instead of message dumps; every message sent encodable. */
 	if ((rc = cm_log_hooks_register()) || (rc = cm_avp_repair_register()) ||

@@ -110,6 +110,7 @@ const struct cm_schema dra_schema[] = {
 	{ "stats_file", CM_S_STR, 0, 1, 4096, NULL, NULL, "file SIGUSR1 writes counters to" },
 	{ "overload", CM_S_MAP, 0, 0, 0, cm_overload_schema, NULL, "admission bound (3004 above it)" },
 	{ "snmp", CM_S_MAP, 0, 0, 0, snmp_schema, NULL, "AgentX subagent (needs a restart)" },
+	{ "policy", CM_S_MAP, 0, 0, 0, cm_policy_schema, NULL, "peer policy (common/cm.h)" },
 	{ "peer_groups", CM_S_SEQ, 0, 0, 0,
 	  (const struct cm_schema[]){ { "group", CM_S_MAP, 0, 0, 0, dra_group_schema, NULL, "peer group" }, { NULL } },
 	  NULL, "peer groups" },
@@ -445,8 +446,8 @@ int dra_cfg_load(const char *path, bool with_diam, struct dra_cfg *cfg, char *er
 				break;
 		if (!s->key) {
 			errs_add(&e, "%s:%d: key '%s': unknown key (expected diameter, advertise_apps, rules, "
-			         "stats_file, overload, snmp, peer_groups, routes)", file, it->key_line,
-			         it->key);
+			         "stats_file, overload, snmp, policy, peer_groups, routes)", file,
+			         it->key_line, it->key);
 			continue;
 		}
 		if ((s->type == CM_S_MAP && it->type != CM_Y_MAP) ||
@@ -505,6 +506,11 @@ int dra_cfg_load(const char *path, bool with_diam, struct dra_cfg *cfg, char *er
 	if ((rc = cm_overload_cfg_parse(cm_ymap_get(root, "overload"), DRA_MAX_PENDING_DEFAULT,
 	                                &cfg->overload, cmerr, sizeof(cmerr))))
 		errs_add(&e, "%s", cmerr);
+	if ((rc = cm_policy_parse(cm_ymap_get(root, "policy"), &cfg->policy, cmerr, sizeof(cmerr)))) {
+		if (rc == ENOMEM)
+			return rc;
+		errs_add(&e, "%s", cmerr);
+	}
 
 	if ((n = cm_ymap_get(root, "peer_groups")) && n->n_child) {
 		if (!(cfg->groups = calloc(n->n_child, sizeof(*cfg->groups))))
@@ -571,6 +577,7 @@ void dra_cfg_free(struct dra_cfg *cfg)
 	free(cfg->rules_path);
 	free(cfg->stats_file);
 	snmp_cfg_free(&cfg->snmp);
+	cm_policy_unref(cfg->policy);
 	for (i = 0; i < cfg->n_groups; i++) {
 		for (j = 0; j < cfg->groups[i].n_members; j++)
 			free(cfg->groups[i].members[j].host);

@@ -82,6 +82,7 @@ struct dra_cfg {
 	char *stats_file;                      /* where SIGUSR1 writes counters; NULL: log only */
 	struct cm_overload_cfg overload;       /* overload: (not reloaded) */
 	struct snmp_cfg snmp;                  /* the SNMP agent (with_diam only) */
+	struct cm_policy *policy;              /* policy: (NULL: none) */
 	char *path;
 };
 
@@ -149,6 +150,7 @@ struct dra_global_stats {
 	atomic_int_fast64_t rules_since;       /* time() the running routes and rules were
 	                                        * installed (start or reload): their counters
 	                                        * count from then */
+	atomic_uint_fast64_t policy_refused;   /* refused by the peer policy (per peer: policy lines) */
 };
 
 enum dra_reload_status { DRA_RELOAD_NONE = 1, DRA_RELOAD_OK = 2, DRA_RELOAD_FAILED = 3 };
@@ -273,6 +275,7 @@ struct dra_snap {
 	atomic_int refs;
 	struct dra_rtable *rt;
 	struct xf_rules *rules;                /* NULL: no rule file */
+	struct cm_policy *policy;              /* NULL: no peer policy */
 };
 
 /* Load routes and rules from the config file into a new snapshot (does not install it).

@@ -185,6 +185,21 @@ static void count_cmd_answer(struct msg *ans, uint32_t result_code)
 		                          memory_order_relaxed);
 }
 
+/* The peer policy (common/policy.c): a request its sender may not send is answered here,
+ * whatever would decide its next hop (a Destination-Host included). True if answered. */
+static bool policy_refused(struct msg **pmsg, DiamId_t src, size_t srclen)
+{
+	enum cm_pol_reason r;
+	const char *rescode, *why;
+
+	if (!src || (r = cm_policy_check_request(*pmsg, (const char *)src, srclen)) == CM_POL_OK)
+		return false;
+	atomic_fetch_add_explicit(&dra_gstats.policy_refused, 1, memory_order_relaxed);
+	cm_policy_answer(r, &rescode, &why);
+	answer_error(pmsg, rescode, why);
+	return true;
+}
+
 static int fwd_req_cb(void *data, struct msg **pmsg)
 {
 	DiamId_t src = NULL;
@@ -195,6 +210,8 @@ static int fwd_req_cb(void *data, struct msg **pmsg)
 	count_cmd_request(*pmsg);
 	fd_msg_source_get(*pmsg, &src, &srclen);
 	if (src && dra_overload_shed(pmsg))
+		return 0;
+	if (policy_refused(pmsg, src, srclen))
 		return 0;
 	/* A request a rule failed on half-way is refused rather than relayed half-rewritten. */
 	if ((rc = apply_rules_counted(*pmsg, true, src, NULL)) != 0 && src)
@@ -416,8 +433,11 @@ static int out_cb(void *data, struct msg **pmsg, struct fd_list *candidates)
 		n++;
 	}
 
+	/* A route that rejects the request wins over its Destination-Host (a `reject: true`
+	 * route could be bypassed by naming a connected peer). */
+	r = dra_route_find(s->rt, &k);
 	/* Destination-Host naming a connected peer: deliver there (the core gave it +100). */
-	if (k.host) {
+	if (k.host && !(r && !r->group)) {
 		for (i = 0; i < n; i++) {
 			if (c[i].usable && c[i].id_len == k.host_len &&
 			    strncasecmp(c[i].id, (const char *)k.host, k.host_len) == 0) {
@@ -430,7 +450,6 @@ static int out_cb(void *data, struct msg **pmsg, struct fd_list *candidates)
 		}
 	}
 
-	r = dra_route_find(s->rt, &k);
 	if (!r || !r->group) {
 		if (r)
 			atomic_fetch_add_explicit(&r->stats->matched, 1, memory_order_relaxed);
@@ -495,6 +514,8 @@ static int disp_cb(struct msg **pmsg, struct avp *avp, struct session *sess, voi
 		return 0;
 	}
 	if (src && dra_overload_shed(pmsg))
+		return 0;
+	if (policy_refused(pmsg, src, srclen))
 		return 0;
 	atomic_fetch_add_explicit(&dra_gstats.local_relayed, 1, memory_order_relaxed);
 	count_cmd_request(*pmsg);

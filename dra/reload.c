@@ -75,6 +75,9 @@ int dra_snap_load(const char *cfg_path, struct dra_snap **ret, char *err, size_t
 		rc = rc_rules;
 		goto out;
 	}
+	/* Before dra_rtable_build, which takes the whole cfg. */
+	s->policy = cfg.policy;
+	cfg.policy = NULL;
 	rc = dra_rtable_build(&cfg, &s->rt, err, errlen);
 out:
 	dra_cfg_free(&cfg);
@@ -92,6 +95,7 @@ void dra_snap_unref(struct dra_snap *s)
 	if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
 		return;
 	dra_rtable_unref(s->rt);
+	cm_policy_unref(s->policy);
 	if (s->rules)
 		xf_rules_unref(s->rules);
 	free(s);
@@ -104,6 +108,8 @@ void dra_snap_install(struct dra_snap *s)
 	pthread_rwlock_wrlock(&dra_snap_lock);
 	old = dra_cur;
 	dra_cur = s;
+	/* Under the same lock, so the policy and the routes change together. */
+	cm_policy_install(s ? s->policy : NULL);
 	pthread_rwlock_unlock(&dra_snap_lock);
 	if (s)
 		atomic_store(&dra_gstats.rules_since, (int_fast64_t)time(NULL));

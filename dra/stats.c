@@ -230,6 +230,7 @@ void dra_stats_dump(FILE *f)
 		G(rules_fired), G(reloads_ok), G(reloads_failed), G(local_relayed), G(too_busy),
 		G(group_failovers), C("failovers", failovers), C("unable_to_deliver", local_3002),
 		C("loop_detected", local_3005), { "command_overflow", &dra_cmd_overflow },
+		G(policy_refused),
 	};
 	struct dra_sentry *e;
 	struct dra_snap *snap;
@@ -246,6 +247,8 @@ void dra_stats_dump(FILE *f)
 	        (long long)atomic_load(&dra_gstats.last_reload_time));
 	fprintf(f, "global - last_reload_status %d\n", atomic_load(&dra_gstats.last_reload_status));
 	fprintf(f, "global - rules_since %lld\n", (long long)atomic_load(&dra_gstats.rules_since));
+	/* "policy PEER refused_REASON N" (common/policy.c) */
+	cm_policy_stats_dump(f, "policy");
 	for (e = atomic_load_explicit(&dra_shead, memory_order_acquire); e; e = e->next) {
 		const char *k = dra_skind_name[e->kind];
 		switch (e->kind) {

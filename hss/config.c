@@ -57,6 +57,7 @@ static const struct cm_schema cfg_schema[] = {
 	  "users (names or uids) besides root and the HSS's own that may use the control socket" },
 	{ "overload", CM_S_MAP, 0, 0, 0, cm_overload_schema, NULL, "admission bound (3004 above it)" },
 	{ "snmp", CM_S_MAP, 0, 0, 0, snmp_schema, NULL, "AgentX subagent (needs a restart)" },
+	{ "policy", CM_S_MAP, 0, 0, 0, cm_policy_schema, NULL, "peer policy (common/cm.h)" },
 	{ "cx", CM_S_MAP, 0, 0, 0, hss_cx_schema, NULL, "Cx/Dx policy (IMS)" },
 	{ "sh", CM_S_MAP, 0, 0, 0, hss_sh_schema, NULL, "Sh policy (IMS application servers)" },
 	{ 0 }
@@ -250,6 +251,8 @@ static int cfg_from_doc(struct cm_ydoc *doc, struct hss_cfg *cfg, char *err, siz
 	if ((rc = hss_cx_cfg_parse(cm_ymap_get(root, "cx"), cfg->diam.realm, &cfg->cx, err, errlen)) ||
 	    (rc = hss_sh_cfg_parse(cm_ymap_get(root, "sh"), &cfg->sh, err, errlen)))
 		return rc;
+	if ((rc = cm_policy_parse(cm_ymap_get(root, "policy"), &cfg->policy, err, errlen)))
+		return rc;
 	cfg->ctl_socket = cfg_strdup(cm_yget_str(root, "ctl_socket", NULL), &rc);
 	if (!rc && snmp_cfg_parse(cm_ymap_get(root, "snmp"), &cfg->snmp, err, errlen))
 		rc = ENOMEM;
@@ -302,6 +305,7 @@ void hss_cfg_free(struct hss_cfg *cfg)
 	free(cfg->source);
 	hss_cx_cfg_free(&cfg->cx);
 	hss_sh_cfg_free(&cfg->sh);
+	cm_policy_unref(cfg->policy);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -109,6 +109,7 @@ struct hss_cfg {
 	size_t n_ctl_allow;
 	struct cm_overload_cfg overload;   /* overload: (reloaded with s6a:) */
 	struct snmp_cfg snmp;          /* the SNMP agent (read at start only) */
+	struct cm_policy *policy;          /* policy: (reloaded; NULL: none) */
 	struct hss_cx_cfg cx;          /* cx: */
 	struct hss_sh_cfg sh;          /* sh: */
 	char *source;                  /* config file name */
@@ -220,6 +221,7 @@ struct hss_stats {
 	atomic_ulong digest_items;     /* SIP Digest items (MAA) */
 	atomic_ulong ims_resync_ok, ims_resync_bad_mac;  /* MAR re-synchronisations */
 	atomic_ulong db_errors;        /* database failures answered with 5012 */
+	atomic_ulong policy_refused;   /* requests refused by the peer policy (hss/peer_policy.c) */
 	atomic_ulong too_busy;         /* S6a requests answered 3004: over overload.max_pending */
 	atomic_ulong malformed;        /* requests answered 5004/5005 by the HSS handlers, or with
 	                                * an error freeDiameter built itself (parser: 5005 5009

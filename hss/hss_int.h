@@ -143,6 +143,9 @@ void hss_sh_cfg_free(struct hss_sh_cfg *sh);
  * progress (a dispatch callback that runs before the handlers). */
 int hss_overload_init(void);   /* the bound of the installed configuration snapshot */
 void hss_overload_fini(void);
+/* peer_policy.c: requests the peer policy refuses are answered before any handler. */
+int hss_peer_policy_init(void);
+void hss_peer_policy_fini(void);
 
 /* s6a_errors.c: add Vendor-Specific-Application-Id and Auth-Session-State to the error
  * answers freeDiameter builds itself for S6a requests (parser, dispatch and routing errors),

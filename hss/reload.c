@@ -69,6 +69,8 @@ void hss_snap_install(struct hss_snap *s)
 	pthread_rwlock_wrlock(&hss_snap_lock);
 	old = hss_cur;
 	hss_cur = s;
+	/* The peer policy changes with the snapshot (hss/peer_policy.c). */
+	cm_policy_install(s ? s->cfg.policy : NULL);
 	pthread_rwlock_unlock(&hss_snap_lock);
 	hss_snap_unref(old);
 }
@@ -127,7 +129,7 @@ int hss_reload(const char *path)
 		    str_differ(a->snmp.context, b->snmp.context) ||
 		    a->snmp.ping_interval != b->snmp.ping_interval ||
 		    a->cx.enabled != b->cx.enabled || a->sh.enabled != b->sh.enabled)
-			LOG_N("hss: %s: only the s6a, cx, sh and overload sections are reloaded; "
+			LOG_N("hss: %s: only the s6a, cx, sh, overload and policy sections are reloaded; "
 			      "diameter, database, ctl_socket, snmp, cx.enabled, sh.enabled and "
 			      "ctl_allow_users changes need a restart", path);
 		hss_snap_unref(cur);

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -235,6 +236,22 @@ static void st_peer_line(void *data, struct cm_pstat *p)
 	        (long long)atomic_load(&p->connected_since));
 }
 
+/* The peer policy's refusals per peer: "policy PEER refused_REASON N" (common/policy.c). */
+static void st_policy_lines(struct st_out *o)
+{
+	char *buf = NULL, *l, *save = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return;
+	cm_policy_stats_dump(f, "policy");
+	fclose(f);
+	for (l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		st_emit(o, "%s", l);
+	free(buf);
+}
+
 static void st_dump(struct st_out *o)
 {
 	struct hss_initiated ini;
@@ -246,13 +263,15 @@ static void st_dump(struct st_out *o)
 		st_cmd_line(o, i);
 	st_emit(o, "vectors eutran=%lu utran=%lu geran=%lu ims_aka=%lu ims_digest=%lu "
 	        "ims_resync_ok=%lu ims_resync_bad_mac=%lu resync_ok=%lu resync_bad_mac=%lu "
-	        "db_errors=%lu malformed=%lu too_busy=%lu pending=%lu admitted=%lu cer_timeouts=%llu",
+	        "db_errors=%lu malformed=%lu too_busy=%lu policy_refused=%lu pending=%lu admitted=%lu "
+	        "cer_timeouts=%llu",
 	        st_get(&hss_stats.vectors_eutran), st_get(&hss_stats.vectors_utran),
 	        st_get(&hss_stats.vectors_geran), st_get(&hss_stats.vectors_ims),
 	        st_get(&hss_stats.digest_items), st_get(&hss_stats.ims_resync_ok),
 	        st_get(&hss_stats.ims_resync_bad_mac), st_get(&hss_stats.resync_ok),
 	        st_get(&hss_stats.resync_bad_mac), st_get(&hss_stats.db_errors),
-	        st_get(&hss_stats.malformed), st_get(&hss_stats.too_busy), cm_pending(),
+	        st_get(&hss_stats.malformed), st_get(&hss_stats.too_busy),
+	        st_get(&hss_stats.policy_refused), cm_pending(),
 	        cm_pending_admitted(), (unsigned long long)cm_listen_closed());
 	hss_stats_initiated(&ini);
 	st_emit(o, "initiated sent=%llu answered=%llu failed=%llu timed_out=%llu",
@@ -278,6 +297,7 @@ static void st_dump(struct st_out *o)
 	        (unsigned long long)cm_pstat_get(&cm_pstats_global.local_3005),
 	        (unsigned long long)cm_pstat_get(&cm_pstats_global.failovers));
 	cm_pstats_foreach(st_peer_line, o);
+	st_policy_lines(o);
 }
 
 static void st_log_line(struct st_out *o, const char *text)

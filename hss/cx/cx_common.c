@@ -63,7 +63,8 @@ int hss_cx_init(struct hss_db *db)
 	}
 	/* the error answers freeDiameter builds itself get the Cx head (s6a_errors.c), and
 	 * requests over the admission bound a 3004 (overload.c): both serve Cx too */
-	if ((rc = hss_overload_init()) || (rc = hss_s6a_errors_init()))
+	if ((rc = hss_overload_init()) || (rc = hss_peer_policy_init()) ||
+	    (rc = hss_s6a_errors_init()))
 		return rc;
 	return 0;
 }

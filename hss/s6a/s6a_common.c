@@ -59,7 +59,7 @@ int hss_s6a_init(struct hss_db *db)
 		if ((rc = fd_disp_register(handlers[i].cb, DISP_HOW_CC, &when, NULL, &sc.hdl[i])))
 			return rc;
 	}
-	if ((rc = hss_overload_init()))
+	if ((rc = hss_overload_init()) || (rc = hss_peer_policy_init()))
 		return rc;
 	/* The S6a head on the error answers freeDiameter builds itself (s6a_errors.c). */
 	return hss_s6a_errors_init();
@@ -71,6 +71,7 @@ void hss_s6a_fini(void)
 
 	hss_s6a_errors_fini();
 	hss_overload_fini();
+	hss_peer_policy_fini();
 	for (i = 0; i < 4; i++)
 		if (sc.hdl[i])
 			fd_disp_unregister(&sc.hdl[i], NULL);

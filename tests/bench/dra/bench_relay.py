@@ -13,6 +13,7 @@ Relays compared, each at 1, 10 and 100 requests in flight, RUNS runs each (media
                  and dra+snmp run side by side and their load runs alternate (A/B), so that
                  the ratio between them does not depend on what else the machine does
   dra+10rules    our dra with 10 realistic rules (config in this folder)
+  dra+policy     our dra, no rules, a peer policy of 8 entries (the matching ones last)
 
 Printed per case: requests/s, latency p50/p99 (us, from dclient), and relay CPU microseconds per
 request/answer pair (utime+stime of the relay process from /proc over the run, divided by the
@@ -209,12 +210,22 @@ class Poller:
         self.t.join()
 
 
-def write_dra_conf(work, rules, snmp_sock=None, port=PORT_RELAY, identity=RELAY_ID):
-    path = os.path.join(work, "dra-%s%s.yaml" % ("rules" if rules else "norules",
-                                                 "-snmp" if snmp_sock else ""))
+# A peer policy of 8 entries, the matching ones last (fnmatch of every entry before them).
+POLICY = {"peers": [{"match": "mme%d.other.example" % i, "role": "mme"} for i in range(6)] +
+          [{"match": "*.load.example", "role": "mme", "imsi": ["00101"]},
+           {"match": ECHO_ID, "role": "hss"}]}
+
+
+def write_dra_conf(work, rules, snmp_sock=None, port=PORT_RELAY, identity=RELAY_ID,
+                   policy=False):
+    path = os.path.join(work, "dra-%s%s%s.yaml" % ("rules" if rules else "norules",
+                                                   "-snmp" if snmp_sock else "",
+                                                   "-policy" if policy else ""))
     sections = {"rules": os.path.join(HERE, "rules10.yaml")} if rules else {}
     if snmp_sock:
         sections["snmp"] = {"enabled": True, "agentx_socket": snmp_sock, "ping_interval": 1}
+    if policy:
+        sections["policy"] = POLICY
     with open(path, "w") as f:
         f.write(harness.config_yaml(
             identity, "relay.example", port, accept_peers=["*.load.example"],
@@ -318,6 +329,7 @@ def main():
             print("NOTE: snmpd or snmpbulkwalk missing: the dra+snmp case is skipped")
             relays.append(("dra", [DRA, "-c", write_dra_conf(work, False)]))
     relays.append(("dra+10rules", [DRA, "-c", write_dra_conf(work, True)]))
+    relays.append(("dra+policy", [DRA, "-c", write_dra_conf(work, False, policy=True)]))
     if wanted:
         relays = [r for r in relays if r[0] in wanted]
 
