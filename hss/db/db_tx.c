@@ -83,7 +83,7 @@ struct hss_writer {
 int hss_db_run_read(struct hss_db *db, hss_db_tx_fn fn, void *arg)
 {
 	const struct hss_db_driver *d = db->drv;
-	struct hss_db_tx tx = { db, NULL, false, 0 };
+	struct hss_db_tx tx = { db, NULL, false, 0, NULL, 0, 0 };
 	int rc, attempt;
 
 	if ((rc = hss_pool_get(db, false, &tx.pc)))
@@ -170,7 +170,7 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 {
 	int64_t t0 = now_us(), t1 = 0;
 	const struct hss_db_driver *d = db->drv;
-	struct hss_db_tx tx = { db, NULL, true, 0 };
+	struct hss_db_tx tx = { db, NULL, true, 0, NULL, 0, 0 };
 	int64_t now = hss_now_ms(), deadline = INT64_MAX;
 	char why[256];
 	size_t i, live = 0;
@@ -210,6 +210,7 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 		}
 		runs++;
 		fault = 0;
+		hss_db_tx_forget(&tx);   /* a new run reads everything afresh */
 		for (i = 0; i < n && !fault; i++) {
 			if (ops[i]->finished)
 				continue;
@@ -268,6 +269,7 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 		}
 		break;
 	}
+	hss_db_tx_forget(&tx);
 	hss_pool_put(db, tx.pc);
 	if (t1) {
 		atomic_fetch_add_explicit(&db->w->exec_us, (unsigned long long)(t1 - t0),
