@@ -66,6 +66,9 @@ SECRETS = {
     'HA1 (Cx fay-tv)': '0123456789abcdef0123456789abcdef',
     'HA1 (Cx hal)': _ha1('hal@cx.test', 'cx.test', 'pw'),
     'HA1 (Cx ivy, tshark)': _ha1('ivy@cx.test', 'cx.test', 'ivy'),
+    # tests/integration/snmp/test_snmp_cx.py: fred-soft's digest password and its HA1
+    'password (SNMP Cx fred-soft)': 'fred-pw',
+    'HA1 (SNMP Cx fred-soft)': _ha1('fred-soft@cx.test', 'cx.test', 'fred-pw'),
     # hss/ims unit tests (tests/unit/hss_ims): alice's HA1s
     'HA1 (hss_ims unit alice)': _ha1('alice@ims.example.org', 'ims.example.org', 'secret'),
     'HA1 (hss_ims unit alice-fixed)': 'c3c844b83c9a14854b8b71446b4003c0',
