@@ -107,7 +107,11 @@ static void finish(struct hss_wop *op, int rc, const char *msg)
 {
 	op->rc = rc;
 	op->finished = true;
-	snprintf(op->msg, sizeof(op->msg), "%.*s", (int)sizeof(op->msg) - 1, rc ? msg : "");
+	/* the common case (success) costs no formatting: every write of a group passes here */
+	if (rc)
+		snprintf(op->msg, sizeof(op->msg), "%.*s", (int)sizeof(op->msg) - 1, msg);
+	else
+		op->msg[0] = 0;
 }
 
 /* Fail every body of the group whose result is not final yet. */
