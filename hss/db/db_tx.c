@@ -16,9 +16,10 @@
  * Inside a group, a body that fails with a result of its own (ENOENT, EEXIST, EINVAL...)
  * fails alone: if it wrote nothing the others go on; if it did, the transaction is rolled
  * back and run again without it. A fault met by a body (I/O, corrupt data, lock timeout)
- * fails that body and the group is run again without it while the deadline allows, up to
- * BODY_FAULTS bodies: one corrupt record costs only its own request, while a database that
- * fails whatever runs fails the group after a few tries. A fault at BEGIN or COMMIT fails
+ * fails that body and the group is run again without it while the deadline allows: one
+ * corrupt record costs only its own request, whatever else its group holds (a bound of 3
+ * such bodies per group let a fourth fail the rest of a large group under load). A database
+ * that fails whatever runs fails each body once, within the deadline, at most once per body. A fault at BEGIN or COMMIT fails
  * the group. A deadlock (EAGAIN) runs the group again while its deadline allows.
  *
  * Every queued write has a deadline (timeout_ms from when it was queued): the group's
@@ -37,7 +38,6 @@
 
 #define RETRIES 5            /* runs of a group that keeps meeting deadlocks */
 #define MAX_GROUP 512        /* bodies per transaction */
-#define BODY_FAULTS 3        /* bodies failed alone on a fault before the group fails */
 
 struct hss_wop {
 	hss_db_tx_fn fn;
@@ -207,7 +207,7 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 		if (fault == -1)
 			continue;
 		/* a body met a fault: it fails; the others are run again without it */
-		if (fault != EAGAIN && faulted < n && body_faults < BODY_FAULTS &&
+		if (fault != EAGAIN && faulted < n && body_faults < n &&
 		    hss_now_ms() < deadline) {
 			finish(ops[faulted], fault, why);
 			body_faults++;
