@@ -38,7 +38,7 @@ static const struct hss_cmd_info st_info[HSS_CMD_MAX] = {
 	[HSS_CMD_RTR] = { "RTR", HSS_APP_CX, 304, true },
 	[HSS_CMD_PPR] = { "PPR", HSS_APP_CX, 305, true },
 	[HSS_CMD_UDR] = { "UDR", HSS_APP_SH, 306, false },
-	[HSS_CMD_SH_PUR] = { "PUR_SH", HSS_APP_SH, 307, false },
+	[HSS_CMD_SH_PUR] = { "PUR", HSS_APP_SH, 307, false },   /* the MIB name; the application tells it from S6a's */
 	[HSS_CMD_SNR] = { "SNR", HSS_APP_SH, 308, false },
 	[HSS_CMD_PNR] = { "PNR", HSS_APP_SH, 309, true },
 };
