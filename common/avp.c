@@ -2,12 +2,16 @@
 /*
  * avp.c: building and reading AVPs by their dictionary names. Name lookups walk freeDiameter's
  * dictionary lists, so the results are cached here (dictionary objects live as long as the
- * process); the cache is read-mostly and taken under a read lock.
+ * process). The cache only grows and an entry never changes once published, so readers take
+ * no lock (a read lock, taken by every thread for every AVP, was ~1.5% of the HSS's CPU under
+ * load on 2 cores: its counter bounces between them); writers are serialised by a mutex and
+ * publish a complete entry with a release store that readers pair with an acquire load.
  */
 #include "cm.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +25,11 @@ struct ac_entry {
 	uint32_t id;               /* AC_APP */
 	char *name;                /* AC_AVP, AC_CMD */
 	struct dict_object *obj;
-	struct ac_entry *next;
+	struct ac_entry *next;     /* set before the entry is published, never after */
 };
 
-static pthread_rwlock_t ac_lock = PTHREAD_RWLOCK_INITIALIZER;
-static struct ac_entry *ac_table[AC_BUCKETS];
+static pthread_mutex_t ac_lock = PTHREAD_MUTEX_INITIALIZER;   /* writers only */
+static _Atomic(struct ac_entry *) ac_table[AC_BUCKETS];
 
 static unsigned ac_hash(enum ac_kind kind, const char *name, uint32_t id)
 {
@@ -43,7 +47,7 @@ static struct dict_object *ac_find(unsigned b, enum ac_kind kind, const char *na
 {
 	struct ac_entry *e;
 
-	for (e = ac_table[b]; e; e = e->next)
+	for (e = atomic_load_explicit(&ac_table[b], memory_order_acquire); e; e = e->next)
 		if (e->kind == kind && (name ? !strcmp(e->name, name) : e->id == id))
 			return e->obj;
 	return NULL;
@@ -60,10 +64,7 @@ static struct dict_object *ac_lookup(enum ac_kind kind, const char *name, uint32
 	if ((kind != AC_APP && !name) || !fd_g_config || !fd_g_config->cnf_dict)
 		return NULL;
 	b = ac_hash(kind, name, id);
-	pthread_rwlock_rdlock(&ac_lock);
-	obj = ac_find(b, kind, name, id);
-	pthread_rwlock_unlock(&ac_lock);
-	if (obj)
+	if ((obj = ac_find(b, kind, name, id)))
 		return obj;
 
 	switch (kind) {
@@ -83,7 +84,7 @@ static struct dict_object *ac_lookup(enum ac_kind kind, const char *name, uint32
 	if (rc || !obj)
 		return NULL;
 
-	pthread_rwlock_wrlock(&ac_lock);
+	pthread_mutex_lock(&ac_lock);
 	if (!ac_find(b, kind, name, id) && (e = calloc(1, sizeof(*e)))) {
 		e->kind = kind;
 		e->id = id;
@@ -91,11 +92,11 @@ static struct dict_object *ac_lookup(enum ac_kind kind, const char *name, uint32
 		if (name && !(e->name = strdup(name))) {
 			free(e);
 		} else {
-			e->next = ac_table[b];
-			ac_table[b] = e;
+			e->next = atomic_load_explicit(&ac_table[b], memory_order_relaxed);
+			atomic_store_explicit(&ac_table[b], e, memory_order_release);
 		}
 	}
-	pthread_rwlock_unlock(&ac_lock);
+	pthread_mutex_unlock(&ac_lock);
 	return obj;
 }
 

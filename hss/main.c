@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +38,19 @@ static void warn_exposed(const char *cfg_path, const struct hss_cfg *cfg, const 
 		             st.st_mode & 044 ? "readable" : "accessible",
 		             st.st_mode & 07 ? "other users" : "its group",
 		             (unsigned)(st.st_mode & 07777));
+}
+
+/* Every request allocates and frees its messages, sessions and records on the Diameter and
+ * writer threads, each with its own malloc arena. glibc gives an arena's free top back to
+ * the kernel as soon as it passes 128 KiB (madvise), and the next burst faults the same
+ * pages in again: measured at 2-4% of the HSS's CPU under AIR load (sysmalloc, madvise,
+ * page faults). Keeping up to 64 MiB per arena (a few MiB in practice) and growing in
+ * 1 MiB steps ends that churn; blocks above 1 MiB still come from mmap. */
+static void hss_malloc_tune(void)
+{
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 1 << 20);
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 }
 
 static void usage(FILE *f)
@@ -84,6 +98,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	hss_malloc_tune();
 	if ((rc = hss_snap_load(path, &snap, err, sizeof(err)))) {
 		fprintf(stderr, "hss: %s\n", err);
 		return 1;

@@ -38,7 +38,7 @@ static const struct hss_cmd_info st_info[HSS_CMD_MAX] = {
 	[HSS_CMD_RTR] = { "RTR", HSS_APP_CX, 304, true },
 	[HSS_CMD_PPR] = { "PPR", HSS_APP_CX, 305, true },
 	[HSS_CMD_UDR] = { "UDR", HSS_APP_SH, 306, false },
-	[HSS_CMD_SH_PUR] = { "PUR", HSS_APP_SH, 307, false },
+	[HSS_CMD_SH_PUR] = { "PUR", HSS_APP_SH, 307, false },   /* the MIB name; the application tells it from S6a's */
 	[HSS_CMD_SNR] = { "SNR", HSS_APP_SH, 308, false },
 	[HSS_CMD_PNR] = { "PNR", HSS_APP_SH, 309, true },
 };
@@ -236,7 +236,7 @@ static void st_peer_line(void *data, struct cm_pstat *p)
 	        (long long)atomic_load(&p->connected_since));
 }
 
-/* The peer policy's refusals per peer: "policy PEER refused_REASON N" (common/policy.c). */
+/* The peer policy's refusals per peer (common/policy.c). */
 static void st_policy_lines(struct st_out *o)
 {
 	char *buf = NULL, *l, *save = NULL;
@@ -247,8 +247,15 @@ static void st_policy_lines(struct st_out *o)
 		return;
 	cm_policy_stats_dump(f, "policy");
 	fclose(f);
-	for (l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		st_emit(o, "%s", l);
+	/* "policy PEER refused_REASON N" becomes "policy:PEER refused_REASON=N", the shape of
+	 * the other parts (name, then key=value) */
+	for (l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char peer[256], what[64];
+		unsigned long long n;
+
+		if (sscanf(l, "policy %255s %63s %llu", peer, what, &n) == 3)
+			st_emit(o, "policy:%s %s=%llu", peer, what, n);
+	}
 	free(buf);
 }
 

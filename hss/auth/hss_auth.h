@@ -107,8 +107,7 @@ int hss_c3(const uint8_t ck[16], const uint8_t ik[16], uint8_t kc[8]);
 /* ---------------------------------------------------------------------------------------
  * Authentication vectors
  *
- * `rand` NULL means: draw a fresh RAND from the kernel CSPRNG (getrandom(2)); errors from it
- * are returned (e.g. ENOSYS, EIO). `sqn` is the SQN to put in this vector: the caller owns
+ * `rand` NULL means: draw a fresh RAND from hss_auth_random(); its errors are returned (EIO). `sqn` is the SQN to put in this vector: the caller owns
  * the subscriber's SQN and advances it with hss_sqn_next() for each vector it generates.
  * `out` is written only on success.
  * ------------------------------------------------------------------------------------- */
@@ -218,7 +217,8 @@ int hss_usim_check_autn(const struct hss_auth_keys *keys, const uint8_t rand[16]
 /* true when the n octets at a and b are equal; time depends on n only (for MACs, RES). */
 bool hss_auth_memeq(const void *a, const void *b, size_t n);
 
-/* Fills buf with n octets from the kernel CSPRNG (getrandom(2)). Returns 0 or errno. */
+/* Fills buf with n octets from a CSPRNG (GnuTLS's, seeded from the kernel's getrandom(2)).
+ * Returns 0, EINVAL (buf NULL) or EIO (the generator failed). */
 int hss_auth_random(uint8_t *buf, size_t n);
 
 #endif /* HSS_AUTH_H */

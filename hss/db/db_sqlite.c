@@ -124,6 +124,22 @@ static void sq_rollback(struct hss_db_tx *tx)
 		(void)step_own(tx, SQ_ROLLBACK, "rollback");
 }
 
+/* v in decimal into buf (24 octets are enough for any int64); snprintf's format parsing was
+ * 1.4% of the HSS's CPU under ULR load (a subscriber with four APNs has ~40 integer columns). */
+static const char *i64_text(sqlite3_int64 v, char buf[24])
+{
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char *p = buf + 23;
+
+	*p = 0;
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
 static int sq_exec(struct hss_db_tx *tx, int id, const struct hss_sql_arg *a, size_t n,
                    int (*row)(void *, const char *const *, size_t), void *row_arg,
                    uint64_t *ret_rows)
@@ -152,8 +168,7 @@ static int sq_exec(struct hss_db_tx *tx, int id, const struct hss_sql_arg *a, si
 		for (i = 0; i < ncol; i++)
 			switch (sqlite3_column_type(st, (int)i)) {
 			case SQLITE_INTEGER:
-				snprintf(num[i], sizeof(num[i]), "%lld", sqlite3_column_int64(st, (int)i));
-				cols[i] = num[i];
+				cols[i] = i64_text(sqlite3_column_int64(st, (int)i), num[i]);
 				break;
 			case SQLITE_NULL:
 				cols[i] = NULL;

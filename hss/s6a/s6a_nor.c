@@ -6,6 +6,8 @@
  */
 #include "hss_int.h"
 
+#include <time.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +15,7 @@ struct nor_ctx {
 	struct msg *req;             /* taken from freeDiameter: nor_end answers it */
 	bool async;                  /* answered from the database writer (hss_async_hold) */
 	char imsi[16];
+	struct timespec db_t0;       /* its write submitted (hss_stats_db_time) */
 };
 
 static void nor_end(struct nor_ctx *c, struct hss_res *res)
@@ -28,6 +31,8 @@ static void nor_end(struct nor_ctx *c, struct hss_res *res)
 static void nor_stored(void *arg, int rc)
 {
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
+
+	hss_stats_db_time(&((struct nor_ctx *)arg)->db_t0);   /* queued, grouped and committed */
 
 	if (rc) {
 		hss_db_result(rc, "notify", &res);
@@ -75,6 +80,7 @@ int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 	}
 	hss_sub_wipe(sub);   /* K and OP/OPc were read with the rest */
 	free(sub);
+	clock_gettime(CLOCK_MONOTONIC, &c->db_t0);
 	if (hss_async()) {
 		c->async = true;
 		hss_async_hold();

@@ -27,7 +27,9 @@ after its write is durable (group commit).
 Environment: HSS_BENCH_COUNT (requests per case at 100 in flight, default 20000; a fifth at
 10), HSS_BENCH_ROUNDS, HSS_BENCH_1M=1, HSS_BENCH_SUBSCRIBERS=N (instead of 1000),
 HSS_BENCH_BACKENDS (default "sqlite,mysql"), HSS_BENCH_PROCS (default "1,2"), ports
-22900-22939.
+22900-22939. HSS_BENCH_BASELINE=PATH: another `hss` binary (say, main's, built into another
+directory) measured in the same rounds on the same database ("old air", "old ulr", one process,
+interleaved with the others): a before/after comparison that the machine's load cannot skew.
 """
 import json
 import os
@@ -146,17 +148,33 @@ def run_block(h, rows, backend, spec, n, nproc, echo, rounds, count):
         procs.append(h.start('hss%d' % i, [h.binary('hss'), '-c', cfg], wait_port=port))
         targets.append(('hss%d.bench' % i, port))
     etargets = [('echo.bench', echo[1])] * nproc
+    cases = [('echo air', etargets, [echo[0]], 'air')]
+    baseline = os.environ.get('HSS_BENCH_BASELINE')
+    if baseline and nproc == 1:
+        port = h.port()
+        cfg = h.write_config('hss-old.yaml', 'hssold.bench', 'bench', port,
+                             diameter={'threads': 8}, database=database,
+                             s6a={'home_plmns': ['00101'], 'cancel_old_mme': False})
+        old = h.start('hss-old', [baseline, '-c', cfg], wait_port=port)
+        procs_old, targets_old = [old], [('hssold.bench', port)]
+        cases += [('old air', targets_old, procs_old, 'air'),
+                  ('hss air', targets, procs, 'air'),
+                  ('old ulr', targets_old, procs_old, 'ulr'),
+                  ('hss ulr', targets, procs, 'ulr')]
+    else:
+        procs_old = []
+        cases += [('hss air', targets, procs, 'air'), ('hss ulr', targets, procs, 'ulr')]
     imsis = '%015d-%015d' % (FIRST, FIRST + n - 1)
     load(h, targets, 'air', 2000, 100, imsis)   # warm-up: caches, connections
+    if procs_old:
+        load(h, targets_old, 'air', 2000, 100, imsis)
     samples = {}
     loads = [loadavg()]
     for _ in range(rounds):
         for inflight in (10, 100):
             c = count if inflight == 100 else max(count // 5, 100)
             base = None
-            for name, tg, pr, cmd in (('echo air', etargets, [echo[0]], 'air'),
-                                      ('hss air', targets, procs, 'air'),
-                                      ('hss ulr', targets, procs, 'ulr')):
+            for name, tg, pr, cmd in cases:
                 before = sum(cpu_s(p.p.pid) for p in pr)
                 rps, p50, p99, p999, errs = load(h, tg, cmd, c, inflight, imsis)
                 cpu = (sum(cpu_s(p.p.pid) for p in pr) - before) * 1e6 / c
@@ -166,7 +184,7 @@ def run_block(h, rows, backend, spec, n, nproc, echo, rounds, count):
                     (rps, rps / base[0], p50, p99, p999, cpu, cpu / base[1] if base[1] else 0,
                      errs))
             loads.append(loadavg())
-    for p in procs:
+    for p in procs + procs_old:
         p.stop()
     for (name, inflight), v in samples.items():
         med = [statistics.median(x[i] for x in v) for i in range(7)]

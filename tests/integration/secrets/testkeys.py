@@ -66,6 +66,11 @@ SECRETS = {
     'HA1 (Cx fay-tv)': '0123456789abcdef0123456789abcdef',
     'HA1 (Cx hal)': _ha1('hal@cx.test', 'cx.test', 'pw'),
     'HA1 (Cx ivy, tshark)': _ha1('ivy@cx.test', 'cx.test', 'ivy'),
+    # tests/integration/snmp/test_snmp_cx.py: fred-soft's digest password and its HA1
+    'password (SNMP Cx fred-soft)': 'fred-pw',
+    # an IMS identity's own key in test_export_backends.py and tests/unit/hss_ims/test_yaml.c
+    'key (IMS own keys, unit tests)': 'f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff',
+    'HA1 (SNMP Cx fred-soft)': _ha1('fred-soft@cx.test', 'cx.test', 'fred-pw'),
     # hss/ims unit tests (tests/unit/hss_ims): alice's HA1s
     'HA1 (hss_ims unit alice)': _ha1('alice@ims.example.org', 'ims.example.org', 'secret'),
     'HA1 (hss_ims unit alice-fixed)': 'c3c844b83c9a14854b8b71446b4003c0',
@@ -73,10 +78,11 @@ SECRETS = {
 
 # What a test writes where a key goes: `k: HEX`, "k", "HEX", --opc HEX, OP = 'HEX',
 # KEY1 = "HEX\n", k='TEXT' (16 characters: the octets of a key), password='TEXT',
-# an IMS subscription's digest_ha1 (hex) and digest_password (text).
+# an IMS subscription's digest_ha1 (hex) and digest_password (text). A Python string prefix
+# (f, b, r) is skipped only before a quote, so an unquoted value starting with f stays whole.
 _KEY_CONTEXT = re.compile(
     r'''(?i)(?<![A-Za-z0-9_])-{0,2}(\w*?)(k|op|opc|key|password|secret|ha1)(\d*|_hex)'''
-    r'''['"]?\s*[:=,]\s*[fbr]?(['"]?)([^'"\s,;)}]+)''')
+    r'''['"]?\s*[:=,]\s*(?:[fbr](?=['"]))?(['"]?)([^'"\s,;)}]+)''')
 # Passwords not looked for as text (they would match ordinary words of a log); their HA1 is.
 _COMMON_WORDS = {'secret', 'password'}
 _HEX = re.compile(r'^[0-9a-fA-F]{32,}$')

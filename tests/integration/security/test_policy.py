@@ -137,8 +137,8 @@ def test(h):
     hst = hsslib.Hss(h, None, hss_port, db, ctl).stats()
     h.check(hst['vectors']['policy_refused'] == 2, 'HSS policy_refused: %s' % hst['vectors'])
     hss.p.send_signal(signal.SIGUSR1)
-    hss.wait_log(r'hss: stats: policy mme3.test refused_origin_host 1', timeout=10)
-    hss.wait_log(r'hss: stats: policy cscf2.test refused_application 1', timeout=10)
+    hss.wait_log(r'hss: stats: policy:mme3\.test refused_origin_host=1', timeout=10)
+    hss.wait_log(r'hss: stats: policy:cscf2\.test refused_application=1', timeout=10)
     h.check(True, 'the HSS logs its refusals per peer on SIGUSR1')
 
     # A policy error: --check names file and line; a reload keeps the running policy.

@@ -42,7 +42,9 @@ static void test_info(void)
 		      c, hss_cmd_name((enum hss_cmd)c));
 		if (!a)
 			continue;
-		CHECK_STR(a->name, hss_cmd_name((enum hss_cmd)c));
+		/* the stats text's name, but for the Sh PUR: "PUR" in the MIB, "PUR_SH" there */
+		if (c != HSS_CMD_SH_PUR)
+			CHECK_STR(a->name, hss_cmd_name((enum hss_cmd)c));
 		for (d = 0; d < c; d++) {
 			const struct hss_cmd_info *b = hss_cmd_info((enum hss_cmd)d);
 			CHECK(!b || b->app != a->app || b->code != a->code, "%s and %s index apart",
@@ -57,6 +59,28 @@ static void test_info(void)
 	      hss_cmd_info(HSS_CMD_MAR)->code == 303 && !hss_cmd_info(HSS_CMD_MAR)->sent);
 	CHECK(hss_cmd_info(HSS_CMD_RTR)->code == 304 && hss_cmd_info(HSS_CMD_RTR)->sent &&
 	      hss_cmd_info(HSS_CMD_PPR)->code == 305 && hss_cmd_info(HSS_CMD_PPR)->sent);
+	/* Sh (16777217, TS 29.329): UDR 306, PUR 307, SNR 308 received, PNR 309 sent; the Sh
+	 * PUR is named PUR like the S6a one, the application tells them apart */
+	{
+		static const struct { enum hss_cmd c; const char *name; unsigned code; bool sent; } sh[] = {
+			{ HSS_CMD_UDR, "UDR", 306, false }, { HSS_CMD_SH_PUR, "PUR", 307, false },
+			{ HSS_CMD_SNR, "SNR", 308, false }, { HSS_CMD_PNR, "PNR", 309, true },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(sh) / sizeof(sh[0]); i++) {
+			const struct hss_cmd_info *a = hss_cmd_info(sh[i].c);
+
+			CHECK(a && a->app == 16777217 && a->code == sh[i].code && a->sent == sh[i].sent,
+			      "Sh %s: application 16777217, code %u, %s", sh[i].name, sh[i].code,
+			      sh[i].sent ? "sent" : "received");
+			if (a)
+				CHECK_STR(a->name, sh[i].name);
+		}
+		CHECK(hss_cmd_info(HSS_CMD_PUR)->app == 16777251 && hss_cmd_info(HSS_CMD_PUR)->code == 321,
+		      "the S6a PUR stays (16777251, 321)");
+		CHECK_STR(hss_cmd_name(HSS_CMD_SH_PUR), "PUR_SH", "the stats text keeps them apart");
+	}
 }
 
 /* Cx successes are Experimental-Result-Codes 2001-2004 as well as Result-Code 2001. */
@@ -211,6 +235,42 @@ static void test_totals_and_text(void)
 	}
 }
 
+/* Sh: UDR answers by class and code; PNR (sent) in the HSS-initiated totals, one answered
+ * 2001, one 5107 (Experimental-Result), one 3002 from the DRA, one timed out. */
+static void test_sh(void)
+{
+	struct hss_initiated a, b;
+	char buf[16384];
+
+	hss_stats_count_res(HSS_CMD_UDR, 2001, false);
+	hss_stats_count_res(HSS_CMD_UDR, 5102, true);     /* DIAMETER_ERROR_USER_DATA_CANNOT_BE_READ */
+	CHECK_UINT(ld(&hss_stats.cmd[HSS_CMD_UDR].answers[1]), ==, 1, "UDR 2xxx");
+	CHECK_UINT(ld(&hss_stats.cmd[HSS_CMD_UDR].answers[4]), ==, 1, "UDR 5xxx");
+	CHECK_INT(code_count(HSS_CMD_UDR, 5102 | HSS_STATS_CODE_EXP), ==, 1);
+
+	hss_stats_initiated(&a);
+	atomic_fetch_add(&hss_stats.cmd[HSS_CMD_PNR].requests, 4);
+	hss_stats_code(HSS_CMD_PNR, 2001, false);
+	hss_stats_code(HSS_CMD_PNR, 5107, true);          /* DIAMETER_ERROR_NO_SUBSCRIPTION_TO_DATA */
+	hss_stats_code(HSS_CMD_PNR, 3002, false);
+	atomic_fetch_add(&hss_stats.cmd[HSS_CMD_PNR].timeouts, 1);
+	hss_stats_initiated(&b);
+	CHECK_UINT(b.sent - a.sent, ==, 4, "PNRs are HSS-initiated");
+	CHECK_UINT(b.answered - a.answered, ==, 3);
+	CHECK_UINT(b.failed - a.failed, ==, 2, "the 5107 and the 3002");
+	CHECK_UINT(b.timed_out - a.timed_out, ==, 1);
+	CHECK_INT(code_count(HSS_CMD_PNR, 5107 | HSS_STATS_CODE_EXP), ==, 1);
+	CHECK_INT(code_count(HSS_CMD_PNR, 3002), ==, 1);
+
+	hss_stats_format(buf, sizeof(buf));
+	CHECK_SUBSTR(buf, "; UDR requests=0 success=1 user_unknown=0 rejected=1 errors=0 timeouts=0 "
+	             "answers_1xxx=0 answers_2xxx=1 answers_3xxx=0 answers_4xxx=0 answers_5xxx=1 "
+	             "answers_other=0 r2001=1 e5102=1 codes_other=0");
+	CHECK_SUBSTR(buf, "; PNR requests=4 success=0 user_unknown=0 rejected=0 errors=0 timeouts=1 "
+	             "answers_1xxx=0 answers_2xxx=1 answers_3xxx=1 answers_4xxx=0 answers_5xxx=1 "
+	             "answers_other=0 r2001=1 e5107=1 r3002=1 codes_other=0");
+}
+
 int main(void)
 {
 	test_info();
@@ -218,5 +278,6 @@ int main(void)
 	test_cx_results();
 	test_race();
 	test_totals_and_text();
+	test_sh();
 	return tap_done();
 }
