@@ -187,7 +187,15 @@ struct hss_db_tx {
 	struct hss_pconn *pc;
 	bool write;              /* write transaction: reads lock the subscriber they read */
 	unsigned nwrites;        /* writes that succeeded in the current body */
+	/* keyed records read absent in this run of the transaction (rec.c): on a server
+	 * without gap locks (MariaDB READ COMMITTED) an absent record is not locked, so a later
+	 * read that finds it must not go on with what the first one saw */
+	char **absent;           /* "table\0key", each malloc'd */
+	size_t nabsent, capabsent;
 };
+/* Forget the records read absent (each run of a write transaction starts afresh; also
+ * frees the list). */
+void hss_db_tx_forget(struct hss_db_tx *tx);
 
 /* Run fn in a read transaction (a consistent view, no locks) on the caller's thread. */
 int hss_db_run_read(struct hss_db *db, hss_db_tx_fn fn, void *arg);

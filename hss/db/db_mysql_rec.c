@@ -6,10 +6,12 @@
  * both. Storage only: versions and conditions are rec.c's.
  *
  * Every primitive runs on the transaction's connection (db_tx.c). A read in a write
- * transaction is SELECT ... FOR UPDATE: the row, or the gap where it would go, stays locked
- * until the end, so read-modify-writes of records cannot interleave whatever the process
- * (two that read the same absent key may deadlock when both insert: EAGAIN, the
- * transaction is run again). Keys go into the SQL as hex literals, values escaped with
+ * transaction is SELECT ... FOR UPDATE: the row stays locked until the end, so
+ * read-modify-writes of existing records cannot interleave whatever the process. Sessions
+ * are READ COMMITTED (no gap locks): two that read the same absent key both insert it; the
+ * later one gets a duplicate key (EEXIST, EAGAIN in rec.c) or, three or more, a deadlock
+ * (EAGAIN); db_tx.c runs the transaction again after a jittered pause within its deadline.
+ * Keys go into the SQL as hex literals, values escaped with
  * mysql_real_escape_string (binary-safe); the statement text is wiped after use (values
  * may be secrets).
  */

@@ -19,8 +19,17 @@
  * fails that body and the group is run again without it while the deadline allows: one
  * corrupt record costs only its own request, whatever else its group holds (a bound of 3
  * such bodies per group let a fourth fail the rest of a large group under load). A database
- * that fails whatever runs fails each body once, within the deadline, at most once per body. A fault at BEGIN or COMMIT fails
- * the group. A deadlock (EAGAIN) runs the group again while its deadline allows.
+ * that fails whatever runs fails each body once, within the deadline. A fault at BEGIN or
+ * COMMIT fails the group.
+ *
+ * A deadlock (EAGAIN: InnoDB chose this transaction as the victim, another writer inserted
+ * the same absent key first, a MongoDB write conflict) is transient by nature: the
+ * transaction that won goes on and releases its locks at commit. The group is rolled back,
+ * waits a jittered, doubling pause (DL_PAUSE_MIN_US to DL_PAUSE_MAX_US) so the transactions
+ * that collided do not start again in the same instant and collide again, and runs again,
+ * as often as its deadline allows: a fixed number of runs failed requests whenever a loaded
+ * machine made a few collisions in a row (2 processes x 2 writers on the same records),
+ * although the deadline had room for many more.
  *
  * Every queued write has a deadline (timeout_ms from when it was queued): the group's
  * waits (connection, lock) end at the earliest, and a write still queued past its own
@@ -31,12 +40,14 @@
 #include "db_int.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define RETRIES 5            /* runs of a group that keeps meeting deadlocks */
+#define DL_PAUSE_MIN_US 500      /* first pause after a deadlock */
+#define DL_PAUSE_MAX_US 50000    /* pauses double up to this */
 #define MAX_GROUP 512        /* bodies per transaction */
 
 struct hss_wop {
@@ -64,7 +75,7 @@ struct hss_writer {
 	pthread_t th[16];
 	bool stop;
 	/* counters (hss_db_writer_stats) */
-	atomic_ullong groups, writes, failed, exec_us, commit_us, complete_us;
+	atomic_ullong groups, writes, failed, exec_us, commit_us, complete_us, deadlocks;
 };
 
 /* ---- one transaction on the caller's thread (reads) ------------------------------------ */
@@ -72,7 +83,7 @@ struct hss_writer {
 int hss_db_run_read(struct hss_db *db, hss_db_tx_fn fn, void *arg)
 {
 	const struct hss_db_driver *d = db->drv;
-	struct hss_db_tx tx = { db, NULL, false, 0 };
+	struct hss_db_tx tx = { db, NULL, false, 0, NULL, 0, 0 };
 	int rc, attempt;
 
 	if ((rc = hss_pool_get(db, false, &tx.pc)))
@@ -132,11 +143,38 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* The pause before run `runs + 1` of a group that deadlocked: doubling from DL_PAUSE_MIN_US
+ * to DL_PAUSE_MAX_US, a random part of it (so colliding writers spread out), and never past
+ * the deadline. false: the deadline leaves no room for another run. */
+static bool deadlock_pause(int runs, int64_t deadline_ms)
+{
+	static _Thread_local unsigned seed;
+	int64_t cap = DL_PAUSE_MIN_US, left = (deadline_ms - hss_now_ms()) * 1000, us;
+	struct timespec ts;
+
+	if (left <= 0)
+		return false;
+	if (!seed)
+		seed = (unsigned)now_us() ^ (unsigned)(uintptr_t)&seed;
+	for (int i = 1; i < runs && cap < DL_PAUSE_MAX_US; i++)
+		cap *= 2;
+	if (cap > DL_PAUSE_MAX_US)
+		cap = DL_PAUSE_MAX_US;
+	us = cap / 2 + (int64_t)(rand_r(&seed) % (unsigned)(cap / 2 + 1));
+	if (us >= left)   /* keep a moment for the run itself */
+		us = left / 2;
+	ts.tv_sec = (time_t)(us / 1000000);
+	ts.tv_nsec = (long)(us % 1000000) * 1000;
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	return hss_now_ms() < deadline_ms;
+}
+
 static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 {
 	int64_t t0 = now_us(), t1 = 0;
 	const struct hss_db_driver *d = db->drv;
-	struct hss_db_tx tx = { db, NULL, true, 0 };
+	struct hss_db_tx tx = { db, NULL, true, 0, NULL, 0, 0 };
 	int64_t now = hss_now_ms(), deadline = INT64_MAX;
 	char why[256];
 	size_t i, live = 0;
@@ -176,6 +214,7 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 		}
 		runs++;
 		fault = 0;
+		hss_db_tx_forget(&tx);   /* a new run reads everything afresh */
 		for (i = 0; i < n && !fault; i++) {
 			if (ops[i]->finished)
 				continue;
@@ -217,20 +256,24 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 				break;
 			continue;
 		}
-		/* a deadlock is run again, as long as the group's deadline allows */
-		if (fault == EAGAIN && !alone && runs < RETRIES && hss_now_ms() < deadline)
+		/* a deadlock is run again, after a pause, as long as the group's deadline allows */
+		if (fault == EAGAIN && !alone && deadlock_pause(runs, deadline)) {
+			atomic_fetch_add_explicit(&db->w->deadlocks, 1, memory_order_relaxed);
 			continue;
+		}
 		if (fault == EAGAIN) {
 			char m[sizeof(why) + 128];
 
-			snprintf(m, sizeof(m), "%s: still deadlocked after %d attempts: %s", d->name, runs,
-			         why);
+			atomic_fetch_add_explicit(&db->w->deadlocks, 1, memory_order_relaxed);
+			snprintf(m, sizeof(m), "%s: still deadlocked after %d attempts in %lld ms: %s",
+			         d->name, runs, (long long)(hss_now_ms() - now), why);
 			fail_rest(ops, n, ETIMEDOUT, m);
 		} else {
 			fail_rest(ops, n, fault, why);
 		}
 		break;
 	}
+	hss_db_tx_forget(&tx);
 	hss_pool_put(db, tx.pc);
 	if (t1) {
 		atomic_fetch_add_explicit(&db->w->exec_us, (unsigned long long)(t1 - t0),
@@ -455,6 +498,7 @@ void hss_db_writer_stats(struct hss_db *db, struct hss_db_wstats *ret)
 	ret->exec_us = atomic_load(&w->exec_us);
 	ret->commit_us = atomic_load(&w->commit_us);
 	ret->complete_us = atomic_load(&w->complete_us);
+	ret->deadlocks = atomic_load(&w->deadlocks);
 }
 
 unsigned hss_db_pending(struct hss_db *db)

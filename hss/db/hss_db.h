@@ -435,10 +435,13 @@ unsigned hss_db_pending(struct hss_db *db);
 
 /* The group commit so far: groups committed (or failed), the writes they carried (writes /
  * groups: how many answers one commit, one fsync, made durable), those that failed, and
- * the time spent running the bodies, committing, and running the done callbacks. */
+ * the time spent running the bodies, committing, and running the done callbacks;
+ * deadlocks: runs of a group that ended in a deadlock (each run again after a pause while
+ * the deadline allowed; a rate that grows means writers contend for the same records). */
 struct hss_db_wstats {
 	uint64_t groups, writes, failed;
 	uint64_t exec_us, commit_us, complete_us;
+	uint64_t deadlocks;
 };
 void hss_db_writer_stats(struct hss_db *db, struct hss_db_wstats *ret);
 

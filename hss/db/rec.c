@@ -229,6 +229,87 @@ int hss_db_rec_tx(struct hss_db *db, hss_db_tx_fn fn, void *arg)
 	return hss_db_run_write(db, 0, fn, arg);
 }
 
+void hss_db_tx_forget(struct hss_db_tx *tx)
+{
+	for (size_t i = 0; i < tx->nabsent; i++)
+		free(tx->absent[i]);
+	free(tx->absent);
+	tx->absent = NULL;
+	tx->nabsent = tx->capabsent = 0;
+}
+
+/* Index of (table, key) in the transaction's absent list, or nabsent. */
+static size_t absent_find(const struct hss_db_tx *tx, const char *table, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < tx->nabsent; i++)
+		if (!strcmp(tx->absent[i], table) &&
+		    !strcmp(tx->absent[i] + strlen(table) + 1, key))
+			break;
+	return i;
+}
+
+static int absent_add(struct hss_db_tx *tx, const char *table, const char *key)
+{
+	size_t lt = strlen(table), lk = strlen(key);
+	char *e;
+
+	if (absent_find(tx, table, key) < tx->nabsent)
+		return 0;
+	if (tx->nabsent == tx->capabsent) {
+		size_t cap = tx->capabsent ? 2 * tx->capabsent : 8;
+		char **a = realloc(tx->absent, cap * sizeof(*a));
+
+		if (!a)
+			return hss_db_set_error(ENOMEM, "out of memory");
+		tx->absent = a;
+		tx->capabsent = cap;
+	}
+	if (!(e = malloc(lt + lk + 2)))
+		return hss_db_set_error(ENOMEM, "out of memory");
+	memcpy(e, table, lt + 1);
+	memcpy(e + lt + 1, key, lk + 1);
+	tx->absent[tx->nabsent++] = e;
+	return 0;
+}
+
+/* The transaction itself created (table, key): reading it is no longer a change. */
+static void absent_del(struct hss_db_tx *tx, const char *table, const char *key)
+{
+	size_t i = absent_find(tx, table, key);
+
+	if (i == tx->nabsent)
+		return;
+	free(tx->absent[i]);
+	tx->absent[i] = tx->absent[--tx->nabsent];
+}
+
+/* The driver's read. In a write transaction a record read absent is remembered: MariaDB
+ * (READ COMMITTED, no gap locks) locks nothing for it, so another transaction may insert it
+ * and commit before this one reads it again; going on would write over that insert from
+ * what the first read saw (a lost write). Found later in the same run: EAGAIN, the
+ * transaction is run again from the start and sees it from its first read. */
+static int tx_read(struct hss_db_tx *tx, const char *table, const char *key, bool data,
+                   struct hss_db_rec *ret)
+{
+	int rc = tx->db->drv->rec_read(tx, table, key, data, ret);
+
+	if (!tx->write)
+		return rc;
+	if (rc == ENOENT) {
+		int e = absent_add(tx, table, key);
+
+		return e ? e : hss_db_set_error(ENOENT, "record %s/%.80s not found", table, key);
+	}
+	if (!rc && absent_find(tx, table, key) < tx->nabsent) {
+		hss_db_rec_free(ret);
+		return hss_db_set_error(EAGAIN, "record %s/%.80s inserted by another transaction "
+		                        "after this one read it absent", table, key);
+	}
+	return rc;
+}
+
 static int check_tx(const struct hss_db_tx *tx)
 {
 	if (!tx || !tx->db || !has_records(tx->db))
@@ -243,14 +324,14 @@ int hss_db_tx_get(struct hss_db_tx *tx, const char *table, const char *key,
 
 	if ((rc = check_tx(tx)) || (rc = hss_db_rec_check(table, key)))
 		return rc;
-	return tx->db->drv->rec_read(tx, table, key, true, ret);
+	return tx_read(tx, table, key, true, ret);
 }
 
 /* The stored version of (table, key), locked for the rest of the transaction; 0: absent. */
 static int cur_version(struct hss_db_tx *tx, const char *table, const char *key, uint64_t *ret)
 {
 	struct hss_db_rec r = { 0 };
-	int rc = tx->db->drv->rec_read(tx, table, key, false, &r);
+	int rc = tx_read(tx, table, key, false, &r);
 
 	if (rc == ENOENT) {
 		*ret = 0;
@@ -302,6 +383,8 @@ int hss_db_tx_put(struct hss_db_tx *tx, const char *table, const char *key, cons
 		rc = hss_db_set_error(EAGAIN, "record %s/%.80s inserted meanwhile", table, key);
 	if (rc)
 		return rc;
+	if (!cur)
+		absent_del(tx, table, key);
 	tx->nwrites++;   /* db_tx.c: a body failing after this cannot just be left out */
 	if (ret_version)
 		*ret_version = nv;
