@@ -72,6 +72,9 @@ int hss_req_i32(msg_or_avp *parent, const char *name, bool required, int32_t *re
                 bool *present, struct hss_res *res);
 /* Origin-Host / Origin-Realm of the request as NUL-terminated strings (HSS_DB_HOST_LEN). */
 int hss_req_origin(struct msg *req, char *host, char *realm, struct hss_res *res);
+/* Result-Code, or Experimental-Result-Code (*exp set), of an answer to a request the HSS
+ * sent (CLR, IDR, DSR, RTR, PPR, PNR); 0 when neither is readable (s6a_common.c). */
+uint32_t hss_ans_result(struct msg *ans, bool *exp);
 
 /* Evaluate a database call, timing it into hss_stats (operations, latency histogram):
  * `rc = HSS_DB(hss_db_get_sub(hss_g.db, imsi, sub))`. */

@@ -39,29 +39,11 @@ struct px_sent {
 
 /* ---- sending ---------------------------------------------------------------------------- */
 
-/* Result-Code, or Experimental-Result-Code (*exp set), of an answer; 0 when neither is
- * readable. */
-static uint32_t px_result(struct msg *ans, bool *exp)
-{
-	struct avp *a, *c;
-	union avp_value *v;
-
-	*exp = false;
-	if ((a = cm_avp_find(ans, "Result-Code")) && (v = cm_avp_value(a)))
-		return v->u32;
-	if ((a = cm_avp_find(ans, "Experimental-Result")) &&
-	    (c = cm_avp_find(a, "Experimental-Result-Code")) && (v = cm_avp_value(c))) {
-		*exp = true;
-		return v->u32;
-	}
-	return 0;
-}
-
 static void px_ans_cb(void *data, struct msg **ans)
 {
 	struct px_sent *s = data;
 	bool exp;
-	uint32_t code = px_result(*ans, &exp);
+	uint32_t code = hss_ans_result(*ans, &exp);
 
 	/* by class and code too: what hssCmdTable and hssCmdResultTable show */
 	hss_stats_code(s->cmd, code, exp);

@@ -493,7 +493,7 @@ int hss_req_new(const char *cmd_name, const char *imsi, const char *host, const 
 
 /* Result-Code, or Experimental-Result-Code (*exp set), of an answer; 0 when neither is
  * readable. */
-static uint32_t sc_ans_result(struct msg *ans, bool *exp)
+uint32_t hss_ans_result(struct msg *ans, bool *exp)
 {
 	struct avp *a, *c;
 	union avp_value *v;
@@ -513,7 +513,7 @@ static void sc_ans_cb(void *data, struct msg **ans)
 {
 	struct sc_sent *s = data;
 	bool exp;
-	uint32_t code = sc_ans_result(*ans, &exp);
+	uint32_t code = hss_ans_result(*ans, &exp);
 
 	hss_stats_code(s->cmd, code, exp);
 

@@ -47,27 +47,11 @@ struct pn_sent {
 
 /* ---- answers ------------------------------------------------------------------------------ */
 
-static uint32_t pn_result(struct msg *ans, bool *exp)
-{
-	struct avp *a, *c;
-	union avp_value *v;
-
-	*exp = false;
-	if ((a = cm_avp_find(ans, "Result-Code")) && (v = cm_avp_value(a)))
-		return v->u32;
-	if ((a = cm_avp_find(ans, "Experimental-Result")) &&
-	    (c = cm_avp_find(a, "Experimental-Result-Code")) && (v = cm_avp_value(c))) {
-		*exp = true;
-		return v->u32;
-	}
-	return 0;
-}
-
 static void pn_ans_cb(void *data, struct msg **ans)
 {
 	struct pn_sent *s = data;
 	bool exp = false;
-	uint32_t code = pn_result(*ans, &exp);
+	uint32_t code = hss_ans_result(*ans, &exp);
 
 	/* by class and code too: what hssCmdTable and hssCmdResultTable show */
 	hss_stats_code(HSS_CMD_PNR, code, exp);
