@@ -267,6 +267,10 @@ const char *cm_policy_reason_name(enum cm_pol_reason r);
 uint64_t cm_policy_refused(enum cm_pol_reason r);
 /* One line per peer and reason: "PREFIX PEER refused_REASON N". */
 void cm_policy_stats_dump(FILE *f, const char *prefix);
+/* The same counters one by one (peer "(other)" for peers past the table), under the
+ * policy's lock: cb must not call back into the policy. */
+void cm_policy_stats_foreach(void (*cb)(void *data, const char *peer, const char *reason,
+                                         unsigned long long n), void *data);
 
 /* ---------------------------------------------------------------------------------------
  * Pending work and the `overload:` section (common/pending.c)

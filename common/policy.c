@@ -560,7 +560,8 @@ static void po_count(const char *id, size_t len, enum cm_pol_reason r, unsigned 
 	              (unsigned long long)n, interval);
 }
 
-void cm_policy_stats_dump(FILE *f, const char *prefix)
+void cm_policy_stats_foreach(void (*cb)(void *data, const char *peer, const char *reason,
+                                         unsigned long long n), void *data)
 {
 	size_t i;
 	int r;
@@ -569,13 +570,31 @@ void cm_policy_stats_dump(FILE *f, const char *prefix)
 	for (i = 0; i < po_st.n_peer; i++)
 		for (r = 1; r < CM_POL_NREASONS; r++)
 			if (po_st.peer[i].n[r])
-				fprintf(f, "%s %s refused_%s %llu\n", prefix, po_st.peer[i].id,
-				        po_reason_names[r], (unsigned long long)po_st.peer[i].n[r]);
+				cb(data, po_st.peer[i].id, po_reason_names[r],
+				   (unsigned long long)po_st.peer[i].n[r]);
 	for (r = 1; r < CM_POL_NREASONS; r++)
 		if (po_st.other[r])
-			fprintf(f, "%s (other) refused_%s %llu\n", prefix, po_reason_names[r],
-			        (unsigned long long)po_st.other[r]);
+			cb(data, "(other)", po_reason_names[r], (unsigned long long)po_st.other[r]);
 	pthread_mutex_unlock(&po_st.lock);
+}
+
+struct po_dump {
+	FILE *f;
+	const char *prefix;
+};
+
+static void po_dump_line(void *data, const char *peer, const char *reason, unsigned long long n)
+{
+	struct po_dump *d = data;
+
+	fprintf(d->f, "%s %s refused_%s %llu\n", d->prefix, peer, reason, n);
+}
+
+void cm_policy_stats_dump(FILE *f, const char *prefix)
+{
+	struct po_dump d = { f, prefix };
+
+	cm_policy_stats_foreach(po_dump_line, &d);
 }
 
 uint64_t cm_policy_refused(enum cm_pol_reason r)

@@ -236,27 +236,11 @@ static void st_peer_line(void *data, struct cm_pstat *p)
 	        (long long)atomic_load(&p->connected_since));
 }
 
-/* The peer policy's refusals per peer (common/policy.c). */
-static void st_policy_lines(struct st_out *o)
+/* The peer policy's refusals per peer (common/policy.c), in the shape of the other parts:
+ * "policy:PEER refused_REASON=N". */
+static void st_policy_line(void *data, const char *peer, const char *reason, unsigned long long n)
 {
-	char *buf = NULL, *l, *save = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return;
-	cm_policy_stats_dump(f, "policy");
-	fclose(f);
-	/* "policy PEER refused_REASON N" becomes "policy:PEER refused_REASON=N", the shape of
-	 * the other parts (name, then key=value) */
-	for (l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char peer[256], what[64];
-		unsigned long long n;
-
-		if (sscanf(l, "policy %255s %63s %llu", peer, what, &n) == 3)
-			st_emit(o, "policy:%s %s=%llu", peer, what, n);
-	}
-	free(buf);
+	st_emit(data, "policy:%s refused_%s=%llu", peer, reason, n);
 }
 
 static void st_dump(struct st_out *o)
@@ -304,7 +288,7 @@ static void st_dump(struct st_out *o)
 	        (unsigned long long)cm_pstat_get(&cm_pstats_global.local_3005),
 	        (unsigned long long)cm_pstat_get(&cm_pstats_global.failovers));
 	cm_pstats_foreach(st_peer_line, o);
-	st_policy_lines(o);
+	cm_policy_stats_foreach(st_policy_line, o);
 }
 
 static void st_log_line(struct st_out *o, const char *text)
