@@ -246,7 +246,7 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 		if (fault == -1)
 			continue;
 		/* a body met a fault: it fails; the others are run again without it */
-		if (fault != EAGAIN && faulted < n && body_faults < n &&
+		if (fault != EAGAIN && faulted < n && (size_t)body_faults < n &&
 		    hss_now_ms() < deadline) {
 			finish(ops[faulted], fault, why);
 			body_faults++;

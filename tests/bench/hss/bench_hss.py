@@ -15,7 +15,9 @@ rounds (HSS_BENCH_ROUNDS, default 3) with the load average seen during the block
 HSS processes, two dclients run at once (half the requests in flight each, one per HSS; the
 echo baseline gets the same two dclients). Printed per case: requests/s, the ratio to echo,
 latency p50/p99/p99.9 (us, from dclient; with two clients the worse of the two), the server
-CPU per request (utime+stime from /proc, all HSS processes) beside echo's, and the answers
+CPU per request (utime+stime from /proc, all HSS processes) beside echo's, the client's CPU
+per request (every dclient of the case), the ratio the cores would allow at best (server and
+client CPU side by side with echo's: `cap`), and the answers
 that were not 2001 (a write that waited past database.timeout_ms on an overloaded machine
 is answered 5012, as designed). Nothing about speed is asserted: it fails only when
 something does not work (a timeout, or more than 1% of answers not 2001).
@@ -26,13 +28,15 @@ after its write is durable (group commit).
 
 Environment: HSS_BENCH_COUNT (requests per case at 100 in flight, default 20000; a fifth at
 10), HSS_BENCH_ROUNDS, HSS_BENCH_1M=1, HSS_BENCH_SUBSCRIBERS=N (instead of 1000),
-HSS_BENCH_BACKENDS (default "sqlite,mysql"), HSS_BENCH_PROCS (default "1,2"), ports
+HSS_BENCH_BACKENDS (default "sqlite,mysql"), HSS_BENCH_PROCS (default "1,2"),
+HSS_BENCH_THREADS (dispatch threads per HSS, default 8), ports
 22900-22939. HSS_BENCH_BASELINE=PATH: another `hss` binary (say, main's, built into another
 directory) measured in the same rounds on the same database ("old air", "old ulr", one process,
 interleaved with the others): a before/after comparison that the machine's load cannot skew.
 """
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -49,6 +53,9 @@ import harness  # noqa: E402
 import mariadb  # noqa: E402
 
 CLK = os.sysconf('SC_CLK_TCK')
+NCPU = os.cpu_count() or 1
+# dispatch threads of each HSS (HSS_BENCH_THREADS): 2, 4 and 8 measured alike on 2 cores
+THREADS = int(os.environ.get('HSS_BENCH_THREADS', '8'))
 K = '465b5ce8b199b49faa5f0a2ee238a6bc'
 OPC = 'cd63cb71954a9f4e48a5994e37a02baf'
 FIRST = 1010000000001   # IMSI 001010000000001
@@ -106,6 +113,8 @@ def load(h, targets, cmd, count, inflight, imsis):
     them; returns (requests/s summed, worst p50, p99, p99.9)."""
     per = max(inflight // len(targets), 1)
     out = [None] * len(targets)
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = ru.ru_utime + ru.ru_stime
 
     def one(i, host, port):
         out[i] = h.dclient('load', cmd, '--count', count // len(targets), '--concurrency', per,
@@ -129,8 +138,12 @@ def load(h, targets, cmd, count, inflight, imsis):
         h.fail('%s at %d in flight: %d answers not 2001: %s' % (
             cmd, inflight, errors, [r.answer.get('results') for r in out]))
     lat = [r.answer['latency_us'] for r in out]
+    # the client's own CPU (every dclient of this case; they are the only children that end
+    # during it): on a machine this small, client and server share the same cores
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_us = (ru.ru_utime + ru.ru_stime - before) * 1e6 / count
     return (sum(r.answer['rps'] for r in out), max(x['p50'] for x in lat),
-            max(x['p99'] for x in lat), max(x['p99.9'] for x in lat), errors)
+            max(x['p99'] for x in lat), max(x['p99.9'] for x in lat), errors, client_us)
 
 
 def run_block(h, rows, backend, spec, n, nproc, echo, rounds, count):
@@ -143,7 +156,7 @@ def run_block(h, rows, backend, spec, n, nproc, echo, rounds, count):
         else:
             database = {'backend': 'sqlite', 'path': spec[7:]}
         cfg = h.write_config('hss%d.yaml' % i, 'hss%d.bench' % i, 'bench', port,
-                             diameter={'threads': 8}, database=database,
+                             diameter={'threads': THREADS}, database=database,
                              s6a={'home_plmns': ['00101'], 'cancel_old_mme': False})
         procs.append(h.start('hss%d' % i, [h.binary('hss'), '-c', cfg], wait_port=port))
         targets.append(('hss%d.bench' % i, port))
@@ -153,7 +166,7 @@ def run_block(h, rows, backend, spec, n, nproc, echo, rounds, count):
     if baseline and nproc == 1:
         port = h.port()
         cfg = h.write_config('hss-old.yaml', 'hssold.bench', 'bench', port,
-                             diameter={'threads': 8}, database=database,
+                             diameter={'threads': THREADS}, database=database,
                              s6a={'home_plmns': ['00101'], 'cancel_old_mme': False})
         old = h.start('hss-old', [baseline, '-c', cfg], wait_port=port)
         procs_old, targets_old = [old], [('hssold.bench', port)]
@@ -176,23 +189,29 @@ def run_block(h, rows, backend, spec, n, nproc, echo, rounds, count):
             base = None
             for name, tg, pr, cmd in cases:
                 before = sum(cpu_s(p.p.pid) for p in pr)
-                rps, p50, p99, p999, errs = load(h, tg, cmd, c, inflight, imsis)
+                rps, p50, p99, p999, errs, client = load(h, tg, cmd, c, inflight, imsis)
                 cpu = (sum(cpu_s(p.p.pid) for p in pr) - before) * 1e6 / c
                 if base is None:
                     base = (rps, cpu)
+                # what the cores allow when they do nothing else: server + client CPU per
+                # request; the ceiling of the ratio to echo is echo's sum over this one's
+                cap = NCPU * 1e6 / (cpu + client) if cpu + client else 0
                 samples.setdefault((name, inflight), []).append(
                     (rps, rps / base[0], p50, p99, p999, cpu, cpu / base[1] if base[1] else 0,
-                     errs))
+                     client, cap, errs))
             loads.append(loadavg())
     for p in procs + procs_old:
         p.stop()
     for (name, inflight), v in samples.items():
-        med = [statistics.median(x[i] for x in v) for i in range(7)]
-        errs = sum(x[7] for x in v)
+        med = [statistics.median(x[i] for x in v) for i in range(9)]
+        errs = sum(x[9] for x in v)
+        ecap = statistics.median(x[8] for x in samples[('echo air', inflight)])
         rows.append(dict(backend=backend, subscribers=n, procs=nproc, case=name,
                          inflight=inflight, rps=round(med[0]), ratio=round(med[1], 2),
                          p50=round(med[2]), p99=round(med[3]), p999=round(med[4]),
-                         cpu_us=round(med[5], 1), cpu_ratio=round(med[6], 2), not_2001=errs,
+                         cpu_us=round(med[5], 1), cpu_ratio=round(med[6], 2),
+                         client_us=round(med[7], 1), cap_ratio=round(med[8] / ecap, 2)
+                         if ecap else 0, not_2001=errs,
                          ratios=[round(x[1], 2) for x in v],
                          load=[round(min(loads), 1), round(max(loads), 1)]))
 
@@ -243,15 +262,20 @@ def bench(h):
           (rounds, sync.upper() or 'FULL', count))
     for note in notes:
         print('  ' + note)
-    print('%-7s %7s %5s %-8s %4s %8s %6s %8s %8s %9s %8s %6s %5s %11s %s' % (
+    print('  cpu us: the server processes\' CPU per request; client us: the dclients\'; cap: the')
+    print('  ratio to echo the %d cores would allow if server and client used all of them and' % NCPU)
+    print('  nothing else ((echo cpu + client) / (cpu + client)): the client parses every answer')
+    print('  whole (a ULA with full Subscription-Data costs it more than an AIA)')
+    print('%-7s %7s %5s %-8s %4s %8s %6s %8s %8s %9s %8s %6s %8s %5s %5s %11s %s' % (
         'backend', 'subs', 'procs', 'case', 'infl', 'req/s', 'x echo', 'p50 us', 'p99 us',
-        'p99.9 us', 'cpu us', 'x echo', '!2001', 'load', 'round ratios'))
+        'p99.9 us', 'cpu us', 'x echo', 'client', 'cap', '!2001', 'load', 'round ratios'))
     for r in rows:
-        print('%-7s %7d %5d %-8s %4d %8d %6.2f %8d %8d %9d %8.1f %6.2f %5d %5.1f-%-5.1f %s' % (
-            r['backend'], r['subscribers'], r['procs'], r['case'], r['inflight'], r['rps'],
-            r['ratio'], r['p50'], r['p99'], r['p999'], r['cpu_us'], r['cpu_ratio'],
-            r['not_2001'], r['load'][0], r['load'][1],
-            ' '.join('%.2f' % x for x in r['ratios'])))
+        print('%-7s %7d %5d %-8s %4d %8d %6.2f %8d %8d %9d %8.1f %6.2f %8.1f %5.2f %5d '
+              '%5.1f-%-5.1f %s' % (
+                  r['backend'], r['subscribers'], r['procs'], r['case'], r['inflight'], r['rps'],
+                  r['ratio'], r['p50'], r['p99'], r['p999'], r['cpu_us'], r['cpu_ratio'],
+                  r['client_us'], r['cap_ratio'], r['not_2001'], r['load'][0], r['load'][1],
+                  ' '.join('%.2f' % x for x in r['ratios'])))
     print(json.dumps({'kind': 'hss_bench', 'rounds': rounds, 'count': count,
                       'sync': sync or 'full', 'notes': notes, 'rows': rows}))
 
