@@ -48,6 +48,7 @@ enum hss_fkind {
 
 #define HSS_F_SERVING 0x1u   /* serving state, never written by put_sub */
 #define HSS_F_NOSTORE 0x2u   /* not a column (APNs) */
+#define HSS_F_AUTH    0x4u   /* what an SQN reservation reads (HSS_PART_APN_COUNT) */
 
 struct hss_fdesc {
 	const char *name;        /* canonical name = column name */
@@ -226,8 +227,11 @@ struct hss_sql_dialect;
 #define HSS_PART_APNS    0x4u   /* the APN list (a write replaces it) */
 #define HSS_PART_SERVING 0x8u   /* the serving state */
 #define HSS_PART_ALL     0xfu
-/* Read only: n_apns set to the number of APN configurations, apns[] not filled (an AIR
- * needs to know that there is an EPS subscription, not what it is). */
+/* Read only, with PROV: the authentication fields (HSS_F_AUTH: K, OP/OPc, AMF, SQN, IND
+ * length) and n_apns set to the number of APN configurations, apns[] not filled (an AIR
+ * needs to know that there is an EPS subscription, not what it is). A backend may read more
+ * (the whole document); an SQL one reads those columns only: the reservation runs in the
+ * writer's group, one after the other, and decoding the ~20 other columns was a third of it. */
 #define HSS_PART_APN_COUNT 0x10u
 
 enum hss_wmode {
@@ -327,7 +331,7 @@ struct hss_sql_arg {
 enum hss_sql_stmt {
 	HSS_SQL_SEL_SUB,         /* provisioned + serving columns (LEFT JOIN) of one subscriber */
 	HSS_SQL_SEL_SUB_LOCK,    /* the same, locking it for the transaction */
-	HSS_SQL_SEL_PROV,        /* provisioned columns and the APN count (no join) */
+	HSS_SQL_SEL_PROV,        /* authentication columns and the APN count (no join) */
 	HSS_SQL_SEL_PROV_LOCK,
 	HSS_SQL_SEL_APNS,
 	HSS_SQL_EXISTS,

@@ -40,6 +40,17 @@ static void cols_of(struct cols *prov, struct cols *srv, struct cols *apn)
 		apn->f[apn->n++] = f;
 }
 
+/* The columns an SQN reservation reads (imsi first, then HSS_F_AUTH). */
+static void auth_cols_of(struct cols *auth)
+{
+	const struct hss_fdesc *f;
+
+	auth->n = 0;
+	for (f = hss_fdescs; f->name; f++)
+		if (!strcmp(f->name, "imsi") || (f->flags & HSS_F_AUTH))
+			auth->f[auth->n++] = f;
+}
+
 /* ---- statement texts ------------------------------------------------------------------ */
 
 struct sbuf {
@@ -92,13 +103,14 @@ static void list(struct sbuf *b, const struct cols *c, size_t from, const char *
 int hss_sql_build(struct hss_db *db)
 {
 	const char *lock = db->drv->sql->lock_suffix;
-	struct cols prov, srv, apn;
+	struct cols prov, srv, apn, auth;
 	struct sbuf *b = malloc(sizeof(*b));
 	int id;
 
 	if (!b)
 		return ENOMEM;
 	cols_of(&prov, &srv, &apn);
+	auth_cols_of(&auth);
 	for (id = 0; id < HSS_SQL_N; id++) {
 		b->n = 0;
 		b->full = false;
@@ -115,7 +127,7 @@ int hss_sql_build(struct hss_db *db)
 		case HSS_SQL_SEL_PROV:
 		case HSS_SQL_SEL_PROV_LOCK:
 			add(b, "SELECT ");
-			list(b, &prov, 0, NULL, L_NAMES, "s.");
+			list(b, &auth, 0, NULL, L_NAMES, "s.");
 			add(b, ", (SELECT count(*) FROM apns a WHERE a.imsi = s.imsi) FROM subscribers s "
 			    "WHERE s.imsi = ?%s", id == HSS_SQL_SEL_PROV_LOCK ? lock : "");
 			break;
@@ -256,7 +268,8 @@ static int row_sub(void *arg, const char *const *v, size_t n)
 	size_t i;
 	int rc = 0;
 
-	/* provisioned columns, then the serving ones (SEL_SUB) or the APN count (SEL_PROV) */
+	/* provisioned columns, then the serving ones (SEL_SUB); or the authentication columns,
+	 * then the APN count (SEL_PROV) */
 	if (n != r->prov.n + (count ? 1 : r->srv.n))
 		return hss_db_set_error(EIO, "%s: subscriber row of %zu columns", drv, n);
 	r->found = true;
@@ -306,8 +319,9 @@ int hss_sql_sub_read(struct hss_db_tx *tx, const char *imsi, unsigned parts, str
 	int rc;
 
 	cols_of(&r.prov, &r.srv, &r.apn);
-	/* the APN count, without the serving state, in one statement */
+	/* the authentication columns and the APN count, in one statement (SEL_PROV) */
 	if (parts & HSS_PART_APN_COUNT) {
+		auth_cols_of(&r.prov);
 		r.parts &= ~(HSS_PART_SERVING | HSS_PART_APNS);
 		id = tx->write ? HSS_SQL_SEL_PROV_LOCK : HSS_SQL_SEL_PROV;
 	} else {
