@@ -301,8 +301,34 @@ static int fwd_ans_cb(void *data, struct msg **pmsg)
 
 /* Answer a relayed request with an error (3002, 5012) and Error-Reporting-Host; takes the
  * request. */
+/* The application head of the request, in an answer the relay makes for it: S6a, Cx and Sh
+ * answers require Auth-Session-State and carry Vendor-Specific-Application-Id (TS 29.272
+ * 7.2.2-7.2.22, TS 29.229 6.1, TS 29.329 6.1); an MME may discard an answer without them as
+ * malformed, and retry a 5003 or 3002 it could not read. The relay knows no application: both
+ * are copied from the request as it came (only values that parse; none when it has none). */
+static void copy_app_head(struct msg *ans, struct msg *req)
+{
+	struct avp *a, *c;
+	union avp_value *v;
+	uint32_t vendor = 0, app = 0;
+
+	if ((a = cm_avp_find(req, "Vendor-Specific-Application-Id"))) {
+		if ((c = cm_avp_find(a, "Vendor-Id")) && (v = cm_avp_value(c)))
+			vendor = v->u32;
+		if ((c = cm_avp_find(a, "Auth-Application-Id")) && (v = cm_avp_value(c)))
+			app = v->u32;
+		if (vendor && app)
+			(void)cm_avp_add_vsai(ans, vendor, app);
+	}
+	/* STATE_MAINTAINED (0) or NO_STATE_MAINTAINED (1), as asked */
+	if ((a = cm_avp_find(req, "Auth-Session-State")) && (v = cm_avp_value(a)) &&
+	    (v->i32 == 0 || v->i32 == 1))
+		(void)cm_avp_add_i32(ans, "Auth-Session-State", v->i32);
+}
+
 static int answer_error(struct msg **pmsg, const char *rescode, const char *why)
 {
+	struct msg *req = NULL;
 	struct msg *m = *pmsg;
 	union avp_value v;
 	struct avp *erh = NULL;
@@ -312,6 +338,8 @@ static int answer_error(struct msg **pmsg, const char *rescode, const char *why)
 	*pmsg = NULL;
 	if ((rc = cm_answer_new(&m, MSGFL_ANSW_ERROR)))
 		goto fail;
+	if (!fd_msg_answ_getq(m, &req) && req)
+		copy_app_head(m, req);
 	if ((rc = fd_msg_rescode_set(m, (char *)rescode, (char *)why, NULL, 1)))
 		goto fail;
 	count_cmd_answer(m, cm_answer_result(m));

@@ -83,6 +83,7 @@ def test(h):
             'CLR from mme1 to mme2: 3001 DIAMETER_COMMAND_UNSUPPORTED with the E bit (%s)' %
             seclib.result_code(a))
     h.check([x.data.decode() for x in a.find(294)] == ['dra.test'], 'Error-Reporting-Host dra.test')
+    h.check([x.u32() for x in a.find(277)] == [1], 'the 3001 of the DRA has Auth-Session-State')
     no_request(h, mme2, 'mme2')
 
     # A CSCF asking for S6a vectors: refused at the DRA and at the HSS.
@@ -104,6 +105,12 @@ def test(h):
     h.check(seclib.result_code(a) == 5003 and not (a.flags & 0x20),
             'AIR from mme1 with Origin-Host mme7: 5003 DIAMETER_AUTHORIZATION_REJECTED (%s)' %
             seclib.result_code(a))
+    # the DRA's own answer carries the request's S6a head (an MME may drop an AIA without
+    # Auth-Session-State as malformed)
+    h.check([x.children()[1].u32() for x in a.find(260)] == [seclib.S6A] and
+            [x.u32() for x in a.find(277)] == [1],
+            'the 5003 of the DRA has the S6a head (Vendor-Specific-Application-Id, '
+            'Auth-Session-State): %s %s' % (a.find(260), a.find(277)))
     # ... and at the HSS from a direct peer (the HSS registers Origin-Host as the MME).
     mme3 = seclib.mme(h, hss_port, 'mme3.test')
     head = A(263, 'mme3.test;spoof;1') + A(264, 'mme1.test') + A(296, 'test')
