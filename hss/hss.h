@@ -226,7 +226,7 @@ struct hss_stats {
 	atomic_ulong malformed;        /* requests answered 5004/5005 by the HSS handlers, or with
 	                                * an error freeDiameter built itself (parser: 5005 5009
 	                                * 5001 5004 5014 3001; routing: 3001 3002 3005 ...) */
-	atomic_ulong db_ops;           /* database operations of the procedures, timed */
+	atomic_ulong db_ops;           /* database operations (hss_stats_db_us), timed */
 	atomic_ulong db_latency_us;    /* their total duration, microseconds */
 	atomic_ulong db_latency_max_us;  /* the longest one */
 	atomic_ulong db_latency[HSS_DB_LAT_NBUCKETS];  /* how many took <= hss_db_lat_bounds[i] */
@@ -243,8 +243,10 @@ void hss_stats_count(enum hss_cmd c, uint32_t result);
 void hss_stats_count_res(enum hss_cmd c, uint32_t code, bool exp);
 /* Only the class and code counters (answers to the requests the HSS sends). */
 void hss_stats_code(enum hss_cmd c, uint32_t code, bool exp);
-/* A database operation that started at t0 (CLOCK_MONOTONIC) has ended. */
-void hss_stats_db_time(const struct timespec *t0);
+/* A database operation has ended after us microseconds: every read transaction and every
+ * write (queued to durable) of S6a, Cx, Sh and the outboxes; the database handle's
+ * hss_db_opts.timing. */
+void hss_stats_db_us(uint64_t us);
 /* The outcome of a SIGHUP reload (reload.c). */
 void hss_stats_reloaded(bool ok);
 /* Totals of the HSS-initiated requests (commands with info->sent). */

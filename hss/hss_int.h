@@ -76,16 +76,6 @@ int hss_req_origin(struct msg *req, char *host, char *realm, struct hss_res *res
  * sent (CLR, IDR, DSR, RTR, PPR, PNR); 0 when neither is readable (s6a_common.c). */
 uint32_t hss_ans_result(struct msg *ans, bool *exp);
 
-/* Evaluate a database call, timing it into hss_stats (operations, latency histogram):
- * `rc = HSS_DB(hss_db_get_sub(hss_g.db, imsi, sub))`. */
-#define HSS_DB(call) __extension__({                                                    \
-	struct timespec hss_db_t0_;                                                     \
-	clock_gettime(CLOCK_MONOTONIC, &hss_db_t0_);                                    \
-	int hss_db_rc_ = (call);                                                        \
-	hss_stats_db_time(&hss_db_t0_);                                                 \
-	hss_db_rc_;                                                                     \
-})
-
 /* Map a database error to the result: ENOENT -> 5001, anything else -> 5012 (counted,
  * logged once per cause and outage, see dbfault.c). `what` names the operation. */
 void hss_db_result(int rc, const char *what, struct hss_res *res);

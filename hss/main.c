@@ -112,6 +112,7 @@ int main(int argc, char **argv)
 	}
 	/* never with HSS_DB_OPEN_CREATE: a missing database is an error, not an empty one */
 	dbo.timeout_ms = cfg->db_timeout_ms;
+	dbo.timing = hss_stats_db_us;   /* every operation of every procedure, in `stats` */
 	hss_db_uri_redact(cfg->db_uri, uri, sizeof(uri));   /* no password in a log */
 	warn_exposed(path, cfg, uri);
 	if ((rc = hss_db_open(cfg->db_backend, cfg->db_uri, &dbo, &db, err, sizeof(err)))) {

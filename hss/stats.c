@@ -115,15 +115,11 @@ void hss_stats_count(enum hss_cmd c, uint32_t result)
 	hss_stats_count_res(c, result, false);
 }
 
-void hss_stats_db_time(const struct timespec *t0)
+void hss_stats_db_us(uint64_t us)
 {
-	struct timespec t1;
-	uint64_t us;
 	unsigned long max;
 	size_t i;
 
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	us = (uint64_t)((t1.tv_sec - t0->tv_sec) * 1000000L + (t1.tv_nsec - t0->tv_nsec) / 1000);
 	ST_INC(hss_stats.db_ops);
 	atomic_fetch_add_explicit(&hss_stats.db_latency_us, us, memory_order_relaxed);
 	for (i = 0; i < HSS_DB_LAT_NBUCKETS - 1 && us > hss_db_lat_bounds[i]; i++)

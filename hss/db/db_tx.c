@@ -57,6 +57,7 @@ struct hss_wop {
 	hss_db_done_fn done;     /* asynchronous: called once; NULL: a caller waits */
 	void *done_arg;
 	int64_t deadline;
+	int64_t t0;              /* queued (now_us): the operation's duration (opts.timing) */
 	int rc;
 	bool finished;           /* rc is final (failed alone, or the group's outcome) */
 	bool complete;           /* a waiting caller may go (then the op is no longer ours) */
@@ -80,14 +81,31 @@ struct hss_writer {
 
 /* ---- one transaction on the caller's thread (reads) ------------------------------------ */
 
+static int64_t now_us(void);
+
+/* An operation ended: its duration to the handle's observer (hss: the latency counters). */
+static void timed(struct hss_db *db, int64_t t0)
+{
+	int64_t us;
+
+	if (!db->opts.timing)
+		return;
+	us = now_us() - t0;
+	db->opts.timing(us > 0 ? (uint64_t)us : 0);
+}
+
 int hss_db_run_read(struct hss_db *db, hss_db_tx_fn fn, void *arg)
 {
 	const struct hss_db_driver *d = db->drv;
 	struct hss_db_tx tx = { db, NULL, false, 0, NULL, 0, 0 };
+	int64_t t0 = db->opts.timing ? now_us() : 0;
 	int rc, attempt;
 
-	if ((rc = hss_pool_get(db, false, &tx.pc)))
+	if ((rc = hss_pool_get(db, false, &tx.pc))) {
+		if (db->opts.timing)
+			timed(db, t0);
 		return rc;
+	}
 	for (attempt = 0; attempt < 2; attempt++) {
 		if ((rc = d->begin(&tx))) {
 			/* a connection the server dropped while idle: nothing was done, reconnect */
@@ -102,6 +120,8 @@ int hss_db_run_read(struct hss_db *db, hss_db_tx_fn fn, void *arg)
 		break;
 	}
 	hss_pool_put(db, tx.pc);
+	if (db->opts.timing)
+		timed(db, t0);
 	return rc;
 }
 
@@ -283,8 +303,10 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 	}
 	atomic_fetch_add_explicit(&db->w->groups, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&db->w->writes, n, memory_order_relaxed);
+	/* failed: the database's faults; a result of the body's own (ENOENT: an empty outbox
+	 * polled, EEXIST, a refused ULR...) is an answer, not a failure */
 	for (i = 0; i < n; i++)
-		if (ops[i]->rc)
+		if (ops[i]->rc && !own_result(ops[i]->rc))
 			atomic_fetch_add_explicit(&db->w->failed, 1, memory_order_relaxed);
 }
 
@@ -307,6 +329,7 @@ static void complete(struct hss_db *db, struct hss_wop **ops, size_t n)
 		pthread_mutex_lock(&w->mu);
 		for (i = 0; i < n; i++)
 			if (!ops[i]->done) {
+				timed(db, ops[i]->t0);
 				ops[i]->complete = true;   /* the waiting caller owns it from here */
 				ops[i] = NULL;
 				atomic_fetch_sub(&db->pending, 1);
@@ -319,6 +342,7 @@ static void complete(struct hss_db *db, struct hss_wop **ops, size_t n)
 
 		if (!op)
 			continue;
+		timed(db, op->t0);
 		if (op->rc)
 			hss_db_set_error(op->rc, "%s", op->msg);
 		else
@@ -433,6 +457,7 @@ static int submit(struct hss_db *db, struct hss_wop *op)
 	if ((rc = writer(db, &w)))
 		return rc;
 	op->deadline = hss_now_ms() + db->opts.timeout_ms;
+	op->t0 = db->opts.timing ? now_us() : 0;
 	op->next = NULL;
 	pthread_mutex_lock(&w->mu);
 	if (w->stop) {

@@ -247,6 +247,10 @@ struct hss_db_opts {
 	 * by another process or transaction, for the server. Past it the operation fails with
 	 * ETIMEDOUT. 0: HSS_DB_TIMEOUT_DEFAULT_MS. Keep it well below the peers' Tx timer. */
 	unsigned timeout_ms;
+	/* Optional: called when each operation ends (a read transaction; a write, from being
+	 * queued to being durable and reported, just before its caller is told), with how long
+	 * it took in microseconds. From any thread; keep it cheap. */
+	void (*timing)(uint64_t us);
 };
 
 /* ---------------------------------------------------------------------------------------
@@ -434,7 +438,8 @@ int hss_db_store_nor_async(struct hss_db *db, const char *imsi, uint32_t nor_fla
 unsigned hss_db_pending(struct hss_db *db);
 
 /* The group commit so far: groups committed (or failed), the writes they carried (writes /
- * groups: how many answers one commit, one fsync, made durable), those that failed, and
+ * groups: how many answers one commit, one fsync, made durable), those that failed (a
+ * fault of the database, not a result of the operation's own such as ENOENT), and
  * the time spent running the bodies, committing, and running the done callbacks;
  * deadlocks: runs of a group that ended in a deadlock (each run again after a pause while
  * the deadline allowed; a rate that grows means writers contend for the same records). */

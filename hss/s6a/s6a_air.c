@@ -7,7 +7,6 @@
  */
 #include "hss_int.h"
 
-#include <time.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -33,7 +32,6 @@ struct air_ctx {
 	unsigned n;                  /* SQNs asked for */
 	uint64_t sqn_ms;             /* re-synchronisation: SQN_MS from AUTS */
 	struct hss_auth_data ad;     /* the reservation */
-	struct timespec db_t0;       /* its write submitted (hss_stats_db_time) */
 };
 
 static int air_read_group(const struct air_ctx *c, struct msg *req, const char *name,
@@ -158,7 +156,6 @@ static void air_reserved(void *arg, int rc)
 	struct air_ctx *c = arg;
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
 
-	hss_stats_db_time(&c->db_t0);   /* queued, grouped and committed */
 	struct hss_auth_keys keys;
 	struct avp *body = NULL;
 
@@ -191,7 +188,6 @@ static void air_reserve(struct air_ctx *c, bool resync)
 {
 	int rc;
 
-	clock_gettime(CLOCK_MONOTONIC, &c->db_t0);
 	if (hss_async()) {
 		c->async = true;
 		hss_async_hold();
@@ -240,7 +236,7 @@ static void air_process(struct air_ctx *c)
 	}
 	if (!(sub = malloc(sizeof(*sub))))
 		goto answer;
-	if ((rc = HSS_DB(hss_db_get_sub(hss_g.db, c->imsi, sub)))) {
+	if ((rc = hss_db_get_sub(hss_g.db, c->imsi, sub))) {
 		hss_db_result(rc, "read", &res);
 		goto answer;
 	}

@@ -13,7 +13,7 @@
 int hss_serving_node(const char *imsi, struct hss_sub *sub, const char **host,
                      const char **realm)
 {
-	int rc = HSS_DB(hss_db_get_sub(hss_g.db, imsi, sub));
+	int rc = hss_db_get_sub(hss_g.db, imsi, sub);
 
 	if (rc)
 		return rc;

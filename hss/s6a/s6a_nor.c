@@ -6,7 +6,6 @@
  */
 #include "hss_int.h"
 
-#include <time.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,6 @@ struct nor_ctx {
 	struct msg *req;             /* taken from freeDiameter: nor_end answers it */
 	bool async;                  /* answered from the database writer (hss_async_hold) */
 	char imsi[16];
-	struct timespec db_t0;       /* its write submitted (hss_stats_db_time) */
 };
 
 static void nor_end(struct nor_ctx *c, struct hss_res *res)
@@ -32,7 +30,6 @@ static void nor_stored(void *arg, int rc)
 {
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
 
-	hss_stats_db_time(&((struct nor_ctx *)arg)->db_t0);   /* queued, grouped and committed */
 
 	if (rc) {
 		hss_db_result(rc, "notify", &res);
@@ -70,7 +67,7 @@ int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 		goto answer;
 	if (!(sub = malloc(sizeof(*sub))))
 		goto answer;
-	if ((rc = HSS_DB(hss_db_get_sub(hss_g.db, c->imsi, sub)))) {
+	if ((rc = hss_db_get_sub(hss_g.db, c->imsi, sub))) {
 		hss_db_result(rc, "read", &res);
 		goto answer;
 	}
@@ -80,7 +77,6 @@ int hss_nor_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 	}
 	hss_sub_wipe(sub);   /* K and OP/OPc were read with the rest */
 	free(sub);
-	clock_gettime(CLOCK_MONOTONIC, &c->db_t0);
 	if (hss_async()) {
 		c->async = true;
 		hss_async_hold();

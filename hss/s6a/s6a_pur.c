@@ -6,7 +6,6 @@
  */
 #include "hss_int.h"
 
-#include <time.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,6 @@ struct pur_ctx {
 	struct msg *req;             /* taken from freeDiameter: pur_end answers it */
 	bool async;                  /* answered from the database writer (hss_async_hold) */
 	bool mme, sgsn;              /* purged in the MME / SGSN registration */
-	struct timespec db_t0;       /* its write submitted (hss_stats_db_time) */
 };
 
 static void pur_end(struct pur_ctx *c, struct hss_res *res, struct avp *body)
@@ -35,7 +33,6 @@ static void pur_done(void *arg, int rc)
 	struct pur_ctx *c = arg;
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
 
-	hss_stats_db_time(&c->db_t0);   /* queued, grouped and committed */
 	struct avp *body = NULL;
 	uint32_t pua_flags = (c->mme ? HSS_PUA_FREEZE_MTMSI : 0) |
 	                     (c->sgsn ? HSS_PUA_FREEZE_PTMSI : 0);
@@ -76,7 +73,6 @@ int hss_pur_cb(struct msg **msg, struct avp *avp, struct session *sess, void *op
 	mme = !has_flags || (pur_flags & HSS_PUR_UE_PURGED_IN_MME) ||
 	      !(pur_flags & HSS_PUR_UE_PURGED_IN_SGSN);
 	sgsn = !has_flags || (pur_flags & HSS_PUR_UE_PURGED_IN_SGSN);
-	clock_gettime(CLOCK_MONOTONIC, &c->db_t0);
 	if (hss_async()) {
 		c->async = true;
 		hss_async_hold();

@@ -8,7 +8,6 @@
  */
 #include "hss_int.h"
 
-#include <time.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -32,7 +31,6 @@ struct ulr_ctx {
 	struct hss_serving old;      /* what it replaced */
 	struct hss_sub *sub;         /* the subscriber, read in the same transaction */
 	int refused;                 /* the Experimental-Result ulr_check refused with */
-	struct timespec db_t0;       /* its write submitted (hss_stats_db_time) */
 };
 
 static int ulr_read(struct msg *req, struct ulr_ctx *c, struct hss_res *res)
@@ -149,7 +147,6 @@ static void ulr_updated(void *arg, int rc)
 	struct ulr_ctx *c = arg;
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
 
-	hss_stats_db_time(&c->db_t0);   /* queued, grouped and committed */
 	const struct hss_serving *old = &c->old;
 	bool mme = c->u.node == HSS_NODE_MME;
 	struct avp *body[2] = { NULL, NULL };
@@ -215,7 +212,6 @@ static void ulr_process(struct ulr_ctx *c)
 	c->u.homogeneous_ims_voice = c->ims_voice;
 	c->u.mme_number_for_mt_sms = mme && c->mt_sms[0] ? c->mt_sms : NULL;
 	c->u.forget_sgsn = mme && (c->flags & HSS_ULR_SINGLE_REGISTRATION);
-	clock_gettime(CLOCK_MONOTONIC, &c->db_t0);
 	if (hss_async()) {
 		c->async = true;
 		hss_async_hold();

@@ -66,6 +66,7 @@ def test(h):
     snmp.wait_registered(HSS)
     bed.s6a(IMSI)
     bed.ims('fred', SUB)
+    ops0 = snmp.walk(HSS).get(GLOBAL + '.2.0') or 0   # hssDbOps before the Cx requests
 
     # What the CSCFs got back: (command, kind, code) -> answers, per command: requests.
     got = collections.Counter()
@@ -132,6 +133,12 @@ def test(h):
         return w if col(w, CMD, 7, CX, RTR) == 1 else None
     w = snmp.poll(counted, 'RTR answer counted') or snmp.walk(HSS)
     st = bed.stats()
+    # every Cx request read the IMS store at least once: the database layer times those
+    # operations too (before, only S6a's were counted)
+    ops = (w.get(GLOBAL + '.2.0') or 0) - ops0
+    h.check(ops >= sum(sent[c] for c in (UAR, MAR, SAR, LIR)),
+            'hssDbOps counts the Cx procedures\' database operations: +%d for %d requests' %
+            (ops, sum(sent[c] for c in (UAR, MAR, SAR, LIR))))
 
     # received: requests, classes and codes equal what the CSCFs sent and got
     for cmd in (UAR, MAR, SAR, LIR):

@@ -229,8 +229,10 @@ def test(h):
     ops = w.get(HSS + '.1.2.0')
     buckets = sum(v for k, v in w.items() if k.startswith(HSS + '.5.1.2.'))
     # every AIR and ULR that reached the HSS used the database at least once (an AIR's
-    # group-committed SQN reservation, a ULR's read and update); the 3002 never reached it
-    h.check(ops and ops >= airs + sent['ulr'] and buckets == ops,
+    # group-committed SQN reservation, a ULR's read and update); the 3002 never reached it.
+    # The outboxes' polls (Cx, Sh) are database operations too and go on during the walk,
+    # which reads the buckets after hssDbOps: a few more may be in them, never fewer.
+    h.check(ops and ops >= airs + sent['ulr'] and ops <= buckets <= ops + 50,
             'hssDbOps %s: every request that reached the HSS used the database (%d); the latency '
             'histogram holds them all (%s)' % (ops, airs + sent['ulr'], buckets))
     hpeers = rows(w, HSS + '.2.1', 2)
