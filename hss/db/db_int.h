@@ -193,6 +193,7 @@ struct hss_db_tx {
 	 * read that finds it must not go on with what the first one saw */
 	char **absent;           /* "table\0key", each malloc'd */
 	size_t nabsent, capabsent;
+	void (*on_commit)(void); /* hss_db_tx_on_commit of the current body (write groups) */
 };
 /* Forget the records read absent (each run of a write transaction starts afresh; also
  * frees the list). */

@@ -58,6 +58,7 @@ struct hss_wop {
 	void *done_arg;
 	int64_t deadline;
 	int64_t t0;              /* queued (now_us): the operation's duration (opts.timing) */
+	void (*on_commit)(void); /* asked by its body (hss_db_tx_on_commit) in the last run */
 	int rc;
 	bool finished;           /* rc is final (failed alone, or the group's outcome) */
 	bool complete;           /* a waiting caller may go (then the op is no longer ours) */
@@ -239,7 +240,9 @@ static void run_group(struct hss_db *db, struct hss_wop **ops, size_t n)
 			if (ops[i]->finished)
 				continue;
 			tx.nwrites = 0;
+			tx.on_commit = NULL;
 			rc = ops[i]->fn(&tx, ops[i]->arg);
+			ops[i]->on_commit = rc ? NULL : tx.on_commit;
 			if (!rc) {
 				ops[i]->rc = 0;
 			} else if (own_result(rc)) {
@@ -323,6 +326,10 @@ static void complete(struct hss_db *db, struct hss_wop **ops, size_t n)
 	bool waiters = false;
 	size_t i;
 
+	/* durable now: what the bodies asked to run then, before anyone is told */
+	for (i = 0; i < n; i++)
+		if (!ops[i]->rc && ops[i]->on_commit)
+			ops[i]->on_commit();
 	for (i = 0; i < n && !waiters; i++)
 		waiters = !ops[i]->done;
 	if (waiters) {
@@ -473,6 +480,16 @@ static int submit(struct hss_db *db, struct hss_wop *op)
 		pthread_cond_signal(&w->cv);
 	}
 	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+int hss_db_tx_on_commit(struct hss_db_tx *tx, void (*fn)(void))
+{
+	if (!tx || !tx->write || !fn)
+		return hss_db_set_error(EINVAL, "on_commit: not in a write transaction");
+	if (tx->on_commit && tx->on_commit != fn)
+		return hss_db_set_error(EBUSY, "on_commit: the transaction has another one");
+	tx->on_commit = fn;
 	return 0;
 }
 

@@ -345,6 +345,11 @@ const char *hss_db_strerror(void);
  * message of an error of their own reaches the caller (its hss_db_strerror()) only when
  * the body leaves it here, as the database's own errors are. Returns e. */
 int hss_db_tx_error(int e, const char *msg);
+/* Inside a write transaction's body: call fn (no argument; on a writer thread, keep it
+ * short) once the transaction is durable, before its caller is told; never if it fails or
+ * is rolled back (a body run again must ask again). One fn per transaction: EBUSY for a
+ * second, different one; EINVAL outside a write transaction. */
+int hss_db_tx_on_commit(struct hss_db_tx *tx, void (*fn)(void));
 
 int hss_db_get_sub(struct hss_db *db, const char *imsi, struct hss_sub *out);
 /* MSISDNs are not required to be unique: the subscriber with the lowest IMSI is returned. */

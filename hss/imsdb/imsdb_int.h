@@ -68,15 +68,11 @@ int imsdb_dberr(int e);
 /* Counts the messages set in this thread: a caller that sees it unchanged after a failed
  * hss/db call takes the database's message (imsdb_dberr). */
 unsigned imsdb_err_seq(void);
-/* shnote.c: after a transaction of this thread ended with rc, call the hook of
- * hss_imsdb_on_shnote if it committed a notification. */
-void imsdb_shnote_after(int rc);
 /* After a transaction: rc, with the database's message when no step of this thread set
  * one (the bodies run on a database writer thread: their own messages come back that way,
  * imsdb_err leaves them with hss_db_tx_error). */
 static inline int imsdb_tx_result(int rc, unsigned seq_before)
 {
-	imsdb_shnote_after(rc);
 	return rc > 0 && imsdb_err_seq() == seq_before ? imsdb_dberr(rc) : rc;
 }
 

@@ -31,12 +31,12 @@
 
 enum { N_SUB = 1, N_ITEM = 2, N_CREATED = 3 };
 
-/* Set by a transaction body that queued a notification. Bodies run on a database writer
- * thread (group commit), not on the caller's, so this cannot be per thread: the first caller
- * whose transaction succeeds afterwards wakes the sender. If that caller's group committed
- * before the queuing one's, the sender finds nothing yet and the entry waits for its next
- * poll (sh.outbox_poll_ms); a notification is never lost, at worst late by one poll. */
-static atomic_bool sh_queued;
+/* The sender's wake-up (hss_imsdb_on_shnote). A body that queues a notification asks the
+ * database layer to call shnote_wake once its transaction is durable (hss_db_tx_on_commit):
+ * the sender then finds the entry at once, whichever thread or group committed it; a
+ * transaction rolled back wakes nobody. (A process-wide "queued" flag, consumed by the next
+ * caller whose transaction succeeded, could wake the sender before the queuing group had
+ * committed: the entry then waited for the next poll, sh.outbox_poll_ms.) */
 static void (*_Atomic sh_hook)(void);
 
 void hss_imsdb_on_shnote(void (*fn)(void))
@@ -44,11 +44,11 @@ void hss_imsdb_on_shnote(void (*fn)(void))
 	atomic_store(&sh_hook, fn);
 }
 
-void imsdb_shnote_after(int rc)
+static void shnote_wake(void)
 {
-	void (*fn)(void);
+	void (*fn)(void) = atomic_load(&sh_hook);
 
-	if (!rc && atomic_exchange(&sh_queued, false) && (fn = atomic_load(&sh_hook)))
+	if (fn)
 		fn();
 }
 enum { I_KEY = 1, I_DELETED = 2, I_SEQ = 3 };
@@ -126,7 +126,7 @@ static int note_put(struct hss_db_tx *tx, const char *sub_id, const struct hss_i
 	rc = hss_db_tx_put(tx, T_SHNOTE, key, e.p, e.n, HSS_DB_REC_NEW, NULL);
 	enc_free(&e);
 	if (!rc)
-		atomic_store(&sh_queued, true);
+		rc = hss_db_tx_on_commit(tx, shnote_wake);
 	return rc ? imsdb_dberr(rc) : 0;
 }
 

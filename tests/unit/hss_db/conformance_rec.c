@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,98 @@ static void t_tx(struct hss_db *db)
 	CHECK(rc == 0 && c->n == 9, "all of it committed (%zu)", c->n);
 	CHECK_ERR(hss_db_rec_get(db, "conf.tx", "m0", &r), ENOENT, "the deleted one is gone");
 	free(c);
+}
+
+/* hss_db_tx_on_commit: called once per transaction that became durable, before its caller
+ * is told; never for one that failed or was rolled back (a body that asks and then fails),
+ * also with many threads' transactions sharing commits. */
+static atomic_int oc_calls;
+
+static void oc_fn(void)
+{
+	atomic_fetch_add(&oc_calls, 1);
+}
+
+static void oc_other(void)
+{
+}
+
+struct oc_arg {
+	int result;              /* what the body returns after asking */
+	int second_rc;           /* hss_db_tx_on_commit of another fn */
+	char key[32];
+};
+
+static int oc_body(struct hss_db_tx *tx, void *arg)
+{
+	struct oc_arg *a = arg;
+	int rc;
+
+	if ((rc = hss_db_tx_put(tx, "conf.oc", a->key, "x", 1, HSS_DB_REC_ANY, NULL)) ||
+	    (rc = hss_db_tx_on_commit(tx, oc_fn)) || (rc = hss_db_tx_on_commit(tx, oc_fn)))
+		return rc;
+	a->second_rc = hss_db_tx_on_commit(tx, oc_other);
+	return a->result;
+}
+
+struct oc_thr {
+	struct hss_db *db;
+	int t, ok, bad;
+};
+
+static void *oc_thread(void *arg)
+{
+	struct oc_thr *o = arg;
+
+	for (int i = 0; i < 40; i++) {
+		struct oc_arg a = { (i % 3 == 0) ? ECANCELED : 0, 0, "" };
+		int rc;
+
+		snprintf(a.key, sizeof(a.key), "t%d-%d", o->t, i);
+		rc = hss_db_rec_tx(o->db, oc_body, &a);
+		if (rc == 0)
+			o->ok++;
+		else if (rc != ECANCELED)
+			o->bad++;
+	}
+	return NULL;
+}
+
+static void t_on_commit(struct hss_db *db)
+{
+	struct oc_arg a = { 0, 0, "one" };
+	struct oc_thr o[8];
+	pthread_t th[8];
+	struct hss_db_rec r = { 0 };
+	int rc, t, ok = 0, bad = 0;
+
+	atomic_store(&oc_calls, 0);
+	CHECK_ERR(hss_db_tx_on_commit(NULL, oc_fn), EINVAL, "on_commit outside a transaction");
+	rc = hss_db_rec_tx(db, oc_body, &a);
+	CHECK_ERR(rc, 0, "a transaction that asks for on_commit (%s)", hss_db_strerror());
+	CHECK_INT(atomic_load(&oc_calls), ==, 1, "on_commit called once (asked twice, same fn), "
+	          "before the caller was told");
+	CHECK_INT(a.second_rc, ==, EBUSY, "a second, different fn: EBUSY");
+	a = (struct oc_arg){ ECANCELED, 0, "two" };
+	rc = hss_db_rec_tx(db, oc_body, &a);
+	CHECK_ERR(rc, ECANCELED, "a body that asks, then fails");
+	CHECK_INT(atomic_load(&oc_calls), ==, 1, "... is not called back");
+	CHECK_ERR(hss_db_rec_get(db, "conf.oc", "two", &r), ENOENT, "... and wrote nothing");
+	hss_db_rec_free(&r);
+
+	atomic_store(&oc_calls, 0);
+	for (t = 0; t < 8; t++) {
+		o[t] = (struct oc_thr){ db, t, 0, 0 };
+		pthread_create(&th[t], NULL, oc_thread, &o[t]);
+	}
+	for (t = 0; t < 8; t++) {
+		pthread_join(th[t], NULL);
+		ok += o[t].ok;
+		bad += o[t].bad;
+	}
+	CHECK_INT(bad, ==, 0, "8 threads x 40 transactions: each committed or was refused");
+	CHECK_INT(atomic_load(&oc_calls), ==, ok, "on_commit called exactly for the %d that "
+	          "committed, none of the refused ones in their groups", ok);
 }
 
 /* Group commit: transactions from many threads share commits; one that wrote and then
@@ -644,6 +737,7 @@ void run_rec_conformance(struct hss_db *db, const char *backend, const char *uri
 	t_basic(db);
 	t_list(db);
 	t_tx(db);
+	t_on_commit(db);
 	t_group(db);
 	t_rmw(db, backend, uri);
 	t_race(db, backend, uri);
