@@ -366,6 +366,9 @@ void hss_cx_fini(void);
  * Push-Profile), "outbox" (send what is queued now). Returns false when argv[0] is none of
  * them; otherwise the reply is in out. */
 bool hss_cx_ctl(int argc, char **argv, char *out, size_t outsz);
+/* RTR/PPR entries waiting in the outbox, counted up to max (SNMP hssCxOutbox); ENOTSUP when
+ * Cx is off, or the store's error. */
+int hss_cx_outbox_depth(size_t max, size_t *ret);
 
 /* ---------------------------------------------------------------------------------------
  * The Sh application (hss/sh/, TS 29.328/29.329): UDR, PUR, SNR served to application
@@ -382,6 +385,9 @@ int hss_sh_start(void);
 void hss_sh_stop(void);
 /* Send what the notification outbox holds now (the control socket's `outbox`). */
 void hss_sh_wake(void);
+/* PNR notifications waiting in the outbox, counted up to max (SNMP hssShOutbox); ENOTSUP
+ * when Sh is off. */
+int hss_sh_outbox_depth(size_t max, size_t *ret);
 /* Close the store, once freeDiameter no longer dispatches. */
 void hss_sh_fini(void);
 

@@ -8,6 +8,7 @@
  */
 #include "hss_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -23,8 +24,12 @@ enum {
 	G_VEC_GERAN, G_RESYNC_OK, G_RESYNC_BAD_MAC, G_RELOADS_OK, G_RELOADS_FAILED,
 	G_LAST_RELOAD_TIME, G_LAST_RELOAD_STATUS, G_LAST_RELOAD_ERROR, G_UNABLE_TO_DELIVER,
 	G_TOO_BUSY, G_FAILOVERS, G_PENDING, G_ADMITTED, G_CER_TIMEOUTS, G_IMS_VEC_AKA,
-	G_IMS_DIGEST, G_IMS_RESYNC_OK, G_IMS_RESYNC_BAD_MAC,
+	G_IMS_DIGEST, G_IMS_RESYNC_OK, G_IMS_RESYNC_BAD_MAC, G_CX_OUTBOX, G_SH_OUTBOX,
 };
+
+/* Counting an outbox lists it: at most this often, and up to this many. */
+#define HSS_MIB_OUTBOX_EVERY_S 5
+#define HSS_MIB_OUTBOX_MAX 1000000
 
 static struct hss_db *mib_db;
 
@@ -51,10 +56,35 @@ static uint64_t subscribers(void)
 	return count;
 }
 
+/* In the agent thread only: the outboxes' depths (0 for an application that is off). */
+static void outboxes(uint32_t *cx, uint32_t *sh)
+{
+	static uint32_t last_cx, last_sh;
+	static time_t at;
+	struct timespec now;
+	size_t n;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!at || now.tv_sec - at >= HSS_MIB_OUTBOX_EVERY_S) {
+		at = now.tv_sec;
+		/* a failure keeps the last value; the database fault log says why */
+		n = 0;
+		if ((rc = hss_cx_outbox_depth(HSS_MIB_OUTBOX_MAX, &n)) == 0 || rc == ENOTSUP)
+			last_cx = rc ? 0 : (uint32_t)n;
+		n = 0;
+		if ((rc = hss_sh_outbox_depth(HSS_MIB_OUTBOX_MAX, &n)) == 0 || rc == ENOTSUP)
+			last_sh = rc ? 0 : (uint32_t)n;
+	}
+	*cx = last_cx;
+	*sh = last_sh;
+}
+
 static void global_collect(void *data, struct snmp_out *o)
 {
 	static const uint32_t zero = 0;
 	struct hss_initiated ini;
+	uint32_t cx, sh;
 	char err[256];
 
 	hss_stats_initiated(&ini);
@@ -90,6 +120,9 @@ static void global_collect(void *data, struct snmp_out *o)
 	snmp_out_counter64(o, G_IMS_DIGEST, ld(&hss_stats.digest_items));
 	snmp_out_counter64(o, G_IMS_RESYNC_OK, ld(&hss_stats.ims_resync_ok));
 	snmp_out_counter64(o, G_IMS_RESYNC_BAD_MAC, ld(&hss_stats.ims_resync_bad_mac));
+	outboxes(&cx, &sh);
+	snmp_out_gauge32(o, G_CX_OUTBOX, cx);
+	snmp_out_gauge32(o, G_SH_OUTBOX, sh);
 }
 
 /* hssCmdEntry: INDEX { hssCmdApp, hssCmdCode } */

@@ -79,6 +79,13 @@ void hss_cx_stop(void)
 	cx_push_stop();
 }
 
+int hss_cx_outbox_depth(size_t max, size_t *ret)
+{
+	if (!cx_g.store)
+		return ENOTSUP;
+	return hss_imsdb_push_count(cx_g.store, max, ret);
+}
+
 void hss_cx_fini(void)
 {
 	cx_push_stop();

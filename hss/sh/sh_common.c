@@ -84,6 +84,13 @@ void hss_sh_wake(void)
 	sh_pnr_wake();
 }
 
+int hss_sh_outbox_depth(size_t max, size_t *ret)
+{
+	if (!sh_g.store)
+		return ENOTSUP;
+	return hss_imsdb_shnote_count(sh_g.store, max, ret);
+}
+
 void hss_sh_fini(void)
 {
 	sh_pnr_stop();

@@ -47,8 +47,9 @@ def md5_ha1(impi, realm, password):
 
 
 class Bed:
-    def __init__(self, h, cx='', mysql_uri=None, sh=None, hss_sections=None):
-        """hss_sections: more top-level sections of hss.yaml as data ({'snmp': {...}})."""
+    def __init__(self, h, cx='', mysql_uri=None, sh=None, hss_sections=None, cx_poll_ms=200):
+        """hss_sections: more top-level sections of hss.yaml as data ({'snmp': {...}});
+        cx_poll_ms: cx.outbox_poll_ms (what hssctl queues without telling the HSS waits for it)."""
         self.h = h
         self.port_dra, self.port_hss = h.port(), h.port()
         if mysql_uri:
@@ -65,8 +66,8 @@ class Bed:
             diameter={'default_route': [DRA]}, database=dbsec, s6a={'home_plmns': ['00101']},
             ctl_socket=self.ctl, **(hss_sections or {}),
             extra='cx:\n  scscf_names: ["%s"]\n  home_networks: ["%s"]\n'
-                  '  roaming_partners: [partner.example.net]\n  outbox_poll_ms: 200\n'
-                  '  push_timeout_ms: 2000\n%s%s' % (SCSCF_URI, REALM, cx, sh or ''))
+                  '  roaming_partners: [partner.example.net]\n  outbox_poll_ms: %d\n'
+                  '  push_timeout_ms: 2000\n%s%s' % (SCSCF_URI, REALM, cx_poll_ms, cx, sh or ''))
         apps = ['s6a', 'cx', 'sh'] if sh is not None else ['s6a', 'cx']
         self.dra_cfg = h.write_config(
             'dra.yaml', DRA, REALM, self.port_dra, accept_peers=['*.cx.test'],

@@ -61,7 +61,10 @@ def test(h):
     cxlib.skip_without_xmllint()
     snmp = snmplib.Snmp(h)
     snmp.start_master()
-    bed = cxlib.Bed(h, hss_sections={'snmp': snmp.cfg()})
+    # the outbox is polled every 10 minutes: only what wakes the sender (the control socket's
+    # rtr, ppr, outbox) is sent at once, so a change hssctl queues without telling the HSS
+    # stays in the outbox for hssCxOutbox to show (last part)
+    bed = cxlib.Bed(h, hss_sections={'snmp': snmp.cfg()}, cx_poll_ms=600000)
     bed.hss.wait_log('snmp: registered with the AgentX master', timeout=15)
     snmp.wait_registered(HSS)
     bed.s6a(IMSI)
@@ -183,6 +186,28 @@ def test(h):
     # what the README shows
     print(snmp._run(['snmptable', '-Cb', '-Ci', '-Cw', '160'], rest=['DCORE-MIB::hssCmdTable']).stdout)
     print(snmp.walk_text('DCORE-MIB::hssResultCount.%d.%d' % (CX, UAR)))
+
+    # hssCxOutbox: fred registered again, his profile changed by hssctl without telling the
+    # HSS: the PPR waits in the outbox (polled every 10 minutes here) until `outbox`
+    h.check(w.get(GLOBAL + '.31.0') == 0, 'hssCxOutbox 0: everything was sent (%s)' %
+            w.get(GLOBAL + '.31.0'))
+    h.check(w.get(GLOBAL + '.32.0') == 0, 'hssShOutbox 0: Sh is off here (%s)' %
+            w.get(GLOBAL + '.32.0'))
+    h.check(cx(SCSCF, SAR, '--impi', IMPI, '--impu', IMPU, '--server-name', SCSCF_URI,
+               '--assignment-type', '1') == ('rc', 2001), 'SAR REGISTRATION again')
+    out = bed.hssctl('ims-import', h.write('fred2.yaml', SUB.replace('sip:as.cx.test',
+                                                                    'sip:as2.cx.test'))).stdout
+    h.check('1 profile push(es) queued' in out, 'hssctl queued a PPR (%s)' % out.strip())
+
+    def depth(n):
+        def f():
+            return snmp.walk(HSS).get(GLOBAL + '.31.0') == n
+        return f
+    h.check(snmp.poll(depth(1), 'hssCxOutbox 1', timeout=15),
+            'hssCxOutbox 1: the PPR waits in the outbox')
+    h.check(bed.ctl_cmd('outbox').startswith('ok outbox 1'), 'the control socket counts it too')
+    h.check(snmp.poll(depth(0), 'hssCxOutbox 0', timeout=15),
+            'hssCxOutbox 0 once `outbox` sent it')
     h.check(bed.hss.running(), 'the HSS still runs')
 
 
