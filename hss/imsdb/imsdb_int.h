@@ -68,6 +68,11 @@ int imsdb_dberr(int e);
 /* Counts the messages set in this thread: a caller that sees it unchanged after a failed
  * hss/db call takes the database's message (imsdb_dberr). */
 unsigned imsdb_err_seq(void);
+/* Whether an outbox table holds no entry, read outside any write transaction: a poll of an
+ * empty outbox (the usual case) then costs one read, not a write transaction that takes the
+ * database's write lock (which another HSS process on the same SQLite file may want). An
+ * entry queued just after is taken at the next wake-up or poll, as before. */
+int imsdb_outbox_empty(struct hss_imsdb *s, const char *table, bool *ret);
 /* After a transaction: rc, with the database's message when no step of this thread set
  * one (the bodies run on a database writer thread: their own messages come back that way,
  * imsdb_err leaves them with hss_db_tx_error). */

@@ -231,7 +231,13 @@ int hss_imsdb_shnote_take(struct hss_imsdb *s, struct hss_imsdb_shnote *ret)
 	unsigned seq = imsdb_err_seq();
 	int rc;
 
+	bool empty;
+
 	memset(&t, 0, sizeof(t));
+	if ((rc = imsdb_outbox_empty(s, T_SHNOTE, &empty)))
+		return rc;
+	if (empty)
+		return imsdb_err(ENOENT, "no Sh notification queued");
 	rc = imsdb_tx_result(hss_db_rec_tx(s->db, take_body, &t), seq);
 	if (rc == ENOENT)
 		imsdb_err(ENOENT, "no Sh notification queued");

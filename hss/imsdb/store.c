@@ -20,6 +20,24 @@
 static _Thread_local char tls_err[512];
 static _Thread_local unsigned tls_seq;
 
+/* -1: never an errno, so the listing's own errors stay apart */
+static int any_cb(const struct hss_db_rec *r, void *arg)
+{
+	(void)r;
+	(void)arg;
+	return -1;
+}
+
+int imsdb_outbox_empty(struct hss_imsdb *s, const char *table, bool *ret)
+{
+	int rc = hss_db_rec_list(s->db, table, NULL, NULL, 1, any_cb, NULL);
+
+	if (rc > 0)
+		return imsdb_dberr(rc);
+	*ret = rc == 0;
+	return 0;
+}
+
 unsigned imsdb_err_seq(void)
 {
 	return tls_seq;
