@@ -103,8 +103,7 @@ int hss_db_run_read(struct hss_db *db, hss_db_tx_fn fn, void *arg)
 	int rc, attempt;
 
 	if ((rc = hss_pool_get(db, false, &tx.pc))) {
-		if (db->opts.timing)
-			timed(db, t0);
+		timed(db, t0);
 		return rc;
 	}
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -121,8 +120,7 @@ int hss_db_run_read(struct hss_db *db, hss_db_tx_fn fn, void *arg)
 		break;
 	}
 	hss_pool_put(db, tx.pc);
-	if (db->opts.timing)
-		timed(db, t0);
+	timed(db, t0);
 	return rc;
 }
 
