@@ -112,6 +112,12 @@ def test(h):
     erh = harness.avp_values(r.answer, "Error-Reporting-Host")
     h.check(erh == ["dra.test"], f"no route: Error-Reporting-Host dra.test: {erh}")
     h.check(origin_host(r) == "dra.test", "no route: Origin-Host dra.test")
+    # the request's S6a head, as an MME expects in any answer (the DRA copies it)
+    h.check(harness.avp(r.answer, "Auth-Session-State") == 1 and
+            harness.avp(r.answer, "Vendor-Specific-Application-Id/Auth-Application-Id") == 16777251,
+            "no route: the 3002 carries Auth-Session-State and Vendor-Specific-Application-Id "
+            f"({harness.avp(r.answer, 'Auth-Session-State')}, "
+            f"{harness.avp(r.answer, 'Vendor-Specific-Application-Id/Auth-Application-Id')})")
     # Many at once: the 3002 answers must not block routing (the out callback runs in the
     # only thread that drains freeDiameter's bounded outgoing queue).
     summary = load("nowhere.realm", 5000, 200)
