@@ -146,8 +146,10 @@ def load(h, targets, cmd, count, inflight, imsis):
             max(x['p99'] for x in lat), max(x['p99.9'] for x in lat), errors, client_us)
 
 
-def run_block(h, rows, backend, spec, n, nproc, echo, rounds, count):
-    """Start nproc HSS processes on spec, run the rounds, stop them; append result rows."""
+def run_block(h, rows, backend, spec, n, nproc, echo, rounds, count, db_pid=None):
+    """Start nproc HSS processes on spec, run the rounds, stop them; append result rows.
+    db_pid: the database server on this machine (mariadbd): its CPU per request is shown
+    apart ('db us') and counted with the HSS's in `cap` (it runs on the same cores)."""
     procs, targets = [], []
     for i in range(nproc):
         port = h.port()
@@ -189,29 +191,32 @@ def run_block(h, rows, backend, spec, n, nproc, echo, rounds, count):
             base = None
             for name, tg, pr, cmd in cases:
                 before = sum(cpu_s(p.p.pid) for p in pr)
+                dbs = db_pid and name != 'echo air'
+                db0 = cpu_s(db_pid) if dbs else 0
                 rps, p50, p99, p999, errs, client = load(h, tg, cmd, c, inflight, imsis)
                 cpu = (sum(cpu_s(p.p.pid) for p in pr) - before) * 1e6 / c
+                dbu = (cpu_s(db_pid) - db0) * 1e6 / c if dbs else 0
                 if base is None:
                     base = (rps, cpu)
                 # what the cores allow when they do nothing else: server + client CPU per
                 # request; the ceiling of the ratio to echo is echo's sum over this one's
-                cap = NCPU * 1e6 / (cpu + client) if cpu + client else 0
+                cap = NCPU * 1e6 / (cpu + client + dbu) if cpu + client + dbu else 0
                 samples.setdefault((name, inflight), []).append(
                     (rps, rps / base[0], p50, p99, p999, cpu, cpu / base[1] if base[1] else 0,
-                     client, cap, errs))
+                     client, cap, dbu, errs))
             loads.append(loadavg())
     for p in procs + procs_old:
         p.stop()
     for (name, inflight), v in samples.items():
-        med = [statistics.median(x[i] for x in v) for i in range(9)]
-        errs = sum(x[9] for x in v)
+        med = [statistics.median(x[i] for x in v) for i in range(10)]
+        errs = sum(x[10] for x in v)
         ecap = statistics.median(x[8] for x in samples[('echo air', inflight)])
         rows.append(dict(backend=backend, subscribers=n, procs=nproc, case=name,
                          inflight=inflight, rps=round(med[0]), ratio=round(med[1], 2),
                          p50=round(med[2]), p99=round(med[3]), p999=round(med[4]),
                          cpu_us=round(med[5], 1), cpu_ratio=round(med[6], 2),
                          client_us=round(med[7], 1), cap_ratio=round(med[8] / ecap, 2)
-                         if ecap else 0, not_2001=errs,
+                         if ecap else 0, db_us=round(med[9], 1), not_2001=errs,
                          ratios=[round(x[1], 2) for x in v],
                          load=[round(min(loads), 1), round(max(loads), 1)]))
 
@@ -251,7 +256,8 @@ def bench(h):
                 took = provision(h, spec, n)
                 notes.append('%s: %d subscribers imported in %.1f s' % (backend, n, took))
                 for nproc in nprocs:
-                    run_block(h, rows, backend, spec, n, nproc, echo, rounds, count)
+                    run_block(h, rows, backend, spec, n, nproc, echo, rounds, count,
+                              server.proc.pid if backend == 'mysql' and server else None)
     finally:
         if server:
             server.close()
@@ -265,17 +271,19 @@ def bench(h):
     print('  cpu us: the server processes\' CPU per request; client us: the dclients\'; cap: the')
     print('  ratio to echo the %d cores would allow if server and client used all of them and' % NCPU)
     print('  nothing else ((echo cpu + client) / (cpu + client)): the client parses every answer')
-    print('  whole (a ULA with full Subscription-Data costs it more than an AIA)')
-    print('%-7s %7s %5s %-8s %4s %8s %6s %8s %8s %9s %8s %6s %8s %5s %5s %11s %s' % (
+    print('  whole (a ULA with full Subscription-Data costs it more than an AIA); db us: the')
+    print('  database server\'s CPU per request (mariadbd, on the same cores: in cap too)')
+    print('%-7s %7s %5s %-8s %4s %8s %6s %8s %8s %9s %8s %6s %8s %7s %5s %5s %11s %s' % (
         'backend', 'subs', 'procs', 'case', 'infl', 'req/s', 'x echo', 'p50 us', 'p99 us',
-        'p99.9 us', 'cpu us', 'x echo', 'client', 'cap', '!2001', 'load', 'round ratios'))
+        'p99.9 us', 'cpu us', 'x echo', 'client', 'db us', 'cap', '!2001', 'load',
+        'round ratios'))
     for r in rows:
-        print('%-7s %7d %5d %-8s %4d %8d %6.2f %8d %8d %9d %8.1f %6.2f %8.1f %5.2f %5d '
+        print('%-7s %7d %5d %-8s %4d %8d %6.2f %8d %8d %9d %8.1f %6.2f %8.1f %7.1f %5.2f %5d '
               '%5.1f-%-5.1f %s' % (
                   r['backend'], r['subscribers'], r['procs'], r['case'], r['inflight'], r['rps'],
                   r['ratio'], r['p50'], r['p99'], r['p999'], r['cpu_us'], r['cpu_ratio'],
-                  r['client_us'], r['cap_ratio'], r['not_2001'], r['load'][0], r['load'][1],
-                  ' '.join('%.2f' % x for x in r['ratios'])))
+                  r['client_us'], r['db_us'], r['cap_ratio'], r['not_2001'], r['load'][0],
+                  r['load'][1], ' '.join('%.2f' % x for x in r['ratios'])))
     print(json.dumps({'kind': 'hss_bench', 'rounds': rounds, 'count': count,
                       'sync': sync or 'full', 'notes': notes, 'rows': rows}))
 
