@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * db_mysql.c: the MySQL / MariaDB backend (libmariadb): connecting, the session's bounds,
- * statements as escaped text, transactions, errors and the schema. The subscriber
+ * transactions, errors and the schema; the subscriber statements run prepared
+ * (db_mysql_stmt.c). The subscriber
  * primitives are db_sql.c's (same tables and column names as SQLite); the pool, retries
  * and rules are the shared layer's.
  *
@@ -50,8 +51,13 @@ static bool client_error(unsigned e)
  * lock outage. */
 int db_mysql_err(struct hss_db *db, struct hss_pconn *pc, MYSQL *h, const char *what)
 {
-	unsigned e = h ? mysql_errno(h) : 0;
-	const char *m = h ? mysql_error(h) : "no connection";
+	return db_mysql_errno_err(db, pc, h ? mysql_errno(h) : 0, h ? mysql_error(h) :
+	                          "no connection", what);
+}
+
+int db_mysql_errno_err(struct hss_db *db, struct hss_pconn *pc, unsigned e, const char *m,
+                       const char *what)
+{
 	struct my_conn *c = pc ? pc->h : NULL;
 	int rc = EIO;
 
@@ -179,6 +185,7 @@ static void my_conn_close(struct hss_db *db, struct hss_pconn *pc, bool detached
 	(void)db;
 	(void)detached;
 	if (c) {
+		db_mysql_stmts_close(c);
 		mysql_close(c->h);
 		free(c);
 	}
@@ -204,81 +211,6 @@ static int my_conn_prepare(struct hss_db *db, struct hss_pconn *pc)
 }
 
 /* ---- statements and transactions -------------------------------------------------------- */
-
-/* The statement text with each '?' replaced by its argument: escaped and quoted text, a
- * number as it is, or NULL. Keys pass through: the buffer is wiped and freed by the caller. */
-static char *expand(MYSQL *h, const char *sql, const struct hss_sql_arg *a, size_t n,
-                    size_t *ret_len)
-{
-	size_t cap = strlen(sql) + 16, len = 0, i = 0;
-	const char *p;
-	char *out;
-
-	for (i = 0; i < n; i++)
-		cap += a[i].v ? 2 * strlen(a[i].v) + 3 : 4;
-	if (!(out = malloc(cap)))
-		return NULL;
-	for (p = sql, i = 0; *p; p++) {
-		if (*p != '?' || i >= n) {
-			out[len++] = *p;
-			continue;
-		}
-		if (!a[i].v) {
-			memcpy(out + len, "NULL", 4);
-			len += 4;
-		} else if (a[i].num) {
-			memcpy(out + len, a[i].v, strlen(a[i].v));
-			len += strlen(a[i].v);
-		} else {
-			out[len++] = '\'';
-			len += mysql_real_escape_string(h, out + len, a[i].v,
-			                                (unsigned long)strlen(a[i].v));
-			out[len++] = '\'';
-		}
-		i++;
-	}
-	out[len] = 0;
-	*ret_len = len;
-	return out;
-}
-
-static int my_exec(struct hss_db_tx *tx, int id, const struct hss_sql_arg *a, size_t n,
-                   int (*row)(void *, const char *const *, size_t), void *row_arg,
-                   uint64_t *ret_rows)
-{
-	struct my_conn *c = tx->pc->h;
-	const char *what = hss_sql_what(id);
-	MYSQL_RES *res = NULL;
-	MYSQL_ROW r;
-	size_t len = 0;
-	char *sql = expand(c->h, tx->db->sql[id], a, n, &len);
-	int rc = 0;
-
-	if (!sql)
-		return hss_db_set_error(ENOMEM, "mysql: out of memory");
-	if (mysql_real_query(c->h, sql, (unsigned long)len)) {
-		rc = db_mysql_err(tx->db, tx->pc, c->h, what);
-		goto out;
-	}
-	hss_pool_lock_clear(tx->db);   /* the server answered: no lock held us */
-	if (ret_rows)
-		*ret_rows = mysql_affected_rows(c->h);   /* CLIENT_FOUND_ROWS: matched rows */
-	if (mysql_field_count(c->h) == 0)
-		goto out;
-	if (!(res = mysql_store_result(c->h))) {
-		rc = db_mysql_err(tx->db, tx->pc, c->h, what);
-		goto out;
-	}
-	while (!rc && (r = mysql_fetch_row(res)))
-		if (row)
-			rc = row(row_arg, (const char *const *)r, mysql_num_fields(res));
-out:
-	if (res)
-		mysql_free_result(res);
-	explicit_bzero(sql, len);
-	free(sql);
-	return rc;
-}
 
 static int my_begin(struct hss_db_tx *tx)
 {
@@ -492,5 +424,5 @@ const struct hss_db_driver hss_db_mysql_driver = {
 	.rec_delete = db_mysql_rec_delete,
 	.rec_page = db_mysql_rec_page,
 	.sql = &my_dialect,
-	.sql_exec = my_exec,
+	.sql_exec = db_mysql_stmt_exec,
 };

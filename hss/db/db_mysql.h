@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * db_mysql.h: internal header of the MySQL / MariaDB backend, shared by db_mysql.c (the
- * driver), db_mysql_schema.c (the schema and its migrations) and db_mysql_rec.c (keyed
- * records).
+ * driver), db_mysql_schema.c (the schema and its migrations), db_mysql_rec.c (keyed
+ * records) and db_mysql_stmt.c (the subscriber statements, prepared).
  */
 #ifndef HSS_DB_MYSQL_H
 #define HSS_DB_MYSQL_H
@@ -27,12 +27,22 @@ struct my_be {
 struct my_conn {
 	MYSQL *h;
 	bool short_waits;            /* the session waits for no lock (lock outage, not probe) */
+	MYSQL_STMT *st[HSS_SQL_N];   /* db_sql.c's statements, prepared on first use */
 };
 
 /* The error of the last call on h as an errno with the message; pc (may be NULL) is marked
  * for reopening after a client-side failure, and a lock wait that ran out in full starts a
  * lock outage. */
 int db_mysql_err(struct hss_db *db, struct hss_pconn *pc, MYSQL *h, const char *what);
+/* The same for an error number and message (a prepared statement's). */
+int db_mysql_errno_err(struct hss_db *db, struct hss_pconn *pc, unsigned e, const char *m,
+                       const char *what);
+/* db_sql.c's statement id with its arguments, as a prepared statement of the connection
+ * (db_mysql_stmt.c); the driver's sql_exec. stmts_close: before the connection closes. */
+int db_mysql_stmt_exec(struct hss_db_tx *tx, int id, const struct hss_sql_arg *a, size_t n,
+                       int (*row)(void *, const char *const *, size_t), void *row_arg,
+                       uint64_t *ret_rows);
+void db_mysql_stmts_close(struct my_conn *c);
 /* mysql_query, its error as db_mysql_err. */
 int db_mysql_query(struct hss_db *db, struct hss_pconn *pc, MYSQL *h, const char *sql,
                    const char *what);
