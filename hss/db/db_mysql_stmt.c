@@ -96,14 +96,21 @@ static int run(struct hss_db_tx *tx, int id, const struct hss_sql_arg *a, size_t
 			if (!a[i].v) {
 				pb[i].buffer_type = MYSQL_TYPE_NULL;
 			} else if (a[i].num) {
+				bool neg = a[i].v[0] == '-';
 				char *end;
 
-				nums[i] = strtoll(a[i].v, &end, 10);
-				if (*end || end == a[i].v)
+				/* the whole range of both: an unsigned 64-bit value is sent as one */
+				errno = 0;
+				if (neg)
+					nums[i] = strtoll(a[i].v, &end, 10);
+				else
+					nums[i] = (long long)strtoull(a[i].v, &end, 10);
+				if (*end || end == a[i].v || errno)
 					return hss_db_set_error(EINVAL, "mysql: %s: '%s' is not a number",
 					                        what, a[i].v);
 				pb[i].buffer_type = MYSQL_TYPE_LONGLONG;
 				pb[i].buffer = &nums[i];
+				pb[i].is_unsigned = !neg;
 			} else {
 				lens[i] = (unsigned long)strlen(a[i].v);
 				pb[i].buffer_type = MYSQL_TYPE_STRING;
