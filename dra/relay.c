@@ -299,8 +299,6 @@ static int fwd_ans_cb(void *data, struct msg **pmsg)
 	return 0;
 }
 
-/* Answer a relayed request with an error (3002, 5012) and Error-Reporting-Host; takes the
- * request. */
 /* The application head of the request, in an answer the relay makes for it: S6a, Cx and Sh
  * answers require Auth-Session-State and carry Vendor-Specific-Application-Id (TS 29.272
  * 7.2.2-7.2.22, TS 29.229 6.1, TS 29.329 6.1); an MME may discard an answer without them as
@@ -326,6 +324,8 @@ static void copy_app_head(struct msg *ans, struct msg *req)
 		(void)cm_avp_add_i32(ans, "Auth-Session-State", v->i32);
 }
 
+/* Answer a relayed request with an error (3002, 5012) and Error-Reporting-Host; takes the
+ * request. */
 static int answer_error(struct msg **pmsg, const char *rescode, const char *why)
 {
 	struct msg *req = NULL;

@@ -48,7 +48,7 @@ enum hss_fkind {
 
 #define HSS_F_SERVING 0x1u   /* serving state, never written by put_sub */
 #define HSS_F_NOSTORE 0x2u   /* not a column (APNs) */
-#define HSS_F_AUTH    0x4u   /* what an SQN reservation reads (HSS_PART_APN_COUNT) */
+#define HSS_F_AUTH    0x4u   /* what an SQN reservation reads (HSS_PART_APN_COUNT): imsi first */
 
 struct hss_fdesc {
 	const char *name;        /* canonical name = column name */

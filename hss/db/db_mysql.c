@@ -2,9 +2,8 @@
 /*
  * db_mysql.c: the MySQL / MariaDB backend (libmariadb): connecting, the session's bounds,
  * transactions, errors and the schema; the subscriber statements run prepared
- * (db_mysql_stmt.c). The subscriber
- * primitives are db_sql.c's (same tables and column names as SQLite); the pool, retries
- * and rules are the shared layer's.
+ * (db_mysql_stmt.c). The subscriber primitives are db_sql.c's (same tables and column names
+ * as SQLite); the pool, retries and rules are the shared layer's.
  *
  * Concurrency: every read in a write transaction is SELECT ... FOR UPDATE, so InnoDB's row
  * lock serialises the read-modify-writes of one subscriber across threads and processes; a

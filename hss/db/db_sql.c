@@ -40,14 +40,14 @@ static void cols_of(struct cols *prov, struct cols *srv, struct cols *apn)
 		apn->f[apn->n++] = f;
 }
 
-/* The columns an SQN reservation reads (imsi first, then HSS_F_AUTH). */
+/* The columns an SQN reservation reads (HSS_F_AUTH, imsi first). */
 static void auth_cols_of(struct cols *auth)
 {
 	const struct hss_fdesc *f;
 
 	auth->n = 0;
 	for (f = hss_fdescs; f->name; f++)
-		if (!strcmp(f->name, "imsi") || (f->flags & HSS_F_AUTH))
+		if (f->flags & HSS_F_AUTH)
 			auth->f[auth->n++] = f;
 }
 
@@ -318,13 +318,14 @@ int hss_sql_sub_read(struct hss_db_tx *tx, const char *imsi, unsigned parts, str
 	enum hss_sql_stmt id;
 	int rc;
 
-	cols_of(&r.prov, &r.srv, &r.apn);
-	/* the authentication columns and the APN count, in one statement (SEL_PROV) */
+	/* the authentication columns and the APN count, in one statement (SEL_PROV): neither
+	 * the serving nor the APN columns are read */
 	if (parts & HSS_PART_APN_COUNT) {
 		auth_cols_of(&r.prov);
 		r.parts &= ~(HSS_PART_SERVING | HSS_PART_APNS);
 		id = tx->write ? HSS_SQL_SEL_PROV_LOCK : HSS_SQL_SEL_PROV;
 	} else {
+		cols_of(&r.prov, &r.srv, &r.apn);
 		id = tx->write ? HSS_SQL_SEL_SUB_LOCK : HSS_SQL_SEL_SUB;
 	}
 	if ((rc = exec_imsi(tx, id, imsi, row_sub, &r, NULL)))

@@ -82,7 +82,13 @@ struct hss_writer {
 
 /* ---- one transaction on the caller's thread (reads) ------------------------------------ */
 
-static int64_t now_us(void);
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 /* An operation ended: its duration to the handle's observer (hss: the latency counters). */
 static void timed(struct hss_db *db, int64_t t0)
@@ -152,14 +158,6 @@ static void fail_rest(struct hss_wop **ops, size_t n, int rc, const char *msg)
 	for (i = 0; i < n; i++)
 		if (!ops[i]->finished)
 			finish(ops[i], rc, msg);
-}
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* The pause before run `runs + 1` of a group that deadlocked: doubling from DL_PAUSE_MIN_US

@@ -25,7 +25,7 @@ static const char *const nam_names[] = { "PACKET_AND_CIRCUIT", NULL, "ONLY_PACKE
 static const size_t status_n = 2, nam_n = 3;
 
 const struct hss_fdesc hss_fdescs[] = {
-	{ "imsi", NULL, HSS_FK_DIGITS, SF(imsi), 5, 15, NULL, 0, "IMSI, 5..15 digits (MCC MNC MSIN)" },
+	{ "imsi", NULL, HSS_FK_DIGITS, SF(imsi), 5, 15, NULL, HSS_F_AUTH, "IMSI, 5..15 digits (MCC MNC MSIN)" },
 	{ "msisdn", NULL, HSS_FK_DIGITS, SF(msisdn), 0, 15, NULL, 0, "MSISDN, up to 15 digits" },
 	{ "a_msisdn", NULL, HSS_FK_DIGITS, SF(a_msisdn), 0, 15, NULL, 0, "additional MSISDN" },
 	{ "k", NULL, HSS_FK_HEX, SF(k), 0, 0, NULL, HSS_F_AUTH, "subscriber key K, 32 hex digits" },

@@ -229,9 +229,8 @@ int hss_imsdb_shnote_take(struct hss_imsdb *s, struct hss_imsdb_shnote *ret)
 {
 	struct take t;
 	unsigned seq = imsdb_err_seq();
-	int rc;
-
 	bool empty;
+	int rc;
 
 	memset(&t, 0, sizeof(t));
 	if ((rc = imsdb_outbox_empty(s, T_SHNOTE, &empty)))

@@ -7,7 +7,6 @@
  */
 #include "hss_int.h"
 
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,7 +154,6 @@ static void air_reserved(void *arg, int rc)
 {
 	struct air_ctx *c = arg;
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
-
 	struct hss_auth_keys keys;
 	struct avp *body = NULL;
 

@@ -6,7 +6,6 @@
  */
 #include "hss_int.h"
 
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +28,6 @@ static void nor_end(struct nor_ctx *c, struct hss_res *res)
 static void nor_stored(void *arg, int rc)
 {
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
-
 
 	if (rc) {
 		hss_db_result(rc, "notify", &res);

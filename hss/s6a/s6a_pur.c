@@ -6,7 +6,6 @@
  */
 #include "hss_int.h"
 
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +31,6 @@ static void pur_done(void *arg, int rc)
 {
 	struct pur_ctx *c = arg;
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
-
 	struct avp *body = NULL;
 	uint32_t pua_flags = (c->mme ? HSS_PUA_FREEZE_MTMSI : 0) |
 	                     (c->sgsn ? HSS_PUA_FREEZE_PTMSI : 0);

@@ -8,7 +8,6 @@
  */
 #include "hss_int.h"
 
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,7 +145,6 @@ static void ulr_updated(void *arg, int rc)
 {
 	struct ulr_ctx *c = arg;
 	struct hss_res res = { .code = HSS_RC_UNABLE_TO_COMPLY };
-
 	const struct hss_serving *old = &c->old;
 	bool mme = c->u.node == HSS_NODE_MME;
 	struct avp *body[2] = { NULL, NULL };
